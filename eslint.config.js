@@ -1,0 +1,110 @@
+// Flat config. The zone rules of ARCHITECTURE.md live here: what each folder
+// may import is checked on every run, with --max-warnings 0.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const NODE_BUILTINS = [
+  'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs',
+  'fs/promises', 'http', 'http2', 'https', 'module', 'net', 'os', 'path', 'perf_hooks',
+  'process', 'readline', 'stream', 'tls', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib',
+];
+
+/** Pattern groups reused by the zones below. */
+const UI_AND_SHELL = [
+  { group: ['electron', 'electron/*', 'electron-store'], message: 'src/ and server/ run without Electron; platform glue belongs in main/.' },
+  { group: ['react', 'react-dom', 'react-dom/*', 'zustand', 'zustand/*'], message: 'No UI code outside renderer/.' },
+  { group: ['**/main/**', '**/renderer/**'], message: 'Zone rule: this folder may not import main/ or renderer/.' },
+];
+
+export default tseslint.config(
+  {
+    ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'coverage/**', '.vite/**', 'release/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      ecmaVersion: 2023,
+      sourceType: 'module',
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    files: ['**/*.test.ts', '**/*.test.tsx', 'test/**'],
+    rules: {
+      // A focused or skipped test must never land.
+      'no-restricted-properties': [
+        'error',
+        { object: 'it', property: 'only' }, { object: 'it', property: 'skip' },
+        { object: 'test', property: 'only' }, { object: 'test', property: 'skip' },
+        { object: 'describe', property: 'only' }, { object: 'describe', property: 'skip' },
+      ],
+    },
+  },
+  {
+    // The venue core: plain TypeScript for Node. No Electron, React, DOM, or other zones.
+    files: ['src/**/*.ts'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [...UI_AND_SHELL, { group: ['**/server/**'], message: 'src/ may not import server/.' }],
+      }],
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'HTMLElement'],
+    },
+  },
+  {
+    // The central service may use pure parts of src/, never the venue store.
+    files: ['server/**/*.ts'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          ...UI_AND_SHELL,
+          { group: ['**/src/store', '**/src/store/**', 'better-sqlite3-multiple-ciphers'], message: 'server/ never touches the venue store.' },
+        ],
+      }],
+    },
+  },
+  {
+    // The Electron shell: thin glue, no UI code.
+    files: ['main/**/*.ts'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['react', 'react-dom', 'zustand', '**/renderer/**'], message: 'main/ holds no UI code.' },
+          { group: ['**/server/**'], message: 'main/ may not import server/.' },
+        ],
+      }],
+    },
+  },
+  {
+    // The renderer reaches the core only through window.venue, plus the pure parsers.
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: NODE_BUILTINS.map((name) => ({ name, message: 'The renderer never uses Node built-ins.' })),
+        patterns: [
+          { group: ['node:*'], message: 'The renderer never uses Node built-ins.' },
+          { group: ['electron', 'electron/*', 'electron-store', 'better-sqlite3-multiple-ciphers'], message: 'The renderer reaches the core only through window.venue.' },
+          { group: ['**/main/**', '**/server/**'], message: 'Zone rule: the renderer may not import main/ or server/.' },
+          {
+            group: ['**/src/*', '!**/src/ticket', '!**/src/gs1', '!**/src/api', '!**/src/common', '**/src/common/ids*'],
+            message: 'The renderer may import only the pure parts of src/ (ticket, gs1, api types, common); the rest is reached through window.venue.',
+          },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['*.js', '*.ts', 'scripts/**', 'test/**'],
+    languageOptions: { globals: { ...globals.node } },
+  },
+);
