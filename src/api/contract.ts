@@ -1,0 +1,24 @@
+import type { z } from 'zod';
+import type { Operation } from './operation';
+import { adminOperations } from './ops/admin';
+import { checkinOperations } from './ops/checkin';
+import { deviceOperations } from './ops/device';
+import { doseOperations } from './ops/doses';
+import { sessionOperations } from './ops/session';
+
+/**
+ * The contract: every operation the UI can ask for, one entry each. The
+ * dispatcher runs nothing else; the preload exposes exactly these names.
+ */
+export const operations = {
+  ...sessionOperations,
+  ...deviceOperations,
+  ...checkinOperations,
+  ...doseOperations,
+  ...adminOperations,
+} satisfies Record<string, Operation>;
+
+export type Operations = typeof operations;
+export type OperationName = keyof Operations;
+export type InputOf<N extends OperationName> = z.input<Operations[N]['input']>;
+export type OutputOf<N extends OperationName> = z.output<Operations[N]['output']>;

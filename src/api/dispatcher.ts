@@ -1,0 +1,191 @@
+import type { z } from 'zod';
+import { appendAudit, type AuditEntryInput } from '../audit/log';
+import { text, type StaffText } from '../common/messages';
+import { systemClock, venueIso, type Clock } from '../common/time';
+import { lookUpSession, touchSession, type ActiveSession } from '../staff/accounts';
+import type { VenueDb } from '../store/database';
+import { readDeviceSettings } from '../store/settings';
+import { asStaffFacing, Refusal, type AuditDetail, type HandlerContext, type Operation, type VenueEvent } from './operation';
+import type { Reply, ReplyError } from './reply';
+
+export interface DispatcherOptions {
+  readonly db: VenueDb;
+  readonly operations: Readonly<Record<string, Operation>>;
+  readonly clock?: Clock;
+  /** Told about committed changes (UI refresh, sync). Listener errors are contained. */
+  readonly onEvent?: (event: VenueEvent) => void;
+  /** Where unexpected errors are reported. Messages only: no inputs, which may hold personal data. */
+  readonly onInternalError?: (operation: string, error: unknown) => void;
+}
+
+const MESSAGES = {
+  UNKNOWN_OPERATION: text('この操作はありません。', 'There is no such operation.'),
+  VALIDATION: text('入力内容に誤りがあります。', 'The input is not valid.'),
+  SESSION_LOCKED: text('画面がロックされています。パスワードを入力してください。', 'The screen is locked. Enter your password.'),
+  FORBIDDEN: text('この操作の権限がありません。', 'You are not allowed to do this.'),
+  INTERNAL: text(
+    '予期しないエラーが起きました。記録は保存されていません。もう一度試し、続くようなら管理者に連絡してください。',
+    'Something unexpected went wrong and nothing was saved. Try again; if it keeps happening, call the supervisor.',
+  ),
+} as const;
+
+function failure(code: string, message: StaffText, issues?: ReplyError['issues']): Reply<never> {
+  return { ok: false, error: { code, message: message.ja, messageEn: message.en, ...(issues ? { issues } : {}) } };
+}
+
+function describeIssues(error: z.ZodError): ReplyError['issues'] {
+  // Paths and zod's own words only: they never repeat the submitted values.
+  return error.issues.slice(0, 20).map((issue) => ({ path: issue.path.map(String).join('.') || '(input)', message: issue.message }));
+}
+
+/**
+ * The one way into the core. Every call: find the operation, validate the
+ * input, check the session and role, run the handler in one transaction with
+ * its audit entry, validate the output, answer a Reply. Nothing is written
+ * for an unknown operation, invalid input or a missing session.
+ */
+export class Dispatcher {
+  private readonly db: VenueDb;
+  private readonly operations: Readonly<Record<string, Operation>>;
+  private readonly clock: Clock;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.db = options.db;
+    this.operations = options.operations;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  names(): string[] {
+    return Object.keys(this.operations);
+  }
+
+  call(name: string, input: unknown, token: string | null): Reply<unknown> {
+    const operation = typeof name === 'string' && Object.hasOwn(this.operations, name) ? this.operations[name] : undefined;
+    if (!operation) return failure('UNKNOWN_OPERATION', MESSAGES.UNKNOWN_OPERATION);
+
+    const parsed = operation.input.safeParse(input);
+    if (!parsed.success) return failure('VALIDATION', MESSAGES.VALIDATION, describeIssues(parsed.error));
+
+    const now = this.clock.now();
+    const device = readDeviceSettings(this.db);
+    let session: ActiveSession | null = null;
+    if (!('public' in operation.access) || token) {
+      const found = lookUpSession(this.db, token, now, device.idleLockMinutes);
+      if (found.ok) session = found.session;
+      else if (!('public' in operation.access)) return failure(found.code, found.message);
+    }
+    const access = operation.access;
+    if (!('public' in access) && session) {
+      if (!access.roles.includes(session.staff.role)) {
+        this.auditAlone({ session, now, action: name, outcome: 'FORBIDDEN' });
+        return failure('FORBIDDEN', MESSAGES.FORBIDDEN);
+      }
+      if (session.locked && !access.whileLocked) return failure('SESSION_LOCKED', MESSAGES.SESSION_LOCKED);
+    }
+    return this.run(name, operation, parsed.data, { now, device, session });
+  }
+
+  private run(
+    name: string,
+    operation: Operation,
+    input: unknown,
+    base: { now: Date; device: HandlerContext['device']; session: ActiveSession | null },
+  ): Reply<unknown> {
+    const events: VenueEvent[] = [];
+    let recordId: string | null = null;
+    let detail: AuditDetail | null = null;
+    const context: HandlerContext = {
+      db: this.db,
+      clock: this.clock,
+      now: base.now,
+      device: base.device,
+      session: base.session,
+      staff: base.session?.staff ?? null,
+      audit: (id, more) => {
+        recordId = id;
+        detail = more ?? null;
+      },
+      emit: (event) => events.push(event),
+    };
+    const entry = (outcome: string): AuditEntryInput => ({
+      at: venueIso(base.now),
+      staffId: base.session?.staff.id ?? null,
+      deskId: base.session?.deskId ?? base.device.deskId,
+      action: name,
+      recordId,
+      outcome,
+      detail,
+    });
+
+    let committedRefusal: { code: string; staffMessage: StaffText } | null = null;
+    try {
+      const value = this.db.transaction(() => {
+        if (base.session && !base.session.locked) touchSession(this.db, base.session, base.now);
+        let result: unknown;
+        try {
+          result = operation.handler(input, context);
+        } catch (error) {
+          if (error instanceof Refusal && error.options.commit) {
+            committedRefusal = error;
+            appendAudit(this.db, entry(error.code));
+            return undefined;
+          }
+          throw error;
+        }
+        const checked = operation.output.safeParse(result);
+        if (!checked.success) throw new OutputMismatch(name, checked.error);
+        appendAudit(this.db, entry('ok'));
+        return checked.data;
+      })();
+      if (committedRefusal) {
+        const { code, staffMessage } = committedRefusal;
+        return failure(code, staffMessage);
+      }
+      this.publish(events);
+      return { ok: true, value };
+    } catch (error) {
+      const refusal = asStaffFacing(error);
+      if (refusal) {
+        // The action rolled back; the attempt itself is still logged.
+        this.auditAlone({ session: base.session, now: base.now, action: name, outcome: refusal.code, recordId, deskId: base.device.deskId });
+        return failure(refusal.code, refusal.staffMessage);
+      }
+      this.options.onInternalError?.(name, error);
+      return failure('INTERNAL', MESSAGES.INTERNAL);
+    }
+  }
+
+  private auditAlone(input: { session: ActiveSession | null; now: Date; action: string; outcome: string; recordId?: string | null; deskId?: string | null }): void {
+    try {
+      this.db.transaction(() =>
+        appendAudit(this.db, {
+          at: venueIso(input.now),
+          staffId: input.session?.staff.id ?? null,
+          deskId: input.session?.deskId ?? input.deskId ?? null,
+          action: input.action,
+          recordId: input.recordId ?? null,
+          outcome: input.outcome,
+        }),
+      )();
+    } catch (error) {
+      this.options.onInternalError?.(input.action, error);
+    }
+  }
+
+  private publish(events: readonly VenueEvent[]): void {
+    for (const event of events) {
+      try {
+        this.options.onEvent?.(event);
+      } catch (error) {
+        this.options.onInternalError?.(`event:${event.type}`, error);
+      }
+    }
+  }
+}
+
+class OutputMismatch extends Error {
+  constructor(operation: string, cause: z.ZodError) {
+    super(`output of ${operation} does not match its schema: ${cause.issues.map((i) => i.path.join('.')).join(', ')}`);
+    this.name = 'OutputMismatch';
+  }
+}

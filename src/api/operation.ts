@@ -1,0 +1,90 @@
+import type { z } from 'zod';
+import type { Clock } from '../common/time';
+import type { StaffText } from '../common/messages';
+import type { ActiveSession, StaffIdentity } from '../staff/accounts';
+import type { Role } from '../staff/roles';
+import type { VenueDb } from '../store/database';
+import type { DeviceSettings } from '../store/settings';
+
+/** Who may call an operation. Every operation declares it; there is no default. */
+export type Access =
+  /** No session needed (signing in, first-run setup, the device's public status). */
+  | { readonly public: true }
+  | {
+      readonly roles: readonly Role[];
+      /** Callable while the session is idle-locked (unlock, sign out, who am I). */
+      readonly whileLocked?: boolean;
+    };
+
+export type AuditDetail = Readonly<Record<string, string | number | boolean | null>>;
+
+/** Something that happened, told to listeners after the transaction commits (UI refresh, sync nudges). */
+export interface VenueEvent {
+  readonly type: string;
+  readonly id?: string;
+}
+
+export interface HandlerContext {
+  readonly db: VenueDb;
+  readonly now: Date;
+  readonly clock: Clock;
+  readonly device: DeviceSettings;
+  /** Null only for public operations called without a session. */
+  readonly session: ActiveSession | null;
+  readonly staff: StaffIdentity | null;
+  /** Names the record this call made or touched, for the audit log. */
+  audit(recordId: string | null, detail?: AuditDetail): void;
+  /** Queues an event for after commit. */
+  emit(event: VenueEvent): void;
+}
+
+export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  readonly summary: string;
+  readonly input: I;
+  readonly output: O;
+  readonly access: Access;
+  /** Runs inside the call's one transaction. Throw a Refusal to refuse. */
+  handler(input: z.output<I>, context: HandlerContext): z.input<O>;
+}
+
+export function defineOperation<I extends z.ZodType, O extends z.ZodType>(operation: Operation<I, O>): Operation<I, O> {
+  return operation;
+}
+
+/**
+ * A refusal staff can read. By default the transaction rolls back; with
+ * `commit` what the handler wrote so far is kept (a failed sign-in still
+ * counts towards the lock-out).
+ */
+export class Refusal extends Error {
+  constructor(
+    readonly code: string,
+    readonly staffMessage: StaffText,
+    readonly options: { readonly commit?: boolean; readonly detail?: AuditDetail } = {},
+  ) {
+    super(staffMessage.en);
+    this.name = 'Refusal';
+  }
+}
+
+export function refuse(code: string, staffMessage: StaffText, options?: Refusal['options']): never {
+  throw new Refusal(code, staffMessage, options);
+}
+
+/** Errors from the core modules that carry a code and words for staff. */
+export function asStaffFacing(error: unknown): { code: string; staffMessage: StaffText } | null {
+  if (error instanceof Refusal) return error;
+  if (
+    error instanceof Error &&
+    'code' in error &&
+    typeof error.code === 'string' &&
+    'staffMessage' in error &&
+    typeof error.staffMessage === 'object' &&
+    error.staffMessage !== null &&
+    'ja' in error.staffMessage &&
+    'en' in error.staffMessage
+  ) {
+    return { code: error.code, staffMessage: error.staffMessage as StaffText };
+  }
+  return null;
+}

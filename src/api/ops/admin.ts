@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { verifyAuditLog } from '../../audit/log';
+import { text } from '../../common/messages';
+import { venueDate } from '../../common/time';
+import { listProducts, upsertProducts } from '../../doses/catalog';
+import { importRosterCsv } from '../../roster/import';
+import { parseProductsCsv } from '../../roster/products-csv';
+import { defineOperation, refuse } from '../operation';
+
+/** Big enough for a large municipality's roster file (about 300 MB of CSV). */
+const MAX_CSV_BASE64 = 420_000_000;
+const csvPayload = z.string().max(MAX_CSV_BASE64).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+const encoding = z.enum(['auto', 'utf-8', 'shift_jis']).optional();
+
+function decodeBase64(value: string): Buffer {
+  const bytes = Buffer.from(value, 'base64');
+  if (bytes.length === 0) refuse('EMPTY_FILE', text('ファイルが空です。', 'The file is empty.'));
+  return bytes;
+}
+
+export const adminOperations = {
+  importRoster: defineOperation({
+    summary: 'Import a roster & bookings CSV (docs/roster-csv.md). All or nothing; individual numbers are refused.',
+    access: { roles: ['supervisor'] },
+    input: z.strictObject({ csvBase64: csvPayload, encoding }),
+    output: z.object({ rows: z.number(), people: z.number(), tickets: z.number(), bookings: z.number() }),
+    handler(input, context) {
+      const summary = importRosterCsv(context.db, decodeBase64(input.csvBase64), {
+        encoding: input.encoding,
+        today: venueDate(context.now),
+        knownProducts: new Set(listProducts(context.db).map((p) => p.id)),
+      });
+      context.audit(null, { ...summary });
+      context.emit({ type: 'roster' });
+      return summary;
+    },
+  }),
+
+  importProducts: defineOperation({
+    summary: 'Load the product master CSV (docs/roster-csv.md): products added or updated by code. All or nothing.',
+    access: { roles: ['supervisor'] },
+    input: z.strictObject({ csvBase64: csvPayload, encoding }),
+    output: z.object({ products: z.number() }),
+    handler(input, context) {
+      const rows = parseProductsCsv(decodeBase64(input.csvBase64), { encoding: input.encoding });
+      upsertProducts(context.db, rows.map(({ row: _row, code, ...rest }) => ({ ...rest, id: code })));
+      context.audit(null, { products: rows.length });
+      context.emit({ type: 'products' });
+      return { products: rows.length };
+    },
+  }),
+
+  verifyAudit: defineOperation({
+    summary: 'Walk the audit log’s hash chain and report any edited, missing, inserted or truncated entry.',
+    access: { roles: ['supervisor'] },
+    input: z.strictObject({}),
+    output: z.object({
+      ok: z.boolean(),
+      entries: z.number(),
+      head: z.object({ seq: z.number(), hash: z.string() }),
+      problems: z.array(z.object({ seq: z.number(), kind: z.string() })),
+    }),
+    handler(_input, context) {
+      const result = verifyAuditLog(context.db);
+      context.audit(null, { ok: result.ok, entries: result.entries });
+      return { ...result, problems: [...result.problems] };
+    },
+  }),
+};

@@ -1,0 +1,246 @@
+import { z } from 'zod';
+import { text } from '../../common/messages';
+import { doseNumber, instant, isoDate, municipalityCode, recordId, shortId, staffText, ticketNumber } from '../../common/schemas';
+import { isCalendarDate, venueDate, venueIso } from '../../common/time';
+import { findLot, getDesk, getLot, getProduct, insertLot, listLots, listProducts, setActiveLot } from '../../doses/catalog';
+import { getDoseRecord, INJECTION_SITES, listDosesForDay, recordDose } from '../../doses/record';
+import { voidRecord } from '../../doses/void';
+import { matchScannedLot, parseGs1 } from '../../gs1';
+import { defineOperation, refuse } from '../operation';
+import { ALL_ROLES, sessionOf, venueOf } from './common';
+
+const doseRecordSchema = z.object({
+  id: z.string(),
+  municipality: z.string(),
+  ticketNumber: z.string(),
+  doseNumber: z.number(),
+  status: z.enum(['performed', 'not_performed']),
+  reason: z.string().nullable(),
+  givenAt: z.string(),
+  venueDate: z.string(),
+  venueId: z.string(),
+  deskId: z.string(),
+  productId: z.string().nullable(),
+  productName: z.string().nullable(),
+  maker: z.string().nullable(),
+  lotId: z.string().nullable(),
+  lotNumber: z.string().nullable(),
+  expiry: z.string().nullable(),
+  volumeMl: z.number().nullable(),
+  site: z.enum(INJECTION_SITES).nullable(),
+  nurseId: z.string(),
+  doctor: z.string().nullable(),
+  checkinId: z.string().nullable(),
+  recordedAt: z.string(),
+  replaces: z.string().nullable(),
+  voidedBy: z.string().nullable(),
+});
+
+const lotSchema = z.object({
+  id: z.string(),
+  productId: z.string(),
+  productName: z.string(),
+  maker: z.string(),
+  lotNumber: z.string(),
+  expiry: z.string(),
+  expired: z.boolean(),
+  vialsOpened: z.number(),
+});
+
+const lotNumber = z.string().trim().min(1).max(20).regex(/^[!"%-?A-Z_a-z]+$/, 'GS1 lot characters');
+const calendarDate = isoDate.refine(isCalendarDate, 'a real calendar date');
+
+function describeLots(db: Parameters<typeof listLots>[0], venueId: string, today: string) {
+  const products = new Map(listProducts(db).map((p) => [p.id, p]));
+  return listLots(db, venueId).map((lot) => {
+    const product = products.get(lot.productId);
+    return {
+      id: lot.id,
+      productId: lot.productId,
+      productName: product?.name ?? lot.productId,
+      maker: product?.maker ?? '',
+      lotNumber: lot.lotNumber,
+      expiry: lot.expiry,
+      expired: lot.expiry < today,
+      vialsOpened: lot.vialsOpened,
+    };
+  });
+}
+
+export const doseOperations = {
+  recordDose: defineOperation({
+    summary: 'Record a dose given (or not given after pre-screening, with the reason). On disk before the answer.',
+    access: { roles: ['nurse', 'supervisor'] },
+    input: z.strictObject({
+      municipality: municipalityCode,
+      ticketNumber,
+      doseNumber,
+      status: z.enum(['performed', 'not_performed']),
+      reason: z.string().trim().max(200).nullish(),
+      givenAt: instant.nullish(),
+      lotId: z.string().max(64).nullish(),
+      volumeMl: z.number().positive().max(1).nullish(),
+      site: z.enum(INJECTION_SITES).nullish(),
+      doctor: z.string().trim().max(20).nullish(),
+    }),
+    output: doseRecordSchema,
+    handler(input, context) {
+      const session = sessionOf(context);
+      const record = recordDose(context.db, { ...input, givenAt: input.givenAt ?? venueIso(context.now) }, {
+        venueId: venueOf(context),
+        deskId: session.deskId,
+        nurseId: session.staff.id,
+        now: context.now,
+      });
+      context.audit(record.id, { dose: record.doseNumber, status: record.status, lot: record.lotId });
+      context.emit({ type: 'dose', id: record.id });
+      return record;
+    },
+  }),
+
+  getDoseRecord: defineOperation({
+    summary: 'One dose record, to show what was saved.',
+    access: { roles: ['nurse', 'supervisor'] },
+    input: z.strictObject({ id: recordId }),
+    output: doseRecordSchema,
+    handler(input, context) {
+      const record = getDoseRecord(context.db, input.id);
+      if (!record) refuse('UNKNOWN_RECORD', text('記録が見つかりません。', 'No such record.'));
+      context.audit(record.id);
+      return record;
+    },
+  }),
+
+  dosesToday: defineOperation({
+    summary: 'Today’s dose records at this venue, voided ones included and marked.',
+    access: { roles: ['nurse', 'supervisor'] },
+    input: z.strictObject({ date: calendarDate.optional() }),
+    output: z.array(doseRecordSchema),
+    handler(input, context) {
+      return listDosesForDay(context.db, venueOf(context), input.date ?? venueDate(context.now));
+    },
+  }),
+
+  voidRecord: defineOperation({
+    summary: 'Void a check-in or dose record with a reason. Nothing is deleted; the void is a record too.',
+    access: { roles: ['supervisor'] },
+    input: z.strictObject({ recordId, reason: z.string().trim().min(2).max(200) }),
+    output: z.object({ id: z.string(), targetKind: z.enum(['checkin', 'dose']), targetId: z.string(), reason: z.string(), staffId: z.string(), at: z.string() }),
+    handler(input, context) {
+      const record = voidRecord(context.db, { targetId: input.recordId, reason: input.reason }, sessionOf(context).staff.id, context.now);
+      context.audit(record.id, { target: record.targetId, kind: record.targetKind });
+      context.emit({ type: 'void', id: record.id });
+      return record;
+    },
+  }),
+
+  listProducts: defineOperation({
+    summary: 'The product master.',
+    access: { roles: ALL_ROLES },
+    input: z.strictObject({}),
+    output: z.array(
+      z.object({
+        id: z.string(), maker: z.string(), name: z.string(), vaccineType: z.string(), doseVolumeMl: z.number(), minIntervalDays: z.number(),
+        minAge: z.number(), maxAge: z.number().nullable(), observationMinutes: z.number(), dosesPerVial: z.number(), gtins: z.array(z.string()),
+      }),
+    ),
+    handler(_input, context) {
+      return listProducts(context.db).map((p) => ({ ...p, gtins: [...p.gtins] }));
+    },
+  }),
+
+  listLots: defineOperation({
+    summary: 'The venue’s lots, soonest expiry first, with expired ones marked.',
+    access: { roles: ALL_ROLES },
+    input: z.strictObject({}),
+    output: z.array(lotSchema),
+    handler(_input, context) {
+      return describeLots(context.db, venueOf(context), venueDate(context.now));
+    },
+  }),
+
+  addLot: defineOperation({
+    summary: 'Add a lot of a known product to this venue (usually from a scanned pack).',
+    access: { roles: ['supervisor'] },
+    input: z.strictObject({ productId: shortId, lotNumber, expiry: calendarDate }),
+    output: lotSchema,
+    handler(input, context) {
+      const venueId = venueOf(context);
+      if (!getProduct(context.db, input.productId)) refuse('UNKNOWN_PRODUCT', text('製品マスタにない製品です。', 'This product is not in the product master.'));
+      if (findLot(context.db, venueId, input.productId, input.lotNumber)) {
+        refuse('LOT_EXISTS', text('このロットは既に登録されています。', 'This lot is already registered.'));
+      }
+      const today = venueDate(context.now);
+      if (input.expiry < today) refuse('EXPIRED_LOT', text('有効期限が切れたロットは登録できません。', 'An expired lot cannot be added.'));
+      const lot = insertLot(context.db, { ...input, venueId, addedBy: sessionOf(context).staff.id }, context.now);
+      context.audit(lot.id, { product: lot.productId });
+      context.emit({ type: 'lot', id: lot.id });
+      const described = describeLots(context.db, venueId, today).find((l) => l.id === lot.id);
+      if (!described) throw new Error('lot vanished after insert');
+      return described;
+    },
+  }),
+
+  setDeskLot: defineOperation({
+    summary: 'Make a lot the active lot of a desk (a nurse sets their own desk; a supervisor any desk).',
+    access: { roles: ['nurse', 'supervisor'] },
+    input: z.strictObject({ deskId: shortId.optional(), lotId: z.string().max(64) }),
+    output: z.object({ deskId: z.string(), lotId: z.string() }),
+    handler(input, context) {
+      const session = sessionOf(context);
+      const deskId = input.deskId ?? session.deskId;
+      if (deskId !== session.deskId && session.staff.role !== 'supervisor') {
+        refuse('FORBIDDEN', text('他の台のロットは変更できません。', 'You can change only your own desk’s lot.'));
+      }
+      const desk = getDesk(context.db, deskId);
+      if (!desk) refuse('UNKNOWN_DESK', text('その受付台は登録されていません。', 'No such desk.'));
+      const lot = getLot(context.db, input.lotId);
+      if (!lot || lot.venueId !== desk.venueId) refuse('UNKNOWN_LOT', text('この会場のロットではありません。', 'This lot is not registered at this venue.'));
+      if (lot.expiry < venueDate(context.now)) refuse('EXPIRED_LOT', text(`このロットは有効期限（${lot.expiry}）が切れています。`, `This lot expired on ${lot.expiry}.`));
+      setActiveLot(context.db, deskId, lot.id);
+      context.audit(lot.id, { desk: deskId });
+      context.emit({ type: 'desk', id: deskId });
+      return { deskId, lotId: lot.id };
+    },
+  }),
+
+  scanLot: defineOperation({
+    summary: 'Read a scanned vial or box (GS1) and match it to the venue’s lots.',
+    access: { roles: ['nurse', 'supervisor'] },
+    input: z.strictObject({ code: z.string().max(512) }),
+    output: z.discriminatedUnion('read', [
+      z.object({ read: z.literal('error'), code: z.string(), message: staffText }),
+      z.object({
+        read: z.literal('pack'),
+        kind: z.enum(['match', 'new-lot', 'unknown-product', 'expired', 'incomplete', 'mismatch']),
+        lotId: z.string().nullable(),
+        productId: z.string().nullable(),
+        lotNumber: z.string().nullable(),
+        expiry: z.string().nullable(),
+        gtin: z.string().nullable(),
+        message: staffText,
+      }),
+    ]),
+    handler(input, context) {
+      const today = venueDate(context.now);
+      const scan = parseGs1(input.code, { today });
+      if (!scan.ok) {
+        context.audit(null, { read: scan.code });
+        return { read: 'error' as const, code: scan.code, message: scan.message };
+      }
+      const venueId = venueOf(context);
+      const match = matchScannedLot(scan, listProducts(context.db), listLots(context.db, venueId), today);
+      context.audit('lotId' in match ? (match.lotId ?? null) : null, { match: match.kind });
+      return {
+        read: 'pack' as const,
+        kind: match.kind,
+        lotId: 'lotId' in match ? (match.lotId ?? null) : null,
+        productId: 'productId' in match ? (match.productId ?? null) : null,
+        lotNumber: scan.lot,
+        expiry: scan.expiry,
+        gtin: scan.gtin,
+        message: match.message,
+      };
+    },
+  }),
+};

@@ -1,0 +1,81 @@
+import { uuidv7 } from '../common/ids';
+import { venueDate, venueIso } from '../common/time';
+import { findTicket } from '../roster/repo';
+import type { VenueDb } from '../store/database';
+import type { Verdict } from './schema';
+import { decideVerdict, type TicketRef, type VerdictContext } from './verdict';
+
+export interface CheckInRecord {
+  readonly id: string;
+  readonly municipality: string;
+  readonly ticketNumber: string;
+  readonly bookingId: string | null;
+  readonly doseNumber: number;
+  readonly venueId: string;
+  readonly deskId: string;
+  readonly staffId: string;
+  readonly at: string;
+  readonly walkInApprovedBy: string | null;
+}
+
+export type CheckInOutcome = { ok: true; record: CheckInRecord; verdict: Verdict } | { ok: false; verdict: Verdict };
+
+/**
+ * Checks a person in. The verdict is decided again here, inside the write
+ * transaction, so two desks pressing at once cannot both check in one ticket.
+ */
+export function checkIn(
+  db: VenueDb,
+  ticket: TicketRef,
+  context: VerdictContext & { deskId: string; staffId: string },
+): CheckInOutcome {
+  const verdict = decideVerdict(db, ticket, context);
+  if (!verdict.admit || verdict.dose === null) return { ok: false, verdict };
+  const person = findTicket(db, ticket.municipality, ticket.number);
+  if (!person) return { ok: false, verdict };
+  const record: CheckInRecord = {
+    id: uuidv7(context.now.getTime()),
+    municipality: ticket.municipality,
+    ticketNumber: ticket.number,
+    bookingId: verdict.booking?.id ?? null,
+    doseNumber: verdict.dose,
+    venueId: context.venueId,
+    deskId: context.deskId,
+    staffId: context.staffId,
+    at: venueIso(context.now),
+    walkInApprovedBy: null,
+  };
+  db.prepare(
+    `INSERT INTO checkins (id, municipality, ticket_number, person_id, booking_id, dose_number, venue_id, desk_id, staff_id, at, venue_date, walk_in_approved_by)
+     VALUES (@id, @municipality, @ticketNumber, @personId, @bookingId, @doseNumber, @venueId, @deskId, @staffId, @at, @venueDate, @walkInApprovedBy)`,
+  ).run({ ...record, personId: person.person.id, venueDate: venueDate(context.now) });
+  return { ok: true, record, verdict };
+}
+
+export interface QueueEntry {
+  readonly checkinId: string;
+  readonly municipality: string;
+  readonly ticketNumber: string;
+  readonly doseNumber: number;
+  readonly checkedInAt: string;
+  readonly deskId: string;
+  readonly nameKana: string;
+  readonly nameKanji: string;
+  readonly birthDate: string;
+  readonly sex: 'M' | 'F' | 'U';
+}
+
+/** People checked in today at the venue (any desk) with no dose record yet, first come first. */
+export function vaccinationQueue(db: VenueDb, venueId: string, now: Date): QueueEntry[] {
+  return db
+    .prepare(
+      `SELECT c.id AS checkinId, c.municipality, c.ticket_number AS ticketNumber, c.dose_number AS doseNumber, c.at AS checkedInAt,
+              c.desk_id AS deskId, p.name_kana AS nameKana, p.name_kanji AS nameKanji, p.birth_date AS birthDate, p.sex
+       FROM checkins c JOIN people p ON p.id = c.person_id
+       WHERE c.venue_id = ? AND c.venue_date = ? AND c.voided_by IS NULL
+         AND NOT EXISTS (SELECT 1 FROM dose_records d WHERE d.municipality = c.municipality AND d.ticket_number = c.ticket_number
+                         AND d.venue_date = c.venue_date AND d.voided_by IS NULL)
+       ORDER BY c.at`,
+    )
+    .all(venueId, venueDate(now)) as QueueEntry[];
+}

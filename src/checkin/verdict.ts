@@ -1,0 +1,227 @@
+import { text, type StaffText } from '../common/messages';
+import { addDays, venueDate } from '../common/time';
+import { getProduct } from '../doses/catalog';
+import {
+  bookingsForPerson,
+  doseHistory,
+  findTicket,
+  highestDose,
+  identitySummary,
+  venueName,
+  type BookingRecord,
+  type DoseHistoryEntry,
+} from '../roster/repo';
+import type { VenueDb } from '../store/database';
+import type { BookingSummary, Verdict, VerdictCode } from './schema';
+
+export interface TicketRef {
+  readonly municipality: string;
+  readonly number: string;
+  readonly kind?: string | null;
+  readonly dose?: string | null;
+}
+
+export interface VerdictContext {
+  readonly venueId: string;
+  readonly now: Date;
+  readonly servedMunicipalities: readonly string[];
+}
+
+const STATUS_WORDS = {
+  moved_out: text('転出', 'moved out'),
+  deceased: text('死亡', 'deceased'),
+  reissued: text('再発行済み（古い券）', 'reissued (this is the old ticket)'),
+  active: text('有効', 'active'),
+} as const;
+
+function summarize(db: VenueDb, booking: BookingRecord): BookingSummary {
+  return {
+    id: booking.id,
+    venueId: booking.venueId,
+    venueName: venueName(db, booking.venueId),
+    date: booking.date,
+    slotStart: booking.slotStart,
+    slotEnd: booking.slotEnd,
+    dose: booking.dose,
+    productId: booking.productId,
+    productName: getProduct(db, booking.productId)?.name ?? null,
+  };
+}
+
+function doseSummary(db: VenueDb, entry: DoseHistoryEntry) {
+  return { dose: entry.dose, date: entry.date, place: entry.place, productName: getProduct(db, entry.productId)?.name ?? entry.productId };
+}
+
+/** The booking nearest to today: the next one to come, else the latest past one. */
+function nearestBooking(bookings: readonly BookingRecord[], today: string): BookingRecord | null {
+  const upcoming = bookings.filter((b) => b.date >= today);
+  return upcoming[0] ?? bookings[bookings.length - 1] ?? null;
+}
+
+function todaysCheckIn(db: VenueDb, ticket: TicketRef, venueId: string, today: string) {
+  return (
+    (db
+      .prepare(
+        `SELECT id, at, desk_id FROM checkins
+         WHERE municipality = ? AND ticket_number = ? AND venue_date = ? AND venue_id = ? AND voided_by IS NULL
+         ORDER BY at LIMIT 1`,
+      )
+      .get(ticket.municipality, ticket.number, today, venueId) as { id: string; at: string; desk_id: string } | undefined) ?? null
+  );
+}
+
+type Draft = Omit<Verdict, 'headline' | 'advice' | 'admit'>;
+
+function words(code: VerdictCode, v: Draft): { headline: StaffText; advice: StaffText } {
+  const b = v.booking;
+  switch (code) {
+    case 'OK':
+      return {
+        headline: text(`受付できます：本日 ${v.dose} 回目の予約があります`, `Admit: booked here today for dose ${v.dose}`),
+        advice: text('お名前と生年月日を確認し、受付してください。', 'Confirm the name and date of birth, then check the person in.'),
+      };
+    case 'ALREADY_CHECKED_IN':
+      return {
+        headline: text('受付済みです', 'Already checked in'),
+        advice: text('この方は本日すでに受付されています。二重受付はできません。接種の列へご案内ください。', 'This person was already checked in today. Do not check in again; send them to the vaccination queue.'),
+      };
+    case 'NOT_BOOKED_TODAY':
+      return {
+        headline: text('本日の予約がありません', 'Not booked today'),
+        advice: b
+          ? text(`予約は ${b.date} ${b.slotStart}〜${b.slotEnd}（${b.venueName ?? b.venueId}）です。予約日にお越しいただくか、管理者に当日受付の可否を確認してください。`, `The booking is on ${b.date} ${b.slotStart}–${b.slotEnd} at ${b.venueName ?? b.venueId}. Ask the person to come on that day, or ask the supervisor about a walk-in.`)
+          : text('予約が見つかりません。管理者に当日受付の可否を確認してください。', 'No booking was found. Ask the supervisor whether a walk-in is possible.'),
+      };
+    case 'WRONG_VENUE':
+      return {
+        headline: text('別の会場の予約です', 'Booked at another venue'),
+        advice: b
+          ? text(`本日の予約は「${b.venueName ?? b.venueId}」${b.slotStart}〜${b.slotEnd} です。予約の会場をご案内してください。`, `Today's booking is at ${b.venueName ?? b.venueId}, ${b.slotStart}–${b.slotEnd}. Direct the person to that venue.`)
+          : text('予約の会場をご案内してください。', 'Direct the person to the booked venue.'),
+      };
+    case 'ALREADY_VACCINATED': {
+      const p = v.previousDose;
+      return {
+        headline: text(`${p?.dose ?? ''}回目は接種済みです`, `Dose ${p?.dose ?? ''} already given`),
+        advice: p
+          ? text(`${p.date} に「${p.place}」で接種済みです。接種はできません。記録に疑問があれば管理者に連絡してください。`, `Given on ${p.date} at ${p.place}. Do not vaccinate. If the record looks wrong, call the supervisor.`)
+          : text('接種はできません。管理者に連絡してください。', 'Do not vaccinate. Call the supervisor.'),
+      };
+    }
+    case 'INTERVAL_NOT_MET':
+      return {
+        headline: text('接種間隔が足りません', 'Too soon after the previous dose'),
+        advice: text(`前回 ${v.previousDose?.date ?? ''} から間隔が足りません。${v.earliestDate ?? ''} 以降に予約を取り直してください。`, `Too soon after the dose on ${v.previousDose?.date ?? ''}. The earliest date is ${v.earliestDate ?? ''}; ask the person to book again.`),
+      };
+    case 'AGE_NOT_ELIGIBLE':
+      return {
+        headline: text('対象年齢ではありません', 'Not eligible at this age'),
+        advice: text(
+          `${v.person?.age ?? ''}歳です。このワクチンの対象は ${v.ageLimits?.min ?? ''}歳${(v.ageLimits?.max ?? null) !== null ? `〜${v.ageLimits?.max}歳` : '以上'}です。管理者に連絡してください。`,
+          `Age ${v.person?.age ?? ''}. This vaccine is for ages ${v.ageLimits?.min ?? ''}${(v.ageLimits?.max ?? null) !== null ? `–${v.ageLimits?.max}` : ' and over'}. Call the supervisor.`,
+        ),
+      };
+    case 'TICKET_VOID': {
+      const status = STATUS_WORDS[v.ticketStatus ?? 'active'];
+      return {
+        headline: text(`この接種券は使えません（${status.ja}）`, `This ticket is void (${status.en})`),
+        advice: text('新しい接種券をお持ちか確認してください。なければ市町村の窓口をご案内してください。', 'Ask for a newer ticket. If there is none, refer the person to the municipal office.'),
+      };
+    }
+    case 'OTHER_MUNICIPALITY':
+      return {
+        headline: text('他の市町村の接種券です', 'Ticket from another municipality'),
+        advice: text(`市町村コード ${v.ticket.municipality} はこの会場の対象外です。住民票のある市町村の会場をご案内するか、管理者に連絡してください。`, `Municipality ${v.ticket.municipality} is not served here. Refer the person to their own municipality's venues, or call the supervisor.`),
+      };
+    case 'UNKNOWN_TICKET':
+      return {
+        headline: text('名簿にない接種券です', 'Ticket not in the roster'),
+        advice: text('番号を読み直してください。それでも見つからなければ管理者に連絡してください（名簿の更新が必要な場合があります）。', 'Scan again. If it is still not found, call the supervisor: the roster may need an update.'),
+      };
+    case 'DOSE_OUT_OF_ORDER':
+      return {
+        headline: text('接種回数が記録と合いません', 'Dose number does not match the records'),
+        advice: text(
+          `予約は${v.dose ?? ''}回目ですが、記録上の直前の接種は${v.previousDose?.dose ?? 0}回目です。接種せず、管理者に連絡してください。`,
+          `The booking is for dose ${v.dose ?? ''}, but the records show dose ${v.previousDose?.dose ?? 0} as the latest. Do not vaccinate; call the supervisor.`,
+        ),
+      };
+  }
+}
+
+function finish(code: VerdictCode, draft: Omit<Draft, 'code'>): Verdict {
+  const full: Draft = { code, ...draft };
+  return { ...full, admit: code === 'OK', ...words(code, full) };
+}
+
+/**
+ * The one answer reception needs on a scanned ticket. Checks run from the
+ * most basic (is this our ticket at all?) to the most specific (is it too
+ * soon?), and the first that fails is the verdict.
+ */
+export function decideVerdict(db: VenueDb, ticketRef: TicketRef, context: VerdictContext): Verdict {
+  const today = venueDate(context.now);
+  const blank: Omit<Draft, 'code'> = {
+    ticket: { municipality: ticketRef.municipality, number: ticketRef.number, kind: ticketRef.kind ?? null, dose: ticketRef.dose ?? null },
+    person: null,
+    booking: null,
+    nextBooking: null,
+    dose: null,
+    previousDose: null,
+    earliestDate: null,
+    ticketStatus: null,
+    checkedIn: null,
+    ageLimits: null,
+  };
+  if (!context.servedMunicipalities.includes(ticketRef.municipality)) return finish('OTHER_MUNICIPALITY', blank);
+
+  const ticket = findTicket(db, ticketRef.municipality, ticketRef.number);
+  if (!ticket) return finish('UNKNOWN_TICKET', blank);
+  const base = {
+    ...blank,
+    ticket: { ...blank.ticket, kind: ticketRef.kind ?? ticket.kind },
+    person: identitySummary(ticket.person, today),
+    ticketStatus: ticket.status,
+  };
+  if (ticket.status !== 'active') return finish('TICKET_VOID', base);
+
+  const history = doseHistory(db, ticket.person.id);
+  const latest = highestDose(history);
+  const bookings = bookingsForPerson(db, ticket.person.id);
+  const todays = bookings.filter((b) => b.date === today);
+  const here = todays.find((b) => b.venueId === context.venueId) ?? null;
+  const dose = here?.dose ?? (ticketRef.dose ? Number(ticketRef.dose) : (latest?.dose ?? 0) + 1);
+  const withDose = { ...base, dose, booking: here ? summarize(db, here) : null };
+
+  const given = history.filter((h) => h.dose >= dose);
+  const same = given.find((h) => h.dose === dose) ?? given[given.length - 1];
+  if (same) return finish('ALREADY_VACCINATED', { ...withDose, previousDose: doseSummary(db, same) });
+
+  const checkedIn = todaysCheckIn(db, ticketRef, context.venueId, today);
+  if (checkedIn) return finish('ALREADY_CHECKED_IN', { ...withDose, checkedIn: { id: checkedIn.id, at: checkedIn.at, deskId: checkedIn.desk_id } });
+
+  if (!here) {
+    const elsewhere = todays[0];
+    if (elsewhere) return finish('WRONG_VENUE', { ...withDose, booking: summarize(db, elsewhere) });
+    const nearest = nearestBooking(bookings, today);
+    return finish('NOT_BOOKED_TODAY', { ...withDose, booking: nearest ? summarize(db, nearest) : null });
+  }
+
+  const partner = here.setId ? bookings.find((b) => b.setId === here.setId && b.id !== here.id && b.dose === here.dose + 1) : undefined;
+  const ready = { ...withDose, nextBooking: partner ? summarize(db, partner) : null, previousDose: latest ? doseSummary(db, latest) : null };
+
+  if (dose !== (latest?.dose ?? 0) + 1) return finish('DOSE_OUT_OF_ORDER', ready);
+
+  const product = getProduct(db, here.productId);
+  if (product) {
+    const age = ready.person.age;
+    if (age < product.minAge || (product.maxAge !== null && age > product.maxAge)) {
+      return finish('AGE_NOT_ELIGIBLE', { ...ready, ageLimits: { min: product.minAge, max: product.maxAge } });
+    }
+    if (latest) {
+      const earliest = addDays(latest.date, product.minIntervalDays);
+      if (today < earliest) return finish('INTERVAL_NOT_MET', { ...ready, earliestDate: earliest });
+    }
+  }
+  return finish('OK', ready);
+}

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+/** Small zod building blocks shared by the contract, the core and the server. */
+export const staffText = z.object({ ja: z.string(), en: z.string() });
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+export const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
+export const instant = z
+  .string()
+  .max(40)
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, 'ISO 8601 time with offset');
+export const municipalityCode = z.string().regex(/^\d{6}$/);
+export const ticketNumber = z.string().regex(/^\d{10}$/);
+export const recordId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'record id (UUID)');
+export const shortId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/);
+export const sex = z.enum(['M', 'F', 'U']);
+export const doseNumber = z.number().int().min(1).max(9);
+export const ticketStatus = z.enum(['active', 'moved_out', 'deceased', 'reissued']);

@@ -1,0 +1,176 @@
+import { uuidv7 } from '../common/ids';
+import { venueIso } from '../common/time';
+import type { VenueDb } from '../store/database';
+
+/** The product master and the venue's lots and desks. */
+
+export interface Product {
+  readonly id: string;
+  readonly maker: string;
+  readonly name: string;
+  readonly vaccineType: string;
+  readonly doseVolumeMl: number;
+  readonly minIntervalDays: number;
+  readonly minAge: number;
+  readonly maxAge: number | null;
+  readonly observationMinutes: number;
+  readonly dosesPerVial: number;
+  readonly gtins: readonly string[];
+}
+
+interface ProductRow {
+  id: string;
+  maker: string;
+  name: string;
+  vaccine_type: string;
+  dose_volume_ml: number;
+  min_interval_days: number;
+  min_age: number;
+  max_age: number | null;
+  observation_minutes: number;
+  doses_per_vial: number;
+}
+
+function product(row: ProductRow, gtins: string[]): Product {
+  return {
+    id: row.id,
+    maker: row.maker,
+    name: row.name,
+    vaccineType: row.vaccine_type,
+    doseVolumeMl: row.dose_volume_ml,
+    minIntervalDays: row.min_interval_days,
+    minAge: row.min_age,
+    maxAge: row.max_age,
+    observationMinutes: row.observation_minutes,
+    dosesPerVial: row.doses_per_vial,
+    gtins,
+  };
+}
+
+function gtinsOf(db: VenueDb, productId: string): string[] {
+  return (db.prepare(`SELECT gtin FROM product_gtins WHERE product_id = ? ORDER BY gtin`).all(productId) as { gtin: string }[]).map((r) => r.gtin);
+}
+
+export function getProduct(db: VenueDb, id: string): Product | null {
+  const row = db.prepare(`SELECT * FROM products WHERE id = ?`).get(id) as ProductRow | undefined;
+  return row ? product(row, gtinsOf(db, id)) : null;
+}
+
+export function listProducts(db: VenueDb): Product[] {
+  const rows = db.prepare(`SELECT * FROM products ORDER BY maker, name`).all() as ProductRow[];
+  return rows.map((row) => product(row, gtinsOf(db, row.id)));
+}
+
+/** Adds or replaces products by id; GTINs are replaced with the given ones (GTIN-14). */
+export function upsertProducts(db: VenueDb, products: readonly Omit<Product, never>[]): void {
+  const upsert = db.prepare(
+    `INSERT INTO products (id, maker, name, vaccine_type, dose_volume_ml, min_interval_days, min_age, max_age, observation_minutes, doses_per_vial)
+     VALUES (@id, @maker, @name, @vaccineType, @doseVolumeMl, @minIntervalDays, @minAge, @maxAge, @observationMinutes, @dosesPerVial)
+     ON CONFLICT (id) DO UPDATE SET maker = excluded.maker, name = excluded.name, vaccine_type = excluded.vaccine_type,
+       dose_volume_ml = excluded.dose_volume_ml, min_interval_days = excluded.min_interval_days, min_age = excluded.min_age,
+       max_age = excluded.max_age, observation_minutes = excluded.observation_minutes, doses_per_vial = excluded.doses_per_vial`,
+  );
+  const clearGtins = db.prepare(`DELETE FROM product_gtins WHERE product_id = ?`);
+  const addGtin = db.prepare(`INSERT INTO product_gtins (gtin, product_id) VALUES (?, ?)`);
+  for (const p of products) {
+    const { gtins, ...fields } = p;
+    upsert.run(fields);
+    clearGtins.run(p.id);
+    for (const gtin of gtins) addGtin.run(gtin, p.id);
+  }
+}
+
+export interface Lot {
+  readonly id: string;
+  readonly venueId: string;
+  readonly productId: string;
+  readonly lotNumber: string;
+  readonly expiry: string;
+  readonly vialsOpened: number;
+}
+
+interface LotRow {
+  id: string;
+  venue_id: string;
+  product_id: string;
+  lot_number: string;
+  expiry: string;
+  vials_opened: number;
+}
+
+function lot(row: LotRow): Lot {
+  return { id: row.id, venueId: row.venue_id, productId: row.product_id, lotNumber: row.lot_number, expiry: row.expiry, vialsOpened: row.vials_opened };
+}
+
+export function getLot(db: VenueDb, id: string): Lot | null {
+  const row = db.prepare(`SELECT * FROM lots WHERE id = ?`).get(id) as LotRow | undefined;
+  return row ? lot(row) : null;
+}
+
+export function listLots(db: VenueDb, venueId: string): Lot[] {
+  return (db.prepare(`SELECT * FROM lots WHERE venue_id = ? ORDER BY expiry, lot_number`).all(venueId) as LotRow[]).map(lot);
+}
+
+export function findLot(db: VenueDb, venueId: string, productId: string, lotNumber: string): Lot | null {
+  const row = db.prepare(`SELECT * FROM lots WHERE venue_id = ? AND product_id = ? AND lot_number = ?`).get(venueId, productId, lotNumber) as LotRow | undefined;
+  return row ? lot(row) : null;
+}
+
+export function insertLot(
+  db: VenueDb,
+  input: { venueId: string; productId: string; lotNumber: string; expiry: string; addedBy: string | null; id?: string },
+  now: Date,
+): Lot {
+  const id = input.id ?? uuidv7(now.getTime());
+  db.prepare(
+    `INSERT INTO lots (id, venue_id, product_id, lot_number, expiry, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  ).run(id, input.venueId, input.productId, input.lotNumber, input.expiry, input.addedBy, venueIso(now));
+  return { id, venueId: input.venueId, productId: input.productId, lotNumber: input.lotNumber, expiry: input.expiry, vialsOpened: 0 };
+}
+
+export function setVialsOpened(db: VenueDb, lotId: string, vials: number): void {
+  db.prepare(`UPDATE lots SET vials_opened = ? WHERE id = ?`).run(vials, lotId);
+}
+
+export interface Desk {
+  readonly id: string;
+  readonly venueId: string;
+  readonly name: string;
+  readonly activeLotId: string | null;
+}
+
+interface DeskRow {
+  id: string;
+  venue_id: string;
+  name: string;
+  active_lot_id: string | null;
+}
+
+function desk(row: DeskRow): Desk {
+  return { id: row.id, venueId: row.venue_id, name: row.name, activeLotId: row.active_lot_id };
+}
+
+export function getDesk(db: VenueDb, id: string): Desk | null {
+  const row = db.prepare(`SELECT * FROM desks WHERE id = ?`).get(id) as DeskRow | undefined;
+  return row ? desk(row) : null;
+}
+
+export function listDesks(db: VenueDb, venueId: string): Desk[] {
+  return (db.prepare(`SELECT * FROM desks WHERE venue_id = ? ORDER BY name`).all(venueId) as DeskRow[]).map(desk);
+}
+
+export function upsertDesk(db: VenueDb, input: { id: string; venueId: string; name: string }): void {
+  db.prepare(
+    `INSERT INTO desks (id, venue_id, name) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET venue_id = excluded.venue_id, name = excluded.name`,
+  ).run(input.id, input.venueId, input.name);
+}
+
+export function setActiveLot(db: VenueDb, deskId: string, lotId: string | null): void {
+  db.prepare(`UPDATE desks SET active_lot_id = ? WHERE id = ?`).run(lotId, deskId);
+}
+
+export function upsertVenue(db: VenueDb, input: { id: string; municipality: string; name: string }): void {
+  db.prepare(
+    `INSERT INTO venues (id, municipality, name) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET municipality = excluded.municipality, name = excluded.name`,
+  ).run(input.id, input.municipality, input.name);
+}

@@ -1,0 +1,243 @@
+import { uuidv7 } from '../common/ids';
+import { text, type StaffText } from '../common/messages';
+import { parseInstant, venueDate, venueIso } from '../common/time';
+import { doseHistory, findTicket, highestDose } from '../roster/repo';
+import type { VenueDb } from '../store/database';
+import { getLot, getProduct } from './catalog';
+
+/** A refusal to record, with words for the nurse. Thrown inside the transaction, so nothing is written. */
+export class DoseRefusal extends Error {
+  constructor(
+    readonly code: string,
+    readonly staffMessage: StaffText,
+  ) {
+    super(staffMessage.en);
+    this.name = 'DoseRefusal';
+  }
+}
+
+export const INJECTION_SITES = ['left_arm', 'right_arm', 'left_thigh', 'right_thigh'] as const;
+export type InjectionSite = (typeof INJECTION_SITES)[number];
+
+/** A clock running a little fast at one desk should not block a real dose. */
+export const FUTURE_TOLERANCE_MS = 2 * 60_000;
+
+export interface DoseInput {
+  readonly municipality: string;
+  readonly ticketNumber: string;
+  readonly doseNumber: number;
+  readonly status: 'performed' | 'not_performed';
+  /** Why not performed (pre-screening); required then, optional otherwise. */
+  readonly reason?: string | null;
+  readonly givenAt: string;
+  readonly lotId?: string | null;
+  readonly volumeMl?: number | null;
+  readonly site?: InjectionSite | null;
+  readonly doctor?: string | null;
+}
+
+export interface DoseContext {
+  readonly venueId: string;
+  readonly deskId: string;
+  readonly nurseId: string;
+  readonly now: Date;
+  /** Set when a supervisor re-records after voiding. */
+  readonly replaces?: string | null;
+}
+
+export interface DoseRecord {
+  readonly id: string;
+  readonly municipality: string;
+  readonly ticketNumber: string;
+  readonly doseNumber: number;
+  readonly status: 'performed' | 'not_performed';
+  readonly reason: string | null;
+  readonly givenAt: string;
+  readonly venueDate: string;
+  readonly venueId: string;
+  readonly deskId: string;
+  readonly productId: string | null;
+  readonly productName: string | null;
+  readonly maker: string | null;
+  readonly lotId: string | null;
+  readonly lotNumber: string | null;
+  readonly expiry: string | null;
+  readonly volumeMl: number | null;
+  readonly site: InjectionSite | null;
+  readonly nurseId: string;
+  readonly doctor: string | null;
+  readonly checkinId: string | null;
+  readonly recordedAt: string;
+  readonly replaces: string | null;
+  readonly voidedBy: string | null;
+}
+
+function refuse(code: string, ja: string, en: string): never {
+  throw new DoseRefusal(code, text(ja, en));
+}
+
+/**
+ * Records a dose (or a dose not given after pre-screening). Every rule that
+ * went wrong in 2021 is checked here, before anything is written: the ticket
+ * is live, the lot is known and in date, the dose number follows the
+ * person's history, the same dose is not recorded twice, and the time is
+ * neither in the future nor before the previous dose.
+ */
+export function recordDose(db: VenueDb, input: DoseInput, context: DoseContext): DoseRecord {
+  const ticket = findTicket(db, input.municipality, input.ticketNumber);
+  if (!ticket) refuse('UNKNOWN_TICKET', '名簿にない接種券です。', 'This ticket is not in the roster.');
+  if (ticket.status !== 'active') refuse('TICKET_VOID', 'この接種券は無効です（転出・死亡・再発行）。', 'This ticket is void (moved out, deceased or reissued).');
+
+  const given = parseInstant(input.givenAt);
+  if (!given) refuse('BAD_TIME', '接種日時の形式が正しくありません。', 'The time given is not a valid time with a time zone.');
+  if (given.getTime() > context.now.getTime() + FUTURE_TOLERANCE_MS) {
+    refuse('TIME_IN_FUTURE', '接種日時が未来になっています。時刻を確認してください。', 'The time given is in the future. Check the time.');
+  }
+  const givenDate = venueDate(given);
+
+  const history = doseHistory(db, ticket.person.id);
+  const duplicate = history.find((h) => h.dose === input.doseNumber);
+  if (duplicate && input.status === 'performed') {
+    refuse(
+      'DUPLICATE_DOSE',
+      `${input.doseNumber}回目は既に記録されています（${duplicate.date}）。誤りなら管理者が元の記録を取り消してから記録し直してください。`,
+      `Dose ${input.doseNumber} is already recorded (${duplicate.date}). If that record is wrong, a supervisor must void it first.`,
+    );
+  }
+  const latest = highestDose(history);
+  const expected = (latest?.dose ?? 0) + 1;
+  if (input.doseNumber !== expected) {
+    refuse(
+      'DOSE_OUT_OF_ORDER',
+      `接種回数が記録と合いません。記録上の次の接種は${expected}回目です。`,
+      `The dose number does not follow the records: the next dose is dose ${expected}.`,
+    );
+  }
+  if (latest) {
+    const before = latest.givenAt ? given.getTime() < new Date(latest.givenAt).getTime() : givenDate < latest.date;
+    if (before) {
+      refuse('BEFORE_PREVIOUS_DOSE', `接種日時が前回（${latest.date}）より前になっています。`, `The time given is before the previous dose (${latest.date}).`);
+    }
+  }
+
+  let lot = null;
+  let product = null;
+  if (input.status === 'performed') {
+    if (!input.lotId) refuse('LOT_REQUIRED', 'ロットを選んでください（バイアルか箱のバーコードを読み取ってください）。', 'Choose the lot: scan the vial or the box.');
+    lot = getLot(db, input.lotId);
+    if (!lot || lot.venueId !== context.venueId) refuse('UNKNOWN_LOT', 'この会場に登録されていないロットです。管理者にロットの追加を依頼してください。', 'This lot is not registered at this venue. Ask the supervisor to add it.');
+    if (lot.expiry < givenDate) {
+      refuse('EXPIRED_LOT', `このロットは有効期限（${lot.expiry}）が切れています。使用しないでください。`, `This lot expired on ${lot.expiry}. Do not use it.`);
+    }
+    product = getProduct(db, lot.productId);
+  } else if (!input.reason?.trim()) {
+    refuse('REASON_REQUIRED', '接種しなかった理由を入力してください。', 'Enter why the dose was not given.');
+  }
+
+  const checkin = db
+    .prepare(
+      `SELECT id FROM checkins WHERE municipality = ? AND ticket_number = ? AND venue_date = ? AND venue_id = ? AND voided_by IS NULL ORDER BY at DESC LIMIT 1`,
+    )
+    .get(input.municipality, input.ticketNumber, givenDate, context.venueId) as { id: string } | undefined;
+
+  const record: DoseRecord = {
+    id: uuidv7(context.now.getTime()),
+    municipality: input.municipality,
+    ticketNumber: input.ticketNumber,
+    doseNumber: input.doseNumber,
+    status: input.status,
+    reason: input.reason?.trim() || null,
+    givenAt: venueIso(given),
+    venueDate: givenDate,
+    venueId: context.venueId,
+    deskId: context.deskId,
+    productId: product?.id ?? null,
+    productName: product?.name ?? null,
+    maker: product?.maker ?? null,
+    lotId: lot?.id ?? null,
+    lotNumber: lot?.lotNumber ?? null,
+    expiry: lot?.expiry ?? null,
+    volumeMl: input.status === 'performed' ? (input.volumeMl ?? product?.doseVolumeMl ?? null) : null,
+    site: input.site ?? null,
+    nurseId: context.nurseId,
+    doctor: input.doctor?.trim() || null,
+    checkinId: checkin?.id ?? null,
+    recordedAt: venueIso(context.now),
+    replaces: context.replaces ?? null,
+    voidedBy: null,
+  };
+  db.prepare(
+    `INSERT INTO dose_records (id, municipality, ticket_number, person_id, checkin_id, dose_number, status, reason, given_at, venue_date,
+       venue_id, desk_id, product_id, lot_id, lot_number, expiry, volume_ml, site, nurse_id, doctor, recorded_at, replaces)
+     VALUES (@id, @municipality, @ticketNumber, @personId, @checkinId, @doseNumber, @status, @reason, @givenAt, @venueDate,
+       @venueId, @deskId, @productId, @lotId, @lotNumber, @expiry, @volumeMl, @site, @nurseId, @doctor, @recordedAt, @replaces)`,
+  ).run({ ...record, personId: ticket.person.id });
+  return record;
+}
+
+interface DoseRow {
+  id: string;
+  municipality: string;
+  ticket_number: string;
+  dose_number: number;
+  status: 'performed' | 'not_performed';
+  reason: string | null;
+  given_at: string;
+  venue_date: string;
+  venue_id: string;
+  desk_id: string;
+  product_id: string | null;
+  product_name: string | null;
+  maker: string | null;
+  lot_id: string | null;
+  lot_number: string | null;
+  expiry: string | null;
+  volume_ml: number | null;
+  site: InjectionSite | null;
+  nurse_id: string;
+  doctor: string | null;
+  checkin_id: string | null;
+  recorded_at: string;
+  replaces: string | null;
+  voided_by: string | null;
+}
+
+export function toDoseRecord(row: DoseRow): DoseRecord {
+  return {
+    id: row.id,
+    municipality: row.municipality,
+    ticketNumber: row.ticket_number,
+    doseNumber: row.dose_number,
+    status: row.status,
+    reason: row.reason,
+    givenAt: row.given_at,
+    venueDate: row.venue_date,
+    venueId: row.venue_id,
+    deskId: row.desk_id,
+    productId: row.product_id,
+    productName: row.product_name,
+    maker: row.maker,
+    lotId: row.lot_id,
+    lotNumber: row.lot_number,
+    expiry: row.expiry,
+    volumeMl: row.volume_ml,
+    site: row.site,
+    nurseId: row.nurse_id,
+    doctor: row.doctor,
+    checkinId: row.checkin_id,
+    recordedAt: row.recorded_at,
+    replaces: row.replaces,
+    voidedBy: row.voided_by,
+  };
+}
+
+const DOSE_SELECT = `SELECT d.*, p.name AS product_name, p.maker AS maker FROM dose_records d LEFT JOIN products p ON p.id = d.product_id`;
+
+export function getDoseRecord(db: VenueDb, id: string): DoseRecord | null {
+  const row = db.prepare(`${DOSE_SELECT} WHERE d.id = ?`).get(id) as DoseRow | undefined;
+  return row ? toDoseRecord(row) : null;
+}
+
+export function listDosesForDay(db: VenueDb, venueId: string, date: string): DoseRecord[] {
+  return (db.prepare(`${DOSE_SELECT} WHERE d.venue_id = ? AND d.venue_date = ? ORDER BY d.given_at`).all(venueId, date) as DoseRow[]).map(toDoseRecord);
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { DEMO_TICKETS as T, ticketLine } from '../../test/fixtures/demo';
+import { useTestVenue } from '../../test/support/venue';
+import { LOCKOUT_MINUTES, MAX_FAILED_SIGN_INS } from './accounts';
+
+const newVenue = useTestVenue();
+
+describe('signing in', () => {
+  it('signs in with the right password and refuses a wrong one with the same words as an unknown login', () => {
+    const venue = newVenue();
+    const desk = venue.anonymous();
+    const wrong = desk.refused('signIn', { login: 'uketsuke', password: 'nope-nope' }, 'WRONG_CREDENTIALS');
+    const unknown = desk.refused('signIn', { login: 'nobody', password: 'nope-nope' }, 'WRONG_CREDENTIALS');
+    expect(wrong.message).toBe(unknown.message);
+    expect(desk.ok('signIn', { login: 'uketsuke', password: 'uketsuke-pass-1' })).toMatchObject({ staff: { role: 'reception' }, deskId: 'R1' });
+  });
+
+  it(`locks the account for ${LOCKOUT_MINUTES} minutes after ${MAX_FAILED_SIGN_INS} wrong passwords, even for the right one`, () => {
+    const venue = newVenue();
+    const desk = venue.anonymous();
+    for (let i = 0; i < MAX_FAILED_SIGN_INS; i++) desk.refused('signIn', { login: 'kango', password: 'wrong-pass' }, 'WRONG_CREDENTIALS');
+    desk.refused('signIn', { login: 'kango', password: 'kango-pass-1' }, 'ACCOUNT_LOCKED');
+    venue.clock.advance((LOCKOUT_MINUTES + 1) * 60_000);
+    desk.ok('signIn', { login: 'kango', password: 'kango-pass-1' });
+  });
+
+  it('stores only argon2id hashes of passwords and of session tokens', () => {
+    const venue = newVenue();
+    venue.signIn('reception');
+    const hashes = venue.db.prepare(`SELECT password_hash FROM staff`).all() as { password_hash: string }[];
+    for (const { password_hash } of hashes) expect(password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    const tokens = venue.db.prepare(`SELECT token_hash FROM sessions`).all() as { token_hash: string }[];
+    for (const { token_hash } of tokens) expect(token_hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('the idle lock', () => {
+  it('locks a session left idle and hides everything until the same person enters the password', () => {
+    const venue = newVenue();
+    const desk = venue.signIn('reception');
+    desk.ok('scanTicket', { code: ticketLine(T.ok) });
+    venue.clock.advance(6 * 60_000);
+    desk.refused('scanTicket', { code: ticketLine(T.ok) }, 'SESSION_LOCKED');
+    desk.refused('vaccinationQueue', {}, 'SESSION_LOCKED');
+    expect(desk.ok('whoAmI', {})).toMatchObject({ locked: true });
+    desk.refused('unlockSession', { password: 'kanri-pass-1' }, 'WRONG_CREDENTIALS');
+    desk.ok('unlockSession', { password: 'uketsuke-pass-1' });
+    expect(desk.ok('scanTicket', { code: ticketLine(T.ok) }).read).toBe('ticket');
+  });
+
+  it('locks at once on request, and staying active keeps a session open', () => {
+    const venue = newVenue();
+    const desk = venue.signIn('reception');
+    for (let i = 0; i < 5; i++) {
+      venue.clock.advance(4 * 60_000);
+      desk.ok('vaccinationQueue', {});
+    }
+    desk.ok('lockSession', {});
+    desk.refused('vaccinationQueue', {}, 'SESSION_LOCKED');
+  });
+
+  it('ends the session after repeated wrong passwords at the lock screen', () => {
+    const venue = newVenue();
+    const desk = venue.signIn('reception');
+    desk.ok('lockSession', {});
+    for (let i = 0; i < MAX_FAILED_SIGN_INS - 1; i++) desk.refused('unlockSession', { password: 'wrong-pass' }, 'WRONG_CREDENTIALS');
+    desk.refused('unlockSession', { password: 'wrong-pass' }, 'WRONG_CREDENTIALS');
+    desk.refused('whoAmI', {}, 'SESSION_ENDED');
+    desk.refused('whoAmI', {}, 'NOT_SIGNED_IN');
+  });
+});
+
+describe('staff accounts', () => {
+  it('a supervisor creates and disables staff; a disabled account is signed out at once and cannot sign in', () => {
+    const venue = newVenue();
+    const supervisor = venue.signIn('supervisor');
+    const created = supervisor.ok('createStaff', { login: 'temp.nurse', displayName: '応援 看護師', role: 'nurse', password: 'temp-nurse-pass' });
+    supervisor.refused('createStaff', { login: 'temp.nurse', displayName: '重複', role: 'nurse', password: 'temp-nurse-pass' }, 'LOGIN_TAKEN');
+    const nurse = venue.anonymous();
+    nurse.ok('signIn', { login: 'temp.nurse', password: 'temp-nurse-pass' });
+    supervisor.ok('setStaffDisabled', { staffId: created.id, disabled: true });
+    nurse.refused('vaccinationQueue', {}, 'SESSION_ENDED');
+    nurse.refused('signIn', { login: 'temp.nurse', password: 'temp-nurse-pass' }, 'ACCOUNT_DISABLED');
+    supervisor.ok('setStaffDisabled', { staffId: created.id, disabled: false });
+    nurse.ok('signIn', { login: 'temp.nurse', password: 'temp-nurse-pass' });
+  });
+
+  it('every call is in the audit log with who, what, when and which desk', () => {
+    const venue = newVenue();
+    const desk = venue.signIn('reception');
+    desk.ok('checkIn', { municipality: '131016', number: T.ok });
+    const row = venue.db.prepare(`SELECT * FROM audit_log WHERE action = 'checkIn'`).get() as Record<string, string>;
+    expect(row).toMatchObject({ desk_id: 'R1', outcome: 'ok', at: '2026-11-23T09:00:00.000+09:00' });
+    expect(row.staff_id).toBeTruthy();
+    expect(row.record_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(desk.ok('whoAmI', {}).staff.id).toBe(row.staff_id);
+  });
+});

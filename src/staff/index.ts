@@ -1,0 +1,3 @@
+export * from './accounts';
+export * from './roles';
+export { MIN_PASSWORD_LENGTH } from './passwords';

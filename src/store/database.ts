@@ -1,0 +1,212 @@
+import Database from 'better-sqlite3-multiple-ciphers';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { text, type StaffText } from '../common/messages';
+import { DATABASE_KEY_BYTES } from './keyvault';
+import { writeFileAtomic } from './files';
+import { MIGRATIONS, type Migration } from './migrations';
+
+export type VenueDb = Database.Database;
+
+export type StoreErrorCode = 'WRONG_KEY' | 'DAMAGED' | 'WRONG_KEY_OR_DAMAGED' | 'TOO_NEW' | 'MIGRATION_FAILED' | 'BAD_KEY';
+
+export class StoreError extends Error {
+  constructor(
+    readonly code: StoreErrorCode,
+    readonly staffMessage: StaffText,
+    options?: { cause?: unknown },
+  ) {
+    super(staffMessage.en, options);
+    this.name = 'StoreError';
+  }
+}
+
+export interface OpenOptions {
+  /** The database file; -wal and -shm files sit beside it. */
+  readonly path: string;
+  /**
+   * 32 random bytes applied as a raw SQLCipher key. `null` opens an
+   * unencrypted database and exists only so benchmarks can compare.
+   */
+  readonly key: Buffer | null;
+  /** Read every page once before use (catches damage anywhere in the file). Default: true. */
+  readonly verify?: boolean;
+  /** Migrations to apply; defaults to the app's own list. */
+  readonly migrations?: readonly Migration[];
+}
+
+const KEY_CHECK_LABEL = 'venue-db-key-check-v1';
+
+/** The sidecar that tells a wrong key from a damaged file (see checkKey). */
+export function keyCheckFile(path: string): string {
+  return `${path}.keycheck`;
+}
+
+function keyCheckMac(key: Buffer, salt: Buffer): Buffer {
+  return createHmac('sha256', key).update(salt).update(KEY_CHECK_LABEL).digest();
+}
+
+function writeKeyCheck(path: string, key: Buffer): void {
+  const salt = randomBytes(16);
+  writeFileAtomic(
+    keyCheckFile(path),
+    JSON.stringify({ version: 1, salt: salt.toString('base64'), mac: keyCheckMac(key, salt).toString('base64') }),
+  );
+}
+
+/** 'match' | 'mismatch', or 'unknown' when the sidecar is missing or unreadable. */
+function checkKey(path: string, key: Buffer): 'match' | 'mismatch' | 'unknown' {
+  const file = keyCheckFile(path);
+  if (!existsSync(file)) return 'unknown';
+  try {
+    const { salt, mac } = JSON.parse(readFileSync(file, 'utf8')) as { salt: string; mac: string };
+    const expected = Buffer.from(mac, 'base64');
+    const actual = keyCheckMac(key, Buffer.from(salt, 'base64'));
+    return expected.length === actual.length && timingSafeEqual(expected, actual) ? 'match' : 'mismatch';
+  } catch {
+    return 'unknown';
+  }
+}
+
+const MESSAGES = {
+  WRONG_KEY: text(
+    'データベースの鍵が合いません。この端末の鍵ではないか、鍵が入れ替わっています。ファイルは変更していません。管理者に連絡してください。',
+    'The database key does not match: this is not the key of this database. The file was not changed. Call the supervisor.',
+  ),
+  DAMAGED: text(
+    'データベースファイルが壊れています。ファイルは変更していません。管理者がバックアップから復元してください。',
+    'The database file is damaged. The file was not changed. A supervisor should restore it from a backup.',
+  ),
+  WRONG_KEY_OR_DAMAGED: text(
+    'データベースを開けません。鍵が違うか、ファイルが壊れています。ファイルは変更していません。管理者に連絡してください。',
+    'The database cannot be opened: the key is wrong or the file is damaged. The file was not changed. Call the supervisor.',
+  ),
+  BAD_KEY: text('データベースの鍵の形式が正しくありません。', 'The database key must be 32 bytes.'),
+} as const;
+
+function tooNew(found: number, known: number): StoreError {
+  return new StoreError(
+    'TOO_NEW',
+    text(
+      `このデータベースは新しい版のアプリで作られています（形式 ${found}、このアプリは ${known} まで）。アプリを更新してください。ファイルは変更していません。`,
+      `This database was written by a newer version of the app (format ${found}; this app knows up to ${known}). Update the app. The file was not changed.`,
+    ),
+  );
+}
+
+function applyKey(db: VenueDb, key: Buffer | null): void {
+  if (key === null) return;
+  // SQLCipher v4 page format; the x'…' form is a raw key, so no PBKDF2 runs on open.
+  db.pragma("cipher='sqlcipher'");
+  db.pragma('legacy=4');
+  db.pragma(`key="x'${key.toString('hex')}'"`);
+}
+
+function isSqliteError(error: unknown, ...codes: string[]): boolean {
+  return error instanceof Error && 'code' in error && codes.includes(String((error as { code: unknown }).code));
+}
+
+/**
+ * Looks at an existing file through a read-only connection: is the key right,
+ * is every page readable, is its format one we know? Nothing is written, so a
+ * refusal leaves the file exactly as it was.
+ */
+function inspectExisting(path: string, key: Buffer | null, verify: boolean, latest: number, keyCheck: ReturnType<typeof checkKey>): void {
+  const unreadable = keyCheck === 'match' ? 'DAMAGED' : key === null ? 'DAMAGED' : 'WRONG_KEY_OR_DAMAGED';
+  if (statSync(path).size === 0) {
+    // SQLite would treat an empty file as a new database; ours never are.
+    throw new StoreError('DAMAGED', MESSAGES.DAMAGED);
+  }
+  // A read-only look at a WAL database still creates empty -wal/-shm files;
+  // remove the ones this look made, so a refused file is left as it was found.
+  const sideFiles = [`${path}-wal`, `${path}-shm`].filter((file) => !existsSync(file));
+  let db: VenueDb | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    applyKey(db, key);
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > latest) throw tooNew(version, latest);
+    if (verify) {
+      const rows = db.pragma('quick_check') as { quick_check: string }[];
+      if (rows.length !== 1 || rows[0]?.quick_check !== 'ok') throw new StoreError('DAMAGED', MESSAGES.DAMAGED);
+    }
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    if (isSqliteError(error, 'SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_CORRUPT_INDEX', 'SQLITE_IOERR_SHORT_READ', 'SQLITE_CANTOPEN')) {
+      throw new StoreError(unreadable, MESSAGES[unreadable], { cause: error });
+    }
+    throw error;
+  } finally {
+    db?.close();
+    for (const file of sideFiles) rmSync(file, { force: true });
+  }
+}
+
+function configure(db: VenueDb): void {
+  db.pragma('journal_mode = WAL');
+  // FULL: a commit is on disk before the caller hears "recorded".
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+}
+
+function migrate(db: VenueDb, migrations: readonly Migration[]): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    try {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        db.pragma(`user_version = ${migration.version}`);
+      })();
+    } catch (error) {
+      throw new StoreError(
+        'MIGRATION_FAILED',
+        text(
+          `データベースの更新（${migration.version}: ${migration.name}）に失敗しました。変更は取り消しました。管理者に連絡してください。`,
+          `Updating the database (${migration.version}: ${migration.name}) failed and was rolled back. Call the supervisor.`,
+        ),
+        { cause: error },
+      );
+    }
+  }
+}
+
+/**
+ * Opens (or creates) the venue database: encrypted with a raw 256-bit key,
+ * WAL with synchronous=FULL, numbered migrations recorded in user_version.
+ * A wrong key, a damaged file or a file from a newer app version is refused
+ * with a StoreError before anything is written to it.
+ */
+export function openVenueDatabase(options: OpenOptions): VenueDb {
+  const { path, key } = options;
+  const migrations = options.migrations ?? MIGRATIONS;
+  const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+  if (key !== null && key.length !== DATABASE_KEY_BYTES) throw new StoreError('BAD_KEY', MESSAGES.BAD_KEY);
+
+  const isNew = !existsSync(path);
+  if (!isNew) {
+    const keyCheck = key === null ? 'unknown' : checkKey(path, key);
+    if (keyCheck === 'mismatch') throw new StoreError('WRONG_KEY', MESSAGES.WRONG_KEY);
+    inspectExisting(path, key, options.verify ?? true, latest, keyCheck);
+  }
+
+  const db = new Database(path, { fileMustExist: !isNew });
+  try {
+    applyKey(db, key);
+    configure(db);
+    migrate(db, migrations);
+    if (key !== null && (isNew || !existsSync(keyCheckFile(path)))) writeKeyCheck(path, key);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** The full integrity check: every page, every index. */
+export function integrityCheck(db: VenueDb): string[] {
+  const rows = db.pragma('integrity_check') as { integrity_check: string }[];
+  return rows.map((r) => r.integrity_check);
+}

@@ -1,0 +1,14 @@
+import { m001Initial } from './001-initial';
+
+export interface Migration {
+  /** Recorded in PRAGMA user_version once applied; strictly increasing. */
+  readonly version: number;
+  readonly name: string;
+  /** Runs in one transaction together with the user_version bump. */
+  readonly sql: string;
+}
+
+/** Every migration the app knows, oldest first. Append only: never edit a shipped one. */
+export const MIGRATIONS: readonly Migration[] = [m001Initial];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,0 +1,25 @@
+// The ticket module's public face: the renderer and the server import from here.
+export {
+  isValidMunicipalityCode,
+  isValidMyNumber,
+  looksLikeMyNumber,
+  municipalityCheckDigit,
+  myNumberCheckDigit,
+} from './checkdigits';
+export {
+  TICKET_ERROR_CODES,
+  checkTypedTicketDigits,
+  containsIndividualNumber,
+  parseTicketCode,
+} from './parse';
+export type {
+  ParsedTicket,
+  TicketErrorCode,
+  TicketFormat,
+  TicketParseError,
+  TicketParseOptions,
+  TicketParseResult,
+  TypedTicketCheck,
+  TypedTicketOptions,
+  TypedTicketState,
+} from './parse';

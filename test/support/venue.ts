@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { afterEach, expect } from 'vitest';
+import { Connection } from '../../src/api/connection';
+import { operations, type InputOf, type OperationName, type OutputOf } from '../../src/api/contract';
+import { Dispatcher } from '../../src/api/dispatcher';
+import type { Reply } from '../../src/api/reply';
+import { ManualClock, addDays, venueDate } from '../../src/common/time';
+import { insertLot, upsertDesk, upsertProducts, upsertVenue } from '../../src/doses/catalog';
+import { importRosterCsv } from '../../src/roster/import';
+import { createStaff } from '../../src/staff/accounts';
+import type { Role } from '../../src/staff/roles';
+import { openVenueDatabase, type VenueDb } from '../../src/store/database';
+import { writeDeviceSettings } from '../../src/store/settings';
+import { DEMO_DESKS, DEMO_LOTS, DEMO_MUNICIPALITY, DEMO_PRODUCTS, DEMO_STAFF, DEMO_VENUE, OTHER_VENUE, demoRosterCsv } from '../fixtures/demo';
+import { useTempDir } from './temp';
+
+/** A typed caller around a Connection, for tests. */
+export class Desk {
+  constructor(readonly connection: Connection) {}
+
+  call<N extends OperationName>(name: N, input: InputOf<N>): Reply<OutputOf<N>> {
+    return this.connection.call(name, input) as Reply<OutputOf<N>>;
+  }
+
+  /** Calls and expects success; the value, typed. */
+  ok<N extends OperationName>(name: N, input: InputOf<N>): OutputOf<N> {
+    const reply = this.call(name, input);
+    if (!reply.ok) expect.fail(`${name} was refused: ${reply.error.code} ${reply.error.messageEn}`);
+    return reply.value;
+  }
+
+  /** Calls and expects a refusal with this code; the error. */
+  refused<N extends OperationName>(name: N, input: InputOf<N>, code: string) {
+    const reply = this.call(name, input);
+    if (reply.ok) expect.fail(`${name} should have been refused with ${code}`);
+    expect(reply.error.code).toBe(code);
+    return reply.error;
+  }
+}
+
+export interface TestVenue {
+  readonly db: VenueDb;
+  readonly path: string;
+  readonly key: Buffer;
+  readonly clock: ManualClock;
+  readonly dispatcher: Dispatcher;
+  readonly today: string;
+  /** A new connection for a desk, signed in as the demo staff member of that role. */
+  signIn(role: Role, deskId?: string): Desk;
+  /** A connection that has not signed in. */
+  anonymous(): Desk;
+}
+
+/** Seeds the demo venue straight through the core (the dispatcher is tested elsewhere). */
+export function seedDemoVenue(db: VenueDb, now: Date): void {
+  const today = venueDate(now);
+  db.transaction(() => {
+    upsertVenue(db, DEMO_VENUE);
+    upsertVenue(db, { ...OTHER_VENUE, municipality: DEMO_MUNICIPALITY });
+    for (const desk of DEMO_DESKS) upsertDesk(db, { ...desk, venueId: DEMO_VENUE.id });
+    upsertProducts(db, DEMO_PRODUCTS);
+    for (const lot of DEMO_LOTS) {
+      insertLot(db, { venueId: DEMO_VENUE.id, productId: lot.productId, lotNumber: lot.lotNumber, expiry: addDays(today, lot.expiryDays), addedBy: null }, now);
+    }
+    for (const staff of Object.values(DEMO_STAFF)) createStaff(db, staff, now);
+    writeDeviceSettings(db, {
+      deviceId: 'device-test',
+      venueId: DEMO_VENUE.id,
+      deskId: DEMO_DESKS[0].id,
+      defaultMunicipality: DEMO_MUNICIPALITY,
+      servedMunicipalities: [DEMO_MUNICIPALITY],
+    });
+  })();
+  importRosterCsv(db, demoRosterCsv(today), { today });
+}
+
+/** Venue-day morning: 09:00 in Japan. */
+export const DEMO_NOW = '2026-11-23T09:00:00+09:00';
+
+export function useTestVenue(): (options?: { now?: string; seed?: boolean }) => TestVenue {
+  const newDir = useTempDir('venue-kit-');
+  const open: VenueDb[] = [];
+  afterEach(() => {
+    for (const db of open.splice(0)) if (db.open) db.close();
+  });
+  return (options = {}) => {
+    const path = join(newDir(), 'venue.db');
+    const key = randomBytes(32);
+    const db = openVenueDatabase({ path, key });
+    open.push(db);
+    const clock = new ManualClock(options.now ?? DEMO_NOW);
+    if (options.seed ?? true) seedDemoVenue(db, clock.now());
+    const dispatcher = new Dispatcher({ db, operations, clock, onInternalError: (op, error) => console.error(op, error) });
+    const anonymous = () => new Desk(new Connection(dispatcher));
+    return {
+      db,
+      path,
+      key,
+      clock,
+      dispatcher,
+      today: venueDate(clock.now()),
+      anonymous,
+      signIn(role, deskId) {
+        const desk = anonymous();
+        const staff = DEMO_STAFF[role];
+        if (deskId) {
+          writeDeviceSettings(db, { deskId });
+        }
+        desk.ok('signIn', { login: staff.login, password: staff.password });
+        return desk;
+      },
+    };
+  };
+}
