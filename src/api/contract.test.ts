@@ -46,6 +46,9 @@ function samples(venue: TestVenue): { [N in OperationName]: InputOf<N> } {
     importRoster: { csvBase64: demoRosterCsv(venue.today).toString('base64') },
     importProducts: { csvBase64: demoProductsCsv().toString('base64') },
     verifyAudit: {},
+    requestWalkIn: { municipality: M, number: T.bookedOtherDay },
+    listWalkIns: {},
+    decideWalkIn: { requestId: '01900000-0000-7000-8000-000000000000', approve: true, productId: 'PFZ-COMIRNATY', reason: '承認' },
   };
 }
 

@@ -5,6 +5,7 @@ import { checkinOperations } from './ops/checkin';
 import { deviceOperations } from './ops/device';
 import { doseOperations } from './ops/doses';
 import { sessionOperations } from './ops/session';
+import { walkInOperations } from './ops/walkin';
 
 /**
  * The contract: every operation the UI can ask for, one entry each. The
@@ -16,6 +17,7 @@ export const operations = {
   ...checkinOperations,
   ...doseOperations,
   ...adminOperations,
+  ...walkInOperations,
 } satisfies Record<string, Operation>;
 
 export type Operations = typeof operations;

@@ -37,6 +37,9 @@ export const OPERATION_NAMES = [
   'importRoster',
   'importProducts',
   'verifyAudit',
+  'requestWalkIn',
+  'listWalkIns',
+  'decideWalkIn',
 ] as const satisfies readonly OperationName[];
 
 /** What the page sees as window.venue: one async function per operation. */

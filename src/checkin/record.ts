@@ -3,6 +3,7 @@ import { venueDate, venueIso } from '../common/time';
 import { findTicket } from '../roster/repo';
 import type { VenueDb } from '../store/database';
 import type { Verdict } from './schema';
+import { useWalkIn } from './walkin';
 import { decideVerdict, type TicketRef, type VerdictContext } from './verdict';
 
 export interface CheckInRecord {
@@ -43,13 +44,19 @@ export function checkIn(
     deskId: context.deskId,
     staffId: context.staffId,
     at: venueIso(context.now),
-    walkInApprovedBy: null,
+    walkInApprovedBy: verdict.walkIn?.status === 'approved' ? approverOf(db, verdict.walkIn.id) : null,
   };
   db.prepare(
     `INSERT INTO checkins (id, municipality, ticket_number, person_id, booking_id, dose_number, venue_id, desk_id, staff_id, at, venue_date, walk_in_approved_by)
      VALUES (@id, @municipality, @ticketNumber, @personId, @bookingId, @doseNumber, @venueId, @deskId, @staffId, @at, @venueDate, @walkInApprovedBy)`,
   ).run({ ...record, personId: person.person.id, venueDate: venueDate(context.now) });
+  if (verdict.walkIn?.status === 'approved') useWalkIn(db, verdict.walkIn.id, record.id);
   return { ok: true, record, verdict };
+}
+
+function approverOf(db: VenueDb, walkInId: string): string | null {
+  const row = db.prepare(`SELECT decided_by FROM walk_in_requests WHERE id = ?`).get(walkInId) as { decided_by: string | null } | undefined;
+  return row?.decided_by ?? null;
 }
 
 export interface QueueEntry {

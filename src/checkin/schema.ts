@@ -66,6 +66,8 @@ export const verdictSchema = z.object({
   ticketStatus: ticketStatus.nullable(),
   checkedIn: z.object({ id: z.string(), at: z.string(), deskId: z.string() }).nullable(),
   ageLimits: z.object({ min: z.number().int(), max: z.number().int().nullable() }).nullable(),
+  /** Today's walk-in request for this ticket, if reception asked for one. */
+  walkIn: z.object({ id: z.string(), status: z.enum(['pending', 'approved', 'declined', 'used']), reason: z.string().nullable() }).nullable(),
   headline: staffText,
   advice: staffText,
 });

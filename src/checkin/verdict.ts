@@ -58,6 +58,19 @@ function nearestBooking(bookings: readonly BookingRecord[], today: string): Book
   return upcoming[0] ?? bookings[bookings.length - 1] ?? null;
 }
 
+function todaysWalkIn(db: VenueDb, ticket: TicketRef, venueId: string, today: string) {
+  const row = db
+    .prepare(
+      `SELECT id, status, reason, product_id FROM walk_in_requests
+       WHERE municipality = ? AND ticket_number = ? AND venue_id = ? AND venue_date = ? AND status != 'used'
+       ORDER BY requested_at DESC, id DESC LIMIT 1`,
+    )
+    .get(ticket.municipality, ticket.number, venueId, today) as
+    | { id: string; status: 'pending' | 'approved' | 'declined'; reason: string | null; product_id: string | null }
+    | undefined;
+  return row ? { id: row.id, status: row.status, reason: row.reason, productId: row.product_id } : null;
+}
+
 function todaysCheckIn(db: VenueDb, ticket: TicketRef, venueId: string, today: string) {
   return (
     (db
@@ -72,10 +85,34 @@ function todaysCheckIn(db: VenueDb, ticket: TicketRef, venueId: string, today: s
 
 type Draft = Omit<Verdict, 'headline' | 'advice' | 'admit'>;
 
+function walkInWords(v: Draft): { headline: StaffText; advice: StaffText } | null {
+  if (v.walkIn?.status === 'pending') {
+    return {
+      headline: text('当日受付を管理者に依頼中です', 'Walk-in requested: waiting for the supervisor'),
+      advice: text('管理者の承認をお待ちください。承認されるとこの画面で受付できます。', 'Wait for the supervisor. Once approved, check the person in from this screen.'),
+    };
+  }
+  if (v.walkIn?.status === 'declined') {
+    return {
+      headline: text('当日受付は承認されませんでした', 'Walk-in declined'),
+      advice: text(`理由：${v.walkIn.reason ?? ''}`, `Reason: ${v.walkIn.reason ?? ''}`),
+    };
+  }
+  return null;
+}
+
 function words(code: VerdictCode, v: Draft): { headline: StaffText; advice: StaffText } {
   const b = v.booking;
+  const walkIn = code === 'NOT_BOOKED_TODAY' || code === 'WRONG_VENUE' ? walkInWords(v) : null;
+  if (walkIn) return walkIn;
   switch (code) {
     case 'OK':
+      if (v.walkIn?.status === 'approved') {
+        return {
+          headline: text(`受付できます：当日受付（承認済み）${v.dose} 回目`, `Admit: walk-in approved, dose ${v.dose}`),
+          advice: text('お名前と生年月日を確認し、受付してください。', 'Confirm the name and date of birth, then check the person in.'),
+        };
+      }
       return {
         headline: text(`受付できます：本日 ${v.dose} 回目の予約があります`, `Admit: booked here today for dose ${v.dose}`),
         advice: text('お名前と生年月日を確認し、受付してください。', 'Confirm the name and date of birth, then check the person in.'),
@@ -172,6 +209,7 @@ export function decideVerdict(db: VenueDb, ticketRef: TicketRef, context: Verdic
     ticketStatus: null,
     checkedIn: null,
     ageLimits: null,
+    walkIn: null,
   };
   if (!context.servedMunicipalities.includes(ticketRef.municipality)) return finish('OTHER_MUNICIPALITY', blank);
 
@@ -200,19 +238,23 @@ export function decideVerdict(db: VenueDb, ticketRef: TicketRef, context: Verdic
   const checkedIn = todaysCheckIn(db, ticketRef, context.venueId, today);
   if (checkedIn) return finish('ALREADY_CHECKED_IN', { ...withDose, checkedIn: { id: checkedIn.id, at: checkedIn.at, deskId: checkedIn.desk_id } });
 
-  if (!here) {
+  const walkIn = here ? null : todaysWalkIn(db, ticketRef, context.venueId, today);
+  if (!here && walkIn?.status !== 'approved') {
+    const withWalkIn = { ...withDose, walkIn };
     const elsewhere = todays[0];
-    if (elsewhere) return finish('WRONG_VENUE', { ...withDose, booking: summarize(db, elsewhere) });
+    if (elsewhere) return finish('WRONG_VENUE', { ...withWalkIn, booking: summarize(db, elsewhere) });
     const nearest = nearestBooking(bookings, today);
-    return finish('NOT_BOOKED_TODAY', { ...withDose, booking: nearest ? summarize(db, nearest) : null });
+    return finish('NOT_BOOKED_TODAY', { ...withWalkIn, booking: nearest ? summarize(db, nearest) : null });
   }
 
-  const partner = here.setId ? bookings.find((b) => b.setId === here.setId && b.id !== here.id && b.dose === here.dose + 1) : undefined;
-  const ready = { ...withDose, nextBooking: partner ? summarize(db, partner) : null, previousDose: latest ? doseSummary(db, latest) : null };
+  const partner = here?.setId ? bookings.find((b) => b.setId === here.setId && b.id !== here.id && b.dose === here.dose + 1) : undefined;
+  const ready = { ...withDose, walkIn, nextBooking: partner ? summarize(db, partner) : null, previousDose: latest ? doseSummary(db, latest) : null };
 
   if (dose !== (latest?.dose ?? 0) + 1) return finish('DOSE_OUT_OF_ORDER', ready);
 
-  const product = getProduct(db, here.productId);
+  // A walk-in approved by a supervisor stands in for the booking; its product is the one approved.
+  const productId = here?.productId ?? walkIn?.productId ?? null;
+  const product = productId ? getProduct(db, productId) : null;
   if (product) {
     const age = ready.person.age;
     if (age < product.minAge || (product.maxAge !== null && age > product.maxAge)) {

@@ -50,7 +50,9 @@ export function rosterWriter(db: VenueDb) {
   let rows = 0;
   let bookings = 0;
   const people = new Set<number>();
-  const tickets = new Set<string>();
+  // Numeric keys keep a million-ticket import light: municipality codes start 01–47,
+  // so code × 10^10 + number stays below 2^53.
+  const tickets = new Set<number>();
   // Earlier doses are replaced once per person per import, not once per row.
   const priorWritten = new Set<number>();
 
@@ -60,7 +62,7 @@ export function rosterWriter(db: VenueDb) {
       const { id } = upsertPerson.get(row) as { id: number };
       people.add(id);
       upsertTicket.run(row.municipality, row.ticketNumber, row.ticketKind, row.ticketStatus, id);
-      tickets.add(`${row.municipality}-${row.ticketNumber}`);
+      tickets.add(Number(row.municipality) * 1e10 + Number(row.ticketNumber));
       if (!priorWritten.has(id)) {
         priorWritten.add(id);
         clearPrior.run(id);

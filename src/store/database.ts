@@ -149,6 +149,9 @@ function configure(db: VenueDb): void {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // 64 MiB of page cache: a million-person roster import touches many b-tree pages,
+  // and every page that falls out of the cache must be decrypted again.
+  db.pragma('cache_size = -65536');
 }
 
 function migrate(db: VenueDb, migrations: readonly Migration[]): void {

@@ -1,4 +1,5 @@
 import { m001Initial } from './001-initial';
+import { m003WalkIns } from './003-walk-ins';
 
 export interface Migration {
   /** Recorded in PRAGMA user_version once applied; strictly increasing. */
@@ -9,6 +10,9 @@ export interface Migration {
 }
 
 /** Every migration the app knows, oldest first. Append only: never edit a shipped one. */
-export const MIGRATIONS: readonly Migration[] = [m001Initial];
+export const MIGRATIONS: readonly Migration[] = [
+  m001Initial,
+  m003WalkIns,
+];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,0 +1,167 @@
+import { uuidv7 } from '../common/ids';
+import { text, type StaffText } from '../common/messages';
+import { venueDate, venueIso } from '../common/time';
+import { getProduct } from '../doses/catalog';
+import { findTicket } from '../roster/repo';
+import type { VenueDb } from '../store/database';
+import { decideVerdict, type TicketRef, type VerdictContext } from './verdict';
+
+/** The verdicts a supervisor may turn into a walk-in: the person is eligible but not booked here today. */
+export const WALK_IN_VERDICTS = ['NOT_BOOKED_TODAY', 'WRONG_VENUE'] as const;
+
+export type WalkInStatus = 'pending' | 'approved' | 'declined' | 'used';
+
+export interface WalkInRequest {
+  readonly id: string;
+  readonly municipality: string;
+  readonly ticketNumber: string;
+  readonly venueDate: string;
+  readonly deskId: string;
+  readonly requestedBy: string;
+  readonly requestedAt: string;
+  readonly verdictCode: string;
+  readonly status: WalkInStatus;
+  readonly productId: string | null;
+  readonly decidedBy: string | null;
+  readonly decidedAt: string | null;
+  readonly reason: string | null;
+}
+
+interface WalkInRow {
+  id: string;
+  municipality: string;
+  ticket_number: string;
+  venue_date: string;
+  desk_id: string;
+  requested_by: string;
+  requested_at: string;
+  verdict_code: string;
+  status: WalkInStatus;
+  product_id: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  reason: string | null;
+}
+
+function toRequest(row: WalkInRow): WalkInRequest {
+  return {
+    id: row.id,
+    municipality: row.municipality,
+    ticketNumber: row.ticket_number,
+    venueDate: row.venue_date,
+    deskId: row.desk_id,
+    requestedBy: row.requested_by,
+    requestedAt: row.requested_at,
+    verdictCode: row.verdict_code,
+    status: row.status,
+    productId: row.product_id,
+    decidedBy: row.decided_by,
+    decidedAt: row.decided_at,
+    reason: row.reason,
+  };
+}
+
+export class WalkInRefusal extends Error {
+  constructor(
+    readonly code: string,
+    readonly staffMessage: StaffText,
+  ) {
+    super(staffMessage.en);
+    this.name = 'WalkInRefusal';
+  }
+}
+
+/** Today's latest walk-in request for a ticket at a venue, if any. */
+export function latestWalkIn(db: VenueDb, ticket: TicketRef, venueId: string, date: string): WalkInRequest | null {
+  const row = db
+    .prepare(
+      `SELECT * FROM walk_in_requests WHERE municipality = ? AND ticket_number = ? AND venue_id = ? AND venue_date = ?
+       ORDER BY requested_at DESC, id DESC LIMIT 1`,
+    )
+    .get(ticket.municipality, ticket.number, venueId, date) as WalkInRow | undefined;
+  return row ? toRequest(row) : null;
+}
+
+/**
+ * Reception asks the supervisor to let someone in without a booking for
+ * here and today. Only a live ticket in the roster, refused only for the
+ * booking, can be asked for; anything else stays refused.
+ */
+export function requestWalkIn(
+  db: VenueDb,
+  ticket: TicketRef,
+  context: VerdictContext & { deskId: string; staffId: string },
+): WalkInRequest {
+  const verdict = decideVerdict(db, ticket, context);
+  if (!(WALK_IN_VERDICTS as readonly string[]).includes(verdict.code)) {
+    throw new WalkInRefusal(
+      'NOT_A_WALK_IN',
+      text(
+        `当日受付の対象ではありません（${verdict.headline.ja}）。`,
+        `This cannot be a walk-in (${verdict.headline.en}).`,
+      ),
+    );
+  }
+  const today = venueDate(context.now);
+  const existing = latestWalkIn(db, ticket, context.venueId, today);
+  if (existing && (existing.status === 'pending' || existing.status === 'approved')) return existing;
+  const person = findTicket(db, ticket.municipality, ticket.number);
+  if (!person) throw new WalkInRefusal('UNKNOWN_TICKET', text('名簿にない接種券です。', 'This ticket is not in the roster.'));
+  const row: WalkInRow = {
+    id: uuidv7(context.now.getTime()),
+    municipality: ticket.municipality,
+    ticket_number: ticket.number,
+    venue_date: today,
+    desk_id: context.deskId,
+    requested_by: context.staffId,
+    requested_at: venueIso(context.now),
+    verdict_code: verdict.code,
+    status: 'pending',
+    product_id: null,
+    decided_by: null,
+    decided_at: null,
+    reason: null,
+  };
+  db.prepare(
+    `INSERT INTO walk_in_requests (id, municipality, ticket_number, person_id, venue_id, venue_date, desk_id, requested_by, requested_at, verdict_code)
+     VALUES (@id, @municipality, @ticket_number, @person_id, @venue_id, @venue_date, @desk_id, @requested_by, @requested_at, @verdict_code)`,
+  ).run({ ...row, person_id: person.person.id, venue_id: context.venueId });
+  return toRequest(row);
+}
+
+export function listWalkIns(db: VenueDb, venueId: string, date: string): WalkInRequest[] {
+  return (
+    db.prepare(`SELECT * FROM walk_in_requests WHERE venue_id = ? AND venue_date = ? ORDER BY requested_at`).all(venueId, date) as WalkInRow[]
+  ).map(toRequest);
+}
+
+/** A supervisor approves (naming the product to be given) or declines, with a reason. */
+export function decideWalkIn(
+  db: VenueDb,
+  input: { requestId: string; approve: boolean; productId?: string | null; reason: string },
+  supervisorId: string,
+  now: Date,
+): WalkInRequest {
+  const row = db.prepare(`SELECT * FROM walk_in_requests WHERE id = ?`).get(input.requestId) as WalkInRow | undefined;
+  if (!row) throw new WalkInRefusal('UNKNOWN_REQUEST', text('その当日受付の依頼は見つかりません。', 'No such walk-in request.'));
+  if (row.status !== 'pending') {
+    throw new WalkInRefusal('ALREADY_DECIDED', text('この依頼は既に判断済みです。', 'This request has already been decided.'));
+  }
+  if (input.approve && (!input.productId || !getProduct(db, input.productId))) {
+    throw new WalkInRefusal('PRODUCT_REQUIRED', text('接種するワクチン（製品）を選んでください。', 'Choose the product to be given.'));
+  }
+  db.prepare(`UPDATE walk_in_requests SET status = ?, product_id = ?, decided_by = ?, decided_at = ?, reason = ? WHERE id = ?`).run(
+    input.approve ? 'approved' : 'declined',
+    input.approve ? (input.productId ?? null) : null,
+    supervisorId,
+    venueIso(now),
+    input.reason.trim(),
+    row.id,
+  );
+  return toRequest(db.prepare(`SELECT * FROM walk_in_requests WHERE id = ?`).get(row.id) as WalkInRow);
+}
+
+/** Marks an approved request as used by the check-in it allowed. */
+export function useWalkIn(db: VenueDb, requestId: string, checkinId: string): void {
+  db.prepare(`UPDATE walk_in_requests SET status = 'used', checkin_id = ? WHERE id = ? AND status = 'approved'`).run(checkinId, requestId);
+}
