@@ -4,7 +4,7 @@
  * GitHub), say exactly that and point to the browser host.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -56,5 +56,31 @@ if (!binary) {
   }
 }
 
-const result = spawnSync(binary, ['.'], { stdio: 'inherit' });
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
+  const result = spawnSync(command, args, { stdio: 'inherit', env, shell: process.platform === 'win32' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+/**
+ * The database driver built for Electron's ABI, in dist/native/, so that
+ * node_modules keeps the build for Node and `npm test` still works after
+ * `npm start`.
+ */
+function electronNativeBinding(): string {
+  const electronVersion = (require('electron/package.json') as { version: string }).version;
+  const driverDir = dirname(require.resolve('better-sqlite3-multiple-ciphers/package.json'));
+  const target = join('dist', 'native', `electron-${electronVersion}`);
+  const binding = join(target, 'build', 'Release', 'better_sqlite3.node');
+  if (existsSync(binding)) return binding;
+  console.log(`Building the encrypted database driver for Electron ${electronVersion} (once, a few minutes)…`);
+  cpSync(driverDir, target, { recursive: true, filter: (src) => !src.includes(`${driverDir}/build`) });
+  const nodeGyp = join(dirname(require.resolve('node-gyp/package.json')), 'bin', 'node-gyp.js');
+  run(process.execPath, [nodeGyp, 'rebuild', '--release', `--target=${electronVersion}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers', `--directory=${target}`]);
+  return binding;
+}
+
+run(process.execPath, [require.resolve('vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts']);
+run(process.execPath, ['--import', 'tsx', 'scripts/build-main.ts']);
+const nativeBinding = electronNativeBinding();
+const result = spawnSync(binary, ['.'], { stdio: 'inherit', env: { ...process.env, VENUE_NATIVE_BINDING: join(process.cwd(), nativeBinding) } });
 process.exit(result.status ?? 1);

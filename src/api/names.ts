@@ -1,6 +1,6 @@
-import type { OperationName } from './contract';
+import type { InputOf, OperationName, OutputOf } from './contract';
+import type { VenueEvent } from './operation';
 import type { Reply } from './reply';
-import type { InputOf, OutputOf } from './contract';
 
 /**
  * The operation names as plain data, for the preload and the browser shim,
@@ -42,7 +42,26 @@ export const OPERATION_NAMES = [
   'decideWalkIn',
 ] as const satisfies readonly OperationName[];
 
-/** What the page sees as window.venue: one async function per operation. */
+// Compile-time proof that the list names every operation: the other direction is the `satisfies` above.
+type Unlisted = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;
+export const EVERY_OPERATION_LISTED: [Unlisted] extends [never] ? true : Unlisted = true;
+
+/** The session token never reaches the page (see Connection), so sign-in answers lack it. */
+type PageOutput<N extends OperationName> = N extends 'signIn' ? Omit<OutputOf<N>, 'token'> : OutputOf<N>;
+
+/** What the page calls: one async function per operation. */
 export type VenueApi = {
-  readonly [N in OperationName]: (input: InputOf<N>) => Promise<Reply<OutputOf<N>>>;
+  readonly [N in OperationName]: (input: InputOf<N>) => Promise<Reply<PageOutput<N>>>;
 };
+
+/**
+ * window.venue: the operations, plus `subscribe` for what changed (a check-in
+ * at another desk, a sync that brought records) so screens refresh at once.
+ */
+export type VenueBridge = VenueApi & {
+  readonly subscribe: (listener: (event: VenueEvent) => void) => () => void;
+};
+
+/** The IPC channels of the Electron shell (and the message kinds of the browser host). */
+export const CALL_CHANNEL = 'venue:call';
+export const EVENT_CHANNEL = 'venue:event';

@@ -33,6 +33,11 @@ export interface OpenOptions {
   readonly verify?: boolean;
   /** Migrations to apply; defaults to the app's own list. */
   readonly migrations?: readonly Migration[];
+  /**
+   * The native driver built for this runtime. Electron needs its own build of
+   * the module, kept apart from node_modules so Node (and the tests) keep theirs.
+   */
+  readonly nativeBinding?: string;
 }
 
 const KEY_CHECK_LABEL = 'venue-db-key-check-v1';
@@ -111,7 +116,7 @@ function isSqliteError(error: unknown, ...codes: string[]): boolean {
  * is every page readable, is its format one we know? Nothing is written, so a
  * refusal leaves the file exactly as it was.
  */
-function inspectExisting(path: string, key: Buffer | null, verify: boolean, latest: number, keyCheck: ReturnType<typeof checkKey>): void {
+function inspectExisting(path: string, key: Buffer | null, verify: boolean, latest: number, keyCheck: ReturnType<typeof checkKey>, nativeBinding?: string): void {
   const unreadable = keyCheck === 'match' ? 'DAMAGED' : key === null ? 'DAMAGED' : 'WRONG_KEY_OR_DAMAGED';
   if (statSync(path).size === 0) {
     // SQLite would treat an empty file as a new database; ours never are.
@@ -122,7 +127,7 @@ function inspectExisting(path: string, key: Buffer | null, verify: boolean, late
   const sideFiles = [`${path}-wal`, `${path}-shm`].filter((file) => !existsSync(file));
   let db: VenueDb | undefined;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    db = new Database(path, { readonly: true, fileMustExist: true, nativeBinding });
     applyKey(db, key);
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
     const version = db.pragma('user_version', { simple: true }) as number;
@@ -192,10 +197,10 @@ export function openVenueDatabase(options: OpenOptions): VenueDb {
   if (!isNew) {
     const keyCheck = key === null ? 'unknown' : checkKey(path, key);
     if (keyCheck === 'mismatch') throw new StoreError('WRONG_KEY', MESSAGES.WRONG_KEY);
-    inspectExisting(path, key, options.verify ?? true, latest, keyCheck);
+    inspectExisting(path, key, options.verify ?? true, latest, keyCheck, options.nativeBinding);
   }
 
-  const db = new Database(path, { fileMustExist: !isNew });
+  const db = new Database(path, { fileMustExist: !isNew, nativeBinding: options.nativeBinding });
   try {
     applyKey(db, key);
     configure(db);

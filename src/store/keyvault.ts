@@ -19,7 +19,7 @@ export interface KeyVault {
   getOrCreateKey(): Promise<Buffer>;
 }
 
-export type KeyVaultErrorCode = 'WRONG_PASSPHRASE' | 'VAULT_DAMAGED' | 'WEAK_PASSPHRASE';
+export type KeyVaultErrorCode = 'WRONG_PASSPHRASE' | 'VAULT_DAMAGED' | 'WEAK_PASSPHRASE' | 'KEYCHAIN_UNAVAILABLE' | 'WEAK_KEYCHAIN';
 
 export class KeyVaultError extends Error {
   constructor(

@@ -1,0 +1,144 @@
+/**
+ * The Electron shell: one hardened window showing the app from app://venue/,
+ * the database in a utility process, IPC bound in one place. No business
+ * rule lives here.
+ */
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
+import { join } from 'node:path';
+import { EVENT_CHANNEL } from '../src/api/names';
+import type { Reply } from '../src/api/reply';
+import { PassphraseKeyVault, type KeyVault } from '../src/store/keyvault';
+import { bindContract, type ContractRelay } from './ipc';
+import { SafeStorageKeyVault } from './keyvault';
+import type { DatabaseProcessMessage, ShellMessage } from './messages';
+import { serveAppRequest } from './protocol';
+import { APP_ENTRY, APP_SCHEME, isAllowedNavigation, isPermissionAllowed, isPermissionCheckAllowed, WEB_PREFERENCES } from './security';
+import { openShellSettings } from './settings';
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+]);
+
+/** Relays contract calls to the database process and matches the replies. */
+class DatabaseRelay implements ContractRelay {
+  private nextId = 1;
+  private readonly pending = new Map<number, (reply: Reply<unknown>) => void>();
+
+  constructor(
+    private readonly child: UtilityProcess,
+    onEvent: (message: Extract<DatabaseProcessMessage, { kind: 'event' }>) => void,
+  ) {
+    child.on('message', (message: DatabaseProcessMessage) => {
+      if (message.kind === 'reply') {
+        this.pending.get(message.id)?.(message.reply);
+        this.pending.delete(message.id);
+      } else if (message.kind === 'event') onEvent(message);
+    });
+  }
+
+  call(windowId: number, operation: string, input: unknown): Promise<Reply<unknown>> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.send({ kind: 'call', id, windowId, operation, input });
+    });
+  }
+
+  send(message: ShellMessage): void {
+    this.child.postMessage(message);
+  }
+}
+
+/** Every web contents, now or later: no new windows, no navigation away, no webviews. */
+function harden(contents: WebContents): void {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-navigate', (event, url) => {
+    if (!isAllowedNavigation(url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAllowedNavigation(url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+function keyVaultFor(settings: ReturnType<typeof openShellSettings>): KeyVault {
+  if (settings.get('keyVault') === 'passphrase') {
+    const passphrase = process.env.VENUE_DB_PASSPHRASE;
+    if (!passphrase) throw new Error('The passphrase vault is selected: start the app with VENUE_DB_PASSPHRASE set.');
+    return new PassphraseKeyVault(join(app.getPath('userData'), 'key-vault.json'), passphrase);
+  }
+  return new SafeStorageKeyVault(safeStorage, settings);
+}
+
+function openDatabaseProcess(path: string, keyHex: string): Promise<UtilityProcess> {
+  const child = utilityProcess.fork(join(__dirname, 'db-process.cjs'), [], { serviceName: 'venue-database' });
+  const nativeBinding = process.env.VENUE_NATIVE_BINDING;
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: DatabaseProcessMessage) => {
+      if (message.kind === 'opened') {
+        child.off('message', onMessage);
+        resolve(child);
+      } else if (message.kind === 'failed') {
+        child.off('message', onMessage);
+        reject(new Error(`${message.message.ja}\n${message.message.en}`));
+      }
+    };
+    child.on('message', onMessage);
+    child.postMessage({ kind: 'open', path, keyHex, ...(nativeBinding ? { nativeBinding } : {}) } satisfies ShellMessage);
+  });
+}
+
+async function start(): Promise<void> {
+  const rendererRoot = join(__dirname, '..', 'renderer');
+  protocol.handle(APP_SCHEME, (request) => serveAppRequest(rendererRoot, request.url));
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
+    callback(isPermissionAllowed(permission, details.requestingUrl, mediaTypes));
+  });
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionCheckAllowed(permission, requestingOrigin));
+
+  const settings = openShellSettings();
+  const key = await keyVaultFor(settings).getOrCreateKey();
+  const dataDirectory = settings.get('dataDirectory') ?? app.getPath('userData');
+  const child = await openDatabaseProcess(join(dataDirectory, 'venue.db'), key.toString('hex'));
+  key.fill(0);
+
+  const windows = new Set<BrowserWindow>();
+  const relay = new DatabaseRelay(child, ({ event }) => {
+    for (const window of windows) window.webContents.send(EVENT_CHANNEL, event);
+  });
+  bindContract(ipcMain, relay);
+
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 800,
+    minHeight: 600,
+    title: '接種会場 受付',
+    show: false,
+    webPreferences: { ...WEB_PREFERENCES, preload: join(__dirname, 'preload.cjs') },
+  });
+  windows.add(window);
+  const windowId = window.webContents.id;
+  window.on('closed', () => {
+    windows.delete(window);
+    relay.send({ kind: 'window-closed', windowId });
+  });
+  window.once('ready-to-show', () => window.show());
+  await window.loadURL(APP_ENTRY);
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // One writer per database: a second copy of the app would fight over it.
+  app.quit();
+} else {
+  app.on('web-contents-created', (_event, contents) => harden(contents));
+  app.on('window-all-closed', () => app.quit());
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      dialog.showErrorBox('接種会場 受付 / Venue reception', error instanceof Error ? error.message : String(error));
+      app.quit();
+    });
+}
