@@ -4,12 +4,10 @@
  * database and a long roster sync never freezes it. The main process relays
  * contract calls here and pushed events back.
  */
-import { Connection } from '../src/api/connection';
-import { operations } from '../src/api/contract';
-import { Dispatcher } from '../src/api/dispatcher';
+import type { Connection } from '../src/api/connection';
 import type { VenueEvent } from '../src/api/operation';
 import type { Reply } from '../src/api/reply';
-import { openVenueDatabase } from '../src/store/database';
+import { VenueRuntime } from '../src/api/runtime';
 import type { DatabaseProcessMessage, ShellMessage } from './messages';
 
 interface ParentPort {
@@ -18,7 +16,7 @@ interface ParentPort {
 }
 
 const port = (process as unknown as { parentPort: ParentPort }).parentPort;
-let dispatcher: Dispatcher | null = null;
+let runtime: VenueRuntime | null = null;
 const connections = new Map<number, Connection>();
 
 function post(message: DatabaseProcessMessage): void {
@@ -26,13 +24,13 @@ function post(message: DatabaseProcessMessage): void {
 }
 
 function answer(id: number, windowId: number, operation: string, input: unknown): void {
-  if (!dispatcher) {
+  if (!runtime) {
     post({ kind: 'reply', id, reply: { ok: false, error: { code: 'NOT_READY', message: 'データベースを準備中です。', messageEn: 'The database is still opening.' } } });
     return;
   }
   let connection = connections.get(windowId);
   if (!connection) {
-    connection = new Connection(dispatcher);
+    connection = runtime.connect();
     connections.set(windowId, connection);
   }
   const reply: Reply<unknown> = connection.call(operation, input);
@@ -42,19 +40,31 @@ function answer(id: number, windowId: number, operation: string, input: unknown)
 port.on('message', ({ data }) => {
   switch (data.kind) {
     case 'open': {
+      // In recovery mode (a database that cannot be opened) the runtime still answers the
+      // few recovery operations, so the window can offer a restore.
       try {
-        const db = openVenueDatabase({ path: data.path, key: Buffer.from(data.keyHex, 'hex'), nativeBinding: data.nativeBinding });
-        dispatcher = new Dispatcher({
-          db,
-          operations,
+        runtime = VenueRuntime.start({
+          dataDir: data.dataDir,
+          key: Buffer.from(data.keyHex, 'hex'),
+          nativeBinding: data.nativeBinding,
           onEvent: (event: VenueEvent) => post({ kind: 'event', event }),
           onInternalError: (operation, error) => console.error(`[database] ${operation}: ${error instanceof Error ? error.message : 'error'}`),
         });
-        post({ kind: 'opened' });
       } catch (error) {
-        const message = error && typeof error === 'object' && 'staffMessage' in error ? (error as { staffMessage: { ja: string; en: string } }).staffMessage : { ja: 'データベースを開けません。', en: 'The database cannot be opened.' };
-        post({ kind: 'failed', message });
+        // Not a database problem (those start recovery mode): the driver itself failed to load.
+        post({ kind: 'failed', message: { ja: 'データベースの部品を読み込めません。アプリを入れ直してください。', en: `The database driver could not be loaded (${error instanceof Error ? error.message : 'error'}). Reinstall the app.` } });
+        return;
       }
+      const backupIfDue = () => {
+        try {
+          runtime?.backupIfDue();
+        } catch (error) {
+          console.error(`[database] daily backup: ${error instanceof Error ? error.message : 'error'}`);
+        }
+      };
+      backupIfDue();
+      setInterval(backupIfDue, 60 * 60_000).unref();
+      post({ kind: 'opened' });
       return;
     }
     case 'call':

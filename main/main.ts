@@ -70,7 +70,7 @@ function keyVaultFor(settings: ReturnType<typeof openShellSettings>): KeyVault {
   return new SafeStorageKeyVault(safeStorage, settings);
 }
 
-function openDatabaseProcess(path: string, keyHex: string): Promise<UtilityProcess> {
+function openDatabaseProcess(dataDir: string, keyHex: string): Promise<UtilityProcess> {
   const child = utilityProcess.fork(join(__dirname, 'db-process.cjs'), [], { serviceName: 'venue-database' });
   const nativeBinding = process.env.VENUE_NATIVE_BINDING;
   return new Promise((resolve, reject) => {
@@ -84,7 +84,7 @@ function openDatabaseProcess(path: string, keyHex: string): Promise<UtilityProce
       }
     };
     child.on('message', onMessage);
-    child.postMessage({ kind: 'open', path, keyHex, ...(nativeBinding ? { nativeBinding } : {}) } satisfies ShellMessage);
+    child.postMessage({ kind: 'open', dataDir, keyHex, ...(nativeBinding ? { nativeBinding } : {}) } satisfies ShellMessage);
   });
 }
 
@@ -100,7 +100,7 @@ async function start(): Promise<void> {
   const settings = openShellSettings();
   const key = await keyVaultFor(settings).getOrCreateKey();
   const dataDirectory = settings.get('dataDirectory') ?? app.getPath('userData');
-  const child = await openDatabaseProcess(join(dataDirectory, 'venue.db'), key.toString('hex'));
+  const child = await openDatabaseProcess(dataDirectory, key.toString('hex'));
   key.fill(0);
 
   const windows = new Set<BrowserWindow>();

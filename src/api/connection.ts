@@ -1,5 +1,9 @@
-import type { Dispatcher } from './dispatcher';
 import type { Reply } from './reply';
+
+/** What a connection calls: the dispatcher, or the runtime around it. */
+export interface CallTarget {
+  call(operation: string, input: unknown, token: string | null): Reply<unknown>;
+}
 
 /**
  * One window's (or one browser tab's) line to the dispatcher. It keeps the
@@ -10,10 +14,10 @@ import type { Reply } from './reply';
 export class Connection {
   private token: string | null = null;
 
-  constructor(private readonly dispatcher: Dispatcher) {}
+  constructor(private readonly target: CallTarget) {}
 
   call(operation: string, input: unknown): Reply<unknown> {
-    const reply = this.dispatcher.call(operation, input, this.token);
+    const reply = this.target.call(operation, input, this.token);
     if (operation === 'signIn' && reply.ok) {
       const { token, ...rest } = reply.value as { token: string };
       this.token = token;

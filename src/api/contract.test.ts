@@ -49,6 +49,23 @@ function samples(venue: TestVenue): { [N in OperationName]: InputOf<N> } {
     requestWalkIn: { municipality: M, number: T.bookedOtherDay },
     listWalkIns: {},
     decideWalkIn: { requestId: '01900000-0000-7000-8000-000000000000', approve: true, productId: 'PFZ-COMIRNATY', reason: '承認' },
+    dayReport: {},
+    explainDiscrepancy: { key: 'checked-in-no-dose:01900000-0000-7000-8000-000000000000', note: '確認済み' },
+    closeDay: { note: '本日分の確認完了' },
+    recordVialsOpened: { lotId: lot.id, vials: 3 },
+    rerecordDose: {
+      voidedRecordId: '01900000-0000-7000-8000-000000000000', reason: '別人の券で記録したため', municipality: M, ticketNumber: T.ok,
+      doseNumber: 1, status: 'performed', givenAt: '2026-11-23T09:00:00+09:00', lotId: lot.id,
+    },
+    observationBoard: {},
+    endObservation: { doseId: '01900000-0000-7000-8000-000000000000', outcome: 'released' },
+    exportDoses: { encoding: 'utf-8' },
+    auditLog: { limit: 10 },
+    backupNow: {},
+    listBackups: {},
+    planRestore: { backupId: 'venue-20261123-090000-abcdef.db' },
+    restoreBackup: { backupId: 'venue-20261123-090000-abcdef.db', password: 'kanri-pass-1' },
+    recoverFromBackup: { backupId: 'venue-20261123-090000-abcdef.db', login: 'kanri', password: 'kanri-pass-1' },
   };
 }
 

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import type { Operation } from './operation';
 import { adminOperations } from './ops/admin';
+import { backupOperations } from './ops/backup';
 import { checkinOperations } from './ops/checkin';
+import { dayOperations } from './ops/day';
 import { deviceOperations } from './ops/device';
 import { doseOperations } from './ops/doses';
 import { sessionOperations } from './ops/session';
@@ -18,6 +20,8 @@ export const operations = {
   ...doseOperations,
   ...adminOperations,
   ...walkInOperations,
+  ...dayOperations,
+  ...backupOperations,
 } satisfies Record<string, Operation>;
 
 export type Operations = typeof operations;

@@ -5,7 +5,7 @@ import { systemClock, venueIso, type Clock } from '../common/time';
 import { lookUpSession, touchSession, type ActiveSession } from '../staff/accounts';
 import type { VenueDb } from '../store/database';
 import { readDeviceSettings } from '../store/settings';
-import { asStaffFacing, Refusal, type AuditDetail, type HandlerContext, type Operation, type VenueEvent } from './operation';
+import { asStaffFacing, Refusal, type AuditDetail, type HandlerContext, type Operation, type VenueEvent, type VenueServices } from './operation';
 import type { Reply, ReplyError } from './reply';
 
 export interface DispatcherOptions {
@@ -16,6 +16,7 @@ export interface DispatcherOptions {
   readonly onEvent?: (event: VenueEvent) => void;
   /** Where unexpected errors are reported. Messages only: no inputs, which may hold personal data. */
   readonly onInternalError?: (operation: string, error: unknown) => void;
+  readonly services?: VenueServices;
 }
 
 const MESSAGES = {
@@ -106,6 +107,7 @@ export class Dispatcher {
         detail = more ?? null;
       },
       emit: (event) => events.push(event),
+      services: this.options.services ?? { backups: null },
     };
     const entry = (outcome: string): AuditEntryInput => ({
       at: venueIso(base.now),
@@ -119,11 +121,14 @@ export class Dispatcher {
 
     let committedRefusal: { code: string; staffMessage: StaffText } | null = null;
     try {
+      // A few operations cannot run inside a transaction (VACUUM INTO for backups): they
+      // run first, and only their session touch and audit entry are written in one.
+      const early = operation.transactional === false ? { result: operation.handler(input, context) } : null;
       const value = this.db.transaction(() => {
         if (base.session && !base.session.locked) touchSession(this.db, base.session, base.now);
         let result: unknown;
         try {
-          result = operation.handler(input, context);
+          result = early ? early.result : operation.handler(input, context);
         } catch (error) {
           if (error instanceof Refusal && error.options.commit) {
             committedRefusal = error;

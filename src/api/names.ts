@@ -40,6 +40,20 @@ export const OPERATION_NAMES = [
   'requestWalkIn',
   'listWalkIns',
   'decideWalkIn',
+  'dayReport',
+  'explainDiscrepancy',
+  'closeDay',
+  'recordVialsOpened',
+  'rerecordDose',
+  'observationBoard',
+  'endObservation',
+  'exportDoses',
+  'auditLog',
+  'backupNow',
+  'listBackups',
+  'planRestore',
+  'restoreBackup',
+  'recoverFromBackup',
 ] as const satisfies readonly OperationName[];
 
 // Compile-time proof that the list names every operation: the other direction is the `satisfies` above.

@@ -4,6 +4,7 @@ import type { StaffText } from '../common/messages';
 import type { ActiveSession, StaffIdentity } from '../staff/accounts';
 import type { Role } from '../staff/roles';
 import type { VenueDb } from '../store/database';
+import type { BackupInfo, RestorePlan } from '../store/backup';
 import type { DeviceSettings } from '../store/settings';
 
 /** Who may call an operation. Every operation declares it; there is no default. */
@@ -36,6 +37,19 @@ export interface HandlerContext {
   audit(recordId: string | null, detail?: AuditDetail): void;
   /** Queues an event for after commit. */
   emit(event: VenueEvent): void;
+  /** What lives outside the database: backups (null where the host keeps none, e.g. in unit tests). */
+  readonly services: VenueServices;
+}
+
+/** Backups need the data folder and the key, which handlers never see directly. */
+export interface BackupService {
+  create(now: Date): BackupInfo;
+  list(): BackupInfo[];
+  plan(backupId: string): RestorePlan;
+}
+
+export interface VenueServices {
+  readonly backups: BackupService | null;
 }
 
 export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -43,6 +57,8 @@ export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType 
   readonly input: I;
   readonly output: O;
   readonly access: Access;
+  /** False only for work SQLite refuses inside a transaction (a backup); everything else is transactional. */
+  readonly transactional?: false;
   /** Runs inside the call's one transaction. Throw a Refusal to refuse. */
   handler(input: z.output<I>, context: HandlerContext): z.input<O>;
 }

@@ -1,5 +1,6 @@
 import { uuidv7 } from '../common/ids';
 import { venueDate, venueIso } from '../common/time';
+import { assertDayOpen } from '../day/close';
 import { findTicket } from '../roster/repo';
 import type { VenueDb } from '../store/database';
 import type { Verdict } from './schema';
@@ -30,6 +31,7 @@ export function checkIn(
   ticket: TicketRef,
   context: VerdictContext & { deskId: string; staffId: string },
 ): CheckInOutcome {
+  assertDayOpen(db, context.venueId, venueDate(context.now));
   const verdict = decideVerdict(db, ticket, context);
   if (!verdict.admit || verdict.dose === null) return { ok: false, verdict };
   const person = findTicket(db, ticket.municipality, ticket.number);
@@ -50,6 +52,7 @@ export function checkIn(
     `INSERT INTO checkins (id, municipality, ticket_number, person_id, booking_id, dose_number, venue_id, desk_id, staff_id, at, venue_date, walk_in_approved_by)
      VALUES (@id, @municipality, @ticketNumber, @personId, @bookingId, @doseNumber, @venueId, @deskId, @staffId, @at, @venueDate, @walkInApprovedBy)`,
   ).run({ ...record, personId: person.person.id, venueDate: venueDate(context.now) });
+  // Same transaction as the check-in: it reaches the central service or stays queued, never neither.
   if (verdict.walkIn?.status === 'approved') useWalkIn(db, verdict.walkIn.id, record.id);
   return { ok: true, record, verdict };
 }

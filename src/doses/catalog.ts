@@ -125,6 +125,7 @@ export function insertLot(
   db.prepare(
     `INSERT INTO lots (id, venue_id, product_id, lot_number, expiry, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   ).run(id, input.venueId, input.productId, input.lotNumber, input.expiry, input.addedBy, venueIso(now));
+  // The venue's other desks learn of the lot through the central service.
   return { id, venueId: input.venueId, productId: input.productId, lotNumber: input.lotNumber, expiry: input.expiry, vialsOpened: 0 };
 }
 
@@ -165,8 +166,32 @@ export function upsertDesk(db: VenueDb, input: { id: string; venueId: string; na
   ).run(input.id, input.venueId, input.name);
 }
 
-export function setActiveLot(db: VenueDb, deskId: string, lotId: string | null): void {
-  db.prepare(`UPDATE desks SET active_lot_id = ? WHERE id = ?`).run(lotId, deskId);
+/** Makes a lot the desk's active lot, and remembers from when (the day's reconciliation checks lots against desks). */
+export function setActiveLot(db: VenueDb, input: { deskId: string; lotId: string; venueId: string; staffId: string }, now: Date): void {
+  db.prepare(`UPDATE desks SET active_lot_id = ? WHERE id = ?`).run(input.lotId, input.deskId);
+  db.prepare(`INSERT INTO desk_lot_history (id, desk_id, lot_id, venue_id, staff_id, from_at) VALUES (?, ?, ?, ?, ?, ?)`).run(
+    uuidv7(now.getTime()),
+    input.deskId,
+    input.lotId,
+    input.venueId,
+    input.staffId,
+    venueIso(now),
+  );
+}
+
+/** The lot active at a desk at an instant, by its history. */
+export function activeLotAt(db: VenueDb, deskId: string, at: string): string | null {
+  const row = db
+    .prepare(`SELECT lot_id FROM desk_lot_history WHERE desk_id = ? AND from_at <= ? ORDER BY from_at DESC, id DESC LIMIT 1`)
+    .get(deskId, at) as { lot_id: string } | undefined;
+  return row?.lot_id ?? null;
+}
+
+export function recordVialsOpened(db: VenueDb, input: { venueId: string; date: string; lotId: string; vials: number; staffId: string }, now: Date): void {
+  db.prepare(
+    `INSERT INTO lot_vials (venue_id, venue_date, lot_id, vials, staff_id, at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (venue_id, venue_date, lot_id) DO UPDATE SET vials = excluded.vials, staff_id = excluded.staff_id, at = excluded.at`,
+  ).run(input.venueId, input.date, input.lotId, input.vials, input.staffId, venueIso(now));
 }
 
 export function upsertVenue(db: VenueDb, input: { id: string; municipality: string; name: string }): void {

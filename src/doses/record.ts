@@ -3,6 +3,8 @@ import { text, type StaffText } from '../common/messages';
 import { parseInstant, venueDate, venueIso } from '../common/time';
 import { doseHistory, findTicket, highestDose } from '../roster/repo';
 import type { VenueDb } from '../store/database';
+import { assertDayOpen } from '../day/close';
+import { startObservation, type ObservationMinutes } from '../day/observation';
 import { getLot, getProduct } from './catalog';
 
 /** A refusal to record, with words for the nurse. Thrown inside the transaction, so nothing is written. */
@@ -34,6 +36,8 @@ export interface DoseInput {
   readonly volumeMl?: number | null;
   readonly site?: InjectionSite | null;
   readonly doctor?: string | null;
+  /** 30 when the person's history calls for it; otherwise the product's own (15 or 30). */
+  readonly observationMinutes?: ObservationMinutes | null;
 }
 
 export interface DoseContext {
@@ -70,6 +74,7 @@ export interface DoseRecord {
   readonly recordedAt: string;
   readonly replaces: string | null;
   readonly voidedBy: string | null;
+  readonly observationMinutes: number | null;
 }
 
 function refuse(code: string, ja: string, en: string): never {
@@ -94,6 +99,8 @@ export function recordDose(db: VenueDb, input: DoseInput, context: DoseContext):
     refuse('TIME_IN_FUTURE', '接種日時が未来になっています。時刻を確認してください。', 'The time given is in the future. Check the time.');
   }
   const givenDate = venueDate(given);
+  // A closed day changes only by a supervisor's void and re-record.
+  if (!context.replaces) assertDayOpen(db, context.venueId, givenDate);
 
   const history = doseHistory(db, ticket.person.id);
   const duplicate = history.find((h) => h.dose === input.doseNumber);
@@ -165,13 +172,18 @@ export function recordDose(db: VenueDb, input: DoseInput, context: DoseContext):
     recordedAt: venueIso(context.now),
     replaces: context.replaces ?? null,
     voidedBy: null,
+    observationMinutes: input.status === 'performed' ? Math.max(input.observationMinutes ?? 15, product?.observationMinutes ?? 15) : null,
   };
   db.prepare(
     `INSERT INTO dose_records (id, municipality, ticket_number, person_id, checkin_id, dose_number, status, reason, given_at, venue_date,
-       venue_id, desk_id, product_id, lot_id, lot_number, expiry, volume_ml, site, nurse_id, doctor, recorded_at, replaces)
+       venue_id, desk_id, product_id, lot_id, lot_number, expiry, volume_ml, site, nurse_id, doctor, recorded_at, replaces, observation_minutes)
      VALUES (@id, @municipality, @ticketNumber, @personId, @checkinId, @doseNumber, @status, @reason, @givenAt, @venueDate,
-       @venueId, @deskId, @productId, @lotId, @lotNumber, @expiry, @volumeMl, @site, @nurseId, @doctor, @recordedAt, @replaces)`,
+       @venueId, @deskId, @productId, @lotId, @lotNumber, @expiry, @volumeMl, @site, @nurseId, @doctor, @recordedAt, @replaces, @observationMinutes)`,
   ).run({ ...record, personId: ticket.person.id });
+  // Same transaction as the record: it reaches the central service or stays queued, never neither.
+  if (record.observationMinutes === 15 || record.observationMinutes === 30) {
+    startObservation(db, { doseId: record.id, venueId: record.venueId, venueDate: record.venueDate, startedAt: record.givenAt, minutes: record.observationMinutes });
+  }
   return record;
 }
 
@@ -200,6 +212,7 @@ interface DoseRow {
   recorded_at: string;
   replaces: string | null;
   voided_by: string | null;
+  observation_minutes: number | null;
 }
 
 export function toDoseRecord(row: DoseRow): DoseRecord {
@@ -228,6 +241,7 @@ export function toDoseRecord(row: DoseRow): DoseRecord {
     recordedAt: row.recorded_at,
     replaces: row.replaces,
     voidedBy: row.voided_by,
+    observationMinutes: row.observation_minutes,
   };
 }
 

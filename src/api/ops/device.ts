@@ -21,6 +21,8 @@ const settingsSchema = z.object({
   servedMunicipalities: z.array(z.string()),
   idleLockMinutes: z.number(),
   needsSetup: z.boolean(),
+  /** Set only in recovery mode (the runtime answers then): why the database cannot be opened. */
+  recovery: z.object({ code: z.string(), message: z.object({ ja: z.string(), en: z.string() }) }).nullable(),
 });
 
 function describeDevice(db: Parameters<typeof readDeviceSettings>[0]) {
@@ -33,6 +35,7 @@ function describeDevice(db: Parameters<typeof readDeviceSettings>[0]) {
     venueName: venue?.name ?? null,
     deskName: desk?.name ?? null,
     needsSetup: countStaff(db) === 0 || !settings.venueId || !settings.deskId,
+    recovery: null,
   };
 }
 

@@ -34,6 +34,7 @@ const doseRecordSchema = z.object({
   recordedAt: z.string(),
   replaces: z.string().nullable(),
   voidedBy: z.string().nullable(),
+  observationMinutes: z.number().nullable(),
 });
 
 const lotSchema = z.object({
@@ -82,6 +83,7 @@ export const doseOperations = {
       volumeMl: z.number().positive().max(1).nullish(),
       site: z.enum(INJECTION_SITES).nullish(),
       doctor: z.string().trim().max(20).nullish(),
+      observationMinutes: z.union([z.literal(15), z.literal(30)]).nullish(),
     }),
     output: doseRecordSchema,
     handler(input, context) {
@@ -197,7 +199,7 @@ export const doseOperations = {
       const lot = getLot(context.db, input.lotId);
       if (!lot || lot.venueId !== desk.venueId) refuse('UNKNOWN_LOT', text('この会場のロットではありません。', 'This lot is not registered at this venue.'));
       if (lot.expiry < venueDate(context.now)) refuse('EXPIRED_LOT', text(`このロットは有効期限（${lot.expiry}）が切れています。`, `This lot expired on ${lot.expiry}.`));
-      setActiveLot(context.db, deskId, lot.id);
+      setActiveLot(context.db, { deskId, lotId: lot.id, venueId: desk.venueId, staffId: session.staff.id }, context.now);
       context.audit(lot.id, { desk: deskId });
       context.emit({ type: 'desk', id: deskId });
       return { deskId, lotId: lot.id };

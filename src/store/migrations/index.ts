@@ -1,5 +1,6 @@
 import { m001Initial } from './001-initial';
 import { m003WalkIns } from './003-walk-ins';
+import { m004Day } from './004-day';
 
 export interface Migration {
   /** Recorded in PRAGMA user_version once applied; strictly increasing. */
@@ -13,6 +14,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   m001Initial,
   m003WalkIns,
+  m004Day,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,0 +1,248 @@
+import Database from 'better-sqlite3-multiple-ciphers';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { appendAudit } from '../audit/log';
+import { text, type StaffText } from '../common/messages';
+import { systemClock, venueDate, venueIso, type Clock } from '../common/time';
+import { verifyPassword } from '../staff/passwords';
+import { createBackup, findBackup, listBackups, planRestore, restoreBackup, type BackupInfo } from '../store/backup';
+import { openVenueDatabase, StoreError, type VenueDb } from '../store/database';
+import { Connection, type CallTarget } from './connection';
+import { operations } from './contract';
+import { Dispatcher } from './dispatcher';
+import type { BackupService, VenueEvent } from './operation';
+import type { Reply } from './reply';
+
+/**
+ * Owns the database's life around the dispatcher: opening it, daily
+ * backups, restoring a backup (which needs the connection closed and
+ * reopened), and a recovery mode when the database cannot be opened at all.
+ * The browser host and the Electron database process both run one runtime
+ * and give each window a Connection (see connect()).
+ */
+export interface RuntimeOptions {
+  readonly dataDir: string;
+  readonly key: Buffer;
+  readonly clock?: Clock;
+  readonly nativeBinding?: string;
+  /** Told about committed changes and about restores, to pass on to the pages. */
+  readonly onEvent?: (event: VenueEvent) => void;
+  readonly onInternalError?: (operation: string, error: unknown) => void;
+  /** Runs after the database opens (and after each restore): start sync, seed a demo. */
+  readonly afterOpen?: (db: VenueDb, dispatcher: Dispatcher) => void;
+  /** Runs before the database closes for a restore: stop whatever uses it. */
+  readonly beforeClose?: (db: VenueDb) => void;
+}
+
+export const DATABASE_FILE = 'venue.db';
+export const BACKUP_FOLDER = 'backups';
+
+function failure(code: string, message: StaffText): Reply<never> {
+  return { ok: false, error: { code, message: message.ja, messageEn: message.en } };
+}
+
+const backupIdSchema = z.string().regex(/^venue-\d{8}-\d{6}-[0-9a-f]{6}\.db$/);
+const recoveryInputs = {
+  listBackups: z.strictObject({}),
+  planRestore: z.strictObject({ backupId: backupIdSchema }),
+  recoverFromBackup: z.strictObject({ backupId: backupIdSchema, login: z.string().trim().min(1).max(64), password: z.string().min(1).max(256) }),
+  deviceStatus: z.strictObject({}),
+} as const;
+
+export class VenueRuntime implements CallTarget {
+  private db: VenueDb | null = null;
+  private dispatcher: Dispatcher | null = null;
+  private problem: StoreError | null = null;
+  private readonly clock: Clock;
+  readonly databasePath: string;
+  readonly backupDir: string;
+
+  private constructor(private readonly options: RuntimeOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.databasePath = join(options.dataDir, DATABASE_FILE);
+    this.backupDir = join(options.dataDir, BACKUP_FOLDER);
+  }
+
+  /** Opens the database; if it cannot be opened the runtime starts in recovery mode instead of failing. */
+  static start(options: RuntimeOptions): VenueRuntime {
+    const runtime = new VenueRuntime(options);
+    runtime.open();
+    return runtime;
+  }
+
+  get mode(): 'ready' | 'recovery' {
+    return this.dispatcher ? 'ready' : 'recovery';
+  }
+
+  get database(): VenueDb | null {
+    return this.db;
+  }
+
+  /** Why the database could not be opened, in recovery mode. */
+  get recoveryProblem(): StoreError | null {
+    return this.problem;
+  }
+
+  /** One window's line into the runtime; it survives a restore (the page then signs in again). */
+  connect(): Connection {
+    return new Connection(this);
+  }
+
+  private open(): void {
+    try {
+      const db = openVenueDatabase({ path: this.databasePath, key: this.options.key, nativeBinding: this.options.nativeBinding });
+      this.db = db;
+      this.problem = null;
+      this.dispatcher = new Dispatcher({
+        db,
+        operations,
+        clock: this.clock,
+        services: { backups: this.backupService(db) },
+        onEvent: (event) => this.onEvent(event),
+        onInternalError: this.options.onInternalError,
+      });
+      this.options.afterOpen?.(db, this.dispatcher);
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+      this.db = null;
+      this.dispatcher = null;
+      this.problem = error;
+    }
+  }
+
+  private backupService(db: VenueDb): BackupService {
+    return {
+      create: (now) => createBackup(db, { dir: this.backupDir, key: this.options.key, now }),
+      list: () => listBackups(this.backupDir),
+      plan: (backupId) => planRestore({ currentPath: this.databasePath, backupDir: this.backupDir, backupId, key: this.options.key }),
+    };
+  }
+
+  private onEvent(event: VenueEvent): void {
+    if (event.type === 'restore-requested' && event.id) {
+      const backupId = event.id;
+      // After the call that asked for it has answered and committed.
+      setImmediate(() => this.restore(backupId, null));
+      return;
+    }
+    this.options.onEvent?.(event);
+  }
+
+  /** Dispatches one call: to the dispatcher, or in recovery mode to the few recovery operations. */
+  call(operation: string, input: unknown, token: string | null): Reply<unknown> {
+    if (this.dispatcher) return this.dispatcher.call(operation, input, token);
+    return this.recoveryCall(operation, input);
+  }
+
+  private recoveryCall(operation: string, input: unknown): Reply<unknown> {
+    const problem = this.problem?.staffMessage ?? text('データベースを開けません。', 'The database cannot be opened.');
+    if (!Object.hasOwn(recoveryInputs, operation)) {
+      return failure('RECOVERY_MODE', text(`${problem.ja} 管理者がバックアップから復元してください。`, `${problem.en} A supervisor must restore a backup.`));
+    }
+    const parsed = recoveryInputs[operation as keyof typeof recoveryInputs].safeParse(input);
+    if (!parsed.success) return failure('VALIDATION', text('入力内容に誤りがあります。', 'The input is not valid.'));
+    try {
+      switch (operation) {
+        case 'deviceStatus':
+          return { ok: true, value: { recovery: { code: this.problem?.code ?? 'DAMAGED', message: problem } } };
+        case 'listBackups':
+          return { ok: true, value: listBackups(this.backupDir).map(({ path: _path, ...info }) => info) };
+        case 'planRestore': {
+          const { backupId } = parsed.data as z.infer<typeof recoveryInputs.planRestore>;
+          const plan = planRestore({ currentPath: this.databasePath, backupDir: this.backupDir, backupId, key: this.options.key });
+          const { path: _path, ...backup } = plan.backup;
+          return { ok: true, value: { backup, currentReadable: plan.currentReadable, carriedOver: plan.carriedOver, summary: plan.summary } };
+        }
+        case 'recoverFromBackup': {
+          const request = parsed.data as z.infer<typeof recoveryInputs.recoverFromBackup>;
+          const supervisor = this.supervisorInBackup(request.backupId, request.login, request.password);
+          if (!supervisor) return failure('WRONG_CREDENTIALS', text('管理者のログインIDかパスワードが違います。', 'The supervisor login or password is wrong.'));
+          this.restore(request.backupId, supervisor);
+          return this.dispatcher
+            ? { ok: true, value: { restoring: true, backupId: request.backupId } }
+            : failure('RESTORE_FAILED', this.problem?.staffMessage ?? text('復元できませんでした。', 'The restore failed.'));
+        }
+      }
+    } catch (error) {
+      if (error instanceof StoreError) return failure(error.code, error.staffMessage);
+      this.options.onInternalError?.(operation, error);
+    }
+    return failure('INTERNAL', text('予期しないエラーが起きました。', 'Something unexpected went wrong.'));
+  }
+
+  /** A supervisor account as kept in the backup: the only accounts there are when the database is lost. */
+  private supervisorInBackup(backupId: string, login: string, password: string): string | null {
+    const backup = findBackup(this.backupDir, backupId);
+    if (!backup) return null;
+    const db = new Database(backup.path, { readonly: true, fileMustExist: true, nativeBinding: this.options.nativeBinding });
+    try {
+      db.pragma("cipher='sqlcipher'");
+      db.pragma('legacy=4');
+      db.pragma(`key="x'${this.options.key.toString('hex')}'"`);
+      const row = db.prepare(`SELECT id, password_hash FROM staff WHERE login = ? AND role = 'supervisor' AND disabled = 0`).get(login) as
+        | { id: string; password_hash: string }
+        | undefined;
+      return row && verifyPassword(row.password_hash, password) ? row.id : null;
+    } catch {
+      return null;
+    } finally {
+      db.close();
+    }
+  }
+
+  /** Closes the database, restores the backup, reopens, and logs who restored what. */
+  restore(backupId: string, staffId: string | null): void {
+    const requestedBy = staffId ?? this.lastRestoreRequester(backupId);
+    if (this.db) {
+      this.options.beforeClose?.(this.db);
+      this.db.close();
+    }
+    this.db = null;
+    this.dispatcher = null;
+    const now = this.clock.now();
+    let outcome = 'ok';
+    let carried = 0;
+    try {
+      const result = restoreBackup({ currentPath: this.databasePath, backupDir: this.backupDir, backupId, key: this.options.key, now });
+      carried = Object.values(result.carriedOver).reduce((a, b) => a + b, 0);
+    } catch (error) {
+      outcome = error instanceof StoreError ? error.code : 'RESTORE_FAILED';
+      this.options.onInternalError?.('restore', error);
+    }
+    this.open();
+    // Read through the getter: the compiler still believes the field is null from above.
+    const db = this.database;
+    if (db) {
+      db.transaction(() =>
+        appendAudit(db, { at: venueIso(now), staffId: requestedBy, deskId: null, action: 'restoreBackup', recordId: backupId, outcome, detail: { carriedOver: carried } }),
+      )();
+    }
+    this.options.onEvent?.({ type: 'restored', id: backupId });
+  }
+
+  private lastRestoreRequester(backupId: string): string | null {
+    const row = this.db?.prepare(`SELECT staff_id FROM audit_log WHERE action = 'restoreBackup' AND record_id = ? ORDER BY seq DESC LIMIT 1`).get(backupId) as
+      | { staff_id: string | null }
+      | undefined;
+    return row?.staff_id ?? null;
+  }
+
+  /** Makes today's backup if there is none yet; call at start and from time to time. */
+  backupIfDue(): BackupInfo | null {
+    if (!this.db) return null;
+    const now = this.clock.now();
+    const today = venueDate(now);
+    const latest = listBackups(this.backupDir)[0];
+    if (latest && venueDate(new Date(latest.createdAt)) === today) return null;
+    return createBackup(this.db, { dir: this.backupDir, key: this.options.key, now });
+  }
+
+  close(): void {
+    if (this.db) {
+      this.options.beforeClose?.(this.db);
+      this.db.close();
+    }
+    this.db = null;
+    this.dispatcher = null;
+  }
+}

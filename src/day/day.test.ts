@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import { DEMO_MUNICIPALITY as M, DEMO_TICKETS as T } from '../../test/fixtures/demo';
+import { useTestVenue, type Desk, type TestVenue } from '../../test/support/venue';
+import { decodeCsvBytes, readCsvRecords } from '../roster/csv';
+import { VRS_HEADER } from './vrs';
+
+const newVenue = useTestVenue();
+
+/** A morning: three check-ins, two doses (one at a desk with its lot set), one not performed. */
+function morning(venue: TestVenue) {
+  // A slow morning: keep sessions from idling out between the steps.
+  venue.signIn('supervisor').ok('configureDevice', { idleLockMinutes: 60 });
+  const reception = venue.signIn('reception', 'R1');
+  const nurse = venue.signIn('nurse', 'N1');
+  const lots = nurse.ok('listLots', {});
+  const fa = lots.find((l) => l.lotNumber === 'FA1234')?.id ?? '';
+  nurse.ok('setDeskLot', { lotId: fa });
+  for (const number of [T.ok, T.okSecond, T.okNw7]) reception.ok('checkIn', { municipality: M, number });
+  venue.clock.advance(7 * 60_000);
+  const first = nurse.ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: fa, doctor: '医師 一郎' });
+  venue.clock.advance(3 * 60_000);
+  const second = nurse.ok('recordDose', { municipality: M, ticketNumber: T.okSecond, doseNumber: 2, status: 'not_performed', reason: '発熱のため中止' });
+  return { reception, nurse, fa, first, second };
+}
+
+function supervisorOf(venue: TestVenue): Desk {
+  return venue.signIn('supervisor', 'R1');
+}
+
+describe('the day report', () => {
+  it('counts the day and lists the discrepancies', () => {
+    const venue = newVenue();
+    morning(venue);
+    const report = supervisorOf(venue).ok('dayReport', {});
+    expect(report.counts).toMatchObject({ checkedIn: 3, vaccinated: 1, notVaccinated: 1, walkIns: 0, voided: 0 });
+    // Booked here today in the demo roster: every "booked today here" person.
+    expect(report.counts.booked).toBeGreaterThanOrEqual(6);
+    expect(report.counts.noShows).toBe(report.counts.booked - 3);
+    expect(report.byDose).toEqual([{ dose: 1, count: 1 }]);
+    expect(report.byProduct).toEqual([{ productId: 'PFZ-COMIRNATY', productName: 'コミナティ筋注', count: 1 }]);
+    expect(report.notVaccinatedReasons).toEqual([{ reason: '発熱のため中止', count: 1 }]);
+    expect(report.medianSecondsToDose).toBe(7 * 60);
+    expect(report.hourly).toEqual([
+      { hour: '09', deskId: 'N1', checkIns: 0, doses: 1 },
+      { hour: '09', deskId: 'R1', checkIns: 3, doses: 0 },
+    ]);
+    // The NW-7 person was checked in but has neither a dose nor a reason.
+    expect(report.discrepancies.map((d) => d.kind)).toEqual(['checked-in-no-dose']);
+  });
+
+  it('finds a dose with no check-in, a lot outside its desk, and a lot gap against opened vials', () => {
+    const venue = newVenue();
+    const { nurse } = morning(venue);
+    const lots = nurse.ok('listLots', {});
+    const other = lots.find((l) => l.lotNumber === 'FB5678')?.id ?? '';
+    // Dose for someone never checked in, with a lot that is not the desk's active lot.
+    const stray = nurse.ok('recordDose', { municipality: M, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', lotId: other });
+    venue.db.prepare(`UPDATE dose_records SET checkin_id = NULL WHERE id = ?`).run(stray.id);
+    venue.db.prepare(`UPDATE checkins SET voided_by = 'test' WHERE ticket_number = ?`).run(T.okNw7);
+    nurse.ok('recordVialsOpened', { lotId: other, vials: 0 });
+    const report = supervisorOf(venue).ok('dayReport', {});
+    const kinds = report.discrepancies.map((d) => d.kind).sort();
+    expect(kinds).toEqual(['dose-no-checkin', 'lot-gap', 'lot-outside-desk']);
+    expect(report.lots.find((l) => l.lotId === other)).toMatchObject({ doses: 1, vialsOpened: 0, difference: -1 });
+    const outside = report.discrepancies.find((d) => d.kind === 'lot-outside-desk');
+    expect(outside?.recordIds).toEqual([stray.id]);
+  });
+
+  it('shows waste when opened vials hold more doses than were given', () => {
+    const venue = newVenue();
+    const { nurse, fa } = morning(venue);
+    nurse.ok('recordVialsOpened', { lotId: fa, vials: 1 });
+    const lot = supervisorOf(venue).ok('dayReport', {}).lots.find((l) => l.lotId === fa);
+    expect(lot).toMatchObject({ doses: 1, vialsOpened: 1, dosesPerVial: 6, difference: 5 });
+  });
+
+  it('finds a dose number that breaks the person’s history', () => {
+    const venue = newVenue();
+    const { first } = morning(venue);
+    // As if a record from another device said dose 3 for a person with no dose 2.
+    venue.db.prepare(`UPDATE dose_records SET dose_number = 3 WHERE id = ?`).run(first.id);
+    const report = supervisorOf(venue).ok('dayReport', {});
+    expect(report.discrepancies.find((d) => d.kind === 'dose-history')?.recordIds[0]).toBe(first.id);
+  });
+});
+
+describe('closing the day', () => {
+  it('needs every discrepancy explained; afterwards only a supervisor’s void and re-record change the day', () => {
+    const venue = newVenue();
+    const { reception, nurse, fa, first } = morning(venue);
+    const supervisor = supervisorOf(venue);
+    const report = supervisor.ok('dayReport', {});
+    const open = report.discrepancies[0];
+    expect(open?.kind).toBe('checked-in-no-dose');
+
+    supervisor.refused('closeDay', { note: '本日分の確認完了' }, 'UNEXPLAINED_DISCREPANCIES');
+    supervisor.refused('explainDiscrepancy', { key: 'checked-in-no-dose:nope', note: 'x' }, 'VALIDATION');
+    supervisor.refused('explainDiscrepancy', { key: 'checked-in-no-dose:nope', note: '存在しない' }, 'UNKNOWN_DISCREPANCY');
+    supervisor.ok('explainDiscrepancy', { key: open?.key ?? '', note: '体調不良で帰宅（本人確認済み）' });
+    expect(supervisor.ok('dayReport', {}).discrepancies[0]?.explanation?.note).toBe('体調不良で帰宅（本人確認済み）');
+
+    const closed = supervisor.ok('closeDay', { note: '本日分の確認完了' });
+    expect(supervisor.ok('dayReport', {}).closed).toMatchObject({ id: closed.id, note: '本日分の確認完了' });
+    supervisor.refused('closeDay', { note: 'もう一度' }, 'ALREADY_CLOSED');
+
+    // Closed: no new check-ins or doses by anyone at the desk.
+    expect(reception.call('checkIn', { municipality: M, number: T.tooSoon })).toMatchObject({ ok: false, error: { code: 'DAY_CLOSED' } });
+    nurse.refused('recordDose', { municipality: M, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', lotId: fa }, 'DAY_CLOSED');
+
+    // The supervisor voids the wrong record and records it again, with reasons.
+    supervisor.refused('rerecordDose', { voidedRecordId: first.id, reason: '記録誤り', municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', givenAt: first.givenAt, lotId: fa }, 'NOT_VOIDED');
+    supervisor.ok('voidRecord', { recordId: first.id, reason: '医師名の誤り' });
+    const again = supervisor.ok('rerecordDose', {
+      voidedRecordId: first.id, reason: '医師名を訂正', municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed',
+      givenAt: first.givenAt, lotId: fa, doctor: '医師 二郎',
+    });
+    expect(again.replaces).toBe(first.id);
+    supervisor.refused('rerecordDose', { voidedRecordId: first.id, reason: '二重', municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', givenAt: first.givenAt, lotId: fa }, 'ALREADY_RERECORDED');
+    const rows = venue.db.prepare(`SELECT id, voided_by, replaces, doctor FROM dose_records WHERE ticket_number = ? ORDER BY recorded_at, id`).all(T.ok) as { id: string; voided_by: string | null; replaces: string | null; doctor: string }[];
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ id: first.id, doctor: '医師 一郎' });
+    expect(rows[0]?.voided_by).not.toBeNull();
+    expect(rows[1]).toMatchObject({ replaces: first.id, doctor: '医師 二郎', voided_by: null });
+    const actions = (venue.db.prepare(`SELECT action FROM audit_log WHERE outcome = 'ok' ORDER BY seq`).all() as { action: string }[]).map((r) => r.action);
+    expect(actions).toEqual(expect.arrayContaining(['closeDay', 'voidRecord', 'rerecordDose', 'explainDiscrepancy']));
+  });
+});
+
+describe('observation after the dose', () => {
+  it('counts down 15 minutes, refuses an early release, and marks the person due when time is up', () => {
+    const venue = newVenue();
+    const { nurse, first } = morning(venue);
+    let board = nurse.ok('observationBoard', {});
+    expect(board).toHaveLength(1);
+    // The morning's clock moved on 3 minutes after this dose.
+    expect(board[0]).toMatchObject({ doseId: first.id, minutes: 15, secondsLeft: 12 * 60, due: false, nameKanji: '山田 太郎' });
+    nurse.refused('endObservation', { doseId: first.id, outcome: 'released' }, 'NOT_YET');
+    venue.clock.advance(12 * 60_000);
+    const later = venue.signIn('nurse', 'N1');
+    board = later.ok('observationBoard', {});
+    expect(board[0]).toMatchObject({ secondsLeft: 0, due: true });
+    later.ok('endObservation', { doseId: first.id, outcome: 'released' });
+    expect(later.ok('observationBoard', {})).toEqual([]);
+    later.refused('endObservation', { doseId: first.id, outcome: 'released' }, 'ALREADY_ENDED');
+  });
+
+  it('keeps 30 minutes when the nurse asks for it, and a referral needs a note', () => {
+    const venue = newVenue();
+    const { nurse, fa } = morning(venue);
+    const dose = nurse.ok('recordDose', { municipality: M, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', lotId: fa, observationMinutes: 30 });
+    expect(dose.observationMinutes).toBe(30);
+    expect(nurse.ok('observationBoard', {}).find((o) => o.doseId === dose.id)?.minutes).toBe(30);
+    nurse.refused('endObservation', { doseId: dose.id, outcome: 'referred' }, 'NOTE_REQUIRED');
+    nurse.ok('endObservation', { doseId: dose.id, outcome: 'referred', note: '気分不良のため医師へ' });
+  });
+});
+
+describe('the VRS export', () => {
+  it('writes the day’s performed doses in the VRS fields, reads back in UTF-8 and Shift_JIS, and holds no individual number', () => {
+    const venue = newVenue();
+    morning(venue);
+    const supervisor = supervisorOf(venue);
+    for (const encoding of ['utf-8', 'shift_jis'] as const) {
+      const file = supervisor.ok('exportDoses', { encoding });
+      expect(file.rows).toBe(1);
+      const decoded = decodeCsvBytes(Buffer.from(file.csvBase64, 'base64'));
+      expect(decoded.encoding).toBe(encoding);
+      const records = [...readCsvRecords(decoded.text)].map((r) => r.fields);
+      expect(records[0]).toEqual([...VRS_HEADER]);
+      expect(records[1]).toEqual(['20261123090700', '20261123', T.ok, M, '区民会館ホール', '医師 一郎', 'ファイザー', 'FA1234']);
+      expect(records).toHaveLength(2);
+      for (const field of records.flat()) expect(field).not.toMatch(/^\d{12}$/);
+    }
+  });
+});
+
+describe('the audit screen', () => {
+  it('filters by staff and action and says whether the chain verifies', () => {
+    const venue = newVenue();
+    morning(venue);
+    const supervisor = supervisorOf(venue);
+    const nurseId = venue.signIn('nurse', 'N1').ok('whoAmI', {}).staff.id;
+    const doses = supervisor.ok('auditLog', { staffId: nurseId, action: 'recordDose' });
+    expect(doses.entries).toHaveLength(2);
+    expect(doses.entries.every((e) => e.staffId === nurseId && e.action === 'recordDose')).toBe(true);
+    expect(doses.chain).toMatchObject({ ok: true, problems: [] });
+    venue.db.exec('DROP TRIGGER audit_log_no_update');
+    venue.db.prepare(`UPDATE audit_log SET outcome = 'edited' WHERE seq = 2`).run();
+    expect(supervisor.ok('auditLog', { limit: 5 }).chain).toMatchObject({ ok: false, problems: [{ seq: 2, kind: 'edited' }] });
+  });
+});

@@ -1,0 +1,123 @@
+import { text, type StaffText } from '../common/messages';
+import { venueIso } from '../common/time';
+import type { VenueDb } from '../store/database';
+
+/**
+ * After a dose the person waits under observation: 15 minutes, or 30 when
+ * the product or their history calls for it (the nurse decides at the
+ * booth). The board counts down; when time is up the desk is alerted; the
+ * nurse marks the person released or referred.
+ */
+export const OBSERVATION_MINUTES = [15, 30] as const;
+export type ObservationMinutes = (typeof OBSERVATION_MINUTES)[number];
+
+export function startObservation(db: VenueDb, input: { doseId: string; venueId: string; venueDate: string; startedAt: string; minutes: ObservationMinutes }): void {
+  db.prepare(`INSERT INTO observations (dose_id, venue_id, venue_date, started_at, minutes) VALUES (?, ?, ?, ?, ?)`).run(
+    input.doseId,
+    input.venueId,
+    input.venueDate,
+    input.startedAt,
+    input.minutes,
+  );
+}
+
+export interface ObservationEntry {
+  readonly doseId: string;
+  readonly municipality: string;
+  readonly ticketNumber: string;
+  readonly doseNumber: number;
+  readonly nameKana: string;
+  readonly nameKanji: string;
+  readonly deskId: string;
+  readonly startedAt: string;
+  readonly minutes: ObservationMinutes;
+  readonly endsAt: string;
+  readonly secondsLeft: number;
+  readonly due: boolean;
+}
+
+/** Everyone still observing today, the one whose time ends first at the top. */
+export function observationBoard(db: VenueDb, venueId: string, venueDate: string, now: Date): ObservationEntry[] {
+  const rows = db
+    .prepare(
+      `SELECT o.dose_id, o.started_at, o.minutes, d.municipality, d.ticket_number, d.dose_number, d.desk_id, p.name_kana, p.name_kanji
+       FROM observations o JOIN dose_records d ON d.id = o.dose_id JOIN people p ON p.id = d.person_id
+       WHERE o.venue_id = ? AND o.venue_date = ? AND o.outcome = 'observing' AND d.voided_by IS NULL`,
+    )
+    .all(venueId, venueDate) as {
+    dose_id: string;
+    started_at: string;
+    minutes: ObservationMinutes;
+    municipality: string;
+    ticket_number: string;
+    dose_number: number;
+    desk_id: string;
+    name_kana: string;
+    name_kanji: string;
+  }[];
+  return rows
+    .map((row) => {
+      const ends = new Date(new Date(row.started_at).getTime() + row.minutes * 60_000);
+      const secondsLeft = Math.max(0, Math.ceil((ends.getTime() - now.getTime()) / 1000));
+      return {
+        doseId: row.dose_id,
+        municipality: row.municipality,
+        ticketNumber: row.ticket_number,
+        doseNumber: row.dose_number,
+        nameKana: row.name_kana,
+        nameKanji: row.name_kanji,
+        deskId: row.desk_id,
+        startedAt: row.started_at,
+        minutes: row.minutes,
+        endsAt: venueIso(ends),
+        secondsLeft,
+        due: secondsLeft === 0,
+      };
+    })
+    .sort((a, b) => a.endsAt.localeCompare(b.endsAt));
+}
+
+export class ObservationRefusal extends Error {
+  constructor(
+    readonly code: string,
+    readonly staffMessage: StaffText,
+  ) {
+    super(staffMessage.en);
+    this.name = 'ObservationRefusal';
+  }
+}
+
+/**
+ * Ends an observation. Releasing before the time is up is refused: the
+ * whole point is the wait. Referring (to the doctor) is allowed at any time.
+ */
+export function endObservation(
+  db: VenueDb,
+  input: { doseId: string; outcome: 'released' | 'referred'; note?: string | null },
+  staffId: string,
+  now: Date,
+): void {
+  const row = db.prepare(`SELECT started_at, minutes, outcome FROM observations WHERE dose_id = ?`).get(input.doseId) as
+    | { started_at: string; minutes: number; outcome: string }
+    | undefined;
+  if (!row) throw new ObservationRefusal('UNKNOWN_OBSERVATION', text('経過観察の記録が見つかりません。', 'No such observation.'));
+  if (row.outcome !== 'observing') throw new ObservationRefusal('ALREADY_ENDED', text('経過観察は既に終わっています。', 'This observation has already ended.'));
+  const endsAt = new Date(row.started_at).getTime() + row.minutes * 60_000;
+  if (input.outcome === 'released' && now.getTime() < endsAt) {
+    const minutesLeft = Math.ceil((endsAt - now.getTime()) / 60_000);
+    throw new ObservationRefusal(
+      'NOT_YET',
+      text(`経過観察の時間がまだ残っています（あと${minutesLeft}分）。`, `The observation time is not over yet (${minutesLeft} min left).`),
+    );
+  }
+  if (input.outcome === 'referred' && !input.note?.trim()) {
+    throw new ObservationRefusal('NOTE_REQUIRED', text('医師へ引き継ぐ理由を入力してください。', 'Enter why the person is referred to the doctor.'));
+  }
+  db.prepare(`UPDATE observations SET outcome = ?, outcome_at = ?, outcome_by = ?, note = ? WHERE dose_id = ?`).run(
+    input.outcome,
+    venueIso(now),
+    staffId,
+    input.note?.trim() || null,
+    input.doseId,
+  );
+}

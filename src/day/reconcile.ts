@@ -1,0 +1,347 @@
+import { text, type StaffText } from '../common/messages';
+import type { VenueDb } from '../store/database';
+import { activeLotAt } from '../doses/catalog';
+import { dayClose, discrepancyNotes, type DayClose, type DiscrepancyNote } from './close';
+
+/**
+ * The day's reconciliation for a venue: what the supervisor must be able to
+ * say at the end of the day — everyone who came is accounted for, every dose
+ * is recorded once with the right lot, and the central service has it all.
+ * Pure reads; the same figures feed the screen, the printed report and the
+ * sign-off.
+ */
+
+export type DiscrepancyKind =
+  | 'checked-in-no-dose'
+  | 'dose-no-checkin'
+  | 'dose-history'
+  | 'lot-expired'
+  | 'lot-outside-desk'
+  | 'lot-gap'
+  | 'not-confirmed'
+  | 'conflict';
+
+export interface Discrepancy {
+  /** Stable across reloads: the kind and the record it is about. Explanations attach to it. */
+  readonly key: string;
+  readonly kind: DiscrepancyKind;
+  /** The records behind it, for the drill-down. */
+  readonly recordIds: string[];
+  readonly message: StaffText;
+  readonly explanation: DiscrepancyNote | null;
+}
+
+export interface LotLine {
+  readonly lotId: string;
+  readonly lotNumber: string;
+  readonly productName: string;
+  readonly expiry: string;
+  readonly doses: number;
+  readonly vialsOpened: number | null;
+  readonly dosesPerVial: number;
+  /** vials × doses per vial − doses: above zero is waste, below zero a gap to explain. */
+  readonly difference: number | null;
+}
+
+export interface HourLine {
+  readonly hour: string;
+  readonly deskId: string;
+  readonly checkIns: number;
+  readonly doses: number;
+}
+
+export interface DayReport {
+  readonly venueId: string;
+  readonly date: string;
+  readonly counts: {
+    readonly booked: number;
+    readonly checkedIn: number;
+    readonly noShows: number;
+    readonly vaccinated: number;
+    readonly notVaccinated: number;
+    readonly walkIns: number;
+    readonly voided: number;
+    readonly pendingSync: number;
+    readonly confirmed: number;
+    readonly conflicts: number;
+  };
+  readonly byDose: { dose: number; count: number }[];
+  readonly byProduct: { productId: string; productName: string; count: number }[];
+  readonly lots: LotLine[];
+  readonly notVaccinatedReasons: { reason: string; count: number }[];
+  readonly hourly: HourLine[];
+  readonly medianSecondsToDose: number | null;
+  readonly medianSecondsToDoseByDesk: { deskId: string; seconds: number }[];
+  readonly discrepancies: Discrepancy[];
+  readonly closed: DayClose | null;
+}
+
+/** What the sync layer knows about records; absent until the device syncs. */
+export interface SyncFacts {
+  /** Ids of this day's records not yet confirmed by the central service. */
+  unconfirmed(venueId: string, date: string): readonly string[];
+  confirmedCount(venueId: string, date: string): number;
+  /** Conflicts touching this day: an id and the records involved. */
+  conflicts(venueId: string, date: string): readonly { id: string; recordIds: readonly string[] }[];
+}
+
+export const NO_SYNC: SyncFacts = { unconfirmed: () => [], confirmedCount: () => 0, conflicts: () => [] };
+
+interface DoseRow {
+  id: string;
+  municipality: string;
+  ticket_number: string;
+  person_id: number;
+  checkin_id: string | null;
+  dose_number: number;
+  status: 'performed' | 'not_performed';
+  reason: string | null;
+  given_at: string;
+  desk_id: string;
+  product_id: string | null;
+  lot_id: string | null;
+  expiry: string | null;
+  voided_by: string | null;
+}
+
+interface CheckinRow {
+  id: string;
+  municipality: string;
+  ticket_number: string;
+  at: string;
+  desk_id: string;
+  walk_in_approved_by: string | null;
+  voided_by: string | null;
+}
+
+function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] ?? null) : Math.round((((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2) * 10) / 10;
+}
+
+function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return counts;
+}
+
+const ticketKey = (r: { municipality: string; ticket_number: string }) => `${r.municipality}-${r.ticket_number}`;
+
+/** Hour of a +09:00 instant, e.g. "09". */
+const hourOf = (instant: string) => instant.slice(11, 13);
+
+export function reconcileDay(db: VenueDb, venueId: string, date: string, sync: SyncFacts = NO_SYNC): DayReport {
+  const doses = db.prepare(`SELECT * FROM dose_records WHERE venue_id = ? AND venue_date = ? ORDER BY given_at`).all(venueId, date) as DoseRow[];
+  const checkins = db.prepare(`SELECT * FROM checkins WHERE venue_id = ? AND venue_date = ? ORDER BY at`).all(venueId, date) as CheckinRow[];
+  const bookings = db.prepare(`SELECT municipality, ticket_number FROM bookings WHERE venue_id = ? AND date = ?`).all(venueId, date) as {
+    municipality: string;
+    ticket_number: string;
+  }[];
+  const liveDoses = doses.filter((d) => !d.voided_by);
+  const performed = liveDoses.filter((d) => d.status === 'performed');
+  const notPerformed = liveDoses.filter((d) => d.status === 'not_performed');
+  const liveCheckins = checkins.filter((c) => !c.voided_by);
+  const checkedInTickets = new Set(liveCheckins.map(ticketKey));
+  const dosedTickets = new Set(liveDoses.map(ticketKey));
+  const products = new Map(
+    (db.prepare(`SELECT id, name, doses_per_vial FROM products`).all() as { id: string; name: string; doses_per_vial: number }[]).map((p) => [p.id, p]),
+  );
+
+  const discrepancies: Omit<Discrepancy, 'explanation'>[] = [];
+  for (const c of liveCheckins) {
+    if (!dosedTickets.has(ticketKey(c))) {
+      discrepancies.push({
+        key: `checked-in-no-dose:${c.id}`,
+        kind: 'checked-in-no-dose',
+        recordIds: [c.id],
+        message: text(`受付済み（${c.at.slice(11, 16)}、${c.desk_id}）ですが、接種の記録も接種しなかった理由もありません。`, `Checked in (${c.at.slice(11, 16)}, ${c.desk_id}) but no dose and no reason recorded.`),
+      });
+    }
+  }
+  for (const d of liveDoses) {
+    if (!d.checkin_id && !checkedInTickets.has(ticketKey(d))) {
+      discrepancies.push({
+        key: `dose-no-checkin:${d.id}`,
+        kind: 'dose-no-checkin',
+        recordIds: [d.id],
+        message: text(`受付の記録がない接種記録です（${d.given_at.slice(11, 16)}、${d.desk_id}）。`, `A dose with no check-in (${d.given_at.slice(11, 16)}, ${d.desk_id}).`),
+      });
+    }
+  }
+  discrepancies.push(...historyBreaks(db, performed));
+  for (const d of performed) {
+    if (d.expiry && d.expiry < date) {
+      discrepancies.push({
+        key: `lot-expired:${d.id}`,
+        kind: 'lot-expired',
+        recordIds: [d.id],
+        message: text(`有効期限（${d.expiry}）を過ぎたロットで記録されています。`, `Recorded with a lot past its expiry (${d.expiry}).`),
+      });
+    }
+    if (d.lot_id) {
+      const active = activeLotAt(db, d.desk_id, d.given_at);
+      if (active !== d.lot_id) {
+        discrepancies.push({
+          key: `lot-outside-desk:${d.id}`,
+          kind: 'lot-outside-desk',
+          recordIds: [d.id],
+          message: text(`${d.desk_id} でその時使用中でないロットで記録されています。`, `Recorded at ${d.desk_id} with a lot that was not the desk's active lot at the time.`),
+        });
+      }
+    }
+  }
+
+  const lots = lotLines(db, venueId, date, performed, products);
+  for (const lot of lots) {
+    if (lot.difference !== null && lot.difference < 0) {
+      discrepancies.push({
+        key: `lot-gap:${lot.lotId}`,
+        kind: 'lot-gap',
+        recordIds: performed.filter((d) => d.lot_id === lot.lotId).map((d) => d.id),
+        message: text(
+          `ロット ${lot.lotNumber}：開封バイアル分（${(lot.vialsOpened ?? 0) * lot.dosesPerVial}回分）より接種記録（${lot.doses}件）が多くなっています。`,
+          `Lot ${lot.lotNumber}: ${lot.doses} doses recorded but the opened vials hold only ${(lot.vialsOpened ?? 0) * lot.dosesPerVial}.`,
+        ),
+      });
+    }
+  }
+
+  const unconfirmed = sync.unconfirmed(venueId, date);
+  for (const id of unconfirmed) {
+    discrepancies.push({
+      key: `not-confirmed:${id}`,
+      kind: 'not-confirmed',
+      recordIds: [id],
+      message: text('まだ本部（中央システム）で確認されていない記録です。ネットワークにつないで同期してください。', 'Not yet confirmed by the central service. Connect and sync.'),
+    });
+  }
+  const conflicts = sync.conflicts(venueId, date);
+  for (const conflict of conflicts) {
+    discrepancies.push({
+      key: `conflict:${conflict.id}`,
+      kind: 'conflict',
+      recordIds: [...conflict.recordIds],
+      message: text('同じ接種券・同じ回数の記録が二重にあります（別の台または会場）。どちらが正しいか確認してください。', 'The same ticket and dose were recorded twice (another desk or venue). Check which is right.'),
+    });
+  }
+
+  const notes = discrepancyNotes(db, venueId, date);
+  const minutesToDose = performed.flatMap((d) => {
+    const checkin = liveCheckins.find((c) => c.id === d.checkin_id) ?? liveCheckins.find((c) => ticketKey(c) === ticketKey(d));
+    return checkin ? [{ deskId: d.desk_id, seconds: (new Date(d.given_at).getTime() - new Date(checkin.at).getTime()) / 1000 }] : [];
+  });
+  const desks = [...new Set(minutesToDose.map((m) => m.deskId))].sort();
+
+  return {
+    venueId,
+    date,
+    counts: {
+      booked: bookings.length,
+      checkedIn: liveCheckins.length,
+      noShows: bookings.filter((b) => !checkedInTickets.has(ticketKey(b))).length,
+      vaccinated: performed.length,
+      notVaccinated: notPerformed.length,
+      walkIns: liveCheckins.filter((c) => c.walk_in_approved_by).length,
+      voided: doses.length - liveDoses.length + checkins.length - liveCheckins.length,
+      pendingSync: unconfirmed.length,
+      confirmed: sync.confirmedCount(venueId, date),
+      conflicts: conflicts.length,
+    },
+    byDose: [...countBy(performed, (d) => String(d.dose_number))].map(([dose, count]) => ({ dose: Number(dose), count })).sort((a, b) => a.dose - b.dose),
+    byProduct: [...countBy(performed, (d) => d.product_id ?? '')].map(([productId, count]) => ({
+      productId,
+      productName: products.get(productId)?.name ?? productId,
+      count,
+    })),
+    lots,
+    notVaccinatedReasons: [...countBy(notPerformed, (d) => d.reason ?? '')].map(([reason, count]) => ({ reason, count })),
+    hourly: hourLines(liveCheckins, performed),
+    medianSecondsToDose: median(minutesToDose.map((m) => m.seconds)),
+    medianSecondsToDoseByDesk: desks.map((deskId) => ({ deskId, seconds: median(minutesToDose.filter((m) => m.deskId === deskId).map((m) => m.seconds)) ?? 0 })),
+    discrepancies: discrepancies.map((d) => ({ ...d, explanation: notes.get(d.key) ?? null })),
+    closed: dayClose(db, venueId, date),
+  };
+}
+
+/** Doses whose number does not follow the person's history (gaps, repeats, out of date order). */
+function historyBreaks(db: VenueDb, performed: readonly DoseRow[]): Omit<Discrepancy, 'explanation'>[] {
+  const found: Omit<Discrepancy, 'explanation'>[] = [];
+  const prior = db.prepare(`SELECT dose_number AS dose, date FROM prior_doses WHERE person_id = ?`);
+  const recorded = db.prepare(`SELECT id, dose_number AS dose, venue_date AS date FROM dose_records WHERE person_id = ? AND status = 'performed' AND voided_by IS NULL`);
+  for (const d of performed) {
+    const history = [
+      ...(prior.all(d.person_id) as { dose: number; date: string }[]).map((h) => ({ ...h, id: null as string | null })),
+      ...(recorded.all(d.person_id) as { id: string; dose: number; date: string }[]),
+    ].sort((a, b) => a.dose - b.dose);
+    const position = history.findIndex((h) => h.id === d.id);
+    const before = history[position - 1];
+    const sameNumber = history.filter((h) => h.dose === d.dose_number).length;
+    const broken = d.dose_number !== position + 1 || sameNumber > 1 || (before !== undefined && before.date > (history[position]?.date ?? ''));
+    if (broken) {
+      found.push({
+        key: `dose-history:${d.id}`,
+        kind: 'dose-history',
+        recordIds: [d.id, ...history.filter((h) => h.id && h.id !== d.id).map((h) => h.id as string)],
+        message: text(`${d.dose_number}回目の記録が、この方の接種歴と合いません。`, `Dose ${d.dose_number} does not follow this person's history.`),
+      });
+    }
+  }
+  return found;
+}
+
+function lotLines(
+  db: VenueDb,
+  venueId: string,
+  date: string,
+  performed: readonly DoseRow[],
+  products: ReadonlyMap<string, { name: string; doses_per_vial: number }>,
+): LotLine[] {
+  const vials = new Map(
+    (db.prepare(`SELECT lot_id, vials FROM lot_vials WHERE venue_id = ? AND venue_date = ?`).all(venueId, date) as { lot_id: string; vials: number }[]).map((v) => [v.lot_id, v.vials]),
+  );
+  const used = countBy(performed.filter((d) => d.lot_id), (d) => d.lot_id ?? '');
+  const lotIds = [...new Set([...used.keys(), ...vials.keys()])];
+  const lotRow = db.prepare(`SELECT lot_number, product_id, expiry FROM lots WHERE id = ?`);
+  return lotIds
+    .map((lotId) => {
+      const lot = lotRow.get(lotId) as { lot_number: string; product_id: string; expiry: string } | undefined;
+      const product = lot ? products.get(lot.product_id) : undefined;
+      const dosesPerVial = product?.doses_per_vial ?? 1;
+      const doses = used.get(lotId) ?? 0;
+      const opened = vials.get(lotId) ?? null;
+      return {
+        lotId,
+        lotNumber: lot?.lot_number ?? lotId,
+        productName: product?.name ?? '',
+        expiry: lot?.expiry ?? '',
+        doses,
+        vialsOpened: opened,
+        dosesPerVial,
+        difference: opened === null ? null : opened * dosesPerVial - doses,
+      };
+    })
+    .sort((a, b) => a.lotNumber.localeCompare(b.lotNumber));
+}
+
+function hourLines(checkins: readonly CheckinRow[], doses: readonly DoseRow[]): HourLine[] {
+  const lines = new Map<string, { hour: string; deskId: string; checkIns: number; doses: number }>();
+  const line = (hour: string, deskId: string) => {
+    const key = `${hour}|${deskId}`;
+    let entry = lines.get(key);
+    if (!entry) {
+      entry = { hour, deskId, checkIns: 0, doses: 0 };
+      lines.set(key, entry);
+    }
+    return entry;
+  };
+  for (const c of checkins) line(hourOf(c.at), c.desk_id).checkIns += 1;
+  for (const d of doses) line(hourOf(d.given_at), d.desk_id).doses += 1;
+  return [...lines.values()].sort((a, b) => a.hour.localeCompare(b.hour) || a.deskId.localeCompare(b.deskId));
+}
+
+/** Discrepancy keys still without an explanation: what blocks the sign-off. */
+export function unexplained(report: DayReport): string[] {
+  return report.discrepancies.filter((d) => !d.explanation).map((d) => d.key);
+}

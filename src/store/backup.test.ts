@@ -1,0 +1,105 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEMO_MUNICIPALITY as M, DEMO_TICKETS as T } from '../../test/fixtures/demo';
+import { useTempDir } from '../../test/support/temp';
+import { useTestVenue, type TestVenue } from '../../test/support/venue';
+import { createBackup, listBackups, planRestore, restoreBackup, verifyBackup } from './backup';
+import { openVenueDatabase } from './database';
+
+const newVenue = useTestVenue();
+const newDir = useTempDir('venue-backups-');
+
+function recordDose(venue: TestVenue, number: string) {
+  venue.signIn('reception').ok('checkIn', { municipality: M, number });
+  const nurse = venue.signIn('nurse', 'N1');
+  const lot = nurse.ok('listLots', {})[0]?.id;
+  return nurse.ok('recordDose', { municipality: M, ticketNumber: number, doseNumber: number === T.okSecond ? 2 : 1, status: 'performed', lotId: lot });
+}
+
+describe('backups', () => {
+  it('are encrypted copies, verified, and hold every record', () => {
+    const venue = newVenue();
+    const dose = recordDose(venue, T.ok);
+    const dir = newDir();
+    const backup = createBackup(venue.db, { dir, key: venue.key, now: venue.clock.now() });
+    expect(backup.counts).toMatchObject({ dose_records: 1, checkins: 1 });
+    const bytes = readFileSync(backup.path);
+    expect(bytes.subarray(0, 16).toString('latin1')).not.toContain('SQLite format');
+    expect(bytes.includes(Buffer.from('山田'))).toBe(false);
+    expect(bytes.includes(Buffer.from(T.ok))).toBe(false);
+    expect(verifyBackup(backup.path, venue.key).counts.dose_records).toBe(1);
+    const copy = openVenueDatabase({ path: backup.path, key: venue.key });
+    expect(copy.prepare('SELECT id FROM dose_records').get()).toEqual({ id: dose.id });
+    copy.close();
+  });
+
+  it('keep ten generations and remove the oldest', () => {
+    const venue = newVenue();
+    const dir = newDir();
+    const made: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      venue.clock.advance(60_000);
+      made.push(createBackup(venue.db, { dir, key: venue.key, now: venue.clock.now() }).id);
+    }
+    const kept = listBackups(dir).map((b) => b.id);
+    expect(kept).toHaveLength(10);
+    expect(kept).toEqual(made.slice(2).reverse());
+    expect(existsSync(join(dir, made[0] ?? ''))).toBe(false);
+  });
+
+  it('a damaged backup fails verification', () => {
+    const venue = newVenue();
+    const dir = newDir();
+    const backup = createBackup(venue.db, { dir, key: venue.key, now: venue.clock.now() });
+    const bytes = readFileSync(backup.path);
+    for (let i = 5000; i < 5100; i++) bytes[i] = (bytes[i] ?? 0) ^ 0x5a;
+    writeFileSync(backup.path, bytes);
+    expect(() => verifyBackup(backup.path, venue.key)).toThrow(/damaged/);
+  });
+});
+
+describe('restoring', () => {
+  it('says what it will change, then restores and carries over the records made since', () => {
+    const venue = newVenue();
+    const early = recordDose(venue, T.ok);
+    const dir = newDir();
+    const backup = createBackup(venue.db, { dir, key: venue.key, now: venue.clock.now() });
+    venue.clock.advance(60_000);
+    const later = recordDose(venue, T.okSecond);
+    venue.db.close();
+
+    const plan = planRestore({ currentPath: venue.path, backupDir: dir, backupId: backup.id, key: venue.key });
+    expect(plan.currentReadable).toBe(true);
+    expect(plan.carriedOver).toMatchObject({ dose_records: 1, checkins: 1 });
+    expect(plan.summary.ja).toContain('引き継ぎ');
+
+    const result = restoreBackup({ currentPath: venue.path, backupDir: dir, backupId: backup.id, key: venue.key, now: venue.clock.now() });
+    expect(result.setAside && existsSync(result.setAside)).toBe(true);
+    const db = openVenueDatabase({ path: venue.path, key: venue.key });
+    const ids = (db.prepare('SELECT id FROM dose_records ORDER BY id').all() as { id: string }[]).map((r) => r.id);
+    expect(ids).toEqual([early.id, later.id].sort());
+    db.close();
+  });
+
+  it('restores over a damaged database, keeping the damaged file aside and saying what cannot come back', () => {
+    const venue = newVenue();
+    recordDose(venue, T.ok);
+    const dir = newDir();
+    const backup = createBackup(venue.db, { dir, key: venue.key, now: venue.clock.now() });
+    venue.db.close();
+    const bytes = readFileSync(venue.path);
+    for (let i = 4096; i < bytes.length; i += 4096) bytes[i + 200] = (bytes[i + 200] ?? 0) ^ 0xff;
+    writeFileSync(venue.path, bytes);
+    expect(() => openVenueDatabase({ path: venue.path, key: venue.key })).toThrow(/damaged/);
+
+    const plan = planRestore({ currentPath: venue.path, backupDir: dir, backupId: backup.id, key: venue.key });
+    expect(plan.currentReadable).toBe(false);
+    expect(plan.summary.en).toMatch(/come back through sync/);
+    const result = restoreBackup({ currentPath: venue.path, backupDir: dir, backupId: backup.id, key: venue.key, now: venue.clock.now() });
+    expect(readFileSync(result.setAside ?? '').equals(bytes)).toBe(true);
+    const db = openVenueDatabase({ path: venue.path, key: venue.key });
+    expect(db.prepare('SELECT count(*) AS n FROM dose_records').get()).toEqual({ n: 1 });
+    db.close();
+  });
+});

@@ -1,0 +1,292 @@
+import Database from 'better-sqlite3-multiple-ciphers';
+import { randomBytes } from 'node:crypto';
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { venueIso } from '../common/time';
+import { StoreError, keyCheckFile, openVenueDatabase, type VenueDb } from './database';
+import { writeFileAtomic } from './files';
+
+/**
+ * Encrypted backups of the venue database. A backup is a consistent copy
+ * written while the app keeps working, encrypted with the same key, and
+ * verified (opened, integrity-checked, counted) before it is kept. Ten
+ * generations are kept; the oldest is removed.
+ *
+ * Why VACUUM INTO rather than the online backup API: SQLite3 Multiple
+ * Ciphers refuses the backup API into a target without the same cipher and
+ * key, and better-sqlite3 opens the backup target itself, without a key.
+ * VACUUM INTO reads one consistent snapshot (WAL: writers are not blocked)
+ * and SQLite3 Multiple Ciphers writes the copy encrypted with the source's
+ * key, so no plaintext copy ever touches the disk.
+ */
+export const BACKUP_GENERATIONS = 10;
+
+/** The tables whose rows are records made at the venue: what a restore must never lose. */
+export const RECORD_TABLES = [
+  'checkins',
+  'dose_records',
+  'voids',
+  'walk_in_requests',
+  'observations',
+  'lot_vials',
+  'discrepancy_notes',
+  'day_closes',
+  'desk_lot_history',
+  'lots',
+] as const;
+
+export interface BackupSummary {
+  readonly schemaVersion: number;
+  readonly counts: Readonly<Record<string, number>>;
+  /** The newest record time in the backup (check-in, dose or void), if any. */
+  readonly latestRecordAt: string | null;
+}
+
+export interface BackupInfo extends BackupSummary {
+  readonly id: string;
+  readonly path: string;
+  readonly createdAt: string;
+  readonly sizeBytes: number;
+}
+
+function hasTable(db: VenueDb, name: string): boolean {
+  return !!db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`).get(name);
+}
+
+export function summarize(db: VenueDb): BackupSummary {
+  const counts: Record<string, number> = {};
+  for (const table of RECORD_TABLES) {
+    counts[table] = hasTable(db, table) ? (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n : 0;
+  }
+  const latest = db
+    .prepare(`SELECT max(t) AS latest FROM (SELECT max(at) AS t FROM checkins UNION ALL SELECT max(recorded_at) FROM dose_records UNION ALL SELECT max(at) FROM voids)`)
+    .get() as { latest: string | null };
+  return { schemaVersion: db.pragma('user_version', { simple: true }) as number, counts, latestRecordAt: latest.latest };
+}
+
+function openForReading(path: string, key: Buffer): VenueDb {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  db.pragma("cipher='sqlcipher'");
+  db.pragma('legacy=4');
+  db.pragma(`key="x'${key.toString('hex')}'"`);
+  return db;
+}
+
+/** Opens a backup, checks every page and counts its records; throws StoreError if it is not sound. */
+export function verifyBackup(path: string, key: Buffer): BackupSummary {
+  let db: VenueDb | undefined;
+  try {
+    db = openForReading(path, key);
+    const check = db.pragma('integrity_check') as { integrity_check: string }[];
+    if (check.length !== 1 || check[0]?.integrity_check !== 'ok') throw new Error('integrity check failed');
+    return summarize(db);
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    throw new StoreError(
+      'DAMAGED',
+      { ja: 'バックアップが壊れているか、この端末の鍵で開けません。', en: 'The backup is damaged or cannot be opened with this device’s key.' },
+      { cause: error },
+    );
+  } finally {
+    db?.close();
+  }
+}
+
+function stamp(now: Date): string {
+  return venueIso(now).slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+}
+
+const BACKUP_NAME = /^venue-(\d{8}-\d{6})-[0-9a-f]{6}\.db$/;
+
+/** Writes, verifies and keeps a backup; removes generations beyond the tenth. */
+export function createBackup(db: VenueDb, options: { dir: string; key: Buffer; now: Date; keep?: number }): BackupInfo {
+  mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+  const id = `venue-${stamp(options.now)}-${randomBytes(3).toString('hex')}.db`;
+  const path = join(options.dir, id);
+  const temporary = `${path}.partial`;
+  rmSync(temporary, { force: true });
+  db.prepare('VACUUM INTO ?').run(temporary);
+  const expected = summarize(db);
+  let written: BackupSummary;
+  try {
+    written = verifyBackup(temporary, options.key);
+    if (JSON.stringify(written.counts) !== JSON.stringify(expected.counts)) throw new Error('the copy does not hold every record');
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+  renameSync(temporary, path);
+  const info: BackupInfo = { ...written, id, path, createdAt: venueIso(options.now), sizeBytes: statSync(path).size };
+  writeFileAtomic(`${path}.json`, JSON.stringify({ id, createdAt: info.createdAt, sizeBytes: info.sizeBytes, ...written }, null, 2));
+  pruneBackups(options.dir, options.keep ?? BACKUP_GENERATIONS);
+  return info;
+}
+
+export function listBackups(dir: string): BackupInfo[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => BACKUP_NAME.test(name))
+    .sort()
+    .reverse()
+    .map((id) => {
+      const path = join(dir, id);
+      const meta = existsSync(`${path}.json`) ? (JSON.parse(readFileSync(`${path}.json`, 'utf8')) as Partial<BackupInfo>) : {};
+      return {
+        id,
+        path,
+        createdAt: meta.createdAt ?? '',
+        sizeBytes: statSync(path).size,
+        schemaVersion: meta.schemaVersion ?? 0,
+        counts: meta.counts ?? {},
+        latestRecordAt: meta.latestRecordAt ?? null,
+      };
+    });
+}
+
+function pruneBackups(dir: string, keep: number): void {
+  for (const old of listBackups(dir).slice(keep)) {
+    rmSync(old.path, { force: true });
+    rmSync(`${old.path}.json`, { force: true });
+  }
+}
+
+export function findBackup(dir: string, id: string): BackupInfo | null {
+  if (basename(id) !== id || !BACKUP_NAME.test(id)) return null;
+  return listBackups(dir).find((b) => b.id === id) ?? null;
+}
+
+export interface RestorePlan {
+  readonly backup: BackupInfo;
+  /** Whether the current database could be read (a damaged one cannot). */
+  readonly currentReadable: boolean;
+  readonly currentProblem: string | null;
+  /** Records in the current database that the backup lacks: copied into the restored database. */
+  readonly carriedOver: Readonly<Record<string, number>>;
+  /** Plain words for the supervisor: what the restore will change. */
+  readonly summary: { readonly ja: string; readonly en: string };
+}
+
+function idColumn(table: (typeof RECORD_TABLES)[number]): string {
+  switch (table) {
+    case 'observations':
+      return 'dose_id';
+    case 'lot_vials':
+      return "venue_id || '|' || venue_date || '|' || lot_id";
+    default:
+      return 'id';
+  }
+}
+
+/** Counts the current database's records that the backup lacks, table by table. */
+function missingFromBackup(current: VenueDb): Record<string, number> {
+  const missing: Record<string, number> = {};
+  for (const table of RECORD_TABLES) {
+    if (!hasTable(current, table)) continue;
+    const id = idColumn(table);
+    missing[table] = (
+      current.prepare(`SELECT count(*) AS n FROM main.${table} WHERE ${id} NOT IN (SELECT ${id} FROM backup.${table})`).get() as { n: number }
+    ).n;
+  }
+  return missing;
+}
+
+/**
+ * Says what restoring a backup would change, before anything is changed:
+ * the current database's records that the backup lacks are carried over;
+ * if the current database cannot be read, records made after the backup
+ * come back only through sync (those already sent to the central service).
+ */
+export function planRestore(options: { currentPath: string; backupDir: string; backupId: string; key: Buffer }): RestorePlan {
+  const backup = findBackup(options.backupDir, options.backupId);
+  if (!backup) throw new StoreError('DAMAGED', { ja: 'そのバックアップはありません。', en: 'No such backup.' });
+  verifyBackup(backup.path, options.key);
+  // A read-only look still creates -wal/-shm files; remove the ones it made.
+  const sideFiles = [`${options.currentPath}-wal`, `${options.currentPath}-shm`].filter((file) => !existsSync(file));
+  let current: VenueDb | undefined;
+  try {
+    current = openForReading(options.currentPath, options.key);
+    current.prepare(`ATTACH DATABASE ? AS backup KEY "x'${options.key.toString('hex')}'"`).run(backup.path);
+    const carriedOver = missingFromBackup(current);
+    const total = Object.values(carriedOver).reduce((a, b) => a + b, 0);
+    return {
+      backup,
+      currentReadable: true,
+      currentProblem: null,
+      carriedOver,
+      summary: {
+        ja: `${backup.createdAt.slice(0, 16).replace('T', ' ')} のバックアップに戻します。その後に記録された ${total} 件は引き継ぎます（消えません）。今のファイルは別名で残します。`,
+        en: `Restores the backup of ${backup.createdAt.slice(0, 16).replace('T', ' ')}. The ${total} records made since are carried over (nothing is lost). The current file is kept under another name.`,
+      },
+    };
+  } catch (error) {
+    const problem = error instanceof Error ? error.message : 'unreadable';
+    return {
+      backup,
+      currentReadable: false,
+      currentProblem: problem,
+      carriedOver: {},
+      summary: {
+        ja: `今のデータベースは読めません。${backup.createdAt.slice(0, 16).replace('T', ' ')} のバックアップに戻します。その後の記録のうち本部に送信済みのものは同期で戻ります。未送信のものは戻りません。今のファイルは別名で残します。`,
+        en: `The current database cannot be read. Restores the backup of ${backup.createdAt.slice(0, 16).replace('T', ' ')}. Records made since that were already sent to the central service come back through sync; unsent ones cannot be recovered. The current file is kept under another name.`,
+      },
+    };
+  } finally {
+    current?.close();
+    for (const file of sideFiles) rmSync(file, { force: true });
+  }
+}
+
+function copyDurably(from: string, to: string): void {
+  const temporary = `${to}.restoring`;
+  copyFileSync(from, temporary);
+  const fd = openSync(temporary, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, to);
+}
+
+export interface RestoreResult {
+  readonly plan: RestorePlan;
+  /** Where the replaced database now lives (never deleted). */
+  readonly setAside: string | null;
+  readonly carriedOver: Readonly<Record<string, number>>;
+}
+
+/**
+ * Restores a backup in place of the current database. The caller must have
+ * closed its connection. The current files are renamed, never deleted;
+ * records the backup lacks are copied from them when they can be read.
+ */
+export function restoreBackup(options: { currentPath: string; backupDir: string; backupId: string; key: Buffer; now: Date }): RestoreResult {
+  const plan = planRestore(options);
+  const suffix = `.replaced-${stamp(options.now)}`;
+  const setAside = existsSync(options.currentPath) ? `${options.currentPath}${suffix}` : null;
+  for (const ext of ['', '-wal', '-shm']) {
+    if (existsSync(options.currentPath + ext)) renameSync(options.currentPath + ext, `${options.currentPath}${suffix}${ext}`);
+  }
+  rmSync(keyCheckFile(options.currentPath), { force: true });
+  copyDurably(plan.backup.path, options.currentPath);
+  const db = openVenueDatabase({ path: options.currentPath, key: options.key });
+  const carriedOver: Record<string, number> = {};
+  try {
+    if (setAside && plan.currentReadable) {
+      db.prepare(`ATTACH DATABASE ? AS old KEY "x'${options.key.toString('hex')}'"`).run(setAside);
+      db.transaction(() => {
+        for (const table of RECORD_TABLES) {
+          const columns = (db.prepare(`PRAGMA main.table_info(${table})`).all() as { name: string }[]).map((c) => c.name).join(', ');
+          carriedOver[table] = db.prepare(`INSERT OR IGNORE INTO main.${table} (${columns}) SELECT ${columns} FROM old.${table}`).run().changes;
+        }
+        // Voids carried over must still mark their targets.
+        db.exec(`UPDATE dose_records SET voided_by = (SELECT id FROM voids WHERE target_id = dose_records.id) WHERE voided_by IS NULL AND id IN (SELECT target_id FROM voids)`);
+        db.exec(`UPDATE checkins SET voided_by = (SELECT id FROM voids WHERE target_id = checkins.id) WHERE voided_by IS NULL AND id IN (SELECT target_id FROM voids)`);
+      })();
+      db.exec('DETACH DATABASE old');
+    }
+  } finally {
+    db.close();
+  }
+  return { plan, setAside, carriedOver };
+}
