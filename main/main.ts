@@ -12,7 +12,7 @@ import { bindContract, type ContractRelay } from './ipc';
 import { SafeStorageKeyVault } from './keyvault';
 import type { DatabaseProcessMessage, ShellMessage } from './messages';
 import { serveAppRequest } from './protocol';
-import { APP_ENTRY, APP_SCHEME, isAllowedNavigation, isPermissionAllowed, isPermissionCheckAllowed, WEB_PREFERENCES } from './security';
+import { APP_ENTRY, APP_SCHEME, isAllowedNavigation, isPermissionAllowed, isPermissionCheckAllowed } from './security';
 import { openShellSettings } from './settings';
 
 protocol.registerSchemesAsPrivileged([
@@ -116,7 +116,24 @@ async function start(): Promise<void> {
     minHeight: 600,
     title: '接種会場 受付',
     show: false,
-    webPreferences: { ...WEB_PREFERENCES, preload: join(__dirname, 'preload.cjs') },
+    // Written out here (not spread from a constant) so that static checkers see every value;
+    // main/config.test.ts reads this literal and holds it to the rules.
+    webPreferences: {
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webviewTag: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      // Middle-click (auxclick) could open links in new windows; those are refused anyway.
+      disableBlinkFeatures: 'Auxclick',
+      spellcheck: false,
+      navigateOnDragDrop: false,
+      preload: join(__dirname, 'preload.cjs'),
+    },
   });
   windows.add(window);
   const windowId = window.webContents.id;

@@ -28,22 +28,6 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** The window's web preferences: isolated, sandboxed, no Node, no webviews. */
-export const WEB_PREFERENCES = {
-  contextIsolation: true,
-  sandbox: true,
-  nodeIntegration: false,
-  nodeIntegrationInWorker: false,
-  nodeIntegrationInSubFrames: false,
-  webviewTag: false,
-  webSecurity: true,
-  allowRunningInsecureContent: false,
-  experimentalFeatures: false,
-  enableBlinkFeatures: '',
-  spellcheck: false,
-  navigateOnDragDrop: false,
-} as const;
-
 /**
  * Maps an app:// URL to a file under the renderer folder, or null when the URL
  * is not ours or tries to leave the folder (../, encoded separators, absolute
