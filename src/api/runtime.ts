@@ -6,7 +6,7 @@ import { text, type StaffText } from '../common/messages';
 import { systemClock, venueDate, venueIso, type Clock } from '../common/time';
 import { verifyPassword } from '../staff/passwords';
 import { createBackup, findBackup, listBackups, planRestore, restoreBackup, type BackupInfo } from '../store/backup';
-import { openVenueDatabase, StoreError, type VenueDb } from '../store/database';
+import { applyKey, openVenueDatabase, StoreError, type VenueDb } from '../store/database';
 import { Connection, type CallTarget } from './connection';
 import { operations } from './contract';
 import { Dispatcher } from './dispatcher';
@@ -176,9 +176,7 @@ export class VenueRuntime implements CallTarget {
     if (!backup) return null;
     const db = new Database(backup.path, { readonly: true, fileMustExist: true, nativeBinding: this.options.nativeBinding });
     try {
-      db.pragma("cipher='sqlcipher'");
-      db.pragma('legacy=4');
-      db.pragma(`key="x'${this.options.key.toString('hex')}'"`);
+      applyKey(db, this.options.key);
       const row = db.prepare(`SELECT id, password_hash FROM staff WHERE login = ? AND role = 'supervisor' AND disabled = 0`).get(login) as
         | { id: string; password_hash: string }
         | undefined;

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { venueIso } from '../common/time';
-import { StoreError, keyCheckFile, openVenueDatabase, type VenueDb } from './database';
+import { applyKey, StoreError, keyCheckFile, openVenueDatabase, type VenueDb } from './database';
 import { writeFileAtomic } from './files';
 
 /**
@@ -66,9 +66,7 @@ export function summarize(db: VenueDb): BackupSummary {
 
 function openForReading(path: string, key: Buffer): VenueDb {
   const db = new Database(path, { readonly: true, fileMustExist: true });
-  db.pragma("cipher='sqlcipher'");
-  db.pragma('legacy=4');
-  db.pragma(`key="x'${key.toString('hex')}'"`);
+  applyKey(db, key);
   return db;
 }
 
