@@ -87,8 +87,17 @@ export default tseslint.config(
   {
     // The renderer reaches the core only through window.venue, plus the pure parsers.
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    // The Vite config is build tooling that runs in Node, not in the page.
+    ignores: ['renderer/vite.config.ts'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['process', 'Buffer', 'require', 'global', '__dirname', '__filename'].map((name) => ({
+          name,
+          message: 'The renderer never uses Node; it reaches the core only through window.venue.',
+        })),
+      ],
       'no-restricted-imports': ['error', {
         paths: NODE_BUILTINS.map((name) => ({ name, message: 'The renderer never uses Node built-ins.' })),
         patterns: [
@@ -104,7 +113,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['*.js', '*.ts', 'scripts/**', 'test/**'],
+    files: ['*.js', '*.ts', 'scripts/**', 'test/**', 'renderer/vite.config.ts'],
     languageOptions: { globals: { ...globals.node } },
   },
 );

@@ -61,11 +61,18 @@ function samples(venue: TestVenue): { [N in OperationName]: InputOf<N> } {
     endObservation: { doseId: '01900000-0000-7000-8000-000000000000', outcome: 'released' },
     exportDoses: { encoding: 'utf-8' },
     auditLog: { limit: 10 },
+    dayRecords: { ids: ['01900000-0000-7000-8000-000000000000'] },
+    doseSlip: { municipality: M, ticketNumber: T.ok },
     backupNow: {},
     listBackups: {},
     planRestore: { backupId: 'venue-20261123-090000-abcdef.db' },
     restoreBackup: { backupId: 'venue-20261123-090000-abcdef.db', password: 'kanri-pass-1' },
     recoverFromBackup: { backupId: 'venue-20261123-090000-abcdef.db', login: 'kanri', password: 'kanri-pass-1' },
+    syncStatus: {},
+    enrollmentStatus: {},
+    requestEnrollment: { serverUrl: 'https://central.example.jp:8443', code: 'ABCDE-FGHJK-MNPQR-STVWX' },
+    listConflicts: { includeResolved: true },
+    resolveConflict: { conflictId: '01900000-0000-7000-8000-000000000000', note: '確認済み' },
   };
 }
 

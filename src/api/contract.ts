@@ -7,6 +7,7 @@ import { dayOperations } from './ops/day';
 import { deviceOperations } from './ops/device';
 import { doseOperations } from './ops/doses';
 import { sessionOperations } from './ops/session';
+import { syncOperations } from './ops/sync';
 import { walkInOperations } from './ops/walkin';
 
 /**
@@ -22,6 +23,7 @@ export const operations = {
   ...walkInOperations,
   ...dayOperations,
   ...backupOperations,
+  ...syncOperations,
 } satisfies Record<string, Operation>;
 
 export type Operations = typeof operations;

@@ -49,6 +49,7 @@ export class Dispatcher {
   private readonly db: VenueDb;
   private readonly operations: Readonly<Record<string, Operation>>;
   private readonly clock: Clock;
+  private readonly lastPassiveAudit = new Map<string, number>();
 
   constructor(private readonly options: DispatcherOptions) {
     this.db = options.db;
@@ -94,6 +95,7 @@ export class Dispatcher {
   ): Reply<unknown> {
     const events: VenueEvent[] = [];
     let recordId: string | null = null;
+    let actor: string | null = null;
     let detail: AuditDetail | null = null;
     const context: HandlerContext = {
       db: this.db,
@@ -102,16 +104,17 @@ export class Dispatcher {
       device: base.device,
       session: base.session,
       staff: base.session?.staff ?? null,
-      audit: (id, more) => {
+      audit: (id, more, as) => {
         recordId = id;
         detail = more ?? null;
+        actor = as?.staffId ?? null;
       },
       emit: (event) => events.push(event),
       services: this.options.services ?? { backups: null },
     };
     const entry = (outcome: string): AuditEntryInput => ({
       at: venueIso(base.now),
-      staffId: base.session?.staff.id ?? null,
+      staffId: base.session?.staff.id ?? actor,
       deskId: base.session?.deskId ?? base.device.deskId,
       action: name,
       recordId,
@@ -125,7 +128,7 @@ export class Dispatcher {
       // run first, and only their session touch and audit entry are written in one.
       const early = operation.transactional === false ? { result: operation.handler(input, context) } : null;
       const value = this.db.transaction(() => {
-        if (base.session && !base.session.locked) touchSession(this.db, base.session, base.now);
+        if (base.session && !base.session.locked && !operation.passive) touchSession(this.db, base.session, base.now);
         let result: unknown;
         try {
           result = early ? early.result : operation.handler(input, context);
@@ -139,7 +142,7 @@ export class Dispatcher {
         }
         const checked = operation.output.safeParse(result);
         if (!checked.success) throw new OutputMismatch(name, checked.error);
-        appendAudit(this.db, entry('ok'));
+        if (!this.quietRepeat(name, operation, base.session)) appendAudit(this.db, entry('ok'));
         return checked.data;
       })();
       if (committedRefusal) {
@@ -158,6 +161,21 @@ export class Dispatcher {
       this.options.onInternalError?.(name, error);
       return failure('INTERNAL', MESSAGES.INTERNAL);
     }
+  }
+
+  /**
+   * Screens poll passive reads every few seconds; logging each would bury the
+   * log. A passive read is logged once per session and operation every five
+   * minutes: who looked at what, and when, stays in the log.
+   */
+  private quietRepeat(name: string, operation: Operation, session: ActiveSession | null): boolean {
+    if (!operation.passive || !session) return false;
+    const key = `${session.tokenHash}|${name}`;
+    const now = this.clock.now().getTime();
+    const last = this.lastPassiveAudit.get(key);
+    if (last !== undefined && now - last < PASSIVE_AUDIT_INTERVAL_MS) return true;
+    this.lastPassiveAudit.set(key, now);
+    return false;
   }
 
   private auditAlone(input: { session: ActiveSession | null; now: Date; action: string; outcome: string; recordId?: string | null; deskId?: string | null }): void {
@@ -187,6 +205,8 @@ export class Dispatcher {
     }
   }
 }
+
+const PASSIVE_AUDIT_INTERVAL_MS = 5 * 60_000;
 
 class OutputMismatch extends Error {
   constructor(operation: string, cause: z.ZodError) {

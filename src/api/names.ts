@@ -49,11 +49,18 @@ export const OPERATION_NAMES = [
   'endObservation',
   'exportDoses',
   'auditLog',
+  'dayRecords',
+  'doseSlip',
   'backupNow',
   'listBackups',
   'planRestore',
   'restoreBackup',
   'recoverFromBackup',
+  'syncStatus',
+  'enrollmentStatus',
+  'requestEnrollment',
+  'listConflicts',
+  'resolveConflict',
 ] as const satisfies readonly OperationName[];
 
 // Compile-time proof that the list names every operation: the other direction is the `satisfies` above.

@@ -33,8 +33,11 @@ export interface HandlerContext {
   /** Null only for public operations called without a session. */
   readonly session: ActiveSession | null;
   readonly staff: StaffIdentity | null;
-  /** Names the record this call made or touched, for the audit log. */
-  audit(recordId: string | null, detail?: AuditDetail): void;
+  /**
+   * Names the record this call made or touched, for the audit log; `as` names
+   * the staff member when the call had no session yet (a sign-in).
+   */
+  audit(recordId: string | null, detail?: AuditDetail, as?: { readonly staffId: string }): void;
   /** Queues an event for after commit. */
   emit(event: VenueEvent): void;
   /** What lives outside the database: backups (null where the host keeps none, e.g. in unit tests). */
@@ -57,6 +60,11 @@ export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType 
   readonly input: I;
   readonly output: O;
   readonly access: Access;
+  /**
+   * Reads the screens refresh on their own (queues, counts, status bars). They
+   * do not count as someone at the desk, so they never hold off the idle lock.
+   */
+  readonly passive?: true;
   /** False only for work SQLite refuses inside a transaction (a backup); everything else is transactional. */
   readonly transactional?: false;
   /** Runs inside the call's one transaction. Throw a Refusal to refuse. */

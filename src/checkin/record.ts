@@ -3,6 +3,7 @@ import { venueDate, venueIso } from '../common/time';
 import { assertDayOpen } from '../day/close';
 import { findTicket } from '../roster/repo';
 import type { VenueDb } from '../store/database';
+import { enqueueCheckIn } from '../sync/outbox';
 import type { Verdict } from './schema';
 import { useWalkIn } from './walkin';
 import { decideVerdict, type TicketRef, type VerdictContext } from './verdict';
@@ -53,6 +54,7 @@ export function checkIn(
      VALUES (@id, @municipality, @ticketNumber, @personId, @bookingId, @doseNumber, @venueId, @deskId, @staffId, @at, @venueDate, @walkInApprovedBy)`,
   ).run({ ...record, personId: person.person.id, venueDate: venueDate(context.now) });
   // Same transaction as the check-in: it reaches the central service or stays queued, never neither.
+  enqueueCheckIn(db, record, venueDate(context.now), context.now);
   if (verdict.walkIn?.status === 'approved') useWalkIn(db, verdict.walkIn.id, record.id);
   return { ok: true, record, verdict };
 }

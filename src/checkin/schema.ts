@@ -13,6 +13,7 @@ export const VERDICT_CODES = [
   'OTHER_MUNICIPALITY',
   'UNKNOWN_TICKET',
   'DOSE_OUT_OF_ORDER',
+  'DAY_CLOSED',
 ] as const;
 export type VerdictCode = (typeof VERDICT_CODES)[number];
 

@@ -1,5 +1,6 @@
 import { text, type StaffText } from '../common/messages';
 import { addDays, venueDate } from '../common/time';
+import { dayClose } from '../day/close';
 import { getProduct } from '../doses/catalog';
 import {
   bookingsForPerson,
@@ -34,7 +35,8 @@ const STATUS_WORDS = {
   active: text('有効', 'active'),
 } as const;
 
-function summarize(db: VenueDb, booking: BookingRecord): BookingSummary {
+/** A booking as reception and the nurse see it: with the venue's and the product's names. */
+export function summarize(db: VenueDb, booking: BookingRecord): BookingSummary {
   return {
     id: booking.id,
     venueId: booking.venueId,
@@ -175,6 +177,11 @@ function words(code: VerdictCode, v: Draft): { headline: StaffText; advice: Staf
         headline: text('名簿にない接種券です', 'Ticket not in the roster'),
         advice: text('番号を読み直してください。それでも見つからなければ管理者に連絡してください（名簿の更新が必要な場合があります）。', 'Scan again. If it is still not found, call the supervisor: the roster may need an update.'),
       };
+    case 'DAY_CLOSED':
+      return {
+        headline: text('本日の受付は締め切りました', 'Today is closed'),
+        advice: text('管理者が本日の締めを行いました。受付や接種はできません。管理者に連絡してください。', 'A supervisor has closed today: no more check-ins or doses. Call the supervisor.'),
+      };
     case 'DOSE_OUT_OF_ORDER':
       return {
         headline: text('接種回数が記録と合いません', 'Dose number does not match the records'),
@@ -189,6 +196,19 @@ function words(code: VerdictCode, v: Draft): { headline: StaffText; advice: Staf
 function finish(code: VerdictCode, draft: Omit<Draft, 'code'>): Verdict {
   const full: Draft = { code, ...draft };
   return { ...full, admit: code === 'OK', ...words(code, full) };
+}
+
+/**
+ * The booking for the dose after this one, preferring the same set booking:
+ * shown when dose 1 of a set is recorded, and printed on the person's slip.
+ */
+export function followingBooking(db: VenueDb, personId: number, dose: number, today: string): BookingSummary | null {
+  const bookings = bookingsForPerson(db, personId);
+  const current = bookings.find((b) => b.dose === dose && b.date === today);
+  const next =
+    (current?.setId ? bookings.find((b) => b.setId === current.setId && b.dose === dose + 1) : undefined) ??
+    bookings.find((b) => b.dose === dose + 1 && b.date > today);
+  return next ? summarize(db, next) : null;
 }
 
 /**
@@ -265,5 +285,7 @@ export function decideVerdict(db: VenueDb, ticketRef: TicketRef, context: Verdic
       if (today < earliest) return finish('INTERVAL_NOT_MET', { ...ready, earliestDate: earliest });
     }
   }
+  // Everything is in order, but the day has been signed off: nobody more is admitted.
+  if (dayClose(db, context.venueId, today)) return finish('DAY_CLOSED', ready);
   return finish('OK', ready);
 }

@@ -103,7 +103,11 @@ describe('closing the day', () => {
     expect(supervisor.ok('dayReport', {}).closed).toMatchObject({ id: closed.id, note: '本日分の確認完了' });
     supervisor.refused('closeDay', { note: 'もう一度' }, 'ALREADY_CLOSED');
 
-    // Closed: no new check-ins or doses by anyone at the desk.
+    // Closed: a person who would be admitted is told the day is closed.
+    venue.db.prepare(`UPDATE bookings SET venue_id = 'V001' WHERE ticket_number = ?`).run(T.otherVenue);
+    const scanned = reception.ok('scanTicket', { code: `11${M}${T.otherVenue}` });
+    expect(scanned.read === 'ticket' && scanned.verdict).toMatchObject({ code: 'DAY_CLOSED', admit: false });
+    // No new check-ins or doses by anyone at the desk.
     expect(reception.call('checkIn', { municipality: M, number: T.tooSoon })).toMatchObject({ ok: false, error: { code: 'DAY_CLOSED' } });
     nurse.refused('recordDose', { municipality: M, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', lotId: fa }, 'DAY_CLOSED');
 
@@ -187,5 +191,21 @@ describe('the audit screen', () => {
     venue.db.exec('DROP TRIGGER audit_log_no_update');
     venue.db.prepare(`UPDATE audit_log SET outcome = 'edited' WHERE seq = 2`).run();
     expect(supervisor.ok('auditLog', { limit: 5 }).chain).toMatchObject({ ok: false, problems: [{ seq: 2, kind: 'edited' }] });
+  });
+});
+
+describe('the VRS rows', () => {
+  it('refuse a cell that looks like an individual number, naming row and column but not the value', async () => {
+    const { vrsRows, VrsExportError } = await import('./vrs');
+    const row = { recordedAt: '2026-11-23T09:07:00+09:00', venueDate: '2026-11-23', ticketNumber: '0000100001', municipality: '131016', venueName: '会場', doctor: null, maker: 'ファイザー', lotNumber: 'FA1234' };
+    expect(vrsRows([row])[0]?.[2]).toBe('0000100001');
+    try {
+      vrsRows([row, { ...row, doctor: '123456789018' }]);
+      expect.fail('should refuse');
+    } catch (error) {
+      expect(error).toBeInstanceOf(VrsExportError);
+      expect(String((error as Error).message)).toContain('record 2');
+      expect(JSON.stringify(error) + String(error)).not.toContain('123456789018');
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { venueIso } from '../common/time';
 import { writeCsv } from '../roster/csv';
+import { looksLikeMyNumber } from '../ticket/checkdigits';
 
 /**
  * The per-dose CSV of the national record system (VRS), fields as in its
@@ -44,6 +45,30 @@ export function vrsRow(source: VrsSource): string[] {
   ];
 }
 
+/** Refuses an export in which any cell looks like an individual number; names the row and column, never the value. */
+export class VrsExportError extends Error {
+  readonly code = 'INDIVIDUAL_NUMBER_IN_EXPORT';
+  readonly staffMessage: { ja: string; en: string };
+  constructor(row: number, column: string) {
+    const staffMessage = {
+      ja: `${row}件目の「${column}」が個人番号のように見えるため、出力を中止しました。記録を確認してください。`,
+      en: `Export stopped: record ${row}, column ${column}, looks like an individual number. Check the record.`,
+    };
+    super(staffMessage.en);
+    this.staffMessage = staffMessage;
+    this.name = 'VrsExportError';
+  }
+}
+
+export function vrsRows(sources: readonly VrsSource[]): string[][] {
+  return sources.map((source, index) => {
+    const row = vrsRow(source);
+    const leak = row.findIndex((cell) => looksLikeMyNumber(cell));
+    if (leak >= 0) throw new VrsExportError(index + 1, VRS_HEADER[leak] ?? String(leak));
+    return row;
+  });
+}
+
 export function writeVrsCsv(sources: readonly VrsSource[], encoding: 'utf-8' | 'shift_jis'): Buffer {
-  return writeCsv([...VRS_HEADER], sources.map(vrsRow), { encoding });
+  return writeCsv([...VRS_HEADER], vrsRows(sources), { encoding });
 }

@@ -1,6 +1,7 @@
 import { uuidv7 } from '../common/ids';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
+import { enqueueLot } from '../sync/outbox';
 
 /** The product master and the venue's lots and desks. */
 
@@ -126,6 +127,7 @@ export function insertLot(
     `INSERT INTO lots (id, venue_id, product_id, lot_number, expiry, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   ).run(id, input.venueId, input.productId, input.lotNumber, input.expiry, input.addedBy, venueIso(now));
   // The venue's other desks learn of the lot through the central service.
+  enqueueLot(db, { id, venueId: input.venueId, productId: input.productId, lotNumber: input.lotNumber, expiry: input.expiry, addedBy: input.addedBy, addedAt: venueIso(now) }, now);
   return { id, venueId: input.venueId, productId: input.productId, lotNumber: input.lotNumber, expiry: input.expiry, vialsOpened: 0 };
 }
 

@@ -37,7 +37,9 @@ describe('recording a dose', () => {
     });
     expect(record.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
     expect(record.checkinId).not.toBeNull();
-    expect(nurse.ok('getDoseRecord', { id: record.id })).toEqual(record);
+    const { nextBooking, ...saved } = record;
+    expect(nextBooking).toMatchObject({ dose: 2 });
+    expect(nurse.ok('getDoseRecord', { id: record.id })).toEqual(saved);
   });
 
   it('refuses a second record for the same ticket and dose', () => {
@@ -147,5 +149,15 @@ describe('lots at the desk', () => {
     expect(fresh).toMatchObject({ read: 'pack', kind: 'new-lot', productId: 'PFZ-COMIRNATY', lotNumber: 'NEW999', expiry: '2027-12-31' });
     const ticket = nurse.ok('scanLot', { code: '111310160000100001' });
     expect(ticket.read).toBe('error');
+  });
+});
+
+describe('a set booking', () => {
+  it('recording dose 1 gives the booked dose-2 appointment', () => {
+    const { nurse, lot } = setUp();
+    const record = nurse.ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot });
+    expect(record.nextBooking).toMatchObject({ dose: 2, date: addDays('2026-11-23', 21), slotStart: '10:00', venueName: '区民会館ホール' });
+    const other = nurse.ok('recordDose', { municipality: M, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', lotId: lot });
+    expect(other.nextBooking).toBeNull();
   });
 });

@@ -3,6 +3,7 @@ import { text, type StaffText } from '../common/messages';
 import { parseInstant, venueDate, venueIso } from '../common/time';
 import { doseHistory, findTicket, highestDose } from '../roster/repo';
 import type { VenueDb } from '../store/database';
+import { enqueueDose } from '../sync/outbox';
 import { assertDayOpen } from '../day/close';
 import { startObservation, type ObservationMinutes } from '../day/observation';
 import { getLot, getProduct } from './catalog';
@@ -181,6 +182,7 @@ export function recordDose(db: VenueDb, input: DoseInput, context: DoseContext):
        @venueId, @deskId, @productId, @lotId, @lotNumber, @expiry, @volumeMl, @site, @nurseId, @doctor, @recordedAt, @replaces, @observationMinutes)`,
   ).run({ ...record, personId: ticket.person.id });
   // Same transaction as the record: it reaches the central service or stays queued, never neither.
+  enqueueDose(db, record, context.now);
   if (record.observationMinutes === 15 || record.observationMinutes === 30) {
     startObservation(db, { doseId: record.id, venueId: record.venueId, venueDate: record.venueDate, startedAt: record.givenAt, minutes: record.observationMinutes });
   }

@@ -1,6 +1,7 @@
 import { uuidv7 } from '../common/ids';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
+import { enqueueVoid } from '../sync/outbox';
 import { DoseRefusal } from './record';
 
 export interface VoidRecord {
@@ -38,5 +39,6 @@ export function voidRecord(db: VenueDb, input: { targetId: string; reason: strin
   db.prepare(`INSERT INTO voids (id, target_kind, target_id, reason, staff_id, at) VALUES (@id, @targetKind, @targetId, @reason, @staffId, @at)`).run(record);
   const table = dose ? 'dose_records' : 'checkins';
   db.prepare(`UPDATE ${table} SET voided_by = ? WHERE id = ?`).run(record.id, input.targetId);
+  enqueueVoid(db, record, now);
   return record;
 }

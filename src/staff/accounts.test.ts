@@ -53,10 +53,23 @@ describe('the idle lock', () => {
     const desk = venue.signIn('reception');
     for (let i = 0; i < 5; i++) {
       venue.clock.advance(4 * 60_000);
-      desk.ok('vaccinationQueue', {});
+      desk.ok('scanTicket', { code: ticketLine(T.ok) });
     }
     desk.ok('lockSession', {});
     desk.refused('vaccinationQueue', {}, 'SESSION_LOCKED');
+  });
+
+  it('screens refreshing on their own (queue, counts) do not hold off the idle lock', () => {
+    const venue = newVenue();
+    const desk = venue.signIn('reception');
+    const answers: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      venue.clock.advance(2 * 60_000);
+      for (const reply of [desk.call('vaccinationQueue', {}), desk.call('todayCounts', {})]) answers.push(reply.ok ? 'ok' : reply.error.code);
+    }
+    // Served while the session was fresh, refused once five minutes passed without a real action.
+    expect(answers).toEqual(['ok', 'ok', 'ok', 'ok', 'SESSION_LOCKED', 'SESSION_LOCKED', 'SESSION_LOCKED', 'SESSION_LOCKED', 'SESSION_LOCKED', 'SESSION_LOCKED']);
+    expect(desk.ok('whoAmI', {}).locked).toBe(true);
   });
 
   it('ends the session after repeated wrong passwords at the lock screen', () => {
@@ -94,5 +107,28 @@ describe('staff accounts', () => {
     expect(row.staff_id).toBeTruthy();
     expect(row.record_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(desk.ok('whoAmI', {}).staff.id).toBe(row.staff_id);
+  });
+});
+
+describe('the audit log of reads', () => {
+  it('logs a sign-in with who signed in, and a polled read once per five minutes', () => {
+    const venue = newVenue();
+    const desk = venue.signIn('reception');
+    const signIn = venue.db.prepare(`SELECT staff_id FROM audit_log WHERE action = 'signIn' AND outcome = 'ok'`).get() as { staff_id: string };
+    expect(signIn.staff_id).toBe(desk.ok('whoAmI', {}).staff.id);
+    const count = () => (venue.db.prepare(`SELECT count(*) AS n FROM audit_log WHERE action = 'vaccinationQueue'`).get() as { n: number }).n;
+    for (let i = 0; i < 10; i++) {
+      desk.ok('scanTicket', { code: ticketLine(T.ok) });
+      desk.ok('vaccinationQueue', {});
+      venue.clock.advance(20_000);
+    }
+    expect(count()).toBe(1);
+    // 200 s have passed since the first logged read; 110 s more make five minutes.
+    venue.clock.advance(110_000);
+    desk.ok('scanTicket', { code: ticketLine(T.ok) });
+    desk.ok('vaccinationQueue', {});
+    expect(count()).toBe(2);
+    // Active operations are logged every time.
+    expect((venue.db.prepare(`SELECT count(*) AS n FROM audit_log WHERE action = 'scanTicket'`).get() as { n: number }).n).toBe(11);
   });
 });

@@ -3,13 +3,25 @@
  *   npm run bench                 everything
  *   npm run bench -- --only store one group
  *   npm run bench -- --people 100000   a smaller roster (quick look)
+ *   npm run bench -- --only decode  the camera decoders (corpus, read rates, time per frame)
+ *   npm run bench -- --only sync --database-url postgres://…   sync against PostgreSQL instead of PGlite
  */
 import { cpus, totalmem } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { benchDecode, decodeMarkdown } from './decode/bench';
 import { benchStore } from './store';
+import { benchSync, syncSection } from './sync';
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, people: { type: 'string', default: '1000000' }, out: { type: 'string', default: 'docs/benchmarks.md' } } });
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    people: { type: 'string', default: '1000000' },
+    doses: { type: 'string', default: '9000' },
+    'database-url': { type: 'string' },
+    out: { type: 'string', default: 'docs/benchmarks.md' },
+  },
+});
 const people = Number(values.people);
 const wanted = (group: string) => !values.only || values.only.split(',').includes(group);
 
@@ -35,6 +47,27 @@ if (wanted('store')) {
   );
 }
 
-const report = [`# Benchmarks`, '', `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}. Machine: ${machine}.`, '', ...sections.flatMap((s) => [s, ''])].join('\n');
+if (wanted('sync')) {
+  const databaseUrl = values['database-url'] ?? null;
+  console.log(`sync: ${people.toLocaleString()}-person roster down to a new venue device, ${Number(values.doses).toLocaleString()}-dose backlog up (${databaseUrl ? 'PostgreSQL' : 'PGlite'})…`);
+  const r = await benchSync({ people, doses: Number(values.doses), databaseUrl, log: (line) => console.log(`  ${line}`) });
+  console.log(JSON.stringify(r, null, 2));
+  sections.push(syncSection(r));
+}
+
+if (wanted('decode')) {
+  console.log('decode: rendering the corpus and decoding it with every setup (a few minutes)…');
+  const r = await benchDecode({ progressEvery: 100 });
+  for (const s of r.setups) console.log(`  ${s.name}: ${s.overall.read}/${s.overall.total} read, 720p median ${s.time['1280x720'].medianMs} ms, p95 ${s.time['1280x720'].p95Ms} ms`);
+  console.log(`  chosen: ${r.chosen ?? 'none'}; recommended.ts: ${r.recommended}`);
+  sections.push(decodeMarkdown(r));
+}
+
+// A run of some groups keeps the other groups' last figures.
+const fresh = new Set(sections.map((s) => s.split('\n')[0]?.replace(/\(.*$/, '')));
+const kept = existsSync(values.out)
+  ? readFileSync(values.out, 'utf8').split(/\n(?=## )/).slice(1).map((s) => s.trimEnd()).filter((s) => !fresh.has(s.split('\n')[0]?.replace(/\(.*$/, '')))
+  : [];
+const report = [`# Benchmarks`, '', `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}. Machine: ${machine}.`, '', ...[...kept, ...sections].flatMap((s) => [s, ''])].join('\n');
 writeFileSync(values.out, report);
 console.log(`\nwrote ${values.out}`);

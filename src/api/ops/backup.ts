@@ -49,6 +49,7 @@ export const backupOperations = {
 
   listBackups: defineOperation({
     summary: 'The kept backups, newest first, with what each holds.',
+    passive: true,
     access: { roles: ['supervisor'] },
     input: z.strictObject({}),
     output: z.array(backupSchema),

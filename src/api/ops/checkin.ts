@@ -66,6 +66,7 @@ export const checkinOperations = {
 
   vaccinationQueue: defineOperation({
     summary: 'People checked in today at any desk of this venue who have no dose record yet.',
+    passive: true,
     access: { roles: ALL_ROLES },
     input: z.strictObject({}),
     output: z.array(
@@ -89,6 +90,7 @@ export const checkinOperations = {
 
   todayCounts: defineOperation({
     summary: 'Counts for today at this venue so far: booked, checked in, vaccinated, not vaccinated, waiting.',
+    passive: true,
     access: { roles: ALL_ROLES },
     input: z.strictObject({}),
     output: z.object({ date: z.string(), booked: z.number(), checkedIn: z.number(), vaccinated: z.number(), notVaccinated: z.number(), waiting: z.number() }),

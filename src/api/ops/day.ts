@@ -3,16 +3,19 @@ import { verifyAuditLog } from '../../audit/log';
 import { text } from '../../common/messages';
 import { doseNumber, instant, isoDate, municipalityCode, recordId, staffText, ticketNumber } from '../../common/schemas';
 import { isCalendarDate, venueDate, venueIso } from '../../common/time';
-import { closeDay, explainDiscrepancy } from '../../day/close';
+import { assertDayOpen, closeDay, explainDiscrepancy } from '../../day/close';
 import { endObservation, observationBoard } from '../../day/observation';
 import { reconcileDay, unexplained } from '../../day/reconcile';
 import { writeVrsCsv } from '../../day/vrs';
 import { getLot, recordVialsOpened } from '../../doses/catalog';
 import { getDoseRecord, INJECTION_SITES, recordDose } from '../../doses/record';
-import { venueName } from '../../roster/repo';
+import { followingBooking } from '../../checkin/verdict';
+import { bookingSummarySchema } from '../../checkin/schema';
+import { CsvEncodingError } from '../../roster/csv';
+import { findTicket, venueName } from '../../roster/repo';
 import { defineOperation, refuse, type HandlerContext } from '../operation';
 import { sessionOf, venueOf } from './common';
-import { syncFactsFor } from './sync-facts';
+import { daySyncFacts } from '../../sync/facts';
 
 const calendarDate = isoDate.refine(isCalendarDate, 'a real calendar date');
 const reason = z.string().trim().min(2).max(200);
@@ -28,6 +31,33 @@ const discrepancySchema = z.object({
   message: staffText,
   explanation: z.object({ key: z.string(), note: z.string(), staffId: z.string(), at: z.string() }).nullable(),
 });
+
+const voidSchema = z.object({ id: z.string(), reason: z.string(), at: z.string(), staffName: z.string().nullable() });
+
+/** A check-in as the supervisor judges it: when, where, who checked in whom, and whether it was voided. */
+const dayCheckinSchema = z.object({
+  id: z.string(), municipality: z.string(), ticketNumber: z.string(), doseNumber: z.number(), at: z.string(), venueDate: z.string(),
+  deskId: z.string(), staffName: z.string().nullable(), walkIn: z.boolean(), nameKana: z.string(), nameKanji: z.string(), void: voidSchema.nullable(),
+});
+
+/** A dose record with the names a supervisor needs to judge it (the person's, the nurse's) and its void. */
+const dayDoseSchema = z.object({
+  id: z.string(), municipality: z.string(), ticketNumber: z.string(), doseNumber: z.number(), status: z.enum(['performed', 'not_performed']),
+  reason: z.string().nullable(), givenAt: z.string(), venueDate: z.string(), venueId: z.string(), deskId: z.string(), productName: z.string().nullable(),
+  lotId: z.string().nullable(), lotNumber: z.string().nullable(), expiry: z.string().nullable(), site: z.enum(INJECTION_SITES).nullable(),
+  doctor: z.string().nullable(), nurseName: z.string().nullable(), checkinId: z.string().nullable(), recordedAt: z.string(), replaces: z.string().nullable(),
+  replacedBy: z.string().nullable(), observationMinutes: z.number().nullable(), nameKana: z.string(), nameKanji: z.string(), void: voidSchema.nullable(),
+});
+
+interface VoidRow { void_id: string | null; void_reason: string | null; void_at: string | null; void_staff: string | null }
+
+const voidOf = (row: VoidRow) => (row.void_id ? { id: row.void_id, reason: row.void_reason ?? '', at: row.void_at ?? '', staffName: row.void_staff } : null);
+
+/** Where a read of the day's records starts: by day, or by the ids a discrepancy names (those may reach into other days). */
+function recordFilter(alias: string, input: { ids?: string[] | undefined }, venueId: string, date: string): { where: string; params: string[] } {
+  if (input.ids) return { where: `${alias}.id IN (${input.ids.map(() => '?').join(', ') || 'NULL'})`, params: input.ids };
+  return { where: `${alias}.venue_id = ? AND ${alias}.venue_date = ?`, params: [venueId, date] };
+}
 
 const reportSchema = z.object({
   venueId: z.string(),
@@ -54,12 +84,13 @@ const reportSchema = z.object({
 export const dayOperations = {
   dayReport: defineOperation({
     summary: 'The day’s reconciliation: counts, lots, hours, time to dose, discrepancies with their explanations, the sign-off.',
+    passive: true,
     access: { roles: ['supervisor'] },
     input: z.strictObject({ date: calendarDate.optional() }),
     output: reportSchema,
     handler(input, context) {
       const venueId = venueOf(context);
-      const report = reconcileDay(context.db, venueId, dateOf(context, input.date), syncFactsFor(context.db));
+      const report = reconcileDay(context.db, venueId, dateOf(context, input.date), daySyncFacts(context.db));
       return { ...report, venueName: venueName(context.db, venueId) };
     },
   }),
@@ -72,7 +103,7 @@ export const dayOperations = {
     handler(input, context) {
       const venueId = venueOf(context);
       const date = dateOf(context, input.date);
-      const report = reconcileDay(context.db, venueId, date, syncFactsFor(context.db));
+      const report = reconcileDay(context.db, venueId, date, daySyncFacts(context.db));
       if (!report.discrepancies.some((d) => d.key === input.key)) {
         refuse('UNKNOWN_DISCREPANCY', text('その不一致は見つかりません（既に解消された可能性があります）。', 'No such discrepancy (it may have been resolved).'));
       }
@@ -90,7 +121,7 @@ export const dayOperations = {
     handler(input, context) {
       const venueId = venueOf(context);
       const date = dateOf(context, input.date);
-      const report = reconcileDay(context.db, venueId, date, syncFactsFor(context.db));
+      const report = reconcileDay(context.db, venueId, date, daySyncFacts(context.db));
       const close = closeDay(context.db, { venueId, date, note: input.note, unexplained: unexplained(report), summary: report.counts }, sessionOf(context).staff.id, context.now);
       context.audit(close.id, { date });
       context.emit({ type: 'day-closed', id: close.id });
@@ -108,6 +139,7 @@ export const dayOperations = {
       const lot = getLot(context.db, input.lotId);
       if (!lot || lot.venueId !== venueId) refuse('UNKNOWN_LOT', text('この会場のロットではありません。', 'This lot is not registered at this venue.'));
       const date = dateOf(context, input.date);
+      assertDayOpen(context.db, venueId, date);
       recordVialsOpened(context.db, { venueId, date, lotId: lot.id, vials: input.vials, staffId: sessionOf(context).staff.id }, context.now);
       context.audit(lot.id, { vials: input.vials });
       return { lotId: lot.id, vials: input.vials, date };
@@ -139,11 +171,11 @@ export const dayOperations = {
       if (context.db.prepare(`SELECT 1 FROM dose_records WHERE replaces = ? AND voided_by IS NULL`).get(voided.id)) {
         refuse('ALREADY_RERECORDED', text('この記録は既に再記録されています。', 'This record has already been re-recorded.'));
       }
-      const session = sessionOf(context);
+      // The dose was given by the nurse of the original record; the supervisor who corrected it is in the audit log.
       const record = recordDose(
         context.db,
         { ...input, reason: input.status === 'not_performed' ? input.notPerformedReason : null },
-        { venueId: venueOf(context), deskId: voided.deskId, nurseId: session.staff.id, now: context.now, replaces: voided.id },
+        { venueId: venueOf(context), deskId: voided.deskId, nurseId: voided.nurseId, now: context.now, replaces: voided.id },
       );
       context.audit(record.id, { replaces: voided.id, reason: input.reason.slice(0, 80) });
       context.emit({ type: 'dose', id: record.id });
@@ -153,6 +185,7 @@ export const dayOperations = {
 
   observationBoard: defineOperation({
     summary: 'People under observation after their dose, with the time left; those whose time is up are marked due.',
+    passive: true,
     access: { roles: ['nurse', 'supervisor', 'reception'] },
     input: z.strictObject({}),
     output: z.array(z.object({
@@ -193,7 +226,21 @@ export const dayOperations = {
         )
         .all(venueId, date) as { recordedAt: string; venueDate: string; ticketNumber: string; municipality: string; doctor: string | null; lotNumber: string | null; maker: string | null }[];
       const name = venueName(context.db, venueId) ?? venueId;
-      const csv = writeVrsCsv(rows.map((r) => ({ ...r, venueName: name })), input.encoding);
+      let csv: Buffer;
+      try {
+        csv = writeVrsCsv(rows.map((r) => ({ ...r, venueName: name })), input.encoding);
+      } catch (error) {
+        if (!(error instanceof CsvEncodingError)) throw error;
+        // A character Shift_JIS cannot hold (a rare kanji in a doctor's or venue's name, say).
+        const where = error.row === null ? '' : `${error.row - 1}`;
+        refuse(
+          'NOT_ENCODABLE',
+          text(
+            `${where ? `${where}件目の記録に` : ''}Shift_JIS で書けない文字があります。UTF-8 で出力してください。`,
+            `${where ? `Record ${where} has` : 'The records have'} a character Shift_JIS cannot hold. Export in UTF-8 instead.`,
+          ),
+        );
+      }
       context.audit(null, { date, rows: rows.length, encoding: input.encoding });
       return { fileName: `vrs-${venueId}-${date.replaceAll('-', '')}${input.encoding === 'shift_jis' ? '-sjis' : ''}.csv`, csvBase64: csv.toString('base64'), rows: rows.length };
     },
@@ -237,6 +284,96 @@ export const dayOperations = {
       }[];
       const verified = verifyAuditLog(context.db);
       return { entries, chain: { ok: verified.ok, entries: verified.entries, problems: [...verified.problems] } };
+    },
+  }),
+
+  dayRecords: defineOperation({
+    summary: 'Read only: the day’s check-ins and dose records (voided ones included, with their voids), or the records a discrepancy names, with who made them.',
+    passive: true,
+    access: { roles: ['supervisor'] },
+    input: z.strictObject({ date: calendarDate.optional(), ids: z.array(recordId).max(50).optional() }),
+    output: z.object({ checkins: z.array(dayCheckinSchema), doses: z.array(dayDoseSchema) }),
+    handler(input, context) {
+      const venueId = venueOf(context);
+      const date = dateOf(context, input.date);
+      const c = recordFilter('c', input, venueId, date);
+      // Names only (kana, kanji): never contact details, never the date of birth the list does not need.
+      const checkins = context.db
+        .prepare(
+          `SELECT c.id, c.municipality, c.ticket_number, c.dose_number, c.at, c.venue_date, c.desk_id, s.display_name AS staff_name,
+             c.walk_in_approved_by, p.name_kana, p.name_kanji, v.id AS void_id, v.reason AS void_reason, v.at AS void_at, vs.display_name AS void_staff
+           FROM checkins c JOIN people p ON p.id = c.person_id LEFT JOIN staff s ON s.id = c.staff_id
+           LEFT JOIN voids v ON v.target_id = c.id LEFT JOIN staff vs ON vs.id = v.staff_id
+           WHERE ${c.where} ORDER BY c.at, c.id`,
+        )
+        .all(...c.params) as ({
+        id: string; municipality: string; ticket_number: string; dose_number: number; at: string; venue_date: string; desk_id: string;
+        staff_name: string | null; walk_in_approved_by: string | null; name_kana: string; name_kanji: string;
+      } & VoidRow)[];
+      const d = recordFilter('d', input, venueId, date);
+      const doses = context.db
+        .prepare(
+          `SELECT d.*, pr.name AS product_name, n.display_name AS nurse_name, p.name_kana, p.name_kanji,
+             (SELECT r.id FROM dose_records r WHERE r.replaces = d.id AND r.voided_by IS NULL LIMIT 1) AS replaced_by,
+             v.id AS void_id, v.reason AS void_reason, v.at AS void_at, vs.display_name AS void_staff
+           FROM dose_records d JOIN people p ON p.id = d.person_id LEFT JOIN products pr ON pr.id = d.product_id
+           LEFT JOIN staff n ON n.id = d.nurse_id LEFT JOIN voids v ON v.target_id = d.id LEFT JOIN staff vs ON vs.id = v.staff_id
+           WHERE ${d.where} ORDER BY d.given_at, d.recorded_at, d.id`,
+        )
+        .all(...d.params) as ({
+        id: string; municipality: string; ticket_number: string; dose_number: number; status: 'performed' | 'not_performed'; reason: string | null;
+        given_at: string; venue_date: string; venue_id: string; desk_id: string; product_name: string | null; lot_id: string | null; lot_number: string | null;
+        expiry: string | null; site: (typeof INJECTION_SITES)[number] | null; doctor: string | null; nurse_name: string | null; checkin_id: string | null;
+        recorded_at: string; replaces: string | null; replaced_by: string | null; observation_minutes: number | null; name_kana: string; name_kanji: string;
+      } & VoidRow)[];
+      return {
+        checkins: checkins.map((r) => ({
+          id: r.id, municipality: r.municipality, ticketNumber: r.ticket_number, doseNumber: r.dose_number, at: r.at, venueDate: r.venue_date,
+          deskId: r.desk_id, staffName: r.staff_name, walkIn: r.walk_in_approved_by !== null, nameKana: r.name_kana, nameKanji: r.name_kanji, void: voidOf(r),
+        })),
+        doses: doses.map((r) => ({
+          id: r.id, municipality: r.municipality, ticketNumber: r.ticket_number, doseNumber: r.dose_number, status: r.status, reason: r.reason,
+          givenAt: r.given_at, venueDate: r.venue_date, venueId: r.venue_id, deskId: r.desk_id, productName: r.product_name, lotId: r.lot_id,
+          lotNumber: r.lot_number, expiry: r.expiry, site: r.site, doctor: r.doctor, nurseName: r.nurse_name, checkinId: r.checkin_id,
+          recordedAt: r.recorded_at, replaces: r.replaces, replacedBy: r.replaced_by, observationMinutes: r.observation_minutes,
+          nameKana: r.name_kana, nameKanji: r.name_kanji, void: voidOf(r),
+        })),
+      };
+    },
+  }),
+
+  doseSlip: defineOperation({
+    summary: 'Read only: what the person’s slip (and the 接種済証 label) says about today’s dose here — date, venue, dose, product, lot — and the next booked dose.',
+    passive: true,
+    access: { roles: ['reception', 'nurse', 'supervisor'] },
+    input: z.strictObject({ municipality: municipalityCode, ticketNumber }),
+    output: z
+      .object({
+        doseId: z.string(), doseNumber: z.number(), venueDate: z.string(), givenAt: z.string(), venueName: z.string().nullable(),
+        productName: z.string().nullable(), maker: z.string().nullable(), lotNumber: z.string().nullable(), nextBooking: bookingSummarySchema.nullable(),
+      })
+      .nullable(),
+    handler(input, context) {
+      const venueId = venueOf(context);
+      const today = venueDate(context.now);
+      const row = context.db
+        .prepare(
+          `SELECT d.id, d.dose_number, d.venue_date, d.given_at, d.lot_number, p.name AS product_name, p.maker
+           FROM dose_records d LEFT JOIN products p ON p.id = d.product_id
+           WHERE d.municipality = ? AND d.ticket_number = ? AND d.venue_id = ? AND d.venue_date = ? AND d.status = 'performed' AND d.voided_by IS NULL
+           ORDER BY d.given_at DESC LIMIT 1`,
+        )
+        .get(input.municipality, input.ticketNumber, venueId, today) as
+        | { id: string; dose_number: number; venue_date: string; given_at: string; lot_number: string | null; product_name: string | null; maker: string | null }
+        | undefined;
+      context.audit(row?.id ?? null);
+      if (!row) return null;
+      const ticket = findTicket(context.db, input.municipality, input.ticketNumber);
+      return {
+        doseId: row.id, doseNumber: row.dose_number, venueDate: row.venue_date, givenAt: row.given_at, venueName: venueName(context.db, venueId),
+        productName: row.product_name, maker: row.maker, lotNumber: row.lot_number,
+        nextBooking: ticket ? followingBooking(context.db, ticket.person.id, row.dose_number, row.venue_date) : null,
+      };
     },
   }),
 };

@@ -118,6 +118,7 @@ export const deviceOperations = {
 
   listDesks: defineOperation({
     summary: 'The venue’s desks with their active lots.',
+    passive: true,
     access: { roles: ALL_ROLES },
     input: z.strictObject({}),
     output: z.array(

@@ -6,6 +6,9 @@ import { findLot, getDesk, getLot, getProduct, insertLot, listLots, listProducts
 import { getDoseRecord, INJECTION_SITES, listDosesForDay, recordDose } from '../../doses/record';
 import { voidRecord } from '../../doses/void';
 import { matchScannedLot, parseGs1 } from '../../gs1';
+import { bookingSummarySchema } from '../../checkin/schema';
+import { followingBooking } from '../../checkin/verdict';
+import { findTicket } from '../../roster/repo';
 import { defineOperation, refuse } from '../operation';
 import { ALL_ROLES, sessionOf, venueOf } from './common';
 
@@ -85,7 +88,7 @@ export const doseOperations = {
       doctor: z.string().trim().max(20).nullish(),
       observationMinutes: z.union([z.literal(15), z.literal(30)]).nullish(),
     }),
-    output: doseRecordSchema,
+    output: doseRecordSchema.extend({ nextBooking: bookingSummarySchema.nullable() }),
     handler(input, context) {
       const session = sessionOf(context);
       const record = recordDose(context.db, { ...input, givenAt: input.givenAt ?? venueIso(context.now) }, {
@@ -96,7 +99,10 @@ export const doseOperations = {
       });
       context.audit(record.id, { dose: record.doseNumber, status: record.status, lot: record.lotId });
       context.emit({ type: 'dose', id: record.id });
-      return record;
+      // For a set booking: the dose-2 appointment, shown at once and printed on the person's slip.
+      const ticket = findTicket(context.db, record.municipality, record.ticketNumber);
+      const nextBooking = ticket && record.status === 'performed' ? followingBooking(context.db, ticket.person.id, record.doseNumber, record.venueDate) : null;
+      return { ...record, nextBooking };
     },
   }),
 
@@ -115,6 +121,7 @@ export const doseOperations = {
 
   dosesToday: defineOperation({
     summary: 'Today’s dose records at this venue, voided ones included and marked.',
+    passive: true,
     access: { roles: ['nurse', 'supervisor'] },
     input: z.strictObject({ date: calendarDate.optional() }),
     output: z.array(doseRecordSchema),
@@ -138,6 +145,7 @@ export const doseOperations = {
 
   listProducts: defineOperation({
     summary: 'The product master.',
+    passive: true,
     access: { roles: ALL_ROLES },
     input: z.strictObject({}),
     output: z.array(
@@ -153,6 +161,7 @@ export const doseOperations = {
 
   listLots: defineOperation({
     summary: 'The venue’s lots, soonest expiry first, with expired ones marked.',
+    passive: true,
     access: { roles: ALL_ROLES },
     input: z.strictObject({}),
     output: z.array(lotSchema),

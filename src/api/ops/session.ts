@@ -30,7 +30,7 @@ export const sessionOperations = {
       const result = signIn(context.db, { login: input.login, password: input.password, deskId }, context.now);
       // Failed attempts are counted, so the refusal keeps what was written.
       if (!result.ok) refuse(result.code, result.message, { commit: true });
-      context.audit(result.staff.id);
+      context.audit(result.staff.id, undefined, { staffId: result.staff.id });
       return { token: result.token, staff: result.staff, deskId, idleLockMinutes: context.device.idleLockMinutes };
     },
   }),
@@ -72,6 +72,7 @@ export const sessionOperations = {
 
   whoAmI: defineOperation({
     summary: 'The signed-in staff member, the desk, and whether the session is locked.',
+    passive: true,
     access: { roles: ALL_ROLES, whileLocked: true },
     input: z.strictObject({}),
     output: z.object({ staff: staffIdentity, deskId: z.string(), locked: z.boolean(), idleLockMinutes: z.number() }),
@@ -83,6 +84,7 @@ export const sessionOperations = {
 
   listStaff: defineOperation({
     summary: 'Staff accounts on this device.',
+    passive: true,
     access: { roles: ['supervisor'] },
     input: z.strictObject({}),
     output: z.array(staffIdentity.extend({ disabled: z.boolean() })),

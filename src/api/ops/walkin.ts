@@ -45,6 +45,7 @@ export const walkInOperations = {
 
   listWalkIns: defineOperation({
     summary: 'Today’s walk-in requests at this venue, with who they are (to decide) and their status.',
+    passive: true,
     access: { roles: ['supervisor'] },
     input: z.strictObject({}),
     output: z.array(

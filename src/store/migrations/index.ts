@@ -1,6 +1,7 @@
 import { m001Initial } from './001-initial';
 import { m003WalkIns } from './003-walk-ins';
 import { m004Day } from './004-day';
+import { m005Sync } from './005-sync';
 
 export interface Migration {
   /** Recorded in PRAGMA user_version once applied; strictly increasing. */
@@ -10,11 +11,16 @@ export interface Migration {
   readonly sql: string;
 }
 
-/** Every migration the app knows, oldest first. Append only: never edit a shipped one. */
+/**
+ * Every migration the app knows, oldest first. Append only: never edit a
+ * shipped one. Versions only need to increase (2 was never used: sync came
+ * in as 5, after 3 and 4 had been committed).
+ */
 export const MIGRATIONS: readonly Migration[] = [
   m001Initial,
   m003WalkIns,
   m004Day,
+  m005Sync,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,0 +1,73 @@
+/**
+ * The idle lock. Everything personal has already been wiped from memory and
+ * the screen; only the signed-in person's own name is shown, so they know
+ * whose password opens it. Someone else signs the session out and signs in.
+ */
+import { useState, type FormEvent } from 'react';
+import type { ReplyError } from '../../../src/api/reply';
+import { LanguageToggle } from '../components/LanguageToggle';
+import { useT } from '../i18n/t';
+import { useHandheldScanner } from '../scanner/handheld-dom';
+import { useSession } from '../stores/session';
+
+export function LockScreen() {
+  const t = useT();
+  const staff = useSession((s) => s.staff);
+  const unlock = useSession((s) => s.unlock);
+  const signOut = useSession((s) => s.signOut);
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ReplyError | null>(null);
+  // A ticket scanned here must not land in the password field (nor submit it and count as a wrong
+  // password): the burst is taken back out of the field and dropped.
+  const [scanIgnored, setScanIgnored] = useState(false);
+  useHandheldScanner(() => setScanIgnored(true), true);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    const failed = await unlock(password);
+    setBusy(false);
+    setPassword('');
+    setError(failed);
+  };
+
+  return (
+    <main className="gate gate--locked" data-testid="lock-screen">
+      <div className="gate__top">
+        <h1>{t('app.title')}</h1>
+        <LanguageToggle />
+      </div>
+      <form className="gate__card" onSubmit={(event) => void submit(event)} noValidate>
+        <h2>{t('lock.title')}</h2>
+        <p className="gate__lead">{t('lock.lead')}</p>
+        {staff ? (
+          <p className="gate__device">
+            {t('lock.who')}: <strong data-testid="lock-staff">{staff.displayName}</strong>
+          </p>
+        ) : null}
+        <label className="field">
+          <span>{t('lock.password')}</span>
+          <input data-testid="unlock-password" type="password" autoComplete="current-password" value={password} onChange={(event) => setPassword(event.target.value)} autoFocus />
+        </label>
+        {scanIgnored ? (
+          <p className="notice notice--error" role="status" data-testid="scan-ignored">
+            {t('gate.scanIgnored')}
+          </p>
+        ) : null}
+        {error ? (
+          <p className="form-error" role="alert" data-testid="unlock-error">
+            {t.language === 'ja' ? error.message : error.messageEn}
+          </p>
+        ) : null}
+        <button type="submit" className="button button--primary button--wide" data-testid="unlock-submit" disabled={busy || !password}>
+          {t('lock.unlock')}
+        </button>
+        <button type="button" className="button button--quiet button--wide" data-testid="lock-signout" onClick={() => void signOut()}>
+          {t('lock.other')}
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,48 @@
+/**
+ * Reception: scan (camera or handheld) or type, see the verdict at once in
+ * large type, check in with one key or tap.
+ */
+import { useCallback, useRef } from 'react';
+import { useVenueEvents } from '../api/events';
+import { useShortcuts } from '../app/shortcuts';
+import { ManualEntry } from '../components/ManualEntry';
+import { ReceptionSlip } from '../components/ReceptionSlip';
+import { ScannerPanel } from '../components/ScannerPanel';
+import { VerdictCard } from '../components/VerdictCard';
+import { MIN_CARD_AGE_FOR_KEY_MS, useReception, type ReadSource } from '../stores/reception';
+
+export function ReceptionScreen() {
+  const card = useReception((s) => s.card);
+  const submit = useReception((s) => s.submit);
+  const checkIn = useReception((s) => s.checkIn);
+  const requestWalkIn = useReception((s) => s.requestWalkIn);
+  const refresh = useReception((s) => s.refresh);
+  const clear = useReception((s) => s.clear);
+  const manual = useRef<HTMLInputElement>(null);
+
+  const onRead = useCallback((text: string, source: ReadSource) => void submit(text, source), [submit]);
+  const checkInByKey = () => {
+    const now = useReception.getState().card;
+    if (now?.kind === 'verdict' && performance.now() - now.shownAt >= MIN_CARD_AGE_FOR_KEY_MS) void checkIn();
+  };
+  useShortcuts({ Enter: checkInByKey, F2: checkInByKey, Escape: clear, F4: () => manual.current?.focus() });
+
+  // A supervisor's decision on a walk-in shows up on the card that asked for it.
+  useVenueEvents(['walk-in'], () => {
+    const now = useReception.getState().card;
+    if (now?.kind === 'verdict' && now.verdict.walkIn?.status === 'pending') void refresh();
+  });
+
+  return (
+    <div className="screen screen--reception" data-testid="screen-reception">
+      <div className="screen__side">
+        <ScannerPanel purpose="ticket" onRead={onRead} />
+        <ManualEntry ref={manual} onSubmit={(digits) => void submit(digits, { kind: 'manual' })} />
+      </div>
+      <div className="screen__main">
+        <VerdictCard card={card} onCheckIn={() => void checkIn()} onWalkIn={() => void requestWalkIn()} onClear={clear} />
+        <ReceptionSlip card={card} />
+      </div>
+    </div>
+  );
+}

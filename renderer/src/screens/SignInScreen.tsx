@@ -1,0 +1,70 @@
+/** Sign-in: each staff member with their own ID and password. */
+import { useState, type FormEvent } from 'react';
+import type { ReplyError } from '../../../src/api/reply';
+import { LanguageToggle } from '../components/LanguageToggle';
+import { useT } from '../i18n/t';
+import { useHandheldScanner } from '../scanner/handheld-dom';
+import { useSession } from '../stores/session';
+
+export function SignInScreen() {
+  const t = useT();
+  const device = useSession((s) => s.device);
+  const signIn = useSession((s) => s.signIn);
+  const [login, setLogin] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ReplyError | null>(null);
+  // A ticket scanned here must not land in the password field (nor submit it and count as a wrong
+  // password): the burst is taken back out of the field and dropped.
+  const [scanIgnored, setScanIgnored] = useState(false);
+  useHandheldScanner(() => setScanIgnored(true), true);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    const failed = await signIn(login.trim(), password);
+    setBusy(false);
+    setPassword('');
+    setError(failed);
+  };
+
+  return (
+    <main className="gate" data-testid="screen-signin">
+      <div className="gate__top">
+        <h1>{t('app.title')}</h1>
+        <LanguageToggle />
+      </div>
+      <form className="gate__card" onSubmit={(event) => void submit(event)} noValidate>
+        <h2>{t('signin.title')}</h2>
+        <p className="gate__lead">{t('signin.lead')}</p>
+        {device ? (
+          <p className="gate__device" data-testid="signin-device">
+            {t('signin.device')}: {device.venueName ?? device.venueId} · {device.deskName ?? device.deskId}
+          </p>
+        ) : null}
+        <label className="field">
+          <span>{t('signin.login')}</span>
+          <input data-testid="signin-login" autoComplete="username" autoCapitalize="off" spellCheck={false} value={login} onChange={(event) => setLogin(event.target.value)} autoFocus required />
+        </label>
+        <label className="field">
+          <span>{t('signin.password')}</span>
+          <input data-testid="signin-password" type="password" autoComplete="current-password" value={password} onChange={(event) => setPassword(event.target.value)} required />
+        </label>
+        {scanIgnored ? (
+          <p className="notice notice--error" role="status" data-testid="scan-ignored">
+            {t('gate.scanIgnored')}
+          </p>
+        ) : null}
+        {error ? (
+          <p className="form-error" role="alert" data-testid="signin-error" data-code={error.code}>
+            {t.language === 'ja' ? error.message : error.messageEn}
+          </p>
+        ) : null}
+        <button type="submit" className="button button--primary button--wide" data-testid="signin-submit" disabled={busy || !login.trim() || !password}>
+          {busy ? t('signin.busy') : t('signin.submit')}
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,187 @@
+/**
+ * Supervisor → Audit: the operation log, newest first, filtered by staff,
+ * action and time, and whether its hash chain verifies. A break is flagged
+ * in colour and in words, with each problem listed.
+ */
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { ReplyError } from '../../../../src/api/reply';
+import { OPERATION_NAMES } from '../../../../src/api/names';
+import { call, type Value } from '../../api/venue';
+import { AlertIcon, CheckIcon } from '../../components/Icons';
+import { formatDateTime } from '../../i18n/format';
+import { useT } from '../../i18n/t';
+import type { StringKey } from '../../i18n/strings';
+import { venueInstant } from './format';
+
+type Audit = Value<'auditLog'>;
+type Staff = Value<'listStaff'>[number];
+
+/** Reads the screens make on their own every few seconds; hidden by default so the actions people took stand out. */
+const ROUTINE = new Set([
+  'syncStatus', 'whoAmI', 'deviceStatus', 'vaccinationQueue', 'todayCounts', 'observationBoard', 'listLots', 'listDesks',
+  'listProducts', 'listWalkIns', 'listConflicts', 'dosesToday', 'dayReport', 'dayRecords', 'listStaff', 'listBackups', 'enrollmentStatus', 'auditLog',
+]);
+const SHOWN = 200;
+
+interface Filters {
+  staffId: string;
+  action: string;
+  from: string;
+  to: string;
+  hideRoutine: boolean;
+}
+
+/** A datetime-local value (venue time) as an instant. */
+function instantOf(local: string): string | undefined {
+  if (!local) return undefined;
+  const [date, time] = local.split('T');
+  return date && time ? venueInstant(date, time) : undefined;
+}
+
+function ChainStatus({ chain }: { chain: Audit['chain'] }) {
+  const t = useT();
+  return (
+    <div className={`chain chain--${chain.ok ? 'ok' : 'broken'}`} data-testid="audit-chain" data-ok={chain.ok ? 'true' : 'false'} role={chain.ok ? 'status' : 'alert'}>
+      {chain.ok ? <CheckIcon /> : <AlertIcon />}
+      <div>
+        <p className="chain__word">{chain.ok ? t('audit.chain.ok') : t('audit.chain.broken')}</p>
+        <p>{chain.ok ? t('audit.chain.okLead', { n: chain.entries }) : t('audit.chain.brokenLead', { n: chain.problems.length })}</p>
+        {chain.problems.length ? (
+          <ul data-testid="audit-problems">
+            {chain.problems.map((p) => (
+              <li key={`${p.seq}-${p.kind}`} data-testid="audit-problem" data-seq={p.seq} data-kind={p.kind}>
+                {t('audit.problem', { seq: p.seq, kind: problemWord(p.kind, t) })}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+function problemWord(kind: string, t: ReturnType<typeof useT>): string {
+  const key = `audit.kind.${kind}`;
+  return ['edited', 'missing', 'inserted', 'truncated'].includes(kind) ? t(key as StringKey) : kind;
+}
+
+export function AuditScreen() {
+  const t = useT();
+  const [staff, setStaff] = useState<Staff[]>([]);
+  const [filters, setFilters] = useState<Filters>({ staffId: '', action: '', from: '', to: '', hideRoutine: true });
+  const [applied, setApplied] = useState<Filters>(filters);
+  const [audit, setAudit] = useState<Audit | null>(null);
+  const [error, setError] = useState<ReplyError | null>(null);
+
+  const load = useCallback(async (f: Filters) => {
+    // Routine reads are filtered here, so ask for more when they are hidden.
+    const reply = await call('auditLog', {
+      staffId: f.staffId || undefined,
+      action: f.action || undefined,
+      from: instantOf(f.from),
+      to: instantOf(f.to),
+      limit: f.hideRoutine && !f.action ? 1000 : SHOWN,
+    });
+    if (reply.ok) {
+      setAudit(reply.value);
+      setError(null);
+    } else setError(reply.error);
+  }, []);
+
+  useEffect(() => {
+    void call('listStaff', {}).then((reply) => reply.ok && setStaff(reply.value));
+  }, []);
+  useEffect(() => {
+    void load(applied);
+  }, [load, applied]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setApplied({ ...filters });
+  };
+  const entries = (audit?.entries ?? []).filter((e) => !applied.hideRoutine || applied.action || !ROUTINE.has(e.action)).slice(0, SHOWN);
+
+  return (
+    <div className="screen screen--wide" data-testid="audit-screen">
+      <section className="panel" aria-labelledby="audit-title">
+        <h2 id="audit-title">{t('audit.title')}</h2>
+        {audit ? <ChainStatus chain={audit.chain} /> : null}
+        <form className="filters" onSubmit={submit}>
+          <label className="field">
+            <span>{t('audit.staff')}</span>
+            <select value={filters.staffId} onChange={(event) => setFilters({ ...filters, staffId: event.target.value })} data-testid="audit-staff">
+              <option value="">{t('audit.all')}</option>
+              {staff.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.displayName} ({s.login})
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>{t('audit.action')}</span>
+            <select value={filters.action} onChange={(event) => setFilters({ ...filters, action: event.target.value })} data-testid="audit-action">
+              <option value="">{t('audit.all')}</option>
+              {[...OPERATION_NAMES, 'restoreBackup'].filter((n, i, all) => all.indexOf(n) === i).sort().map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>{t('audit.from')}</span>
+            <input type="datetime-local" step={1} value={filters.from} onChange={(event) => setFilters({ ...filters, from: event.target.value })} data-testid="audit-from" />
+          </label>
+          <label className="field">
+            <span>{t('audit.to')}</span>
+            <input type="datetime-local" step={1} value={filters.to} onChange={(event) => setFilters({ ...filters, to: event.target.value })} data-testid="audit-to" />
+          </label>
+          <label className="chip chip--check">
+            <input type="checkbox" checked={filters.hideRoutine} onChange={(event) => setFilters({ ...filters, hideRoutine: event.target.checked })} data-testid="audit-hide-routine" />
+            {t('audit.hideRoutine')}
+          </label>
+          <button type="submit" className="button button--primary" data-testid="audit-apply">
+            {t('audit.apply')}
+          </button>
+        </form>
+        {error ? (
+          <p className="notice notice--error" role="alert">
+            {t.language === 'ja' ? error.message : error.messageEn}
+          </p>
+        ) : null}
+        <p className="field__hint" data-testid="audit-count">
+          {t('audit.count', { n: entries.length })}
+        </p>
+        <table className="table audit-table" data-testid="audit-entries">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>{t('audit.at')}</th>
+              <th>{t('audit.staff')}</th>
+              <th>{t('sup.desk')}</th>
+              <th>{t('audit.action')}</th>
+              <th>{t('audit.outcome')}</th>
+              <th>{t('audit.record')}</th>
+              <th>{t('audit.detail')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((e) => (
+              <tr key={e.seq} data-testid="audit-entry" data-action={e.action} data-outcome={e.outcome} data-seq={e.seq}>
+                <td className="mono">{e.seq}</td>
+                <td>{formatDateTime(e.at, t.language)}</td>
+                <td>{e.staffName ?? e.staffId ?? '—'}</td>
+                <td>{e.deskId ?? '—'}</td>
+                <td className="mono">{e.action}</td>
+                <td>{e.outcome === 'ok' ? <span className="tag tag--good">{t('audit.ok')}</span> : <strong className="tag tag--bad">{e.outcome}</strong>}</td>
+                <td className="mono small">{e.recordId ?? ''}</td>
+                <td className="mono small">{e.detail ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,185 @@
+/**
+ * Check-ins and dose records as a supervisor judges them: time, desk, dose
+ * number, lot, who recorded it, whose record it is (name only: no contact
+ * details), and whether it was voided (with the reason) or re-recorded.
+ * Voiding and re-recording start here. Used for the day's records and for
+ * the records behind a discrepancy.
+ */
+import { useState } from 'react';
+import { formatTime } from '../../i18n/format';
+import { useT, type Translator } from '../../i18n/t';
+import type { DayCheckin, DayDose } from '../../stores/day';
+import { RerecordForm } from './RerecordForm';
+import { VoidControl } from './VoidControl';
+
+function VoidState({ record, t }: { record: { void: DayDose['void'] }; t: Translator }) {
+  if (!record.void) return <span className="tag tag--good">{t('day.record.live')}</span>;
+  return (
+    <span data-testid="void-note">
+      <strong className="tag tag--bad">{t('sup.voided')}</strong> {record.void.reason}
+      <small className="muted">
+        {' '}
+        ({record.void.staffName ?? ''} {formatTime(record.void.at)})
+      </small>
+    </span>
+  );
+}
+
+export function CheckinTable({ checkins, onChange, actions = true }: { checkins: readonly DayCheckin[]; onChange: () => void; actions?: boolean }) {
+  const t = useT();
+  if (checkins.length === 0) return null;
+  return (
+    <table className="table records-table" data-testid="checkin-records">
+      <caption>{t('day.records.checkins')}</caption>
+      <thead>
+        <tr>
+          <th>{t('sup.time')}</th>
+          <th>{t('sup.person')}</th>
+          <th>{t('verdict.ticket')}</th>
+          <th>{t('nurse.doseNumber')}</th>
+          <th>{t('sup.desk')}</th>
+          <th>{t('day.record.by')}</th>
+          <th>{t('sup.status')}</th>
+          {actions ? <th>{t('day.record.actions')}</th> : null}
+        </tr>
+      </thead>
+      <tbody>
+        {checkins.map((c) => (
+          <tr key={c.id} data-testid="day-record" data-kind="checkin" data-id={c.id} data-ticket={c.ticketNumber} data-voided={c.void ? 'true' : 'false'} className={c.void ? 'row--voided-soft' : undefined}>
+            <td>
+              {c.venueDate} {formatTime(c.at)}
+            </td>
+            <td lang="ja">
+              {c.nameKanji} <small className="muted">{c.nameKana}</small>
+            </td>
+            <td className="mono">
+              {c.municipality} {c.ticketNumber}
+            </td>
+            <td>{t('verdict.dose', { n: c.doseNumber })}</td>
+            <td>{c.deskId}</td>
+            <td>
+              {c.staffName ?? ''}
+              {c.walkIn ? <span className="tag tag--neutral"> {t('day.record.walkIn')}</span> : null}
+            </td>
+            <td>
+              <VoidState record={c} t={t} />
+            </td>
+            {actions ? <td>{c.void ? null : <VoidControl recordId={c.id} onVoided={onChange} />}</td> : null}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function DoseRow({ dose, onChange, actions }: { dose: DayDose; onChange: () => void; actions: boolean }) {
+  const t = useT();
+  const [rerecording, setRerecording] = useState(false);
+  const canRerecord = actions && dose.void !== null && dose.replacedBy === null;
+  return (
+    <>
+      <tr
+        data-testid="day-record"
+        data-kind="dose"
+        data-id={dose.id}
+        data-ticket={dose.ticketNumber}
+        data-voided={dose.void ? 'true' : 'false'}
+        data-replaces={dose.replaces ?? ''}
+        data-doctor={dose.doctor ?? ''}
+        className={dose.void ? 'row--voided-soft' : undefined}
+      >
+        <td>
+          {dose.venueDate} {formatTime(dose.givenAt)}
+        </td>
+        <td lang="ja">
+          {dose.nameKanji} <small className="muted">{dose.nameKana}</small>
+        </td>
+        <td className="mono">
+          {dose.municipality} {dose.ticketNumber}
+        </td>
+        <td>{t('verdict.dose', { n: dose.doseNumber })}</td>
+        <td>
+          {t(`nurse.status.${dose.status}`)}
+          {dose.status === 'performed' ? (
+            <>
+              {' · '}
+              <span className="mono">{dose.lotNumber}</span>
+            </>
+          ) : (
+            ` · ${dose.reason ?? ''}`
+          )}
+        </td>
+        <td>{dose.deskId}</td>
+        <td>
+          {dose.nurseName ?? ''}
+          {dose.doctor ? <small className="muted"> / {dose.doctor}</small> : null}
+        </td>
+        <td>
+          <VoidState record={dose} t={t} />
+          {dose.replaces ? <small className="tag tag--neutral"> {t('day.record.rerecorded')}</small> : null}
+        </td>
+        {actions ? (
+          <td>
+            {!dose.void ? (
+              <VoidControl
+                recordId={dose.id}
+                onVoided={() => {
+                  // The usual next step after voiding a wrong record: record it again.
+                  setRerecording(true);
+                  onChange();
+                }}
+              />
+            ) : null}
+            {canRerecord && !rerecording ? (
+              <button type="button" className="button" onClick={() => setRerecording(true)} data-testid="rerecord-open">
+                {t('day.rerecord.open')}
+              </button>
+            ) : null}
+          </td>
+        ) : null}
+      </tr>
+      {canRerecord && rerecording ? (
+        <tr className="records-table__form">
+          <td colSpan={9}>
+            <RerecordForm
+              voided={dose}
+              onCancel={() => setRerecording(false)}
+              onDone={() => {
+                setRerecording(false);
+                onChange();
+              }}
+            />
+          </td>
+        </tr>
+      ) : null}
+    </>
+  );
+}
+
+export function DoseTable({ doses, onChange, actions = true }: { doses: readonly DayDose[]; onChange: () => void; actions?: boolean }) {
+  const t = useT();
+  if (doses.length === 0) return null;
+  return (
+    <table className="table records-table" data-testid="dose-records">
+      <caption>{t('day.records.doses')}</caption>
+      <thead>
+        <tr>
+          <th>{t('sup.time')}</th>
+          <th>{t('sup.person')}</th>
+          <th>{t('verdict.ticket')}</th>
+          <th>{t('nurse.doseNumber')}</th>
+          <th>{t('day.record.what')}</th>
+          <th>{t('sup.desk')}</th>
+          <th>{t('day.record.nurseDoctor')}</th>
+          <th>{t('sup.status')}</th>
+          {actions ? <th>{t('day.record.actions')}</th> : null}
+        </tr>
+      </thead>
+      <tbody>
+        {doses.map((dose) => (
+          <DoseRow key={dose.id} dose={dose} onChange={onChange} actions={actions} />
+        ))}
+      </tbody>
+    </table>
+  );
+}

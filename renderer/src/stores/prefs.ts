@@ -1,0 +1,57 @@
+/**
+ * This device's display and scanning preferences. They hold nothing
+ * personal, so they live in localStorage and survive a restart.
+ */
+import { create } from 'zustand';
+
+export type Language = 'ja' | 'en';
+/** How this desk reads codes: both ways, the handheld only (camera off), or the camera only. */
+export type ScannerMode = 'both' | 'handheld' | 'camera';
+
+export interface Prefs {
+  readonly language: Language;
+  /** A camera's deviceId, or '' for automatic (rear camera first). */
+  readonly cameraId: string;
+  readonly scannerMode: ScannerMode;
+  readonly sound: boolean;
+}
+
+const KEY = 'venue-prefs-v1';
+const DEFAULTS: Prefs = { language: 'ja', cameraId: '', scannerMode: 'both', sound: true };
+
+function load(): Prefs {
+  try {
+    const raw = localStorage.getItem(KEY);
+    if (!raw) return DEFAULTS;
+    const saved = JSON.parse(raw) as Partial<Prefs>;
+    return {
+      language: saved.language === 'en' ? 'en' : 'ja',
+      cameraId: typeof saved.cameraId === 'string' ? saved.cameraId : '',
+      scannerMode: saved.scannerMode === 'handheld' || saved.scannerMode === 'camera' ? saved.scannerMode : 'both',
+      sound: saved.sound !== false,
+    };
+  } catch {
+    return DEFAULTS;
+  }
+}
+
+interface PrefsStore extends Prefs {
+  set(patch: Partial<Prefs>): void;
+  toggleLanguage(): void;
+}
+
+export const usePrefs = create<PrefsStore>((set, get) => ({
+  ...load(),
+  set(patch) {
+    set(patch);
+    const { language, cameraId, scannerMode, sound } = get();
+    try {
+      localStorage.setItem(KEY, JSON.stringify({ language, cameraId, scannerMode, sound }));
+    } catch {
+      // Storage may be full or blocked; the preference still applies until reload.
+    }
+  },
+  toggleLanguage() {
+    get().set({ language: get().language === 'ja' ? 'en' : 'ja' });
+  },
+}));

@@ -1,0 +1,124 @@
+/**
+ * Who is at this desk. The session token itself never reaches the page (the
+ * transport keeps it); the page knows only who signed in and whether the
+ * screen is locked.
+ */
+import { create } from 'zustand';
+import type { ReplyError } from '../../../src/api/reply';
+import type { StaffText } from '../../../src/common/messages';
+import { call, onSessionSignal, type Value } from '../api/venue';
+import { wipePersonalData } from './privacy';
+
+export type DeviceStatus = Value<'deviceStatus'>;
+export type StaffIdentity = Value<'whoAmI'>['staff'];
+export type Role = StaffIdentity['role'];
+export type SessionStatus = 'booting' | 'setup' | 'recovery' | 'signed-out' | 'active' | 'locked';
+
+interface SessionState {
+  readonly status: SessionStatus;
+  readonly device: DeviceStatus | null;
+  readonly staff: StaffIdentity | null;
+  readonly deskId: string | null;
+  readonly idleLockMinutes: number;
+  /** The line to the core (host WebSocket) is down. */
+  readonly transportDown: boolean;
+  readonly bootError: ReplyError | null;
+  /** Why the database could not be opened (recovery mode). */
+  readonly recovery: StaffText | null;
+  boot(): Promise<void>;
+  refreshDevice(): Promise<void>;
+  signIn(login: string, password: string): Promise<ReplyError | null>;
+  signOut(): Promise<void>;
+  lock(): Promise<void>;
+  unlock(password: string): Promise<ReplyError | null>;
+  setTransport(down: boolean): void;
+}
+
+export const useSession = create<SessionState>((set, get) => ({
+  status: 'booting',
+  device: null,
+  staff: null,
+  deskId: null,
+  idleLockMinutes: 5,
+  transportDown: false,
+  bootError: null,
+  recovery: null,
+
+  async boot() {
+    const reply = await call('deviceStatus', {});
+    if (!reply.ok) {
+      set({ bootError: reply.error });
+      return;
+    }
+    // In recovery mode the runtime answers deviceStatus with the problem and nothing else.
+    const recovery = (reply.value as unknown as { recovery?: { message?: StaffText } }).recovery;
+    if (recovery) {
+      wipePersonalData();
+      set({ status: 'recovery', recovery: recovery.message ?? null, bootError: null, staff: null });
+      return;
+    }
+    set({ device: reply.value, bootError: null, recovery: null });
+    if (reply.value.needsSetup) {
+      set({ status: 'setup' });
+      return;
+    }
+    // A page reload keeps no session unless the transport still holds one.
+    const me = await call('whoAmI', {});
+    if (me.ok) {
+      set({ staff: me.value.staff, deskId: me.value.deskId, idleLockMinutes: me.value.idleLockMinutes, status: me.value.locked ? 'locked' : 'active' });
+    } else {
+      set({ status: 'signed-out', staff: null });
+    }
+  },
+
+  async refreshDevice() {
+    const reply = await call('deviceStatus', {});
+    if (reply.ok) set({ device: reply.value });
+  },
+
+  async signIn(login, password) {
+    const reply = await call('signIn', { login, password });
+    if (!reply.ok) return reply.error;
+    wipePersonalData();
+    set({ status: 'active', staff: reply.value.staff, deskId: reply.value.deskId, idleLockMinutes: reply.value.idleLockMinutes });
+    return null;
+  },
+
+  async signOut() {
+    wipePersonalData();
+    set({ status: 'signed-out', staff: null, deskId: null });
+    await call('signOut', {});
+  },
+
+  async lock() {
+    if (get().status !== 'active') return;
+    // Hide first, then tell the core: the screen must not wait on the round trip.
+    wipePersonalData();
+    set({ status: 'locked' });
+    await call('lockSession', {});
+  },
+
+  async unlock(password) {
+    const reply = await call('unlockSession', { password });
+    if (!reply.ok) return reply.error;
+    set({ status: 'active' });
+    return null;
+  },
+
+  setTransport(down) {
+    if (get().transportDown !== down) set({ transportDown: down });
+  },
+}));
+
+onSessionSignal((signal) => {
+  const state = useSession.getState();
+  if (signal === 'locked' && state.status === 'active') {
+    wipePersonalData();
+    useSession.setState({ status: 'locked' });
+  } else if (signal === 'signed-out' && (state.status === 'active' || state.status === 'locked')) {
+    wipePersonalData();
+    useSession.setState({ status: 'signed-out', staff: null, deskId: null });
+  } else if (signal === 'transport-closed') {
+    state.setTransport(true);
+  }
+});

@@ -1,0 +1,147 @@
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { systemClock, type Clock } from '../src/common/time';
+import { enrollRequestSchema, feedQuerySchema, LIMITS, PROTOCOL_VERSION, uploadRequestSchema } from '../src/sync/protocol';
+import type { CentralDb } from './db';
+import { authenticate, enroll, type DeviceRow } from './enrollment';
+import { readPage, type FeedWatch } from './feed';
+import { openApiDocument } from './openapi';
+import { Problem, problems } from './problems';
+import { storeRecords } from './records';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    device: DeviceRow | null;
+  }
+}
+
+export interface CentralAppOptions {
+  readonly db: CentralDb;
+  readonly watch: FeedWatch;
+  readonly clock?: Clock;
+  /** Certificate and key (PEM): the app speaks HTTPS. */
+  readonly https?: { readonly cert: string | Buffer; readonly key: string | Buffer } | null;
+  /** One line per request: method, path (no query), status, time. Never bodies: they hold personal data. */
+  readonly log?: (line: string) => void;
+}
+
+function issues(error: z.ZodError): { path: string; message: string }[] {
+  // Paths and zod's words only: never the submitted values.
+  return error.issues.slice(0, 20).map((issue) => ({ path: issue.path.map(String).join('.') || '(body)', message: issue.message }));
+}
+
+/** Fastify's own 4xx errors (before a handler runs), in our shape. */
+function fromFastify(error: FastifyError, bodyLimit: number): Problem {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return problems.tooLarge(bodyLimit);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return problems.emptyBody();
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return problems.mediaType();
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return problems.malformedJson();
+    default:
+      if (error instanceof SyntaxError || /JSON/i.test(error.message)) return problems.malformedJson();
+      return new Problem(error.statusCode ?? 400, error.code ?? 'BAD_REQUEST', 'The request could not be read.', 'リクエストを読み取れません。');
+  }
+}
+
+/**
+ * The HTTP face of the central service. Every device call is authenticated
+ * before its body is even read; every refusal is a 4xx with
+ * { error: { code, message, messageJa } } and writes nothing.
+ */
+export function buildCentralApp(options: CentralAppOptions): FastifyInstance {
+  const { db, watch } = options;
+  const clock = options.clock ?? systemClock;
+  // A request may take at most the longest long-poll plus a margin: a client that trickles its request is cut off.
+  const common = {
+    bodyLimit: LIMITS.defaultBodyBytes,
+    logger: false,
+    forceCloseConnections: true,
+    return503OnClosing: true,
+    requestTimeout: (LIMITS.longPollMaxSeconds + 30) * 1000,
+  } as const;
+  // Both kinds of instance answer the same routes; the HTTPS one only differs in its server.
+  const app: FastifyInstance = options.https
+    ? (Fastify({ ...common, https: { cert: options.https.cert, key: options.https.key } }) as unknown as FastifyInstance)
+    : Fastify(common);
+  app.decorateRequest('device', null);
+  // JSON only: any other body is 415 before a handler sees it.
+  app.removeContentTypeParser('text/plain');
+
+  app.setErrorHandler((error: FastifyError | Problem, request, reply) => {
+    let problem: Problem;
+    if (error instanceof Problem) problem = error;
+    else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      problem = fromFastify(error, request.routeOptions.bodyLimit ?? LIMITS.defaultBodyBytes);
+    }
+    else {
+      options.log?.(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+      problem = problems.internal();
+    }
+    void reply.code(problem.status).type('application/json').send(problem.body());
+  });
+  app.setNotFoundHandler((_request, reply) => {
+    const problem = problems.notFound();
+    void reply.code(problem.status).send(problem.body());
+  });
+  if (options.log) {
+    const log = options.log;
+    app.addHook('onResponse', (request, reply, done) => {
+      log(`${request.method} ${request.url.split('?')[0]} ${reply.statusCode} ${reply.elapsedTime.toFixed(0)}ms`);
+      done();
+    });
+  }
+
+  const deviceOnly = async (request: FastifyRequest) => {
+    request.device = await authenticate(db, request.headers.authorization, clock.now());
+  };
+  const deviceOf = (request: FastifyRequest): DeviceRow => {
+    if (!request.device) throw problems.missingCredential();
+    return request.device;
+  };
+
+  const document = openApiDocument();
+  app.get('/healthz', async () => ({ ok: true, protocol: PROTOCOL_VERSION, database: db.kind }));
+  app.get('/openapi.json', async () => document);
+
+  app.post('/v1/enroll', { bodyLimit: LIMITS.enrollBodyBytes }, async (request) => {
+    const parsed = enrollRequestSchema.safeParse(request.body);
+    if (!parsed.success) throw problems.invalid(issues(parsed.error));
+    return enroll(db, parsed.data, clock.now());
+  });
+
+  app.get('/v1/feed', { onRequest: deviceOnly }, async (request, reply: FastifyReply) => {
+    const parsed = feedQuerySchema.safeParse(request.query);
+    if (!parsed.success) throw problems.invalid(issues(parsed.error));
+    const query = parsed.data;
+    let device = deviceOf(request);
+    const pageRequest = { municipality: device.municipality, venueId: device.venue_id, after: query.after, limit: query.limit, count: query.count === '1' };
+    const gone = new AbortController();
+    reply.raw.once('close', () => gone.abort());
+    const deadline = Date.now() + query.wait * 1000;
+    for (;;) {
+      // Listen before reading, so a change committed in between is not missed.
+      const change = query.wait > 0 ? watch.wait(device.municipality, Math.max(0, deadline - Date.now()), gone.signal) : null;
+      const page = await readPage(db, pageRequest);
+      if (page.changes > 0 || !change || Date.now() >= deadline || gone.signal.aborted) {
+        change?.cancel();
+        return reply.type('application/json').send(page.json);
+      }
+      await change.done;
+      if (gone.signal.aborted) return reply;
+      // Revoked while waiting: refused from now on.
+      device = await authenticate(db, request.headers.authorization, clock.now());
+    }
+  });
+
+  app.post('/v1/records', { bodyLimit: LIMITS.uploadBodyBytes, onRequest: deviceOnly }, async (request) => {
+    const parsed = uploadRequestSchema.safeParse(request.body);
+    if (!parsed.success) throw problems.invalid(issues(parsed.error));
+    return { results: await storeRecords(db, deviceOf(request), parsed.data.records, clock.now()) };
+  });
+
+  return app;
+}

@@ -1,0 +1,213 @@
+import type { FeedKind } from '../src/sync/protocol';
+import type { CentralDb, Queryable } from './db';
+
+/**
+ * The change feed (table `feed`): per municipality, the latest state of every
+ * entity a device may see, in seq order. Writers take the municipality's
+ * advisory lock before taking seqs, so within a municipality seqs become
+ * visible in order and a device that has read up to seq n never later finds
+ * a smaller one appearing: its cursor is safe to keep.
+ */
+export const FEED_CHANNEL = 'venue_feed';
+
+/** 32-bit FNV-1a of the municipality: the advisory-lock key of its feed. */
+function lockKey(municipality: string): number {
+  let h = 0x811c9dc5;
+  for (const c of `feed:${municipality}`) {
+    h ^= c.charCodeAt(0);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h | 0;
+}
+
+/** Call first in every transaction that writes the municipality's feed. Held until commit. */
+export async function lockFeed(tx: Queryable, municipality: string): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock($1)`, [lockKey(municipality)]);
+}
+
+/** Wakes long-polls of the municipality once the transaction commits (any process: LISTEN/NOTIFY). */
+export async function notifyFeed(tx: Queryable, municipality: string): Promise<void> {
+  await tx.query(`SELECT pg_notify($1, $2)`, [FEED_CHANNEL, municipality]);
+}
+
+export interface FeedEntry {
+  readonly venueId: string | null;
+  readonly kind: FeedKind;
+  readonly key: string;
+  /** A JSON text; null with deleted. */
+  readonly body: string | null;
+  readonly deleted?: boolean;
+}
+
+const UPSERT_TAIL = `ON CONFLICT (municipality, kind, key) DO UPDATE
+  SET seq = EXCLUDED.seq, venue_id = EXCLUDED.venue_id, deleted = EXCLUDED.deleted, body = EXCLUDED.body, changed_at = now()`;
+
+/** Writes entries (new seqs, in the order given). Call after lockFeed. */
+export async function emit(tx: Queryable, municipality: string, entries: readonly FeedEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  // One row per entity per statement (ON CONFLICT cannot touch a row twice): the last state wins.
+  const latest = new Map<string, FeedEntry>();
+  for (const entry of entries) {
+    const id = `${entry.kind}\u0000${entry.key}`;
+    latest.delete(id);
+    latest.set(id, entry);
+  }
+  entries = [...latest.values()];
+  // unnest yields rows in array order, and nextval is taken row by row in that order.
+  await tx.query(
+    `INSERT INTO feed (seq, municipality, venue_id, kind, key, deleted, body)
+     SELECT nextval('feed_seq'), $1, v, k, key, d, b
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[]) AS u(v, k, key, d, b)
+     ${UPSERT_TAIL}`,
+    [
+      municipality,
+      entries.map((e) => e.venueId),
+      entries.map((e) => e.kind),
+      entries.map((e) => e.key),
+      entries.map((e) => e.deleted ?? false),
+      entries.map((e) => (e.deleted ? null : e.body)),
+    ],
+  );
+}
+
+/**
+ * A person as devices receive it (see personData in src/sync/protocol.ts):
+ * person, tickets, earlier doses, bookings, and the performed, unvoided
+ * doses recorded by any venue. Built in SQL so a million people never pass
+ * through JavaScript as objects.
+ */
+const PERSON_DOC = /* sql */ `json_build_object(
+  'ref', p.person_ref, 'kana', p.name_kana, 'kanji', p.name_kanji, 'birth', p.birth_date, 'sex', p.sex, 'phone', p.phone, 'email', p.email,
+  'tickets', COALESCE((SELECT json_agg(json_build_array(t.number, t.kind, t.status) ORDER BY t.number)
+                       FROM tickets t WHERE t.municipality = p.municipality AND t.person_ref = p.person_ref), '[]'::json),
+  'prior', p.prior_doses,
+  'bookings', COALESCE((SELECT json_agg(json_build_array(b.id, b.ticket_number, b.venue_id, b.date, b.slot_start, b.slot_end, b.dose_number, b.product_id, b.set_id) ORDER BY b.date, b.id)
+                        FROM bookings b WHERE b.municipality = p.municipality AND b.person_ref = p.person_ref), '[]'::json),
+  'doses', COALESCE((SELECT json_agg(json_build_array(d.id, d.venue_id, d.dose_number, d.venue_date, d.given_at, COALESCE(d.product_id, ''), COALESCE(v.name, d.venue_id)) ORDER BY d.dose_number, d.given_at)
+                     FROM tickets t2 JOIN dose_records d ON d.municipality = t2.municipality AND d.ticket_number = t2.number
+                     LEFT JOIN venues v ON v.id = d.venue_id
+                     WHERE t2.municipality = p.municipality AND t2.person_ref = p.person_ref AND d.status = 'performed' AND d.voided_by IS NULL), '[]'::json)
+)::text`;
+
+/** Re-emits people (after their roster rows or their doses changed). Call after lockFeed. */
+export async function emitPeople(tx: Queryable, municipality: string, refs: readonly string[]): Promise<void> {
+  if (refs.length === 0) return;
+  await tx.query(
+    `INSERT INTO feed (seq, municipality, venue_id, kind, key, deleted, body)
+     SELECT nextval('feed_seq'), p.municipality, NULL, 'person', p.person_ref, false, ${PERSON_DOC}
+     FROM people p WHERE p.municipality = $1 AND p.person_ref = ANY($2::text[])
+     ${UPSERT_TAIL}`,
+    [municipality, [...new Set(refs)]],
+  );
+}
+
+/** The person_ref behind tickets, for re-emitting people after a dose. */
+export async function peopleOfTickets(tx: Queryable, municipality: string, tickets: readonly string[]): Promise<string[]> {
+  if (tickets.length === 0) return [];
+  const rows = await tx.query<{ person_ref: string }>(`SELECT DISTINCT person_ref FROM tickets WHERE municipality = $1 AND number = ANY($2::text[])`, [
+    municipality,
+    [...new Set(tickets)],
+  ]);
+  return rows.map((r) => r.person_ref);
+}
+
+export interface PageRequest {
+  readonly municipality: string;
+  readonly venueId: string;
+  readonly after: number;
+  readonly limit: number;
+  readonly count: boolean;
+}
+
+export interface Page {
+  /** The response body, assembled from the stored JSON without parsing it. */
+  readonly json: string;
+  readonly changes: number;
+}
+
+/** One page of the feed as a device sees it: its municipality's entries, and its own venue's. */
+export async function readPage(db: CentralDb | Queryable, request: PageRequest): Promise<Page> {
+  const [row] = await db.query<{ n: number; last: number | null; items: string | null }>(
+    `SELECT count(*)::int AS n, max(seq) AS last,
+            string_agg('{"seq":' || seq || ',"kind":"' || kind || '","key":' || to_json(key)::text || ',"deleted":' || deleted::text || ',"data":' || COALESCE(body, 'null') || '}', ',' ORDER BY seq) AS items
+     FROM (SELECT seq, kind, key, deleted, body FROM feed
+           WHERE municipality = $1 AND seq > $2 AND (venue_id IS NULL OR venue_id = $3)
+           ORDER BY seq LIMIT $4) page`,
+    [request.municipality, request.after, request.venueId, request.limit],
+  );
+  const n = row?.n ?? 0;
+  const next = row?.last ?? request.after;
+  let more = false;
+  let remaining: number | null = null;
+  if (n > 0) {
+    const visible = `FROM feed WHERE municipality = $1 AND seq > $2 AND (venue_id IS NULL OR venue_id = $3)`;
+    if (request.count) {
+      const [counted] = await db.query<{ n: number }>(`SELECT count(*)::int AS n ${visible}`, [request.municipality, next, request.venueId]);
+      remaining = counted?.n ?? 0;
+      more = remaining > 0;
+    } else if (n >= request.limit) {
+      const [exists] = await db.query<{ more: boolean }>(`SELECT EXISTS (SELECT 1 ${visible}) AS more`, [request.municipality, next, request.venueId]);
+      more = exists?.more ?? false;
+    }
+  } else if (request.count) {
+    remaining = 0;
+  }
+  // The sequence, not the table: cheap, and never behind anything committed.
+  const [sequence] = await db.query<{ head: number }>(`SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS head FROM feed_seq`);
+  return {
+    json: `{"after":${request.after},"next":${next},"more":${more},"remaining":${remaining === null ? 'null' : remaining},"head":${sequence?.head ?? 0},"changes":[${row?.items ?? ''}]}`,
+    changes: n,
+  };
+}
+
+/**
+ * Long-poll support: resolves when the municipality's feed may have changed
+ * (a NOTIFY from any writer), at the deadline, or when the request goes away.
+ */
+export class FeedWatch {
+  private readonly waiting = new Map<string, Set<() => void>>();
+  private stop: (() => Promise<void>) | null = null;
+
+  static async start(db: CentralDb): Promise<FeedWatch> {
+    const watch = new FeedWatch();
+    watch.stop = await db.listen(FEED_CHANNEL, (municipality) => watch.wake(municipality));
+    return watch;
+  }
+
+  wake(municipality: string): void {
+    const set = this.waiting.get(municipality);
+    if (!set) return;
+    this.waiting.delete(municipality);
+    for (const resolve of set) resolve();
+  }
+
+  /** Resolves `done` on a change, at the deadline, on abort, or on cancel() (which also frees the timer). */
+  wait(municipality: string, ms: number, signal?: AbortSignal): { done: Promise<void>; cancel(): void } {
+    let finish = () => {};
+    const done = new Promise<void>((resolve) => {
+      let set = this.waiting.get(municipality);
+      if (!set) {
+        set = new Set();
+        this.waiting.set(municipality, set);
+      }
+      const end = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', end);
+        const current = this.waiting.get(municipality);
+        current?.delete(end);
+        if (current?.size === 0) this.waiting.delete(municipality);
+        resolve();
+      };
+      const timer = setTimeout(end, ms);
+      signal?.addEventListener('abort', end, { once: true });
+      set.add(end);
+      finish = end;
+    });
+    return { done, cancel: () => finish() };
+  }
+
+  async close(): Promise<void> {
+    for (const municipality of [...this.waiting.keys()]) this.wake(municipality);
+    await this.stop?.();
+  }
+}

@@ -1,0 +1,295 @@
+import type { CentralDb } from './db';
+
+/**
+ * The central schema: numbered migrations, each run once in a transaction
+ * and recorded in schema_migrations. SQL that runs on PostgreSQL and on
+ * PGlite alike. Append only: never edit one that has shipped.
+ *
+ * Dates and venue times are kept as the text the venue wrote
+ * (YYYY-MM-DD, ISO 8601 with +09:00); server events are timestamptz.
+ * Records from devices keep the exact JSON they arrived as (body) and its
+ * SHA-256 (body_hash), which is how a repeated upload is told from an id
+ * reused for something else.
+ */
+export interface CentralMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const CENTRAL_MIGRATIONS: readonly CentralMigration[] = [
+  {
+    version: 1,
+    name: 'central service: roster, staff, devices, records, feed',
+    sql: /* sql */ `
+CREATE SEQUENCE feed_seq;
+
+CREATE TABLE municipalities (
+  code       text PRIMARY KEY CHECK (code ~ '^[0-9]{6}$'),
+  name       text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE venues (
+  id           text PRIMARY KEY,
+  municipality text NOT NULL REFERENCES municipalities (code),
+  name         text NOT NULL,
+  created_at   timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX venues_by_municipality ON venues (municipality);
+
+CREATE TABLE desks (
+  venue_id text NOT NULL REFERENCES venues (id),
+  id       text NOT NULL,
+  name     text NOT NULL,
+  PRIMARY KEY (venue_id, id)
+);
+
+CREATE TABLE products (
+  municipality        text NOT NULL REFERENCES municipalities (code),
+  id                  text NOT NULL,
+  maker               text NOT NULL,
+  name                text NOT NULL,
+  vaccine_type        text NOT NULL,
+  dose_volume_ml      double precision NOT NULL,
+  min_interval_days   integer NOT NULL,
+  min_age             integer NOT NULL,
+  max_age             integer,
+  observation_minutes integer NOT NULL,
+  doses_per_vial      integer NOT NULL,
+  gtins               text[] NOT NULL,
+  PRIMARY KEY (municipality, id)
+);
+
+-- The roster, kept apart by municipality. No column can hold an individual number.
+CREATE TABLE people (
+  municipality text NOT NULL REFERENCES municipalities (code),
+  person_ref   text NOT NULL,
+  name_kana    text NOT NULL,
+  name_kanji   text NOT NULL,
+  birth_date   text NOT NULL,
+  sex          text NOT NULL CHECK (sex IN ('M', 'F', 'U')),
+  phone        text,
+  email        text,
+  prior_doses  jsonb NOT NULL DEFAULT '[]',
+  PRIMARY KEY (municipality, person_ref)
+);
+
+CREATE TABLE tickets (
+  municipality text NOT NULL,
+  number       text NOT NULL,
+  kind         text NOT NULL,
+  status       text NOT NULL CHECK (status IN ('active', 'moved_out', 'deceased', 'reissued')),
+  person_ref   text NOT NULL,
+  PRIMARY KEY (municipality, number)
+);
+CREATE INDEX tickets_by_person ON tickets (municipality, person_ref);
+
+CREATE TABLE bookings (
+  municipality  text NOT NULL,
+  id            text NOT NULL,
+  person_ref    text NOT NULL,
+  ticket_number text NOT NULL,
+  venue_id      text NOT NULL,
+  date          text NOT NULL,
+  slot_start    text NOT NULL,
+  slot_end      text NOT NULL,
+  dose_number   integer NOT NULL,
+  product_id    text NOT NULL,
+  set_id        text,
+  PRIMARY KEY (municipality, id)
+);
+CREATE INDEX bookings_by_person ON bookings (municipality, person_ref);
+
+CREATE TABLE staff (
+  id            text PRIMARY KEY,
+  municipality  text NOT NULL REFERENCES municipalities (code),
+  login         text NOT NULL,
+  display_name  text NOT NULL,
+  role          text NOT NULL CHECK (role IN ('reception', 'nurse', 'supervisor')),
+  password_hash text NOT NULL,
+  disabled      boolean NOT NULL DEFAULT false,
+  created_at    timestamptz NOT NULL DEFAULT now(),
+  updated_at    timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (municipality, login)
+);
+
+-- Devices hold a credential of their own; only its SHA-256 is here.
+CREATE TABLE devices (
+  id              text PRIMARY KEY,
+  municipality    text NOT NULL REFERENCES municipalities (code),
+  venue_id        text NOT NULL REFERENCES venues (id),
+  desk_id         text NOT NULL,
+  name            text,
+  credential_hash text NOT NULL,
+  enrolled_at     timestamptz NOT NULL DEFAULT now(),
+  revoked_at      timestamptz,
+  last_seen_at    timestamptz
+);
+
+CREATE TABLE enrollment_codes (
+  code_hash       text PRIMARY KEY,
+  venue_id        text NOT NULL REFERENCES venues (id),
+  desk_id         text NOT NULL,
+  created_at      timestamptz NOT NULL DEFAULT now(),
+  expires_at      timestamptz NOT NULL,
+  used_at         timestamptz,
+  device_id       text,
+  credential_hash text
+);
+
+-- Records made at venues, each id once.
+CREATE TABLE checkins (
+  id            text PRIMARY KEY,
+  municipality  text NOT NULL,
+  ticket_number text NOT NULL,
+  venue_id      text NOT NULL,
+  desk_id       text NOT NULL,
+  device_id     text NOT NULL,
+  venue_date    text NOT NULL,
+  at            text NOT NULL,
+  body          text NOT NULL,
+  body_hash     text NOT NULL,
+  received_at   timestamptz NOT NULL DEFAULT now(),
+  voided_by     text
+);
+CREATE INDEX checkins_by_ticket ON checkins (municipality, ticket_number, venue_date);
+CREATE INDEX checkins_by_device ON checkins (device_id);
+
+CREATE TABLE dose_records (
+  id            text PRIMARY KEY,
+  municipality  text NOT NULL,
+  ticket_number text NOT NULL,
+  dose_number   integer NOT NULL,
+  status        text NOT NULL CHECK (status IN ('performed', 'not_performed')),
+  venue_id      text NOT NULL,
+  desk_id       text NOT NULL,
+  device_id     text NOT NULL,
+  venue_date    text NOT NULL,
+  given_at      text NOT NULL,
+  recorded_at   text NOT NULL,
+  product_id    text,
+  body          text NOT NULL,
+  body_hash     text NOT NULL,
+  received_at   timestamptz NOT NULL DEFAULT now(),
+  voided_by     text
+);
+CREATE INDEX doses_by_ticket ON dose_records (municipality, ticket_number, dose_number);
+CREATE INDEX doses_by_day ON dose_records (municipality, venue_date);
+CREATE INDEX doses_by_device ON dose_records (device_id);
+
+CREATE TABLE voids (
+  id          text PRIMARY KEY,
+  target_kind text NOT NULL CHECK (target_kind IN ('checkin', 'dose')),
+  target_id   text NOT NULL,
+  venue_id    text NOT NULL,
+  device_id   text NOT NULL,
+  body        text NOT NULL,
+  body_hash   text NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX voids_by_target ON voids (target_id);
+CREATE INDEX voids_by_device ON voids (device_id);
+
+CREATE TABLE lots (
+  id          text PRIMARY KEY,
+  venue_id    text NOT NULL,
+  device_id   text NOT NULL,
+  product_id  text NOT NULL,
+  lot_number  text NOT NULL,
+  expiry      text NOT NULL,
+  body        text NOT NULL,
+  body_hash   text NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX lots_by_device ON lots (device_id);
+
+-- Copies of each device's audit chain head: a device cannot quietly rewrite its past.
+CREATE TABLE audit_heads (
+  id          text PRIMARY KEY,
+  device_id   text NOT NULL,
+  seq         bigint NOT NULL,
+  hash        text NOT NULL,
+  at          text NOT NULL,
+  body        text NOT NULL,
+  body_hash   text NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX audit_heads_by_device ON audit_heads (device_id, seq);
+
+-- The same ticket and dose (or ticket and day, for check-ins) recorded twice: both kept, flagged here.
+CREATE TABLE conflicts (
+  id            text PRIMARY KEY,
+  municipality  text NOT NULL,
+  kind          text NOT NULL CHECK (kind IN ('dose', 'checkin')),
+  ticket_number text NOT NULL,
+  dose_number   integer,
+  venue_date    text,
+  record_ids    text[] NOT NULL,
+  venue_ids     text[] NOT NULL,
+  detected_at   timestamptz NOT NULL DEFAULT now(),
+  resolved_at   timestamptz,
+  resolved_by   text,
+  note          text
+);
+CREATE INDEX conflicts_open ON conflicts (municipality, kind, ticket_number) WHERE resolved_at IS NULL;
+
+CREATE TABLE resolutions (
+  id          text PRIMARY KEY,
+  conflict_id text NOT NULL,
+  device_id   text,
+  staff_id    text NOT NULL,
+  at          text NOT NULL,
+  note        text NOT NULL,
+  body        text NOT NULL,
+  body_hash   text NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX resolutions_by_device ON resolutions (device_id);
+
+-- The change feed: the latest state of every entity a device may see, one row
+-- each. A change moves the row to a new seq; a deletion leaves a tombstone.
+-- venue_id set: only that venue's devices see it.
+CREATE TABLE feed (
+  seq          bigint PRIMARY KEY,
+  municipality text NOT NULL,
+  venue_id     text,
+  kind         text NOT NULL,
+  key          text NOT NULL,
+  deleted      boolean NOT NULL DEFAULT false,
+  body         text,
+  changed_at   timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (municipality, kind, key)
+);
+CREATE INDEX feed_by_municipality ON feed (municipality, seq);
+`,
+  },
+];
+
+export const LATEST_CENTRAL_VERSION = CENTRAL_MIGRATIONS[CENTRAL_MIGRATIONS.length - 1]?.version ?? 0;
+
+/** Fixed advisory-lock key: two processes starting at once migrate one after the other. */
+const MIGRATION_LOCK = 7_355_608;
+
+export class SchemaTooNew extends Error {
+  constructor(readonly found: number) {
+    super(`the central database has schema version ${found}; this program knows up to ${LATEST_CENTRAL_VERSION}. Update the program.`);
+    this.name = 'SchemaTooNew';
+  }
+}
+
+export async function migrate(db: CentralDb): Promise<number> {
+  return db.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock($1)`, [MIGRATION_LOCK]);
+    await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const [row] = await tx.query<{ version: number | null }>(`SELECT max(version) AS version FROM schema_migrations`);
+    const current = row?.version ?? 0;
+    if (current > LATEST_CENTRAL_VERSION) throw new SchemaTooNew(current);
+    for (const migration of CENTRAL_MIGRATIONS) {
+      if (migration.version <= current) continue;
+      await tx.exec(migration.sql);
+      await tx.query(`INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
+    }
+    return LATEST_CENTRAL_VERSION;
+  });
+}

@@ -1,0 +1,50 @@
+import type { ApiError } from '../src/sync/protocol';
+
+/**
+ * A refusal with a code and words in English and Japanese: an HTTP 4xx for
+ * devices (`{ error: { code, message, messageJa } }`), a message on the
+ * admin command line. Never carries submitted values (they may be personal data).
+ */
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly en: string,
+    readonly ja: string,
+    readonly extra: { readonly issues?: readonly { path: string; message: string }[]; readonly recordId?: string } = {},
+  ) {
+    super(en);
+    this.name = 'Problem';
+  }
+
+  body(): ApiError {
+    return { error: { code: this.code, message: this.en, messageJa: this.ja, ...(this.extra.issues ? { issues: [...this.extra.issues] } : {}), ...(this.extra.recordId ? { recordId: this.extra.recordId } : {}) } };
+  }
+}
+
+export const problems = {
+  malformedJson: () => new Problem(400, 'MALFORMED_JSON', 'The request body is not valid JSON.', 'リクエストの本文が正しい JSON ではありません。'),
+  emptyBody: () => new Problem(400, 'EMPTY_BODY', 'The request body is empty.', 'リクエストの本文が空です。'),
+  invalid: (issues: readonly { path: string; message: string }[]) =>
+    new Problem(400, 'INVALID_REQUEST', 'The request does not have the expected fields and types.', 'リクエストの項目または型が正しくありません。', { issues }),
+  tooLarge: (limit: number) => new Problem(413, 'BODY_TOO_LARGE', `The request body is larger than ${limit} bytes.`, `リクエストの本文が大きすぎます（上限 ${limit} バイト）。`),
+  mediaType: () => new Problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.', '本文は application/json で送ってください。'),
+  notFound: () => new Problem(404, 'NOT_FOUND', 'There is no such endpoint.', 'そのエンドポイントはありません。'),
+  missingCredential: () =>
+    new Problem(401, 'MISSING_CREDENTIAL', 'This call needs the device credential (Authorization: Bearer …).', 'この呼び出しには端末の認証情報（Authorization: Bearer …）が必要です。'),
+  unknownDevice: () => new Problem(401, 'UNKNOWN_DEVICE', 'This device is not enrolled here, or its credential is wrong.', 'この端末は登録されていないか、認証情報が違います。'),
+  revoked: () => new Problem(403, 'DEVICE_REVOKED', 'This device has been revoked. Call the administrator.', 'この端末の登録は取り消されています。管理者に連絡してください。'),
+  codeUnknown: () => new Problem(401, 'ENROLLMENT_CODE_UNKNOWN', 'The enrollment code is not valid.', '登録コードが正しくありません。'),
+  codeUsed: () =>
+    new Problem(409, 'ENROLLMENT_CODE_USED', 'This enrollment code has already been used; each code works once. Issue a new one.', 'この登録コードは使用済みです（1回だけ使えます）。新しいコードを発行してください。'),
+  codeExpired: () => new Problem(410, 'ENROLLMENT_CODE_EXPIRED', 'This enrollment code has expired. Issue a new one.', 'この登録コードは有効期限が切れています。新しいコードを発行してください。'),
+  otherVenue: (recordId: string) =>
+    new Problem(
+      403,
+      'RECORD_FOR_OTHER_VENUE',
+      'A record in this batch belongs to another venue or municipality than this device. Nothing was stored.',
+      'この送信には、この端末とは別の会場または市区町村の記録が含まれています。何も保存していません。',
+      { recordId },
+    ),
+  internal: () => new Problem(500, 'INTERNAL', 'Something went wrong on the central service.', '中央サーバーでエラーが起きました。'),
+};

@@ -1,0 +1,344 @@
+import { z } from 'zod';
+import { venueIso } from '../common/time';
+import { upsertDesk, upsertVenue } from '../doses/catalog';
+import { setStaffDisabled } from '../staff/accounts';
+import type { VenueDb } from '../store/database';
+import {
+  checkinData,
+  conflictData,
+  deskData,
+  doseData,
+  lotData,
+  personData,
+  productData,
+  staffData,
+  venueData,
+  voidData,
+  type FeedChange,
+  type FeedKind,
+  type PersonData,
+} from './protocol';
+
+/**
+ * Applies feed changes to the venue database. Every change is the latest
+ * state of one entity, so applying is an upsert (or a delete for a
+ * tombstone) and applying the same change twice changes nothing. Records of
+ * this venue made at other desks are written straight into their tables,
+ * never into the outbox, so they are not sent back up. The caller runs this
+ * inside its transaction, together with the cursor.
+ */
+
+export type ApplyOutcome = 'applied' | 'parked' | 'skipped';
+
+// Records of other desks arrive as their devices uploaded them. Uploads are checked strictly;
+// here unknown fields are dropped, so a desk on a newer app version cannot stall this one's feed.
+const checkinFeed = z.object(checkinData.shape);
+const doseFeed = z.object(doseData.shape);
+const voidFeed = z.object(voidData.shape);
+const lotFeed = z.object(lotData.shape);
+
+export class FeedDataError extends Error {
+  constructor(
+    readonly change: { seq: number; kind: string; key: string },
+    readonly issues: string,
+  ) {
+    super(`feed change ${change.seq} (${change.kind}) is not valid: ${issues}`);
+    this.name = 'FeedDataError';
+  }
+}
+
+function parse<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, change: FeedChange): T {
+  const result = schema.safeParse(change.data);
+  if (!result.success) {
+    throw new FeedDataError(change, result.error.issues.slice(0, 3).map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; '));
+  }
+  return result.data;
+}
+
+export interface FeedApplier {
+  /** Applies one change; 'parked' when it refers to something not here yet. */
+  apply(change: FeedChange): ApplyOutcome;
+  /** Tries the parked changes again; how many went in. */
+  retryParked(): number;
+  parkedCount(): number;
+}
+
+export function createFeedApplier(db: VenueDb, scope: { municipality: string; venueId: string; now: () => Date }): FeedApplier {
+  const person = personWriter(db, scope.municipality);
+  const records = recordWriter(db);
+  const staff = staffWriter(db, scope.now);
+  const products = productWriter(db);
+  const park = db.prepare(`INSERT INTO sync_parked (kind, key, data) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET data = excluded.data`);
+  const unpark = db.prepare(`DELETE FROM sync_parked WHERE kind = ? AND key = ?`);
+  const upsertConflict = db.prepare(
+    `INSERT INTO sync_conflicts (id, kind, municipality, ticket_number, dose_number, venue_date, records, detected_at, resolved_at, resolved_by, note)
+     VALUES (@id, @kind, @municipality, @ticketNumber, @doseNumber, @venueDate, @records, @detectedAt, @resolvedAt, @resolvedBy, @note)
+     ON CONFLICT (id) DO UPDATE SET records = excluded.records, resolved_at = COALESCE(excluded.resolved_at, sync_conflicts.resolved_at),
+       resolved_by = COALESCE(excluded.resolved_by, sync_conflicts.resolved_by), note = COALESCE(excluded.note, sync_conflicts.note)`,
+  );
+  let parked = (db.prepare(`SELECT count(*) AS n FROM sync_parked`).get() as { n: number }).n;
+
+  const ownVenue = (venueId: string) => venueId === scope.venueId;
+
+  function applyKind(change: FeedChange): ApplyOutcome {
+    switch (change.kind) {
+      case 'venue': {
+        if (change.deleted) return 'skipped';
+        const venue = parse(venueData, change);
+        upsertVenue(db, venue);
+        return 'applied';
+      }
+      case 'desk': {
+        // A desk is never removed here: its lot history and sessions refer to it.
+        if (change.deleted) return 'skipped';
+        const desk = parse(deskData, change);
+        if (!ownVenue(desk.venueId)) return 'skipped';
+        upsertDesk(db, desk);
+        return 'applied';
+      }
+      case 'product':
+        if (change.deleted) products.remove(change.key);
+        else products.upsert(parse(productData, change));
+        return 'applied';
+      case 'staff':
+        if (change.deleted) return 'skipped';
+        staff.upsert(parse(staffData, change));
+        return 'applied';
+      case 'person':
+        if (change.deleted) person.remove(change.key);
+        else person.upsert(parse(personData, change), scope.venueId);
+        return 'applied';
+      case 'checkin': {
+        if (change.deleted) return 'skipped';
+        const data = parse(checkinFeed, change);
+        if (!ownVenue(data.venueId)) return 'skipped';
+        return records.checkin(data);
+      }
+      case 'dose': {
+        if (change.deleted) return 'skipped';
+        const data = parse(doseFeed, change);
+        if (!ownVenue(data.venueId)) return 'skipped';
+        return records.dose(data);
+      }
+      case 'void':
+        if (change.deleted) return 'skipped';
+        return records.voidRecord(parse(voidFeed, change));
+      case 'lot': {
+        if (change.deleted) return 'skipped';
+        const data = parse(lotFeed, change);
+        if (!ownVenue(data.venueId)) return 'skipped';
+        return records.lot(data);
+      }
+      case 'conflict': {
+        if (change.deleted) return 'skipped';
+        const c = parse(conflictData, change);
+        upsertConflict.run({ ...c, records: JSON.stringify(c.records) });
+        return 'applied';
+      }
+    }
+  }
+
+  return {
+    apply(change) {
+      const outcome = applyKind(change);
+      if (outcome === 'parked') {
+        park.run(change.kind, change.key, JSON.stringify(change.data));
+        parked += 1;
+      }
+      return outcome;
+    },
+    retryParked() {
+      if (parked === 0) return 0;
+      const rows = db.prepare(`SELECT seq, kind, key, data FROM sync_parked ORDER BY seq`).all() as { seq: number; kind: FeedKind; key: string; data: string }[];
+      let applied = 0;
+      for (const row of rows) {
+        const outcome = applyKind({ seq: row.seq, kind: row.kind, key: row.key, deleted: false, data: JSON.parse(row.data) as unknown });
+        if (outcome !== 'parked') {
+          unpark.run(row.kind, row.key);
+          applied += 1;
+        }
+      }
+      parked = rows.length - applied;
+      return applied;
+    },
+    parkedCount: () => parked,
+  };
+}
+
+/** A person with tickets, earlier doses, bookings and doses from other venues, replacing what was here. */
+function personWriter(db: VenueDb, municipality: string) {
+  const find = db.prepare(`SELECT id FROM people WHERE municipality = ? AND person_ref = ?`).pluck();
+  // Insert first: in a first download everyone is new, and this saves a lookup per person.
+  const insert = db.prepare(
+    `INSERT INTO people (municipality, person_ref, name_kana, name_kanji, birth_date, sex, phone, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (municipality, person_ref) DO NOTHING RETURNING id`,
+  ).pluck();
+  const update = db.prepare(`UPDATE people SET name_kana = ?, name_kanji = ?, birth_date = ?, sex = ?, phone = ?, email = ? WHERE id = ?`);
+  const upsertTicket = db.prepare(
+    `INSERT INTO tickets (municipality, number, kind, status, person_id) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (municipality, number) DO UPDATE SET kind = excluded.kind, status = excluded.status, person_id = excluded.person_id`,
+  );
+  const dropTickets = db.prepare(`DELETE FROM tickets WHERE person_id = ? AND number NOT IN (SELECT value FROM json_each(?))`);
+  const clearPrior = db.prepare(`DELETE FROM prior_doses WHERE person_id = ?`);
+  // OR IGNORE: a dose number already in the roster's history keeps the roster's entry.
+  const addPrior = db.prepare(`INSERT OR IGNORE INTO prior_doses (person_id, dose_number, date, product_id, place) VALUES (?, ?, ?, ?, ?)`);
+  const dropBookings = db.prepare(`DELETE FROM bookings WHERE person_id = ? AND id NOT IN (SELECT value FROM json_each(?))`);
+  const upsertBooking = db.prepare(
+    `INSERT INTO bookings (id, person_id, municipality, ticket_number, venue_id, date, slot_start, slot_end, dose_number, product_id, set_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET person_id = excluded.person_id, municipality = excluded.municipality, ticket_number = excluded.ticket_number,
+       venue_id = excluded.venue_id, date = excluded.date, slot_start = excluded.slot_start, slot_end = excluded.slot_end,
+       dose_number = excluded.dose_number, product_id = excluded.product_id, set_id = excluded.set_id`,
+  );
+  const hasRecords = db.prepare(`SELECT 1 FROM checkins WHERE person_id = ? UNION ALL SELECT 1 FROM dose_records WHERE person_id = ? LIMIT 1`).pluck();
+  const deletePerson = db.prepare(`DELETE FROM people WHERE id = ?`);
+
+  function clear(id: number): void {
+    dropTickets.run(id, '[]');
+    clearPrior.run(id);
+    dropBookings.run(id, '[]');
+  }
+
+  return {
+    upsert(p: PersonData, ownVenue: string): void {
+      let id = insert.get(municipality, p.ref, p.kana, p.kanji, p.birth, p.sex, p.phone, p.email) as number | undefined;
+      if (id === undefined) {
+        id = find.get(municipality, p.ref) as number;
+        update.run(p.kana, p.kanji, p.birth, p.sex, p.phone, p.email, id);
+        // Only someone already here can have tickets, doses or bookings that are gone now.
+        dropTickets.run(id, JSON.stringify(p.tickets.map((t) => t[0])));
+        clearPrior.run(id);
+        dropBookings.run(id, JSON.stringify(p.bookings.map((b) => b[0])));
+      }
+      for (const [number, kind, status] of p.tickets) upsertTicket.run(municipality, number, kind, status, id);
+      for (const [dose, date, product, place] of p.prior) addPrior.run(id, dose, date, product, place);
+      // Doses given at other venues count as history here; this venue's own come as records.
+      for (const [, venueId, dose, date, , product, place] of p.doses) {
+        if (venueId !== ownVenue) addPrior.run(id, dose, date, product, place);
+      }
+      for (const [bookingId, ticket, venue, date, start, end, dose, product, setId] of p.bookings) {
+        upsertBooking.run(bookingId, id, municipality, ticket, venue, date, start, end, dose, product, setId);
+      }
+    },
+    remove(ref: string): void {
+      const id = find.get(municipality, ref) as number | undefined;
+      if (id === undefined) return;
+      clear(id);
+      // People with records here stay (the records must keep pointing at someone); they just lose tickets and bookings.
+      if (!hasRecords.get(id, id)) deletePerson.run(id);
+    },
+  };
+}
+
+function productWriter(db: VenueDb) {
+  const upsert = db.prepare(
+    `INSERT INTO products (id, maker, name, vaccine_type, dose_volume_ml, min_interval_days, min_age, max_age, observation_minutes, doses_per_vial)
+     VALUES (@id, @maker, @name, @vaccineType, @doseVolumeMl, @minIntervalDays, @minAge, @maxAge, @observationMinutes, @dosesPerVial)
+     ON CONFLICT (id) DO UPDATE SET maker = excluded.maker, name = excluded.name, vaccine_type = excluded.vaccine_type,
+       dose_volume_ml = excluded.dose_volume_ml, min_interval_days = excluded.min_interval_days, min_age = excluded.min_age,
+       max_age = excluded.max_age, observation_minutes = excluded.observation_minutes, doses_per_vial = excluded.doses_per_vial`,
+  );
+  const clearGtins = db.prepare(`DELETE FROM product_gtins WHERE product_id = ?`);
+  // A GTIN that moved to this product leaves the one that had it.
+  const takeGtin = db.prepare(`DELETE FROM product_gtins WHERE gtin = ?`);
+  const addGtin = db.prepare(`INSERT INTO product_gtins (gtin, product_id) VALUES (?, ?)`);
+  const inUse = db.prepare(`SELECT 1 FROM lots WHERE product_id = ? LIMIT 1`).pluck();
+  const remove = db.prepare(`DELETE FROM products WHERE id = ?`);
+  return {
+    upsert(p: ReturnType<typeof productData.parse>): void {
+      const { gtins, ...fields } = p;
+      upsert.run(fields);
+      clearGtins.run(p.id);
+      for (const gtin of gtins) {
+        takeGtin.run(gtin);
+        addGtin.run(gtin, p.id);
+      }
+    },
+    remove(id: string): void {
+      clearGtins.run(id);
+      // A product with lots here stays (the lots and their doses refer to it); it can no longer be scanned.
+      if (!inUse.get(id)) remove.run(id);
+    },
+  };
+}
+
+function staffWriter(db: VenueDb, now: () => Date) {
+  const current = db.prepare(`SELECT disabled FROM staff WHERE id = ?`).pluck();
+  const sameLogin = db.prepare(`SELECT id FROM staff WHERE login = ? AND id <> ?`).pluck();
+  const retireLogin = db.prepare(`UPDATE staff SET login = ? WHERE id = ?`);
+  const upsert = db.prepare(
+    `INSERT INTO staff (id, login, display_name, role, password_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET login = excluded.login, display_name = excluded.display_name, role = excluded.role,
+       password_hash = excluded.password_hash, disabled = excluded.disabled`,
+  );
+  return {
+    upsert(s: ReturnType<typeof staffData.parse>): void {
+      // A local account with the same login (made before enrollment) gives way to the central one, and is closed.
+      const clash = sameLogin.get(s.login, s.id) as string | undefined;
+      if (clash !== undefined) {
+        retireLogin.run(`${s.login}~local-${clash.slice(0, 8)}`, clash);
+        setStaffDisabled(db, clash, true, now());
+      }
+      const was = current.get(s.id) as 0 | 1 | undefined;
+      upsert.run(s.id, s.login, s.displayName, s.role, s.passwordHash, s.disabled ? 1 : 0, venueIso(now()));
+      // Disabling ends the account's sessions at once; re-enabling clears a lock-out.
+      if (was !== undefined && (was === 1) !== s.disabled) setStaffDisabled(db, s.id, s.disabled, now());
+    },
+  };
+}
+
+/** Records of this venue made at its other desks. */
+function recordWriter(db: VenueDb) {
+  const personOf = db.prepare(`SELECT person_id FROM tickets WHERE municipality = ? AND number = ?`).pluck();
+  const voidOf = db.prepare(`SELECT id FROM voids WHERE target_id = ?`).pluck();
+  const checkinExists = db.prepare(`SELECT 1 FROM checkins WHERE id = ?`).pluck();
+  const doseExists = db.prepare(`SELECT 1 FROM dose_records WHERE id = ?`).pluck();
+  const insertCheckin = db.prepare(
+    `INSERT INTO checkins (id, municipality, ticket_number, person_id, booking_id, dose_number, venue_id, desk_id, staff_id, at, venue_date, walk_in_approved_by, voided_by)
+     VALUES (@id, @municipality, @ticketNumber, @personId, @bookingId, @doseNumber, @venueId, @deskId, @staffId, @at, @venueDate, @walkInApprovedBy, @voidedBy)`,
+  );
+  // observation_minutes arrived with a later migration; write it when the column is there.
+  const doseColumns = new Set((db.prepare(`SELECT name FROM pragma_table_info('dose_records')`).all() as { name: string }[]).map((c) => c.name));
+  const observation = doseColumns.has('observation_minutes');
+  const insertDose = db.prepare(
+    `INSERT INTO dose_records (id, municipality, ticket_number, person_id, checkin_id, dose_number, status, reason, given_at, venue_date,
+       venue_id, desk_id, product_id, lot_id, lot_number, expiry, volume_ml, site, nurse_id, doctor, recorded_at, replaces, voided_by${observation ? ', observation_minutes' : ''})
+     VALUES (@id, @municipality, @ticketNumber, @personId, @checkinId, @doseNumber, @status, @reason, @givenAt, @venueDate,
+       @venueId, @deskId, @productId, @lotId, @lotNumber, @expiry, @volumeMl, @site, @nurseId, @doctor, @recordedAt, @replaces, @voidedBy${observation ? ', @observationMinutes' : ''})`,
+  );
+  const insertVoid = db.prepare(`INSERT OR IGNORE INTO voids (id, target_kind, target_id, reason, staff_id, at) VALUES (@id, @targetKind, @targetId, @reason, @staffId, @at)`);
+  const voidCheckin = db.prepare(`UPDATE checkins SET voided_by = ? WHERE id = ? AND voided_by IS NULL`);
+  const voidDose = db.prepare(`UPDATE dose_records SET voided_by = ? WHERE id = ? AND voided_by IS NULL`);
+  const productExists = db.prepare(`SELECT 1 FROM products WHERE id = ?`).pluck();
+  const insertLot = db.prepare(
+    `INSERT OR IGNORE INTO lots (id, venue_id, product_id, lot_number, expiry, added_by, added_at) VALUES (@id, @venueId, @productId, @lotNumber, @expiry, @addedBy, @addedAt)`,
+  );
+
+  return {
+    checkin(data: z.output<typeof checkinFeed>): ApplyOutcome {
+      if (checkinExists.get(data.id)) return 'skipped';
+      const personId = personOf.get(data.municipality, data.ticketNumber) as number | undefined;
+      if (personId === undefined) return 'parked';
+      insertCheckin.run({ ...data, personId, voidedBy: (voidOf.get(data.id) as string | undefined) ?? null });
+      return 'applied';
+    },
+    dose(data: z.output<typeof doseFeed>): ApplyOutcome {
+      if (doseExists.get(data.id)) return 'skipped';
+      const personId = personOf.get(data.municipality, data.ticketNumber) as number | undefined;
+      if (personId === undefined) return 'parked';
+      insertDose.run({ ...data, personId, voidedBy: (voidOf.get(data.id) as string | undefined) ?? null, observationMinutes: data.observationMinutes ?? null });
+      return 'applied';
+    },
+    voidRecord(data: z.output<typeof voidFeed>): ApplyOutcome {
+      // A target that is not here yet finds its void when it arrives (see above).
+      if (insertVoid.run(data).changes === 0) return 'skipped';
+      (data.targetKind === 'dose' ? voidDose : voidCheckin).run(data.id, data.targetId);
+      return 'applied';
+    },
+    lot(data: z.output<typeof lotFeed>): ApplyOutcome {
+      if (!productExists.get(data.productId)) return 'parked';
+      // OR IGNORE: two desks may have added the same lot offline; each keeps its own id for it.
+      return insertLot.run(data).changes > 0 ? 'applied' : 'skipped';
+    },
+  };
+}

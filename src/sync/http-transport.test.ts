@@ -1,0 +1,93 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHttpTransport } from './http-transport';
+import { checkServerUrl, formatFingerprint, isLoopbackHost, normalizeFingerprint, TransportError } from './transport';
+
+/** The real transport against small local servers; certificate pinning is tested end to end in test/sync/tls.test.ts. */
+const servers: http.Server[] = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) server.closeAllConnections();
+});
+
+async function serve(handler: http.RequestListener): Promise<{ url: string; hits: () => number }> {
+  let hits = 0;
+  const server = http.createServer((req, res) => {
+    hits += 1;
+    handler(req, res);
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits: () => hits };
+}
+
+async function failure(promise: Promise<unknown>): Promise<TransportError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TransportError);
+  return error as TransportError;
+}
+
+describe('the HTTP transport', () => {
+  it('refuses plain HTTP to another machine, and odd addresses, before connecting', async () => {
+    const transport = createHttpTransport();
+    expect((await failure(transport.send({ server: { url: 'http://10.0.0.5:8080', fingerprint: null }, method: 'GET', path: '/healthz', timeoutMs: 1_000 }))).code).toBe('INSECURE_URL');
+    expect((await failure(transport.send({ server: { url: 'ftp://central', fingerprint: null }, method: 'GET', path: '/healthz', timeoutMs: 1_000 }))).code).toBe('BAD_URL');
+    expect(checkServerUrl('https://user:pw@central.example.jp')).toBe('BAD_URL');
+    expect(checkServerUrl('http://localhost:8080')).toBeNull();
+    expect(checkServerUrl('http://[::1]:8080')).toBeNull();
+    expect(isLoopbackHost('127.10.0.1')).toBe(true);
+    expect(isLoopbackHost('128.0.0.1')).toBe(false);
+  });
+
+  it('carries the JSON body and the credential, and gives the answer back', async () => {
+    let seen: { auth?: string; type?: string; body: string } = { body: '' };
+    const server = await serve((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        seen = { auth: req.headers.authorization, type: req.headers['content-type'], body };
+        res.writeHead(409, { 'content-type': 'application/json' }).end('{"error":{"code":"X"}}');
+      });
+    });
+    const answer = await createHttpTransport().send({ server: { url: server.url, fingerprint: null }, method: 'POST', path: '/v1/records', authorization: 'Bearer a.b', body: '{"records":[]}', timeoutMs: 2_000 });
+    expect(answer).toEqual({ status: 409, body: '{"error":{"code":"X"}}', fingerprint: null });
+    expect(seen).toEqual({ auth: 'Bearer a.b', type: 'application/json', body: '{"records":[]}' });
+  });
+
+  it('gives up on a server that never answers, and can be cancelled', async () => {
+    const server = await serve(() => {});
+    const transport = createHttpTransport();
+    const started = performance.now();
+    expect((await failure(transport.send({ server: { url: server.url, fingerprint: null }, method: 'GET', path: '/v1/feed', timeoutMs: 200 }))).code).toBe('TIMEOUT');
+    expect(performance.now() - started).toBeLessThan(2_000);
+    const controller = new AbortController();
+    const pending = transport.send({ server: { url: server.url, fingerprint: null }, method: 'GET', path: '/v1/feed', timeoutMs: 10_000, signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    expect((await failure(pending)).code).toBe('ABORTED');
+  });
+
+  it('reports a server that is not there, a connection cut mid-answer, and an answer too large', async () => {
+    const gone = await serve(() => {});
+    const url = gone.url;
+    servers.pop()?.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await failure(createHttpTransport().send({ server: { url, fingerprint: null }, method: 'GET', path: '/', timeoutMs: 2_000 }))).code).toBe('UNREACHABLE');
+    const cut = await serve((_req, res) => {
+      res.writeHead(200, { 'content-length': '1000' });
+      res.write('partial');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    expect((await failure(createHttpTransport().send({ server: { url: cut.url, fingerprint: null }, method: 'GET', path: '/', timeoutMs: 2_000 }))).code).toBe('UNREACHABLE');
+    const big = await serve((_req, res) => res.end('x'.repeat(10_000)));
+    expect((await failure(createHttpTransport({ maxResponseBytes: 1_000 }).send({ server: { url: big.url, fingerprint: null }, method: 'GET', path: '/', timeoutMs: 2_000 }))).code).toBe('RESPONSE_TOO_LARGE');
+  });
+
+  it('compares fingerprints however they are written', () => {
+    const hex = 'ab'.repeat(32);
+    expect(normalizeFingerprint(formatFingerprint(hex))).toBe(hex.toUpperCase());
+    expect(formatFingerprint(hex).split(':')).toHaveLength(32);
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * The client side of sync with the central service (server/).
+ *
+ * ## Running it
+ *
+ * The host (the Electron utility process that owns the database, or the
+ * browser host) starts one sync service next to the dispatcher, on the SAME
+ * database connection and in the same thread:
+ *
+ * ```ts
+ * import { createHttpTransport, startSyncService } from '../src/sync';
+ *
+ * const sync = startSyncService({
+ *   db,                                  // the open venue database
+ *   transport: createHttpTransport(),    // node:https with certificate pinning (plain http on loopback only)
+ *   clock,                               // optional; the dispatcher's clock
+ *   onApplied: (event) => refreshPage(event), // remote changes are in the database now
+ *   onError: (error) => log(error),      // unexpected errors only (never network trouble)
+ * });
+ * const dispatcher = new Dispatcher({ db, operations, clock, onEvent: () => sync.nudge() });
+ * // …
+ * await sync.stop();                     // before closing the database
+ * ```
+ *
+ * - `nudge()` after anything is recorded (the dispatcher's onEvent): the
+ *   outbox is sent at once. It also wakes an idle, not yet enrolled device
+ *   to look for an enrollment request.
+ * - `onApplied({ changes, kinds, recordIds, cursor })` is called after each
+ *   short transaction of remote changes (check-ins and doses from the other
+ *   desks of this venue arrive within a second or so through a long-poll).
+ *   Tell the page to refresh its queue and counts.
+ * - `stop()` cancels requests in flight and resolves when the loops ended.
+ * - The service never throws and never holds a transaction across an await:
+ *   each page is applied in transactions of about `applyBudgetMs` (25 ms),
+ *   so recording at the desk is never held up for long.
+ *
+ * ## What the UI sees (contract operations in src/api/ops/sync.ts)
+ *
+ * - `requestEnrollment` (public, only before the device is set up): the
+ *   central address and a one-time code; the sync service enrolls, then
+ *   `enrollmentStatus` (public) tells how it went and how far the first
+ *   roster download is.
+ * - `syncStatus` (every role): last successful sync, online, records pending
+ *   / sent / confirmed / rejected, open conflicts, roster-download progress.
+ * - `listConflicts` / `resolveConflict` (supervisors).
+ *
+ * ## The protocol (protocol.ts; the server in server/ speaks the same)
+ *
+ * - `POST /v1/enroll {code, credentialHash, deviceName?}`: the device makes
+ *   a 32-byte secret and sends its SHA-256; the server consumes the one-time
+ *   code and keeps only the hash. Over https the certificate fingerprint
+ *   seen (or given by the administrator) is kept and every later connection
+ *   must present the same certificate, checked before the request is written.
+ * - Every other call carries `Authorization: Bearer <deviceId>.<secret>`.
+ * - `GET /v1/feed?after=<cursor>&limit=&wait=&count=`: the municipality's
+ *   roster (one change per person: person, tickets, earlier doses, bookings,
+ *   doses from other venues), products, staff (argon2id hashes, so staff sign
+ *   in offline) and venues, plus this venue's desks, lots, check-ins, doses,
+ *   voids and conflicts. Each entity once, at its latest state, in seq order;
+ *   tombstones for deletions. Each page and its cursor are applied in one
+ *   transaction (or several short ones, each with the cursor of its last
+ *   change), so the device resumes exactly where it stopped. `wait` makes it
+ *   a long-poll: the server answers as soon as something changes. Each page
+ *   also carries the server's newest seq: below the device's cursor means the
+ *   central database was restored from an older copy, and the device reads
+ *   everything again and sends everything it made again.
+ * - `POST /v1/records {records: [{kind, data}]}`: the outbox, oldest first,
+ *   idempotent by record id; the answer is per record: stored, duplicate
+ *   (already had), conflict (stored and flagged), rejected. A record is
+ *   confirmed only by that answer; anything unanswered is sent again, with
+ *   exponential backoff and jitter between failed tries.
+ */
+export { createHttpTransport, type HttpTransportOptions } from './http-transport';
+export { DEFAULT_TUNING, startSyncService, type SyncAppliedEvent, type SyncService, type SyncServiceOptions, type SyncTuning } from './service';
+export { readEnrollmentStatus, readSyncStatus, type EnrollmentStatus, type SyncStatus } from './status';
+export {
+  checkServerUrl,
+  formatFingerprint,
+  isLoopbackHost,
+  normalizeFingerprint,
+  TransportError,
+  type ServerAddress,
+  type SyncTransport,
+  type TransportErrorCode,
+  type TransportRequest,
+  type TransportResponse,
+} from './transport';
+export { listConflicts, openConflictsForDay, resolveConflict, type ConflictView } from './conflicts';
+export { openOutboxCount, outboxCounts, outboxDigest, unconfirmedRecordIds } from './outbox';
+export { daySyncFacts } from './facts';

@@ -1,0 +1,317 @@
+/**
+ * The wire protocol between a venue device and the central service, as zod
+ * schemas. Pure code: the device (src/sync) and the server (server/) both
+ * import it, so neither side can drift from the other. Upload schemas are
+ * strict (an unknown field is a 400); feed schemas strip unknown fields so an
+ * older device keeps working against a newer server.
+ */
+import { z } from 'zod';
+import { doseNumber, instant, isoDate, municipalityCode, recordId, sex, shortId, ticketNumber, ticketStatus } from '../common/schemas';
+import type { InjectionSite } from '../doses/record';
+
+export const PROTOCOL_VERSION = 1;
+
+/** The injection sites of src/doses (a type-only import keeps the dose module out of the server). */
+const INJECTION_SITES = ['left_arm', 'right_arm', 'left_thigh', 'right_thigh'] as const satisfies readonly InjectionSite[];
+
+/** Size limits both sides agree on. The server answers 413 above the byte limits. */
+export const LIMITS = {
+  enrollBodyBytes: 8 * 1024,
+  uploadBodyBytes: 2 * 1024 * 1024,
+  uploadRecords: 500,
+  defaultBodyBytes: 64 * 1024,
+  pageMax: 10_000,
+  longPollMaxSeconds: 60,
+} as const;
+
+// ---------------------------------------------------------------------------
+// Errors: every 4xx answer is { error: { code, message, messageJa } }.
+
+export const apiErrorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    messageJa: z.string(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    recordId: z.string().optional(),
+  }),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+// ---------------------------------------------------------------------------
+// Enrollment: a one-time code becomes a device credential. The device makes
+// the secret itself and sends only its SHA-256, so the server never holds
+// anything that would let it (or a thief of its database) act as the device,
+// and a retry after a lost answer is recognised as the same enrollment.
+
+export const credentialHash = z.string().regex(/^[0-9a-f]{64}$/, 'SHA-256, lower-case hex');
+
+export const enrollRequestSchema = z.strictObject({
+  code: z.string().trim().min(8).max(64),
+  credentialHash,
+  deviceName: z.string().trim().min(1).max(64).optional(),
+});
+export type EnrollRequest = z.infer<typeof enrollRequestSchema>;
+
+const named = z.object({ id: z.string(), name: z.string() });
+
+export const enrollResponseSchema = z.object({
+  deviceId: z.string(),
+  municipality: z.object({ code: municipalityCode, name: z.string() }),
+  venue: named,
+  desk: named,
+  desks: z.array(named),
+  servedMunicipalities: z.array(municipalityCode),
+});
+export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
+
+// ---------------------------------------------------------------------------
+// Down: the change feed. One entry per entity, always its latest state; an
+// entity that changes moves to a new, higher seq. `deleted` entries are
+// tombstones (data null).
+
+export const FEED_KINDS = ['venue', 'desk', 'product', 'staff', 'person', 'checkin', 'dose', 'void', 'lot', 'conflict'] as const;
+export type FeedKind = (typeof FEED_KINDS)[number];
+
+export const feedChangeSchema = z.object({
+  seq: z.number().int().positive(),
+  kind: z.enum(FEED_KINDS),
+  key: z.string().min(1).max(200),
+  deleted: z.boolean(),
+  data: z.unknown(),
+});
+export type FeedChange = z.infer<typeof feedChangeSchema>;
+
+export const feedQuerySchema = z.strictObject({
+  after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+  limit: z.coerce.number().int().min(1).max(LIMITS.pageMax).default(1000),
+  /** Seconds to hold the request open when there is nothing new (long-poll). */
+  wait: z.coerce.number().int().min(0).max(LIMITS.longPollMaxSeconds).default(0),
+  /** 1: also count what is left after this page (progress of a long download). */
+  count: z.enum(['0', '1']).default('0'),
+});
+
+export const feedResponseSchema = z.object({
+  /** The cursor this page answers: a device discards a page that does not answer its own cursor. */
+  after: z.number().int().min(0),
+  /** The cursor to store once every change of the page is applied. */
+  next: z.number().int().min(0),
+  more: z.boolean(),
+  /** Changes left after this page, when asked for. */
+  remaining: z.number().int().min(0).nullable(),
+  /**
+   * The newest seq the server has handed out. Below a device's cursor, the
+   * server's data was restored from an older copy: the device reads everything
+   * again and sends everything it made again.
+   */
+  head: z.number().int().min(0).optional(),
+  changes: z.array(feedChangeSchema),
+});
+export type FeedResponse = z.infer<typeof feedResponseSchema>;
+
+export const venueData = z.object({ id: z.string().min(1).max(64), name: z.string(), municipality: municipalityCode });
+export const deskData = z.object({ id: z.string().min(1).max(64), venueId: z.string().min(1).max(64), name: z.string() });
+export const productData = z.object({
+  id: z.string().min(1).max(64),
+  maker: z.string(),
+  name: z.string(),
+  vaccineType: z.string(),
+  doseVolumeMl: z.number().positive(),
+  minIntervalDays: z.number().int().min(0),
+  minAge: z.number().int().min(0),
+  maxAge: z.number().int().min(0).nullable(),
+  observationMinutes: z.number().int().positive(),
+  dosesPerVial: z.number().int().positive(),
+  gtins: z.array(z.string().regex(/^\d{14}$/)),
+});
+export type ProductData = z.infer<typeof productData>;
+
+export const STAFF_ROLES = ['reception', 'nurse', 'supervisor'] as const;
+export const staffData = z.object({
+  id: z.string().min(1).max(64),
+  login: z.string().min(1).max(64),
+  displayName: z.string(),
+  role: z.enum(STAFF_ROLES),
+  /** argon2id: staff sign in offline at any desk of the municipality. */
+  passwordHash: z.string().startsWith('$argon2id$'),
+  disabled: z.boolean(),
+});
+export type StaffData = z.infer<typeof staffData>;
+
+/**
+ * A person with everything a desk needs to decide a verdict: tickets, earlier
+ * doses from the roster, bookings, and the doses recorded by any venue of the
+ * municipality (so a dose given at one venue is known at every other one).
+ * Tuples keep a million of them small on the wire.
+ */
+export const personData = z.object({
+  ref: z.string().min(1).max(20),
+  kana: z.string(),
+  kanji: z.string(),
+  birth: isoDate,
+  sex,
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  /** [number, kind, status] */
+  tickets: z.array(z.tuple([ticketNumber, z.string(), ticketStatus])),
+  /** [dose, date, product, place] */
+  prior: z.array(z.tuple([doseNumber, isoDate, z.string(), z.string()])),
+  /** [id, ticket, venue, date, slotStart, slotEnd, dose, product, setId] */
+  bookings: z.array(z.tuple([z.string(), ticketNumber, z.string(), isoDate, z.string(), z.string(), doseNumber, z.string(), z.string().nullable()])),
+  /** [recordId, venueId, dose, date, givenAt, product, place] */
+  doses: z.array(z.tuple([z.string(), z.string(), doseNumber, isoDate, z.string(), z.string(), z.string()])),
+});
+export type PersonData = z.infer<typeof personData>;
+
+export const conflictRecord = z.object({
+  id: z.string(),
+  venueId: z.string(),
+  venueName: z.string().nullable(),
+  deskId: z.string(),
+  at: z.string(),
+});
+
+export const CONFLICT_KINDS = ['dose', 'checkin'] as const;
+/** The same ticket and dose (or the same ticket checked in on the same day) recorded twice with different ids. */
+export const conflictData = z.object({
+  id: z.string().min(1).max(64),
+  kind: z.enum(CONFLICT_KINDS),
+  municipality: municipalityCode,
+  ticketNumber,
+  doseNumber: doseNumber.nullable(),
+  venueDate: isoDate.nullable(),
+  records: z.array(conflictRecord),
+  detectedAt: z.string(),
+  resolvedAt: z.string().nullable(),
+  resolvedBy: z.string().nullable(),
+  note: z.string().nullable(),
+});
+export type ConflictData = z.infer<typeof conflictData>;
+
+// ---------------------------------------------------------------------------
+// Up: records made at the venue. Each record's id is made on the device
+// (UUIDv7); the server stores each id once, however often it arrives.
+
+const staffRef = z.string().min(1).max(64);
+
+export const checkinData = z.strictObject({
+  id: recordId,
+  municipality: municipalityCode,
+  ticketNumber,
+  bookingId: z.string().max(40).nullable(),
+  doseNumber,
+  venueId: shortId,
+  deskId: shortId,
+  staffId: staffRef,
+  at: instant,
+  venueDate: isoDate,
+  walkInApprovedBy: staffRef.nullable(),
+});
+export type CheckinData = z.infer<typeof checkinData>;
+
+export const doseData = z.strictObject({
+  id: recordId,
+  municipality: municipalityCode,
+  ticketNumber,
+  doseNumber,
+  status: z.enum(['performed', 'not_performed']),
+  reason: z.string().max(200).nullable(),
+  givenAt: instant,
+  venueDate: isoDate,
+  venueId: shortId,
+  deskId: shortId,
+  productId: z.string().max(64).nullable(),
+  productName: z.string().max(80).nullable(),
+  maker: z.string().max(20).nullable(),
+  lotId: z.string().max(64).nullable(),
+  lotNumber: z.string().max(20).nullable(),
+  expiry: isoDate.nullable(),
+  volumeMl: z.number().positive().max(1).nullable(),
+  site: z.enum(INJECTION_SITES).nullable(),
+  nurseId: staffRef,
+  doctor: z.string().max(20).nullable(),
+  checkinId: recordId.nullable(),
+  recordedAt: instant,
+  replaces: recordId.nullable(),
+  /** How long the person is observed after the dose (15 or 30); absent from older devices. */
+  observationMinutes: z.number().int().min(0).max(120).nullable().optional(),
+});
+export type DoseData = z.infer<typeof doseData>;
+
+export const voidData = z.strictObject({
+  id: recordId,
+  targetKind: z.enum(['checkin', 'dose']),
+  targetId: recordId,
+  reason: z.string().min(2).max(200),
+  staffId: staffRef,
+  at: instant,
+});
+export type VoidData = z.infer<typeof voidData>;
+
+export const lotData = z.strictObject({
+  id: shortId,
+  venueId: shortId,
+  productId: z.string().min(1).max(64),
+  lotNumber: z.string().min(1).max(20),
+  expiry: isoDate,
+  addedBy: staffRef.nullable(),
+  addedAt: instant,
+});
+export type LotData = z.infer<typeof lotData>;
+
+/** The device's audit chain head: a copy the device cannot rewrite later. */
+export const auditHeadData = z.strictObject({
+  id: recordId,
+  seq: z.number().int().min(0),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  at: instant,
+});
+export type AuditHeadData = z.infer<typeof auditHeadData>;
+
+export const resolutionData = z.strictObject({
+  id: recordId,
+  conflictId: z.string().min(1).max(64),
+  staffId: staffRef,
+  at: instant,
+  note: z.string().trim().min(2).max(200),
+});
+export type ResolutionData = z.infer<typeof resolutionData>;
+
+export const uploadRecordSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('checkin'), data: checkinData }),
+  z.strictObject({ kind: z.literal('dose'), data: doseData }),
+  z.strictObject({ kind: z.literal('void'), data: voidData }),
+  z.strictObject({ kind: z.literal('lot'), data: lotData }),
+  z.strictObject({ kind: z.literal('audit_head'), data: auditHeadData }),
+  z.strictObject({ kind: z.literal('resolution'), data: resolutionData }),
+]);
+export type UploadRecord = z.infer<typeof uploadRecordSchema>;
+export type UploadKind = UploadRecord['kind'];
+export const UPLOAD_KINDS = ['checkin', 'dose', 'void', 'lot', 'audit_head', 'resolution'] as const satisfies readonly UploadKind[];
+
+export const uploadRequestSchema = z.strictObject({
+  records: z.array(uploadRecordSchema).min(1).max(LIMITS.uploadRecords),
+});
+export type UploadRequest = z.infer<typeof uploadRequestSchema>;
+
+/** stored: new; duplicate: already had (same content); conflict: stored and flagged; rejected: refused (same id, different content). */
+export const UPLOAD_STATUSES = ['stored', 'duplicate', 'conflict', 'rejected'] as const;
+export type UploadStatus = (typeof UPLOAD_STATUSES)[number];
+
+export const uploadResultSchema = z.object({
+  id: z.string(),
+  status: z.enum(UPLOAD_STATUSES),
+  conflict: conflictData.optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export type UploadResult = z.infer<typeof uploadResultSchema>;
+
+export const uploadResponseSchema = z.object({ results: z.array(uploadResultSchema) });
+export type UploadResponse = z.infer<typeof uploadResponseSchema>;
+
+export const healthSchema = z.object({ ok: z.literal(true), protocol: z.number(), database: z.enum(['pglite', 'postgres']) });
+
+/** Authorization header value for a device call. */
+export function bearer(deviceId: string, secret: string): string {
+  return `Bearer ${deviceId}.${secret}`;
+}
