@@ -64,6 +64,26 @@ describe('contract fuzzing through the dispatcher', () => {
     expect(malformed).toBeGreaterThan(OPERATION_NAMES.length * RUNS_PER_OPERATION * 0.8);
   });
 
+  it('refuses what no operation may accept, whatever its schema says: non-objects and unknown keys', () => {
+    // An oracle independent of the schemas: every input is a strict object, so a
+    // schema loosened by mistake (z.any(), a plain object) is caught here.
+    const venue = newVenue();
+    const supervisor = venue.signIn('supervisor');
+    const neverValid = fc.oneof(
+      fc.constant(null),
+      fc.integer(),
+      fc.string(),
+      fc.boolean(),
+      fc.array(fc.jsonValue(), { maxLength: 3 }),
+      fc.jsonValue().map((value) => ({ __fuzz_unknown_key__: value })),
+    );
+    for (const name of OPERATION_NAMES) {
+      for (const payload of fc.sample(neverValid, { numRuns: 30, seed: 42 })) {
+        expect(supervisor.connection.call(name, payload), `${name} accepted ${JSON.stringify(payload)}`).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+      }
+    }
+  });
+
   it('unknown operation names are refused without a write', () => {
     const venue = newVenue();
     const supervisor = venue.signIn('supervisor');
