@@ -26,6 +26,9 @@ describe('walk-ins', () => {
     const listed = supervisor.ok('listWalkIns', {});
     expect(listed).toHaveLength(1);
     expect(listed[0]?.person).toMatchObject({ nameKanji: '田中 洋子' });
+    // Contact only partly: the last four digits, never the whole number or address.
+    expect(listed[0]?.contact).toEqual({ phone: '***-****-0004', email: 'p***@e***.jp' });
+    expect(JSON.stringify(listed)).not.toContain('090-1234-0004');
     supervisor.refused('decideWalkIn', { requestId: request.id, approve: true, reason: '予約日の都合がつかないため' }, 'PRODUCT_REQUIRED');
     supervisor.ok('decideWalkIn', { requestId: request.id, approve: true, productId: 'PFZ-COMIRNATY', reason: '予約日の都合がつかないため' });
 

@@ -124,6 +124,8 @@ export const STRINGS = {
   'verdict.walkInPending': ['管理者の承認待ち', 'Waiting for the supervisor'],
   'verdict.walkInSent': ['依頼しました', 'Request sent'],
 
+  'sup.contactMasked': ['連絡先（一部表示）', 'Contact (partly shown)'],
+
   'code.OK': ['受付可', 'Admit'],
   'code.ALREADY_CHECKED_IN': ['受付済み', 'Already checked in'],
   'code.NOT_BOOKED_TODAY': ['本日の予約なし', 'Not booked today'],

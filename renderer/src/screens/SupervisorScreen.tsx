@@ -117,6 +117,11 @@ function WalkInRow({ request, products, onDone }: { request: WalkIn; products: P
   return (
     <li className="walkin" data-testid="walk-in-item" data-status={request.status}>
       {request.person ? <PersonSummary person={request.person} size="medium" /> : null}
+      {request.contact?.phone || request.contact?.email ? (
+        <p className="walkin__contact" data-testid="walk-in-contact">
+          {t('sup.contactMasked')}: {[request.contact.phone, request.contact.email].filter(Boolean).join(' · ')}
+        </p>
+      ) : null}
       <p className="walkin__meta">
         {formatTime(request.requestedAt)} · {request.deskId} · {codeLabel(request.verdictCode, t)} · {t(`sup.walkInStatus.${request.status}` as StringKey)}
         {request.reason ? ` · ${request.reason}` : ''}

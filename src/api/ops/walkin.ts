@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { municipalityCode, shortId, ticketNumber } from '../../common/schemas';
 import { venueDate } from '../../common/time';
 import { decideWalkIn, listWalkIns, requestWalkIn } from '../../checkin/walkin';
+import { maskEmail, maskPhone } from '../../roster/contact';
 import { findTicket, identitySummary } from '../../roster/repo';
 import { defineOperation } from '../operation';
 import { sessionOf, venueOf } from './common';
@@ -51,13 +52,22 @@ export const walkInOperations = {
     output: z.array(
       walkInSchema.extend({
         person: z.object({ nameKana: z.string(), nameKanji: z.string(), birthDate: z.string(), age: z.number(), sex: z.enum(['M', 'F', 'U']) }).nullable(),
+        /** Contact shown only partly: to ask "is your number the one ending in 5678?" when deciding. */
+        contact: z.object({ phone: z.string().nullable(), email: z.string().nullable() }).nullable(),
       }),
     ),
     handler(_input, context) {
       const today = venueDate(context.now);
       return listWalkIns(context.db, venueOf(context), today).map((request) => {
         const ticket = findTicket(context.db, request.municipality, request.ticketNumber);
-        return { ...request, person: ticket ? identitySummary(ticket.person, today) : null };
+        const contact = ticket
+          ? (context.db.prepare(`SELECT phone, email FROM people WHERE id = ?`).get(ticket.person.id) as { phone: string | null; email: string | null })
+          : null;
+        return {
+          ...request,
+          person: ticket ? identitySummary(ticket.person, today) : null,
+          contact: contact ? { phone: maskPhone(contact.phone), email: maskEmail(contact.email) } : null,
+        };
       });
     },
   }),
@@ -68,7 +78,8 @@ export const walkInOperations = {
     input: z.strictObject({ requestId: z.string().max(64), approve: z.boolean(), productId: shortId.nullish(), reason: z.string().trim().min(2).max(200) }),
     output: walkInSchema,
     handler(input, context) {
-      const decided = decideWalkIn(context.db, input, sessionOf(context).staff.id, context.now);
+      const session = sessionOf(context);
+      const decided = decideWalkIn(context.db, { ...input, deskId: session.deskId }, session.staff.id, context.now);
       context.audit(decided.id, { status: decided.status });
       context.emit({ type: 'walk-in', id: decided.id });
       return decided;
