@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DEMO_MUNICIPALITY as M, DEMO_TICKETS as T, demoProductsCsv, demoRosterCsv, ticketLine } from '../../test/fixtures/demo';
+import { databaseSnapshot } from '../../test/support/snapshot';
 import { useTestVenue, type TestVenue } from '../../test/support/venue';
-import type { VenueDb } from '../store/database';
 import { Connection } from './connection';
 import { operations, type InputOf, type OperationName } from './contract';
 import { OPERATION_NAMES } from './names';
@@ -76,17 +75,6 @@ function samples(venue: TestVenue): { [N in OperationName]: InputOf<N> } {
   };
 }
 
-/** Everything in the database, as one hash. */
-function snapshot(db: VenueDb): string {
-  const hash = createHash('sha256');
-  const tables = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).all() as { name: string }[];
-  for (const { name } of tables) {
-    const rows = (db.prepare(`SELECT * FROM "${name}"`).all() as unknown[]).map((r) => JSON.stringify(r)).sort();
-    hash.update(name).update(rows.join('\n'));
-  }
-  return hash.digest('hex');
-}
-
 describe('the contract', () => {
   it('lists exactly the operations the preload exposes', () => {
     expect([...OPERATION_NAMES].sort()).toEqual(Object.keys(operations).sort());
@@ -155,7 +143,7 @@ describe('malformed input to every operation', () => {
       const venue = newVenue();
       const supervisor = venue.signIn('supervisor');
       const sample = samples(venue)[name] as Record<string, unknown>;
-      const before = snapshot(venue.db);
+      const before = databaseSnapshot(venue.db);
       for (const input of malformed(sample)) {
         const reply = supervisor.connection.call(name, input);
         // Empty-input operations accept {} only; an extra key or a non-object is still invalid.
@@ -165,7 +153,7 @@ describe('malformed input to every operation', () => {
           expect(reply.error.issues?.length).toBeGreaterThan(0);
         }
       }
-      expect(snapshot(venue.db)).toBe(before);
+      expect(databaseSnapshot(venue.db)).toBe(before);
     });
   }
 });

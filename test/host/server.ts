@@ -4,6 +4,7 @@
  * WebSocket guarded by a per-launch token. A test and demo harness for
  * machines without Electron, never a production server.
  */
+import { CONTENT_SECURITY_POLICY } from '../../main/security';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -84,7 +85,7 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /**
- * The page's policy, also sent as a header: frame-ancestors only works from a
+ * The page's policy: the app's own (main/security.ts), sent as a header because frame-ancestors only works from a
  * header, and `sandbox` (headers only) without allow-popups keeps the page
  * from opening windows. allow-same-origin keeps the page's storage and its
  * WebSocket to this origin; allow-forms lets a form fire its submit event
@@ -92,20 +93,7 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
  * the supervisor save the CSV export, a Blob the page made itself (the page's
  * navigation guard lets only such downloads through).
  */
-export const PAGE_CSP = [
-  "default-src 'none'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob: mediastream:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  'sandbox allow-scripts allow-same-origin allow-forms allow-downloads',
-].join('; ');
+export const PAGE_CSP = `${CONTENT_SECURITY_POLICY}; sandbox allow-scripts allow-same-origin allow-forms allow-downloads`;
 
 function equalToken(given: string, expected: string): boolean {
   const a = Buffer.from(given);

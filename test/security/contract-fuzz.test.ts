@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { operations } from '../../src/api/contract';
 import { OPERATION_NAMES } from '../../src/api/names';
-import type { VenueDb } from '../../src/store/database';
+import { databaseSnapshot } from '../support/snapshot';
 import { useTestVenue } from '../support/venue';
 
 /**
@@ -15,15 +14,6 @@ import { useTestVenue } from '../support/venue';
  */
 const newVenue = useTestVenue();
 
-function snapshot(db: VenueDb): string {
-  const hash = createHash('sha256');
-  const tables = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).all() as { name: string }[];
-  for (const { name } of tables) {
-    const rows = (db.prepare(`SELECT * FROM "${name}"`).all() as unknown[]).map((r) => JSON.stringify(r)).sort();
-    hash.update(name).update(rows.join('\n'));
-  }
-  return hash.digest('hex');
-}
 
 /** Payloads: any JSON, objects with hostile keys, huge and odd strings, deep nesting. */
 const hostile = fc.oneof(
@@ -87,7 +77,7 @@ describe('contract fuzzing through the dispatcher', () => {
   it('unknown operation names are refused without a write', () => {
     const venue = newVenue();
     const supervisor = venue.signIn('supervisor');
-    const before = snapshot(venue.db);
+    const before = databaseSnapshot(venue.db);
     fc.assert(
       fc.property(fc.string({ maxLength: 40 }), fc.jsonValue(), (name, payload) => {
         if (Object.hasOwn(operations, name)) return;
@@ -95,6 +85,6 @@ describe('contract fuzzing through the dispatcher', () => {
       }),
       { numRuns: 500 },
     );
-    expect(snapshot(venue.db)).toBe(before);
+    expect(databaseSnapshot(venue.db)).toBe(before);
   });
 });
