@@ -6,15 +6,25 @@ import { Problem } from './problems';
 
 /**
  * Conflicts: the same ticket and dose recorded twice with different ids (two
- * desks offline, two venues), or the same ticket checked in twice on one day.
+ * desks offline, two venues), or the same ticket checked in twice on one day,
+ * or one walk-in request decided twice (two supervisors' devices apart).
  * Both records are kept; the conflict is flagged here and sent to every
  * venue involved, for a supervisor to sort out. Nothing is merged or dropped.
  */
 
+type ConflictKind = ConflictData['kind'];
+
+/** Where the records of each kind of conflict are, and the time each shows. */
+const RECORDS_OF: Record<ConflictKind, { table: string; at: string }> = {
+  dose: { table: 'dose_records', at: 'given_at' },
+  checkin: { table: 'checkins', at: 'at' },
+  walkin: { table: 'walkin_decisions', at: 'decided_at' },
+};
+
 interface ConflictRow {
   id: string;
   municipality: string;
-  kind: 'dose' | 'checkin';
+  kind: ConflictKind;
   ticket_number: string;
   dose_number: number | null;
   venue_date: string | null;
@@ -27,8 +37,8 @@ interface ConflictRow {
 }
 
 export async function conflictDoc(tx: Queryable, row: ConflictRow): Promise<ConflictData> {
-  const table = row.kind === 'dose' ? 'dose_records' : 'checkins';
-  const at = row.kind === 'dose' ? 'r.given_at' : 'r.at';
+  const table = RECORDS_OF[row.kind].table;
+  const at = `r.${RECORDS_OF[row.kind].at}`;
   const records = await tx.query<{ id: string; venue_id: string; venue_name: string | null; desk_id: string; at: string }>(
     `SELECT r.id, r.venue_id, v.name AS venue_name, r.desk_id, ${at} AS at FROM ${table} r LEFT JOIN venues v ON v.id = r.venue_id
      WHERE r.id = ANY($1::text[]) ORDER BY ${at}, r.id`,
@@ -63,21 +73,39 @@ async function publish(tx: Queryable, row: ConflictRow): Promise<ConflictData> {
 
 const COLUMNS = `id, municipality, kind, ticket_number, dose_number, venue_date, record_ids, venue_ids, detected_at, resolved_at, resolved_by, note`;
 
+/** What makes two clashes the same conflict: the dose, the day, or the walk-in request. */
+function sameClash(clash: Clash): { where: string; value: string | number | null } {
+  switch (clash.kind) {
+    case 'dose':
+      return { where: 'dose_number = $4', value: clash.doseNumber };
+    case 'checkin':
+      return { where: 'venue_date = $4', value: clash.venueDate };
+    case 'walkin':
+      return { where: 'subject = $4', value: clash.subject ?? null };
+  }
+}
+
+interface Clash {
+  readonly kind: ConflictKind;
+  readonly municipality: string;
+  readonly ticketNumber: string;
+  readonly doseNumber: number | null;
+  readonly venueDate: string | null;
+  /** The walk-in request two decisions are about. */
+  readonly subject?: string;
+}
+
 /**
  * Flags a clash between a record just stored and others already here. An
- * open conflict about the same ticket (and dose, or day) grows; otherwise a
- * new one starts. Call after lockFeed, inside the storing transaction.
+ * open conflict about the same ticket (and dose, or day, or walk-in request)
+ * grows; otherwise a new one starts. Call after lockFeed, inside the storing
+ * transaction.
  */
-export async function flagConflict(
-  tx: Queryable,
-  clash: { kind: 'dose' | 'checkin'; municipality: string; ticketNumber: string; doseNumber: number | null; venueDate: string | null },
-  records: readonly { id: string; venueId: string }[],
-  now: Date,
-): Promise<ConflictData> {
-  const match = clash.kind === 'dose' ? 'dose_number = $4' : 'venue_date = $4';
+export async function flagConflict(tx: Queryable, clash: Clash, records: readonly { id: string; venueId: string }[], now: Date): Promise<ConflictData> {
+  const match = sameClash(clash);
   const [open] = await tx.query<ConflictRow>(
-    `SELECT ${COLUMNS} FROM conflicts WHERE municipality = $1 AND kind = $2 AND ticket_number = $3 AND ${match} AND resolved_at IS NULL LIMIT 1`,
-    [clash.municipality, clash.kind, clash.ticketNumber, clash.kind === 'dose' ? clash.doseNumber : clash.venueDate],
+    `SELECT ${COLUMNS} FROM conflicts WHERE municipality = $1 AND kind = $2 AND ticket_number = $3 AND ${match.where} AND resolved_at IS NULL LIMIT 1`,
+    [clash.municipality, clash.kind, clash.ticketNumber, match.value],
   );
   const ids = [...new Set([...(open?.record_ids ?? []), ...records.map((r) => r.id)])];
   const venues = [...new Set([...(open?.venue_ids ?? []), ...records.map((r) => r.venueId)])];
@@ -86,9 +114,9 @@ export async function flagConflict(
     [row] = await tx.query<ConflictRow>(`UPDATE conflicts SET record_ids = $2::text[], venue_ids = $3::text[] WHERE id = $1 RETURNING ${COLUMNS}`, [open.id, ids, venues]);
   } else {
     [row] = await tx.query<ConflictRow>(
-      `INSERT INTO conflicts (id, municipality, kind, ticket_number, dose_number, venue_date, record_ids, venue_ids, detected_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8::text[], $9) RETURNING ${COLUMNS}`,
-      [uuidv7(now.getTime()), clash.municipality, clash.kind, clash.ticketNumber, clash.doseNumber, clash.venueDate, ids, venues, now],
+      `INSERT INTO conflicts (id, municipality, kind, ticket_number, dose_number, venue_date, record_ids, venue_ids, detected_at, subject)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8::text[], $9, $10) RETURNING ${COLUMNS}`,
+      [uuidv7(now.getTime()), clash.municipality, clash.kind, clash.ticketNumber, clash.doseNumber, clash.venueDate, ids, venues, now, clash.subject ?? null],
     );
   }
   if (!row) throw new Error('conflict row vanished');

@@ -264,6 +264,114 @@ CREATE TABLE feed (
 CREATE INDEX feed_by_municipality ON feed (municipality, seq);
 `,
   },
+  {
+    version: 2,
+    name: 'the supervisor’s day: walk-ins, observation outcomes, day closes, explanations, desk lots, vials',
+    sql: /* sql */ `
+-- Each a record made at a venue, stored once per id like the others, and put
+-- on the venue's feed; the devices derive the current state from them.
+CREATE TABLE walkin_requests (
+  id            text PRIMARY KEY,
+  municipality  text NOT NULL,
+  ticket_number text NOT NULL,
+  venue_id      text NOT NULL,
+  desk_id       text NOT NULL,
+  device_id     text NOT NULL,
+  venue_date    text NOT NULL,
+  body          text NOT NULL,
+  body_hash     text NOT NULL,
+  received_at   timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX walkin_requests_by_device ON walkin_requests (device_id);
+
+-- No reference to walkin_requests: a decision may arrive before its request
+-- (after the central database was restored and devices send everything again).
+CREATE TABLE walkin_decisions (
+  id            text PRIMARY KEY,
+  request_id    text NOT NULL,
+  municipality  text NOT NULL,
+  ticket_number text NOT NULL,
+  venue_id      text NOT NULL,
+  venue_date    text NOT NULL,
+  desk_id       text NOT NULL,
+  device_id     text NOT NULL,
+  decided_at    text NOT NULL,
+  body          text NOT NULL,
+  body_hash     text NOT NULL,
+  received_at   timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX walkin_decisions_by_request ON walkin_decisions (request_id);
+CREATE INDEX walkin_decisions_by_device ON walkin_decisions (device_id);
+
+CREATE TABLE observation_outcomes (
+  id          text PRIMARY KEY,
+  dose_id     text NOT NULL,
+  venue_id    text NOT NULL,
+  device_id   text NOT NULL,
+  at          text NOT NULL,
+  body        text NOT NULL,
+  body_hash   text NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX observation_outcomes_by_device ON observation_outcomes (device_id);
+
+-- Every close is kept (two supervisors may close one day while apart); the earliest is the day's close.
+CREATE TABLE day_closes (
+  id          text PRIMARY KEY,
+  venue_id    text NOT NULL,
+  venue_date  text NOT NULL,
+  device_id   text NOT NULL,
+  at          text NOT NULL,
+  body        text NOT NULL,
+  body_hash   text NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX day_closes_by_day ON day_closes (venue_id, venue_date);
+CREATE INDEX day_closes_by_device ON day_closes (device_id);
+
+CREATE TABLE discrepancy_notes (
+  id          text PRIMARY KEY,
+  venue_id    text NOT NULL,
+  venue_date  text NOT NULL,
+  device_id   text NOT NULL,
+  body        text NOT NULL,
+  body_hash   text NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX discrepancy_notes_by_device ON discrepancy_notes (device_id);
+
+CREATE TABLE desk_lots (
+  id          text PRIMARY KEY,
+  venue_id    text NOT NULL,
+  desk_id     text NOT NULL,
+  lot_id      text NOT NULL,
+  device_id   text NOT NULL,
+  from_at     text NOT NULL,
+  body        text NOT NULL,
+  body_hash   text NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX desk_lots_by_device ON desk_lots (device_id);
+
+CREATE TABLE lot_vials (
+  id          text PRIMARY KEY,
+  venue_id    text NOT NULL,
+  venue_date  text NOT NULL,
+  lot_id      text NOT NULL,
+  device_id   text NOT NULL,
+  at          text NOT NULL,
+  body        text NOT NULL,
+  body_hash   text NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX lot_vials_by_device ON lot_vials (device_id);
+
+-- Two decisions on one walk-in request are a conflict too; subject is the request they are about.
+ALTER TABLE conflicts DROP CONSTRAINT conflicts_kind_check;
+ALTER TABLE conflicts ADD CONSTRAINT conflicts_kind_check CHECK (kind IN ('dose', 'checkin', 'walkin'));
+ALTER TABLE conflicts ADD COLUMN subject text;
+`,
+  },
 ];
 
 export const LATEST_CENTRAL_VERSION = CENTRAL_MIGRATIONS[CENTRAL_MIGRATIONS.length - 1]?.version ?? 0;

@@ -46,5 +46,21 @@ export const problems = {
       'この送信には、この端末とは別の会場または市区町村の記録が含まれています。何も保存していません。',
       { recordId },
     ),
+  unknownDesk: (recordId: string) =>
+    new Problem(
+      400,
+      'UNKNOWN_DESK',
+      'A record in this batch names a desk this venue does not have. Nothing was stored.',
+      'この送信には、この会場にない受付台を指す記録が含まれています。何も保存していません。',
+      { recordId },
+    ),
+  referenceMismatch: (recordId: string) =>
+    new Problem(
+      400,
+      'REFERENCE_MISMATCH',
+      'A record in this batch names a walk-in request for another ticket or day than its own. Nothing was stored.',
+      'この送信には、別の接種券または別の日の当日受付依頼を指す記録が含まれています。何も保存していません。',
+      { recordId },
+    ),
   internal: () => new Problem(500, 'INTERNAL', 'Something went wrong on the central service.', '中央サーバーでエラーが起きました。'),
 };

@@ -3,6 +3,7 @@ import { digestOf, type RecordDigest } from '../src/sync/digest';
 import type { UploadRecord, UploadResult } from '../src/sync/protocol';
 import type { CentralDb, Queryable } from './db';
 import { flagConflict, findConflict, markResolved } from './conflicts';
+import { checkDayRecord, DAY_TABLE, isDayRecord, storeDayRecord } from './day-records';
 import type { DeviceRow } from './enrollment';
 import { emit, emitPeople, lockFeed, notifyFeed, peopleOfTickets, type FeedEntry } from './feed';
 import { problems } from './problems';
@@ -15,7 +16,15 @@ import { problems } from './problems';
  * A batch with any record of another venue is refused whole: nothing is written.
  */
 
-const TABLE = { checkin: 'checkins', dose: 'dose_records', void: 'voids', lot: 'lots', audit_head: 'audit_heads', resolution: 'resolutions' } as const;
+const TABLE = {
+  checkin: 'checkins',
+  dose: 'dose_records',
+  void: 'voids',
+  lot: 'lots',
+  audit_head: 'audit_heads',
+  resolution: 'resolutions',
+  ...DAY_TABLE,
+} as const satisfies Record<UploadRecord['kind'], string>;
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -23,8 +32,13 @@ function sha256(text: string): string {
 
 /** Refuses the batch if anything in it is not the device's own venue's. Runs before any write. */
 async function checkOwnership(tx: Queryable, device: DeviceRow, records: readonly UploadRecord[]): Promise<void> {
-  const inBatch = new Set<string>();
+  const inBatch = new Map<string, UploadRecord>();
   for (const record of records) {
+    if (isDayRecord(record)) {
+      await checkDayRecord(tx, device, record, inBatch);
+      inBatch.set(record.data.id, record);
+      continue;
+    }
     const data = record.data;
     if ((record.kind === 'checkin' || record.kind === 'dose') && (record.data.venueId !== device.venue_id || record.data.municipality !== device.municipality)) {
       throw problems.otherVenue(data.id);
@@ -39,7 +53,7 @@ async function checkOwnership(tx: Queryable, device: DeviceRow, records: readonl
       const conflict = await findConflict(tx, record.data.conflictId);
       if (conflict && (conflict.municipality !== device.municipality || !conflict.venue_ids.includes(device.venue_id))) throw problems.otherVenue(data.id);
     }
-    inBatch.add(data.id);
+    inBatch.set(data.id, record);
   }
 }
 
@@ -184,6 +198,8 @@ function storeOne(b: Batch, record: UploadRecord): Promise<UploadResult> {
       return storeAuditHead(b, record, body, hash);
     case 'resolution':
       return storeResolution(b, record, body, hash);
+    default:
+      return storeDayRecord({ ...b, repeated: (kind, id, h) => repeated(b.tx, kind, id, h) }, record, body, hash);
   }
 }
 

@@ -49,13 +49,15 @@ export function checkIn(
     at: venueIso(context.now),
     walkInApprovedBy: verdict.walkIn?.status === 'approved' ? approverOf(db, verdict.walkIn.id) : null,
   };
+  // The walk-in approval this check-in uses, named on the record so every device marks the request used.
+  const walkInId = verdict.walkIn?.status === 'approved' ? verdict.walkIn.id : null;
   db.prepare(
-    `INSERT INTO checkins (id, municipality, ticket_number, person_id, booking_id, dose_number, venue_id, desk_id, staff_id, at, venue_date, walk_in_approved_by)
-     VALUES (@id, @municipality, @ticketNumber, @personId, @bookingId, @doseNumber, @venueId, @deskId, @staffId, @at, @venueDate, @walkInApprovedBy)`,
-  ).run({ ...record, personId: person.person.id, venueDate: venueDate(context.now) });
+    `INSERT INTO checkins (id, municipality, ticket_number, person_id, booking_id, dose_number, venue_id, desk_id, staff_id, at, venue_date, walk_in_approved_by, walk_in_id)
+     VALUES (@id, @municipality, @ticketNumber, @personId, @bookingId, @doseNumber, @venueId, @deskId, @staffId, @at, @venueDate, @walkInApprovedBy, @walkInId)`,
+  ).run({ ...record, personId: person.person.id, venueDate: venueDate(context.now), walkInId });
   // Same transaction as the check-in: it reaches the central service or stays queued, never neither.
-  enqueueCheckIn(db, record, venueDate(context.now), context.now);
-  if (verdict.walkIn?.status === 'approved') useWalkIn(db, verdict.walkIn.id, record.id);
+  enqueueCheckIn(db, { ...record, walkInId: walkInId ?? undefined }, venueDate(context.now), context.now);
+  if (walkInId) useWalkIn(db, walkInId);
   return { ok: true, record, verdict };
 }
 

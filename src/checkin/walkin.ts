@@ -1,9 +1,11 @@
 import { uuidv7 } from '../common/ids';
-import { text, type StaffText } from '../common/messages';
+import { NO_INDIVIDUAL_NUMBER, text, type StaffText } from '../common/messages';
 import { venueDate, venueIso } from '../common/time';
 import { getProduct } from '../doses/catalog';
 import { findTicket } from '../roster/repo';
 import type { VenueDb } from '../store/database';
+import { enqueueWalkInDecision, enqueueWalkInRequest } from '../sync/outbox';
+import { containsIndividualNumber } from '../ticket/parse';
 import { decideVerdict, type TicketRef, type VerdictContext } from './verdict';
 
 /** The verdicts a supervisor may turn into a walk-in: the person is eligible but not booked here today. */
@@ -71,6 +73,10 @@ export class WalkInRefusal extends Error {
   }
 }
 
+function isWalkInVerdict(code: string): code is (typeof WALK_IN_VERDICTS)[number] {
+  return (WALK_IN_VERDICTS as readonly string[]).includes(code);
+}
+
 /** Today's latest walk-in request for a ticket at a venue, if any. */
 export function latestWalkIn(db: VenueDb, ticket: TicketRef, venueId: string, date: string): WalkInRequest | null {
   const row = db
@@ -93,7 +99,8 @@ export function requestWalkIn(
   context: VerdictContext & { deskId: string; staffId: string },
 ): WalkInRequest {
   const verdict = decideVerdict(db, ticket, context);
-  if (!(WALK_IN_VERDICTS as readonly string[]).includes(verdict.code)) {
+  const verdictCode = verdict.code;
+  if (!isWalkInVerdict(verdictCode)) {
     throw new WalkInRefusal(
       'NOT_A_WALK_IN',
       text(
@@ -126,6 +133,15 @@ export function requestWalkIn(
     `INSERT INTO walk_in_requests (id, municipality, ticket_number, person_id, venue_id, venue_date, desk_id, requested_by, requested_at, verdict_code)
      VALUES (@id, @municipality, @ticket_number, @person_id, @venue_id, @venue_date, @desk_id, @requested_by, @requested_at, @verdict_code)`,
   ).run({ ...row, person_id: person.person.id, venue_id: context.venueId });
+  // Same transaction: the supervisors' devices learn of the request through the central service.
+  enqueueWalkInRequest(
+    db,
+    {
+      id: row.id, municipality: row.municipality, ticketNumber: row.ticket_number, venueId: context.venueId, venueDate: row.venue_date,
+      deskId: row.desk_id, requestedBy: row.requested_by, requestedAt: row.requested_at, verdictCode,
+    },
+    context.now,
+  );
   return toRequest(row);
 }
 
@@ -135,14 +151,18 @@ export function listWalkIns(db: VenueDb, venueId: string, date: string): WalkInR
   ).map(toRequest);
 }
 
-/** A supervisor approves (naming the product to be given) or declines, with a reason. */
+/**
+ * A supervisor approves (naming the product to be given) or declines, with a
+ * reason. The decision is a record of its own (walk_in_decisions), sent to the
+ * other desks; the request's status follows from it (settleWalkIn).
+ */
 export function decideWalkIn(
   db: VenueDb,
-  input: { requestId: string; approve: boolean; productId?: string | null; reason: string },
+  input: { requestId: string; approve: boolean; productId?: string | null; reason: string; deskId?: string },
   supervisorId: string,
   now: Date,
 ): WalkInRequest {
-  const row = db.prepare(`SELECT * FROM walk_in_requests WHERE id = ?`).get(input.requestId) as WalkInRow | undefined;
+  const row = db.prepare(`SELECT * FROM walk_in_requests WHERE id = ?`).get(input.requestId) as (WalkInRow & { venue_id: string }) | undefined;
   if (!row) throw new WalkInRefusal('UNKNOWN_REQUEST', text('その当日受付の依頼は見つかりません。', 'No such walk-in request.'));
   if (row.status !== 'pending') {
     throw new WalkInRefusal('ALREADY_DECIDED', text('この依頼は既に判断済みです。', 'This request has already been decided.'));
@@ -150,18 +170,55 @@ export function decideWalkIn(
   if (input.approve && (!input.productId || !getProduct(db, input.productId))) {
     throw new WalkInRefusal('PRODUCT_REQUIRED', text('接種するワクチン（製品）を選んでください。', 'Choose the product to be given.'));
   }
-  db.prepare(`UPDATE walk_in_requests SET status = ?, product_id = ?, decided_by = ?, decided_at = ?, reason = ? WHERE id = ?`).run(
-    input.approve ? 'approved' : 'declined',
-    input.approve ? (input.productId ?? null) : null,
-    supervisorId,
-    venueIso(now),
-    input.reason.trim(),
-    row.id,
-  );
+  const reason = input.reason.trim();
+  if (containsIndividualNumber(reason.normalize('NFKC'))) throw new WalkInRefusal('INDIVIDUAL_NUMBER', NO_INDIVIDUAL_NUMBER);
+  const decision = {
+    id: uuidv7(now.getTime()),
+    requestId: row.id,
+    venueId: row.venue_id,
+    // The deciding supervisor's desk; the request's desk when the caller does not say.
+    deskId: input.deskId ?? row.desk_id,
+    outcome: input.approve ? ('approved' as const) : ('declined' as const),
+    productId: input.approve ? (input.productId ?? null) : null,
+    reason,
+    decidedBy: supervisorId,
+    decidedAt: venueIso(now),
+  };
+  db.prepare(
+    `INSERT INTO walk_in_decisions (id, request_id, venue_id, desk_id, outcome, product_id, reason, decided_by, decided_at)
+     VALUES (@id, @requestId, @venueId, @deskId, @outcome, @productId, @reason, @decidedBy, @decidedAt)`,
+  ).run(decision);
+  settleWalkIn(db, row.id);
+  // Same transaction: reception's device learns of the decision through the central service.
+  enqueueWalkInDecision(db, { ...decision, municipality: row.municipality, ticketNumber: row.ticket_number, venueDate: row.venue_date }, now);
   return toRequest(db.prepare(`SELECT * FROM walk_in_requests WHERE id = ?`).get(row.id) as WalkInRow);
 }
 
-/** Marks an approved request as used by the check-in it allowed. */
-export function useWalkIn(db: VenueDb, requestId: string, checkinId: string): void {
-  db.prepare(`UPDATE walk_in_requests SET status = 'used', checkin_id = ? WHERE id = ? AND status = 'approved'`).run(checkinId, requestId);
+/** Marks an approved request as used by the check-in it allowed (call after inserting the check-in naming it in walk_in_id). */
+export function useWalkIn(db: VenueDb, requestId: string): void {
+  settleWalkIn(db, requestId);
+}
+
+/**
+ * Derives a request's status from the records about it, the same way on
+ * every device: used once a check-in names it; otherwise decided by the
+ * earliest decision (by time, then id), whichever device it came from; else
+ * pending. A later decision never silently replaces an earlier one: it stays
+ * in walk_in_decisions, and the central service flags the pair as a conflict.
+ */
+export function settleWalkIn(db: VenueDb, requestId: string): void {
+  const decision = db
+    .prepare(`SELECT outcome, product_id, decided_by, decided_at, reason FROM walk_in_decisions WHERE request_id = ? ORDER BY decided_at, id LIMIT 1`)
+    .get(requestId) as { outcome: 'approved' | 'declined'; product_id: string | null; decided_by: string; decided_at: string; reason: string } | undefined;
+  const checkin = db.prepare(`SELECT id FROM checkins WHERE walk_in_id = ? ORDER BY at, id LIMIT 1`).get(requestId) as { id: string } | undefined;
+  const status: WalkInStatus = checkin ? 'used' : (decision?.outcome ?? 'pending');
+  db.prepare(`UPDATE walk_in_requests SET status = ?, product_id = ?, decided_by = ?, decided_at = ?, reason = ?, checkin_id = ? WHERE id = ?`).run(
+    status,
+    decision?.product_id ?? null,
+    decision?.decided_by ?? null,
+    decision?.decided_at ?? null,
+    decision?.reason ?? null,
+    checkin?.id ?? null,
+    requestId,
+  );
 }

@@ -1,7 +1,9 @@
 import { uuidv7 } from '../common/ids';
-import { text, type StaffText } from '../common/messages';
+import { NO_INDIVIDUAL_NUMBER, text, type StaffText } from '../common/messages';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
+import { enqueueDayClose, enqueueDiscrepancyNote } from '../sync/outbox';
+import { containsIndividualNumber } from '../ticket/parse';
 
 export class DayRefusal extends Error {
   constructor(
@@ -57,9 +59,11 @@ export function discrepancyNotes(db: VenueDb, venueId: string, date: string): Ma
 export function explainDiscrepancy(db: VenueDb, input: { venueId: string; date: string; key: string; note: string }, staffId: string, now: Date): DiscrepancyNote {
   const note = input.note.trim();
   if (note.length < 2) throw new DayRefusal('NOTE_REQUIRED', text('説明を入力してください。', 'Enter an explanation.'));
+  refuseIndividualNumber(note);
   const at = venueIso(now);
+  const id = uuidv7(now.getTime());
   db.prepare(`INSERT INTO discrepancy_notes (id, venue_id, venue_date, key, note, staff_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
-    uuidv7(now.getTime()),
+    id,
     input.venueId,
     input.date,
     input.key,
@@ -67,7 +71,20 @@ export function explainDiscrepancy(db: VenueDb, input: { venueId: string; date: 
     staffId,
     at,
   );
+  // Same transaction: the explanation shows in the day report on the venue's other devices.
+  enqueueDiscrepancyNote(db, { id, venueId: input.venueId, venueDate: input.date, key: input.key, note, staffId, at }, now);
   return { key: input.key, note, staffId, at };
+}
+
+function refuseIndividualNumber(note: string): void {
+  if (containsIndividualNumber(note.normalize('NFKC'))) throw new DayRefusal('INDIVIDUAL_NUMBER', NO_INDIVIDUAL_NUMBER);
+}
+
+/** The day's figures as they travel: counts only (the reconciliation's counts object). */
+function figures(summary: unknown): Record<string, number> {
+  if (typeof summary !== 'object' || summary === null) return {};
+  const counts = Object.entries(summary).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isInteger(e[1]) && e[1] >= 0);
+  return Object.fromEntries(counts.slice(0, 40));
 }
 
 /**
@@ -92,6 +109,7 @@ export function closeDay(
   }
   const note = input.note.trim();
   if (note.length < 2) throw new DayRefusal('NOTE_REQUIRED', text('締めのメモを入力してください。', 'Enter a closing note.'));
+  refuseIndividualNumber(note);
   const close: DayClose = { id: uuidv7(now.getTime()), venueId: input.venueId, date: input.date, staffId, at: venueIso(now), note };
   db.prepare(`INSERT INTO day_closes (id, venue_id, venue_date, staff_id, at, note, summary) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
     close.id,
@@ -102,5 +120,7 @@ export function closeDay(
     close.note,
     JSON.stringify(input.summary),
   );
+  // Same transaction: every device of the venue (and the central service) learns the day is closed.
+  enqueueDayClose(db, { id: close.id, venueId: close.venueId, venueDate: close.date, staffId, at: close.at, note, summary: figures(input.summary) }, now);
   return close;
 }

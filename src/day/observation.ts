@@ -1,6 +1,9 @@
-import { text, type StaffText } from '../common/messages';
+import { uuidv7 } from '../common/ids';
+import { NO_INDIVIDUAL_NUMBER, text, type StaffText } from '../common/messages';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
+import { enqueueObservationOutcome } from '../sync/outbox';
+import { containsIndividualNumber } from '../ticket/parse';
 
 /**
  * After a dose the person waits under observation: 15 minutes, or 30 when
@@ -11,8 +14,9 @@ import type { VenueDb } from '../store/database';
 export const OBSERVATION_MINUTES = [15, 30] as const;
 export type ObservationMinutes = (typeof OBSERVATION_MINUTES)[number];
 
+/** Starts the observation of a dose (recorded here, or arrived from another desk: then once, however often it arrives). */
 export function startObservation(db: VenueDb, input: { doseId: string; venueId: string; venueDate: string; startedAt: string; minutes: ObservationMinutes }): void {
-  db.prepare(`INSERT INTO observations (dose_id, venue_id, venue_date, started_at, minutes) VALUES (?, ?, ?, ?, ?)`).run(
+  db.prepare(`INSERT OR IGNORE INTO observations (dose_id, venue_id, venue_date, started_at, minutes) VALUES (?, ?, ?, ?, ?)`).run(
     input.doseId,
     input.venueId,
     input.venueDate,
@@ -97,8 +101,8 @@ export function endObservation(
   staffId: string,
   now: Date,
 ): void {
-  const row = db.prepare(`SELECT started_at, minutes, outcome FROM observations WHERE dose_id = ?`).get(input.doseId) as
-    | { started_at: string; minutes: number; outcome: string }
+  const row = db.prepare(`SELECT started_at, minutes, outcome, venue_id FROM observations WHERE dose_id = ?`).get(input.doseId) as
+    | { started_at: string; minutes: number; outcome: string; venue_id: string }
     | undefined;
   if (!row) throw new ObservationRefusal('UNKNOWN_OBSERVATION', text('経過観察の記録が見つかりません。', 'No such observation.'));
   if (row.outcome !== 'observing') throw new ObservationRefusal('ALREADY_ENDED', text('経過観察は既に終わっています。', 'This observation has already ended.'));
@@ -113,11 +117,30 @@ export function endObservation(
   if (input.outcome === 'referred' && !input.note?.trim()) {
     throw new ObservationRefusal('NOTE_REQUIRED', text('医師へ引き継ぐ理由を入力してください。', 'Enter why the person is referred to the doctor.'));
   }
+  const note = input.note?.trim() || null;
+  if (note && containsIndividualNumber(note.normalize('NFKC'))) throw new ObservationRefusal('INDIVIDUAL_NUMBER', NO_INDIVIDUAL_NUMBER);
+  const outcome = { id: uuidv7(now.getTime()), doseId: input.doseId, venueId: row.venue_id, outcome: input.outcome, note, staffId, at: venueIso(now) };
+  db.prepare(`INSERT INTO observation_outcomes (id, dose_id, venue_id, outcome, note, staff_id, at) VALUES (@id, @doseId, @venueId, @outcome, @note, @staffId, @at)`).run(outcome);
+  settleObservation(db, input.doseId);
+  // Same transaction: the observation board on the other devices shows the person released or referred.
+  enqueueObservationOutcome(db, outcome, now);
+}
+
+/**
+ * Derives an observation's outcome from the outcome records about it, the
+ * same way on every device. Two desks may end one observation while apart; a
+ * referral to the doctor then stands over a release (it is the fact that must
+ * not be lost), otherwise the earliest stands. All of them are kept.
+ */
+export function settleObservation(db: VenueDb, doseId: string): void {
+  const winner = db
+    .prepare(`SELECT outcome, note, staff_id, at FROM observation_outcomes WHERE dose_id = ? ORDER BY outcome = 'referred' DESC, at, id LIMIT 1`)
+    .get(doseId) as { outcome: 'released' | 'referred'; note: string | null; staff_id: string; at: string } | undefined;
   db.prepare(`UPDATE observations SET outcome = ?, outcome_at = ?, outcome_by = ?, note = ? WHERE dose_id = ?`).run(
-    input.outcome,
-    venueIso(now),
-    staffId,
-    input.note?.trim() || null,
-    input.doseId,
+    winner?.outcome ?? 'observing',
+    winner?.at ?? null,
+    winner?.staff_id ?? null,
+    winner?.note ?? null,
+    doseId,
   );
 }

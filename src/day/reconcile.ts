@@ -81,8 +81,8 @@ export interface SyncFacts {
   /** Ids of this day's records not yet confirmed by the central service. */
   unconfirmed(venueId: string, date: string): readonly string[];
   confirmedCount(venueId: string, date: string): number;
-  /** Conflicts touching this day: an id and the records involved. */
-  conflicts(venueId: string, date: string): readonly { id: string; recordIds: readonly string[] }[];
+  /** Conflicts touching this day: an id and the records involved (kind walkin: the decisions on one walk-in request). */
+  conflicts(venueId: string, date: string): readonly { id: string; kind?: 'dose' | 'checkin' | 'walkin'; recordIds: readonly string[] }[];
 }
 
 export const NO_SYNC: SyncFacts = { unconfirmed: () => [], confirmedCount: () => 0, conflicts: () => [] };
@@ -223,7 +223,13 @@ export function reconcileDay(db: VenueDb, venueId: string, date: string, sync: S
       key: `conflict:${conflict.id}`,
       kind: 'conflict',
       recordIds: [...conflict.recordIds],
-      message: text('同じ接種券・同じ回数の記録が二重にあります（別の台または会場）。どちらが正しいか確認してください。', 'The same ticket and dose were recorded twice (another desk or venue). Check which is right.'),
+      message:
+        conflict.kind === 'walkin'
+          ? text(
+              '同じ当日受付の依頼に、管理者の判断が二つあります（別の端末で）。先に出た判断が有効です。もう一方を確認してください。',
+              'One walk-in request was decided twice (on two devices). The earlier decision stands; check the other one.',
+            )
+          : text('同じ接種券・同じ回数の記録が二重にあります（別の台または会場）。どちらが正しいか確認してください。', 'The same ticket and dose were recorded twice (another desk or venue). Check which is right.'),
     });
   }
 

@@ -1,7 +1,7 @@
 import { uuidv7 } from '../common/ids';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
-import { enqueueLot } from '../sync/outbox';
+import { enqueueDeskLot, enqueueLot, enqueueLotVials } from '../sync/outbox';
 
 /** The product master and the venue's lots and desks. */
 
@@ -170,15 +170,23 @@ export function upsertDesk(db: VenueDb, input: { id: string; venueId: string; na
 
 /** Makes a lot the desk's active lot, and remembers from when (the day's reconciliation checks lots against desks). */
 export function setActiveLot(db: VenueDb, input: { deskId: string; lotId: string; venueId: string; staffId: string }, now: Date): void {
-  db.prepare(`UPDATE desks SET active_lot_id = ? WHERE id = ?`).run(input.lotId, input.deskId);
-  db.prepare(`INSERT INTO desk_lot_history (id, desk_id, lot_id, venue_id, staff_id, from_at) VALUES (?, ?, ?, ?, ?, ?)`).run(
-    uuidv7(now.getTime()),
-    input.deskId,
-    input.lotId,
-    input.venueId,
-    input.staffId,
-    venueIso(now),
-  );
+  const entry = { id: uuidv7(now.getTime()), venueId: input.venueId, deskId: input.deskId, lotId: input.lotId, staffId: input.staffId, fromAt: venueIso(now) };
+  db.prepare(`INSERT INTO desk_lot_history (id, desk_id, lot_id, venue_id, staff_id, from_at) VALUES (@id, @deskId, @lotId, @venueId, @staffId, @fromAt)`).run(entry);
+  refreshActiveLot(db, input.deskId);
+  // Same transaction: the supervisor's device shows the desk's lot, and its reconciliation checks doses against it.
+  enqueueDeskLot(db, entry, now);
+}
+
+/**
+ * A desk's active lot is the lot of its latest history entry (by time, then
+ * id), whichever device set it: every device of the venue agrees on it.
+ */
+export function refreshActiveLot(db: VenueDb, deskId: string): void {
+  db.prepare(
+    `UPDATE desks SET active_lot_id = (SELECT h.lot_id FROM desk_lot_history h JOIN lots l ON l.id = h.lot_id
+                                       WHERE h.desk_id = desks.id ORDER BY h.from_at DESC, h.id DESC LIMIT 1)
+     WHERE id = ?`,
+  ).run(deskId);
 }
 
 /** The lot active at a desk at an instant, by its history. */
@@ -190,10 +198,19 @@ export function activeLotAt(db: VenueDb, deskId: string, at: string): string | n
 }
 
 export function recordVialsOpened(db: VenueDb, input: { venueId: string; date: string; lotId: string; vials: number; staffId: string }, now: Date): void {
+  const entry = { id: uuidv7(now.getTime()), venueId: input.venueId, venueDate: input.date, lotId: input.lotId, vials: input.vials, staffId: input.staffId, at: venueIso(now) };
+  storeLotVials(db, entry);
+  // Same transaction: every device of the venue ends up with the latest count.
+  enqueueLotVials(db, entry, now);
+}
+
+/** Keeps a vials count unless the one here is later (by time, then record id): the latest count wins on every device. */
+export function storeLotVials(db: VenueDb, entry: { id: string; venueId: string; venueDate: string; lotId: string; vials: number; staffId: string; at: string }): void {
   db.prepare(
-    `INSERT INTO lot_vials (venue_id, venue_date, lot_id, vials, staff_id, at) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (venue_id, venue_date, lot_id) DO UPDATE SET vials = excluded.vials, staff_id = excluded.staff_id, at = excluded.at`,
-  ).run(input.venueId, input.date, input.lotId, input.vials, input.staffId, venueIso(now));
+    `INSERT INTO lot_vials (venue_id, venue_date, lot_id, vials, staff_id, at, record_id) VALUES (@venueId, @venueDate, @lotId, @vials, @staffId, @at, @id)
+     ON CONFLICT (venue_id, venue_date, lot_id) DO UPDATE SET vials = excluded.vials, staff_id = excluded.staff_id, at = excluded.at, record_id = excluded.record_id
+     WHERE excluded.at > lot_vials.at OR (excluded.at = lot_vials.at AND excluded.record_id > COALESCE(lot_vials.record_id, ''))`,
+  ).run(entry);
 }
 
 export function upsertVenue(db: VenueDb, input: { id: string; municipality: string; name: string }): void {

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { venueIso } from '../common/time';
-import { upsertDesk, upsertVenue } from '../doses/catalog';
+import { settleWalkIn } from '../checkin/walkin';
+import { OBSERVATION_MINUTES, settleObservation, startObservation, type ObservationMinutes } from '../day/observation';
+import { refreshActiveLot, upsertDesk, upsertVenue } from '../doses/catalog';
 import { setStaffDisabled } from '../staff/accounts';
 import type { VenueDb } from '../store/database';
+import { dayFeedSchemas, dayRecordWriter } from './apply-day';
 import {
   checkinData,
   conflictData,
@@ -14,6 +17,7 @@ import {
   staffData,
   venueData,
   voidData,
+  type DayKind,
   type FeedChange,
   type FeedKind,
   type PersonData,
@@ -66,6 +70,7 @@ export interface FeedApplier {
 export function createFeedApplier(db: VenueDb, scope: { municipality: string; venueId: string; now: () => Date }): FeedApplier {
   const person = personWriter(db, scope.municipality);
   const records = recordWriter(db);
+  const day = dayRecordWriter(db);
   const staff = staffWriter(db, scope.now);
   const products = productWriter(db);
   const park = db.prepare(`INSERT INTO sync_parked (kind, key, data) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET data = excluded.data`);
@@ -94,6 +99,8 @@ export function createFeedApplier(db: VenueDb, scope: { municipality: string; ve
         const desk = parse(deskData, change);
         if (!ownVenue(desk.venueId)) return 'skipped';
         upsertDesk(db, desk);
+        // Its lot history may have come first.
+        refreshActiveLot(db, desk.id);
         return 'applied';
       }
       case 'product':
@@ -134,6 +141,43 @@ export function createFeedApplier(db: VenueDb, scope: { municipality: string; ve
         const c = parse(conflictData, change);
         upsertConflict.run({ ...c, records: JSON.stringify(c.records) });
         return 'applied';
+      }
+      default:
+        return applyDayKind(change, change.kind);
+    }
+  }
+
+  /** The supervisor's-day records (apply-day.ts): this venue's only, never tombstoned. */
+  function applyDayKind(change: FeedChange, kind: DayKind): ApplyOutcome {
+    if (change.deleted) return 'skipped';
+    switch (kind) {
+      case 'walkin_request': {
+        const data = parse(dayFeedSchemas.walkin_request, change);
+        return ownVenue(data.venueId) ? day.walkInRequest(data) : 'skipped';
+      }
+      case 'walkin_decision': {
+        const data = parse(dayFeedSchemas.walkin_decision, change);
+        return ownVenue(data.venueId) ? day.walkInDecision(data) : 'skipped';
+      }
+      case 'observation_outcome': {
+        const data = parse(dayFeedSchemas.observation_outcome, change);
+        return ownVenue(data.venueId) ? day.observationOutcome(data) : 'skipped';
+      }
+      case 'day_close': {
+        const data = parse(dayFeedSchemas.day_close, change);
+        return ownVenue(data.venueId) ? day.dayClose(data) : 'skipped';
+      }
+      case 'discrepancy_note': {
+        const data = parse(dayFeedSchemas.discrepancy_note, change);
+        return ownVenue(data.venueId) ? day.discrepancyNote(data) : 'skipped';
+      }
+      case 'desk_lot': {
+        const data = parse(dayFeedSchemas.desk_lot, change);
+        return ownVenue(data.venueId) ? day.deskLot(data) : 'skipped';
+      }
+      case 'lot_vials': {
+        const data = parse(dayFeedSchemas.lot_vials, change);
+        return ownVenue(data.venueId) ? day.lotVials(data) : 'skipped';
       }
     }
   }
@@ -287,6 +331,10 @@ function staffWriter(db: VenueDb, now: () => Date) {
   };
 }
 
+function isObservationMinutes(minutes: number | null | undefined): minutes is ObservationMinutes {
+  return (OBSERVATION_MINUTES as readonly (number | null | undefined)[]).includes(minutes);
+}
+
 /** Records of this venue made at its other desks. */
 function recordWriter(db: VenueDb) {
   const personOf = db.prepare(`SELECT person_id FROM tickets WHERE municipality = ? AND number = ?`).pluck();
@@ -294,8 +342,8 @@ function recordWriter(db: VenueDb) {
   const checkinExists = db.prepare(`SELECT 1 FROM checkins WHERE id = ?`).pluck();
   const doseExists = db.prepare(`SELECT 1 FROM dose_records WHERE id = ?`).pluck();
   const insertCheckin = db.prepare(
-    `INSERT INTO checkins (id, municipality, ticket_number, person_id, booking_id, dose_number, venue_id, desk_id, staff_id, at, venue_date, walk_in_approved_by, voided_by)
-     VALUES (@id, @municipality, @ticketNumber, @personId, @bookingId, @doseNumber, @venueId, @deskId, @staffId, @at, @venueDate, @walkInApprovedBy, @voidedBy)`,
+    `INSERT INTO checkins (id, municipality, ticket_number, person_id, booking_id, dose_number, venue_id, desk_id, staff_id, at, venue_date, walk_in_approved_by, voided_by, walk_in_id)
+     VALUES (@id, @municipality, @ticketNumber, @personId, @bookingId, @doseNumber, @venueId, @deskId, @staffId, @at, @venueDate, @walkInApprovedBy, @voidedBy, @walkInId)`,
   );
   // observation_minutes arrived with a later migration; write it when the column is there.
   const doseColumns = new Set((db.prepare(`SELECT name FROM pragma_table_info('dose_records')`).all() as { name: string }[]).map((c) => c.name));
@@ -319,7 +367,9 @@ function recordWriter(db: VenueDb) {
       if (checkinExists.get(data.id)) return 'skipped';
       const personId = personOf.get(data.municipality, data.ticketNumber) as number | undefined;
       if (personId === undefined) return 'parked';
-      insertCheckin.run({ ...data, personId, voidedBy: (voidOf.get(data.id) as string | undefined) ?? null });
+      insertCheckin.run({ ...data, personId, voidedBy: (voidOf.get(data.id) as string | undefined) ?? null, walkInId: data.walkInId ?? null });
+      // The walk-in it used is "used" here too.
+      if (data.walkInId) settleWalkIn(db, data.walkInId);
       return 'applied';
     },
     dose(data: z.output<typeof doseFeed>): ApplyOutcome {
@@ -327,6 +377,11 @@ function recordWriter(db: VenueDb) {
       const personId = personOf.get(data.municipality, data.ticketNumber) as number | undefined;
       if (personId === undefined) return 'parked';
       insertDose.run({ ...data, personId, voidedBy: (voidOf.get(data.id) as string | undefined) ?? null, observationMinutes: data.observationMinutes ?? null });
+      // A dose given at another desk starts its observation here too: the board may be on this device.
+      if (data.status === 'performed' && isObservationMinutes(data.observationMinutes)) {
+        startObservation(db, { doseId: data.id, venueId: data.venueId, venueDate: data.venueDate, startedAt: data.givenAt, minutes: data.observationMinutes });
+        settleObservation(db, data.id);
+      }
       return 'applied';
     },
     voidRecord(data: z.output<typeof voidFeed>): ApplyOutcome {

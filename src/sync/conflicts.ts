@@ -7,7 +7,7 @@ import type { ConflictData } from './protocol';
 
 export interface ConflictView {
   readonly id: string;
-  readonly kind: 'dose' | 'checkin';
+  readonly kind: ConflictData['kind'];
   readonly municipality: string;
   readonly ticketNumber: string;
   readonly doseNumber: number | null;
@@ -21,7 +21,7 @@ export interface ConflictView {
 
 interface ConflictRow {
   id: string;
-  kind: 'dose' | 'checkin';
+  kind: ConflictData['kind'];
   municipality: string;
   ticket_number: string;
   dose_number: number | null;

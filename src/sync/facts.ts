@@ -1,5 +1,6 @@
 import type { SyncFacts } from '../day/reconcile';
 import type { VenueDb } from '../store/database';
+import type { ConflictData } from './protocol';
 import { readSyncIdentity } from './state';
 
 /**
@@ -25,11 +26,15 @@ export function daySyncFacts(db: VenueDb): SyncFacts {
       return (db.prepare(`SELECT count(*) AS n FROM sync_outbox WHERE state = 'confirmed' AND ${OF_THE_DAY}`).get(venueId, date) as { n: number }).n;
     },
     conflicts(venueId, date) {
-      const rows = db.prepare(`SELECT id, records FROM sync_conflicts WHERE resolved_at IS NULL AND venue_date = ? ORDER BY detected_at`).all(date) as { id: string; records: string }[];
+      const rows = db.prepare(`SELECT id, kind, records FROM sync_conflicts WHERE resolved_at IS NULL AND venue_date = ? ORDER BY detected_at`).all(date) as {
+        id: string;
+        kind: ConflictData['kind'];
+        records: string;
+      }[];
       return rows
-        .map((row) => ({ id: row.id, records: JSON.parse(row.records) as { id: string; venueId: string }[] }))
+        .map((row) => ({ id: row.id, kind: row.kind, records: JSON.parse(row.records) as { id: string; venueId: string }[] }))
         .filter((c) => c.records.some((r) => r.venueId === venueId))
-        .map((c) => ({ id: c.id, recordIds: c.records.map((r) => r.id) }));
+        .map((c) => ({ id: c.id, kind: c.kind, recordIds: c.records.map((r) => r.id) }));
     },
   };
 }

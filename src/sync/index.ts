@@ -56,7 +56,8 @@
  *   roster (one change per person: person, tickets, earlier doses, bookings,
  *   doses from other venues), products, staff (argon2id hashes, so staff sign
  *   in offline) and venues, plus this venue's desks, lots, check-ins, doses,
- *   voids and conflicts. Each entity once, at its latest state, in seq order;
+ *   voids, conflicts and the supervisor's-day records (below). Each entity
+ *   once, at its latest state, in seq order;
  *   tombstones for deletions. Each page and its cursor are applied in one
  *   transaction (or several short ones, each with the cursor of its last
  *   change), so the device resumes exactly where it stopped. `wait` makes it
@@ -69,6 +70,31 @@
  *   (already had), conflict (stored and flagged), rejected. A record is
  *   confirmed only by that answer; anything unanswered is sent again, with
  *   exponential backoff and jitter between failed tries.
+ *
+ * ## The supervisor's day (apply-day.ts)
+ *
+ * Walk-in requests and decisions, observation outcomes, day closes,
+ * explanations of discrepancies, desk lots and vials opened are records like
+ * check-ins: made on one device (queued in the same transaction), uploaded,
+ * stored once per id, and fed to the venue's other devices. Nothing is
+ * edited in place: each device derives the state its screens read from the
+ * records, the same way everywhere, so the order they arrive in never
+ * matters:
+ *
+ * - walk_in_requests.status: "used" once a check-in names the request
+ *   (checkins.walk_in_id, carried as walkInId); else the earliest decision
+ *   (decidedAt, then id) from any device; else pending. A second decision is
+ *   kept, and the server flags the pair as a conflict of kind "walkin" for
+ *   the venue's supervisors (listConflicts, the day report).
+ * - observations: a dose from another desk starts its row here; the outcome
+ *   is a referral if any device referred, else the earliest release.
+ * - day_closes: the earliest close of a venue-day; check-ins and doses of a
+ *   closed day are then refused here too.
+ * - desks.active_lot_id: the lot of the desk's latest desk_lot_history entry.
+ * - lot_vials: the latest count (at, then record id).
+ *
+ * Free text in these records (reasons, notes) never carries an individual
+ * number: the device refuses it before storing, the server refuses it too.
  */
 export { createHttpTransport, type HttpTransportOptions } from './http-transport';
 export { DEFAULT_TUNING, startSyncService, type SyncAppliedEvent, type SyncService, type SyncServiceOptions, type SyncTuning } from './service';
@@ -88,3 +114,4 @@ export {
 export { listConflicts, openConflictsForDay, resolveConflict, type ConflictView } from './conflicts';
 export { openOutboxCount, outboxCounts, outboxDigest, unconfirmedRecordIds } from './outbox';
 export { daySyncFacts } from './facts';
+export { settleDayState } from './apply-day';

@@ -93,7 +93,7 @@ describe('what the day’s reconciliation learns from sync', () => {
         records: [{ id: checkin.checkinId, venueId: 'V001', venueName: null, deskId: 'R1', at: 'x' }, { id: 'other', venueId: 'V001', venueName: null, deskId: 'R2', at: 'y' }],
         detectedAt: 'z', resolvedAt: null, resolvedBy: null, note: null },
     });
-    expect(facts.conflicts('V001', venue.today)).toEqual([{ id: 'c-9', recordIds: [checkin.checkinId, 'other'] }]);
+    expect(facts.conflicts('V001', venue.today)).toEqual([{ id: 'c-9', kind: 'checkin', recordIds: [checkin.checkinId, 'other'] }]);
     expect(facts.conflicts('V002', venue.today)).toEqual([]);
   });
 });

@@ -2,7 +2,25 @@ import { createHash } from 'node:crypto';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
 import { digestOf, type RecordDigest } from './digest';
-import { uploadRecordSchema, type AuditHeadData, type CheckinData, type DoseData, type LotData, type ResolutionData, type UploadKind, type UploadRecord, type UploadResult, type VoidData } from './protocol';
+import {
+  uploadRecordSchema,
+  type AuditHeadData,
+  type CheckinData,
+  type DayCloseData,
+  type DeskLotData,
+  type DiscrepancyNoteData,
+  type DoseData,
+  type LotData,
+  type LotVialsData,
+  type ObservationOutcomeData,
+  type ResolutionData,
+  type UploadKind,
+  type UploadRecord,
+  type UploadResult,
+  type VoidData,
+  type WalkInDecisionData,
+  type WalkInRequestData,
+} from './protocol';
 
 /**
  * The outbox: every record made on this device, written in the same
@@ -41,6 +59,8 @@ export function enqueueCheckIn(db: VenueDb, record: Omit<CheckinData, 'venueDate
     at: record.at,
     venueDate,
     walkInApprovedBy: record.walkInApprovedBy,
+    // Only when set: a check-in without a walk-in keeps the body it always had.
+    ...(record.walkInId ? { walkInId: record.walkInId } : {}),
   };
   enqueue(db, 'checkin', data.id, data, now);
 }
@@ -100,6 +120,50 @@ export function enqueueAuditHead(db: VenueDb, data: AuditHeadData, now: Date): v
 
 export function enqueueResolution(db: VenueDb, data: ResolutionData, now: Date): void {
   enqueue(db, 'resolution', data.id, data, now);
+}
+
+// The supervisor's day. Each body is built field by field, in schema order, so
+// what is queued is exactly what the server stores (and hashes) for it.
+
+export function enqueueWalkInRequest(db: VenueDb, r: WalkInRequestData, now: Date): void {
+  const data: WalkInRequestData = {
+    id: r.id, municipality: r.municipality, ticketNumber: r.ticketNumber, venueId: r.venueId, venueDate: r.venueDate,
+    deskId: r.deskId, requestedBy: r.requestedBy, requestedAt: r.requestedAt, verdictCode: r.verdictCode,
+  };
+  enqueue(db, 'walkin_request', data.id, data, now);
+}
+
+export function enqueueWalkInDecision(db: VenueDb, r: WalkInDecisionData, now: Date): void {
+  const data: WalkInDecisionData = {
+    id: r.id, requestId: r.requestId, municipality: r.municipality, ticketNumber: r.ticketNumber, venueId: r.venueId, venueDate: r.venueDate,
+    deskId: r.deskId, outcome: r.outcome, productId: r.productId, reason: r.reason, decidedBy: r.decidedBy, decidedAt: r.decidedAt,
+  };
+  enqueue(db, 'walkin_decision', data.id, data, now);
+}
+
+export function enqueueObservationOutcome(db: VenueDb, r: ObservationOutcomeData, now: Date): void {
+  const data: ObservationOutcomeData = { id: r.id, doseId: r.doseId, venueId: r.venueId, outcome: r.outcome, note: r.note, staffId: r.staffId, at: r.at };
+  enqueue(db, 'observation_outcome', data.id, data, now);
+}
+
+export function enqueueDayClose(db: VenueDb, r: DayCloseData, now: Date): void {
+  const data: DayCloseData = { id: r.id, venueId: r.venueId, venueDate: r.venueDate, staffId: r.staffId, at: r.at, note: r.note, summary: r.summary };
+  enqueue(db, 'day_close', data.id, data, now);
+}
+
+export function enqueueDiscrepancyNote(db: VenueDb, r: DiscrepancyNoteData, now: Date): void {
+  const data: DiscrepancyNoteData = { id: r.id, venueId: r.venueId, venueDate: r.venueDate, key: r.key, note: r.note, staffId: r.staffId, at: r.at };
+  enqueue(db, 'discrepancy_note', data.id, data, now);
+}
+
+export function enqueueDeskLot(db: VenueDb, r: DeskLotData, now: Date): void {
+  const data: DeskLotData = { id: r.id, venueId: r.venueId, deskId: r.deskId, lotId: r.lotId, staffId: r.staffId, fromAt: r.fromAt };
+  enqueue(db, 'desk_lot', data.id, data, now);
+}
+
+export function enqueueLotVials(db: VenueDb, r: LotVialsData, now: Date): void {
+  const data: LotVialsData = { id: r.id, venueId: r.venueId, venueDate: r.venueDate, lotId: r.lotId, vials: r.vials, staffId: r.staffId, at: r.at };
+  enqueue(db, 'lot_vials', data.id, data, now);
 }
 
 interface Row {

@@ -6,8 +6,10 @@
  * older device keeps working against a newer server.
  */
 import { z } from 'zod';
+import type { WALK_IN_VERDICTS } from '../checkin/walkin';
 import { doseNumber, instant, isoDate, municipalityCode, recordId, sex, shortId, ticketNumber, ticketStatus } from '../common/schemas';
 import type { InjectionSite } from '../doses/record';
+import { containsIndividualNumber } from '../ticket/parse';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -70,7 +72,11 @@ export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
 // entity that changes moves to a new, higher seq. `deleted` entries are
 // tombstones (data null).
 
-export const FEED_KINDS = ['venue', 'desk', 'product', 'staff', 'person', 'checkin', 'dose', 'void', 'lot', 'conflict'] as const;
+/** The supervisor's-day records of the venue, each an immutable record with its own id (see "Up" below). */
+export const DAY_KINDS = ['walkin_request', 'walkin_decision', 'observation_outcome', 'day_close', 'discrepancy_note', 'desk_lot', 'lot_vials'] as const;
+export type DayKind = (typeof DAY_KINDS)[number];
+
+export const FEED_KINDS = ['venue', 'desk', 'product', 'staff', 'person', 'checkin', 'dose', 'void', 'lot', 'conflict', ...DAY_KINDS] as const;
 export type FeedKind = (typeof FEED_KINDS)[number];
 
 export const feedChangeSchema = z.object({
@@ -171,8 +177,11 @@ export const conflictRecord = z.object({
   at: z.string(),
 });
 
-export const CONFLICT_KINDS = ['dose', 'checkin'] as const;
-/** The same ticket and dose (or the same ticket checked in on the same day) recorded twice with different ids. */
+export const CONFLICT_KINDS = ['dose', 'checkin', 'walkin'] as const;
+/**
+ * The same ticket and dose (or the same ticket checked in on the same day) recorded twice with different ids;
+ * or two supervisors deciding the same walk-in request (kind walkin: the records are the decisions).
+ */
 export const conflictData = z.object({
   id: z.string().min(1).max(64),
   kind: z.enum(CONFLICT_KINDS),
@@ -206,6 +215,8 @@ export const checkinData = z.strictObject({
   at: instant,
   venueDate: isoDate,
   walkInApprovedBy: staffRef.nullable(),
+  /** The walk-in request this check-in used (its status becomes "used" on every device); absent when none. */
+  walkInId: recordId.optional(),
 });
 export type CheckinData = z.infer<typeof checkinData>;
 
@@ -277,6 +288,127 @@ export const resolutionData = z.strictObject({
 });
 export type ResolutionData = z.infer<typeof resolutionData>;
 
+// ---------------------------------------------------------------------------
+// The supervisor's day. Each change is a record of its own, never an edit of
+// another: a walk-in request and the decisions on it, an observation's
+// outcome, a day's close, an explanation, a desk's lot from an instant, the
+// vials opened of a lot on a day. Devices derive the current state from the
+// records (walk_in_requests, observations, desks.active_lot_id, lot_vials,
+// day_closes), so every device of the venue ends up with the same state
+// whatever order the records arrived in.
+
+/**
+ * Free text typed by staff (reasons, notes). An individual number never
+ * reaches a venue record, so text carrying one is refused here (and by the
+ * device before it is stored, so the outbox never holds a record the server
+ * would refuse).
+ */
+function staffNote(min: number) {
+  return z
+    .string()
+    .trim()
+    .min(min)
+    .max(200)
+    .refine((value) => !containsIndividualNumber(value.normalize('NFKC')), 'must not hold an individual number');
+}
+
+/** The verdicts a walk-in may be asked for (src/checkin/walkin.ts). */
+const WALK_IN_VERDICT_CODES = ['NOT_BOOKED_TODAY', 'WRONG_VENUE'] as const satisfies readonly (typeof WALK_IN_VERDICTS)[number][];
+
+export const walkInRequestData = z.strictObject({
+  id: recordId,
+  municipality: municipalityCode,
+  ticketNumber,
+  venueId: shortId,
+  venueDate: isoDate,
+  deskId: shortId,
+  requestedBy: staffRef,
+  requestedAt: instant,
+  verdictCode: z.enum(WALK_IN_VERDICT_CODES),
+});
+export type WalkInRequestData = z.infer<typeof walkInRequestData>;
+
+/**
+ * A supervisor's decision on a walk-in request. It names the request's ticket
+ * and day as well, so that two decisions on one request can be flagged even
+ * before the request itself has reached the server.
+ */
+export const walkInDecisionData = z
+  .strictObject({
+    id: recordId,
+    requestId: recordId,
+    municipality: municipalityCode,
+    ticketNumber,
+    venueId: shortId,
+    venueDate: isoDate,
+    deskId: shortId,
+    outcome: z.enum(['approved', 'declined']),
+    productId: z.string().min(1).max(64).nullable(),
+    reason: staffNote(2),
+    decidedBy: staffRef,
+    decidedAt: instant,
+  })
+  .refine((d) => d.outcome === 'declined' || d.productId !== null, { path: ['productId'], message: 'an approval names the product' });
+export type WalkInDecisionData = z.infer<typeof walkInDecisionData>;
+
+export const observationOutcomeData = z.strictObject({
+  id: recordId,
+  doseId: recordId,
+  venueId: shortId,
+  outcome: z.enum(['released', 'referred']),
+  note: staffNote(1).nullable(),
+  staffId: staffRef,
+  at: instant,
+});
+export type ObservationOutcomeData = z.infer<typeof observationOutcomeData>;
+
+export const dayCloseData = z.strictObject({
+  id: recordId,
+  venueId: shortId,
+  venueDate: isoDate,
+  staffId: staffRef,
+  at: instant,
+  note: staffNote(2),
+  /** The day's figures at sign-off (counts only). */
+  summary: z.record(z.string().max(40), z.number().int().min(0)).refine((s) => Object.keys(s).length <= 40, 'at most 40 figures'),
+});
+export type DayCloseData = z.infer<typeof dayCloseData>;
+
+export const discrepancyNoteData = z.strictObject({
+  id: recordId,
+  venueId: shortId,
+  venueDate: isoDate,
+  /** "<kind>:<record, lot or conflict id>", as the reconciliation makes it. */
+  key: z.string().min(3).max(120).regex(/^[a-z-]+:[A-Za-z0-9_.:-]+$/),
+  note: staffNote(2),
+  staffId: staffRef,
+  at: instant,
+});
+export type DiscrepancyNoteData = z.infer<typeof discrepancyNoteData>;
+
+/** A desk's active lot from an instant on (the latest by fromAt is the desk's lot now). */
+export const deskLotData = z.strictObject({
+  id: recordId,
+  venueId: shortId,
+  deskId: shortId,
+  lotId: shortId,
+  staffId: staffRef,
+  fromAt: instant,
+});
+export type DeskLotData = z.infer<typeof deskLotData>;
+
+/** Vials of a lot opened on a day: the latest by `at` (then id) is the value. */
+export const lotVialsData = z.strictObject({
+  id: recordId,
+  venueId: shortId,
+  venueDate: isoDate,
+  lotId: shortId,
+  vials: z.number().int().min(0).max(10_000),
+  staffId: staffRef,
+  at: instant,
+});
+export type LotVialsData = z.infer<typeof lotVialsData>;
+
 export const uploadRecordSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('checkin'), data: checkinData }),
   z.strictObject({ kind: z.literal('dose'), data: doseData }),
@@ -284,10 +416,17 @@ export const uploadRecordSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('lot'), data: lotData }),
   z.strictObject({ kind: z.literal('audit_head'), data: auditHeadData }),
   z.strictObject({ kind: z.literal('resolution'), data: resolutionData }),
+  z.strictObject({ kind: z.literal('walkin_request'), data: walkInRequestData }),
+  z.strictObject({ kind: z.literal('walkin_decision'), data: walkInDecisionData }),
+  z.strictObject({ kind: z.literal('observation_outcome'), data: observationOutcomeData }),
+  z.strictObject({ kind: z.literal('day_close'), data: dayCloseData }),
+  z.strictObject({ kind: z.literal('discrepancy_note'), data: discrepancyNoteData }),
+  z.strictObject({ kind: z.literal('desk_lot'), data: deskLotData }),
+  z.strictObject({ kind: z.literal('lot_vials'), data: lotVialsData }),
 ]);
 export type UploadRecord = z.infer<typeof uploadRecordSchema>;
 export type UploadKind = UploadRecord['kind'];
-export const UPLOAD_KINDS = ['checkin', 'dose', 'void', 'lot', 'audit_head', 'resolution'] as const satisfies readonly UploadKind[];
+export const UPLOAD_KINDS = ['checkin', 'dose', 'void', 'lot', 'audit_head', 'resolution', ...DAY_KINDS] as const satisfies readonly UploadKind[];
 
 export const uploadRequestSchema = z.strictObject({
   records: z.array(uploadRecordSchema).min(1).max(LIMITS.uploadRecords),

@@ -9,7 +9,7 @@ import { openCentralDb } from '../../server/db';
 import { issueEnrollmentCode } from '../../server/enrollment';
 import { importRoster } from '../../server/roster';
 import { rosterCsv } from '../fixtures/roster';
-import { DEMO_NOW } from '../support/venue';
+import { DEMO_NOW, type Desk } from '../support/venue';
 import { adminRun } from './support/admin';
 import { freshCentralDb, manyPeople, seedMunicipality, type FreshCentral, type SeededMunicipality } from './support/central';
 import { until, useDevices, type TestDevice } from './support/devices';
@@ -22,7 +22,10 @@ import { startServerProcess, type ServerProcess } from './support/server-process
  * service is killed (SIGKILL) and restarted mid-sync now and then. Each
  * schedule ends with the network healed; then no record may be lost or
  * stored twice, each device's records and the server's records from it must
- * have equal digests, and the outbox must be empty within 10 s.
+ * have equal digests, and the outbox must be empty within 10 s. The records
+ * include the supervisor's day (walk-ins asked at one desk and decided at the
+ * other, observation referrals, vials, desk lots, explanations, closes of
+ * past days); in the end both desks must hold the same state of it.
  *
  * VENUE_FAULT_SCHEDULES sets the number of schedules (default 120); a
  * failing schedule is replayed with VENUE_FAULT_SEED=<seed printed>.
@@ -31,6 +34,7 @@ const SCHEDULES = Number(process.env.VENUE_FAULT_SCHEDULES ?? 120);
 const FIRST_SEED = Number(process.env.VENUE_FAULT_SEED ?? 20_261_123);
 const OPS_PER_LANE = 4;
 const HEAL_DEADLINE_MS = 10_000;
+const WALK_IN_FIRST = 7_000_000_000;
 
 const today = venueDate(new Date(DEMO_NOW));
 const newDevice = useDevices();
@@ -52,7 +56,9 @@ beforeAll(async () => {
   central = process.env.VENUE_TEST_DATABASE_URL ? await freshCentralDb() : null;
   const db = central?.db ?? (await openCentralDb({ dataDir: join(dir, 'central') }));
   m = await seedMunicipality(db, { today });
-  await importRoster(db, { municipality: m.code, csv: rosterCsv(manyPeople(m.code, m.venue, today, SCHEDULES * 2 * OPS_PER_LANE + 50)), today });
+  // Booked here (checked in and vaccinated), and booked at the other venue today (walk-ins here).
+  const people = [...manyPeople(m.code, m.venue, today, SCHEDULES * 2 * OPS_PER_LANE + 50), ...manyPeople(m.code, m.otherVenue, today, SCHEDULES + 20, WALK_IN_FIRST)];
+  await importRoster(db, { municipality: m.code, csv: rosterCsv(people), today });
   for (const desk of ['R1', 'N1']) codes.push((await issueEnrollmentCode(db, { venueId: m.venue, deskId: desk }, new Date())).code);
   if (!central) await db.close();
   server = await startServer();
@@ -69,8 +75,11 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** One desk's work during a schedule: check people in, record their doses, now and then void one, add a lot. */
-async function work(device: TestDevice, tickets: string[], random: () => number, lotNumber: () => string): Promise<void> {
+/** Past days the supervisors close now and then (both desks may close the same one: the earliest close wins everywhere). */
+const PAST_DAYS = ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19'];
+
+/** One desk's work during a schedule: check people in, record their doses, now and then void one, add a lot; and the supervisor's day. */
+async function work(device: TestDevice, tickets: string[], random: () => number, lotNumber: () => string, day: DayWork): Promise<void> {
   const reception = device.signIn('reception');
   const nurse = device.signIn('nurse');
   const supervisor = device.signIn('supervisor');
@@ -78,17 +87,72 @@ async function work(device: TestDevice, tickets: string[], random: () => number,
   let lotId = lots[0]?.id;
   for (const ticket of tickets) {
     if (!lotId || random() < 0.1) lotId = supervisor.ok('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: lotNumber(), expiry: '2027-06-30' }).id;
+    if (random() < 0.3) nurse.ok('setDeskLot', { lotId });
     // Recording never waits for the network: every call answers at once, whatever the proxy does.
     const started = performance.now();
     expect(reception.ok('checkIn', { municipality: m.code, number: ticket }).checkedIn).toBe(true);
-    const dose = nurse.ok('recordDose', { municipality: m.code, ticketNumber: ticket, doseNumber: 1, status: 'performed', lotId });
+    let dose = nurse.ok('recordDose', { municipality: m.code, ticketNumber: ticket, doseNumber: 1, status: 'performed', lotId });
     if (random() < 0.2) {
       supervisor.ok('voidRecord', { recordId: dose.id, reason: 'ロット入力誤り' });
-      nurse.ok('recordDose', { municipality: m.code, ticketNumber: ticket, doseNumber: 1, status: 'performed', lotId });
+      dose = nurse.ok('recordDose', { municipality: m.code, ticketNumber: ticket, doseNumber: 1, status: 'performed', lotId });
     }
     expect(performance.now() - started).toBeLessThan(1_000);
+    // A referral may be made at any time (a release only after the observation time, which these clocks never reach).
+    if (random() < 0.25) nurse.ok('endObservation', { doseId: dose.id, outcome: 'referred', note: '気分不良の訴え' });
     await sleep(random() * 60);
   }
+  if (lotId && random() < 0.5) nurse.ok('recordVialsOpened', { lotId, vials: Math.floor(random() * 20) });
+  supervisorsDay(device, { reception, supervisor }, random, day);
+}
+
+interface DayWork {
+  /** People booked at the venue's other site today: walk-ins here. */
+  readonly walkInTicket: () => string;
+  readonly schedule: number;
+  readonly lane: number;
+}
+
+/**
+ * Walk-ins across the two desks (reception asks here; the supervisor at the
+ * other desk decides once the request has arrived; reception checks in once
+ * the approval has arrived), explanations, and closes of past days.
+ */
+function supervisorsDay(device: TestDevice, desks: { reception: Desk; supervisor: Desk }, random: () => number, day: DayWork): void {
+  const { reception, supervisor } = desks;
+  const ownDesk = device.name;
+  if (random() < 0.35) reception.ok('requestWalkIn', { municipality: m.code, number: day.walkInTicket() });
+  for (const request of supervisor.ok('listWalkIns', {})) {
+    if (request.status === 'pending' && request.deskId !== ownDesk) {
+      supervisor.ok('decideWalkIn', { requestId: request.id, approve: true, productId: 'PFZ-COMIRNATY', reason: '予約会場の変更希望' });
+    } else if (request.status === 'approved' && request.deskId === ownDesk) {
+      expect(reception.ok('checkIn', { municipality: request.municipality, number: request.ticketNumber }).checkedIn).toBe(true);
+    }
+  }
+  if (day.schedule % 7 === day.lane) {
+    const open = supervisor.ok('dayReport', {}).discrepancies.find((d) => !d.explanation && d.kind !== 'not-confirmed');
+    if (open) supervisor.ok('explainDiscrepancy', { key: open.key, note: '確認済み（試験）' });
+  }
+  if (day.schedule % 11 === 3) {
+    const date = PAST_DAYS[Math.floor(random() * PAST_DAYS.length)] ?? '2026-11-16';
+    const closed = supervisor.call('closeDay', { date, note: '過去日の締め（試験）' });
+    if (!closed.ok) expect(closed.error.code).toBe('ALREADY_CLOSED');
+  }
+}
+
+/** What the supervisor's day looks like on a device: equal on both desks once everything has travelled. */
+function dayState(device: TestDevice): string {
+  const all = (sql: string) => device.db.prepare(sql).all();
+  return JSON.stringify({
+    walkIns: all(`SELECT id, status, product_id, decided_by, decided_at, checkin_id FROM walk_in_requests ORDER BY id`),
+    decisions: all(`SELECT id, request_id FROM walk_in_decisions ORDER BY id`),
+    observations: all(`SELECT dose_id, started_at, outcome, outcome_by, outcome_at, note FROM observations ORDER BY dose_id`),
+    outcomes: all(`SELECT id FROM observation_outcomes ORDER BY id`),
+    closes: all(`SELECT venue_date, id, note FROM day_closes ORDER BY venue_date`),
+    notes: all(`SELECT id, key FROM discrepancy_notes ORDER BY id`),
+    deskLots: all(`SELECT id, desk_id, lot_id FROM desk_lot_history ORDER BY id`),
+    desks: all(`SELECT id, active_lot_id FROM desks ORDER BY id`),
+    vials: all(`SELECT venue_date, lot_id, vials, record_id FROM lot_vials ORDER BY venue_date, lot_id`),
+  });
 }
 
 async function serverDigest(deviceId: string): Promise<RecordDigest> {
@@ -126,6 +190,8 @@ describe('sync under injected faults', () => {
     const deviceIds = desks.map((d) => d.anonymous().ok('deviceStatus', {}).deviceId ?? '');
 
     let next = 5_000_000_000;
+    let nextWalkIn = WALK_IN_FIRST;
+    const walkInTicket = () => String(nextWalkIn++).padStart(10, '0');
     let lots = 0;
     let kills = 0;
     const drains: number[] = [];
@@ -146,9 +212,9 @@ describe('sync under injected faults', () => {
             })()
           : Promise.resolve();
       await Promise.all(
-        desks.map((device) => {
+        desks.map((device, lane) => {
           const tickets = Array.from({ length: OPS_PER_LANE }, () => String(next++).padStart(10, '0'));
-          return work(device, tickets, random, () => `FT${String(lots++).padStart(5, '0')}`);
+          return work(device, tickets, random, () => `FT${String(lots++).padStart(5, '0')}`, { walkInTicket, schedule: s, lane });
         }),
       );
       await sleep(Math.max(0, window - 150));
@@ -170,12 +236,27 @@ describe('sync under injected faults', () => {
     await until(() => records(desks[0] as TestDevice) === records(desks[1] as TestDevice), 20_000, 'the two desks to hold the same records');
     const doses = (desks[0]?.db.prepare(`SELECT count(*) AS n FROM dose_records WHERE voided_by IS NULL`).get() as { n: number }).n;
     expect(doses).toBe(SCHEDULES * 2 * OPS_PER_LANE);
+    // And the same supervisor's day: walk-ins and their decisions, observations, closes, explanations, desk lots, vials.
+    const [first, second] = desks as [TestDevice, TestDevice];
+    await until(() => dayState(first) === dayState(second), 20_000, 'the two desks to hold the same supervisor’s day');
+    const count = (sql: string) => (first.db.prepare(`SELECT count(*) AS n FROM ${sql}`).get() as { n: number }).n;
+    const day = {
+      walkInsUsed: count(`walk_in_requests WHERE status = 'used'`),
+      decisions: count('walk_in_decisions'),
+      referrals: count(`observations WHERE outcome = 'referred'`),
+      closes: count('day_closes'),
+      explanations: count('discrepancy_notes'),
+      deskLots: count('desk_lot_history'),
+      vials: count('lot_vials'),
+    };
+    for (const [what, n] of Object.entries(day)) expect(n, what).toBeGreaterThan(0);
 
     drains.sort((a, b) => a - b);
     const byFault = FAULTS.map((f) => `${f} ${proxy.counts[f]}`).join(', ');
     console.log(
       `fault injection: ${SCHEDULES} schedules, ${proxy.injected + kills} faults injected over ${proxy.requests} requests ` +
-        `(${byFault}, server kills ${kills}); outbox empty after healing: median ${(drains[drains.length >> 1] ?? 0).toFixed(0)} ms, worst ${(drains[drains.length - 1] ?? 0).toFixed(0)} ms`,
+        `(${byFault}, server kills ${kills}); outbox empty after healing: median ${(drains[drains.length >> 1] ?? 0).toFixed(0)} ms, worst ${(drains[drains.length - 1] ?? 0).toFixed(0)} ms; ` +
+        `supervisor's day: ${Object.entries(day).map(([k, n]) => `${k} ${n}`).join(', ')}`,
     );
     expect(proxy.injected).toBeGreaterThan(SCHEDULES);
     expect(kills).toBeGreaterThan(0);

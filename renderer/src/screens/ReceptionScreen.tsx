@@ -27,8 +27,8 @@ export function ReceptionScreen() {
   };
   useShortcuts({ Enter: checkInByKey, F2: checkInByKey, Escape: clear, F4: () => manual.current?.focus() });
 
-  // A supervisor's decision on a walk-in shows up on the card that asked for it.
-  useVenueEvents(['walk-in'], () => {
+  // A supervisor's decision on a walk-in shows up on the card that asked for it (made here, or arrived by sync from the supervisor's device).
+  useVenueEvents(['walk-in', 'sync'], () => {
     const now = useReception.getState().card;
     if (now?.kind === 'verdict' && now.verdict.walkIn?.status === 'pending') void refresh();
   });

@@ -109,6 +109,8 @@ export const dayOperations = {
       }
       const note = explainDiscrepancy(context.db, { venueId, date, key: input.key, note: input.note }, sessionOf(context).staff.id, context.now);
       context.audit(input.key);
+      // Also tells the sync service to send the explanation now.
+      context.emit({ type: 'discrepancy', id: input.key });
       return note;
     },
   }),
@@ -142,6 +144,8 @@ export const dayOperations = {
       assertDayOpen(context.db, venueId, date);
       recordVialsOpened(context.db, { venueId, date, lotId: lot.id, vials: input.vials, staffId: sessionOf(context).staff.id }, context.now);
       context.audit(lot.id, { vials: input.vials });
+      // Also tells the sync service to send the count now.
+      context.emit({ type: 'vials', id: lot.id });
       return { lotId: lot.id, vials: input.vials, date };
     },
   }),

@@ -5,6 +5,7 @@ import { countStaff } from '../../staff/accounts';
 import { readDeviceSettings } from '../../store/settings';
 import { listConflicts, resolveConflict } from '../../sync/conflicts';
 import { syncMessage } from '../../sync/messages';
+import { CONFLICT_KINDS } from '../../sync/protocol';
 import { readEnrollment, readSyncIdentity, writeEnrollmentRequest } from '../../sync/state';
 import { readEnrollmentStatus, readSyncStatus } from '../../sync/status';
 import { checkServerUrl, formatFingerprint, normalizeFingerprint } from '../../sync/transport';
@@ -16,7 +17,7 @@ const problem = z.object({ code: z.string(), message: staffText }).nullable();
 
 const conflictSchema = z.object({
   id: z.string(),
-  kind: z.enum(['dose', 'checkin']),
+  kind: z.enum(CONFLICT_KINDS),
   municipality: z.string(),
   ticketNumber: z.string(),
   doseNumber: z.number().nullable(),
@@ -123,7 +124,7 @@ export const syncOperations = {
   }),
 
   listConflicts: defineOperation({
-    summary: 'Records of the same ticket and dose (or check-ins of the same day) made twice, here and elsewhere: for the supervisor to sort out.',
+    summary: 'Records of the same ticket and dose (or check-ins of the same day, or decisions on one walk-in request) made twice, here and elsewhere: for the supervisor to sort out.',
     access: { roles: ['supervisor'] },
     input: z.strictObject({ includeResolved: z.boolean().optional() }),
     output: z.array(conflictSchema),

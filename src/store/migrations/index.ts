@@ -2,6 +2,7 @@ import { m001Initial } from './001-initial';
 import { m003WalkIns } from './003-walk-ins';
 import { m004Day } from './004-day';
 import { m005Sync } from './005-sync';
+import { m006DaySync } from './006-day-sync';
 
 export interface Migration {
   /** Recorded in PRAGMA user_version once applied; strictly increasing. */
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m003WalkIns,
   m004Day,
   m005Sync,
+  m006DaySync,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -13,7 +13,7 @@ import { createStaff } from '../../../server/staff';
 import { municipalityCheckDigit } from '../../../src/ticket/checkdigits';
 import { DEMO_PRODUCTS, DEMO_STAFF, DEMO_TICKETS, demoPeople, demoProductsCsv } from '../../fixtures/demo';
 import { rosterCsv, type FixturePerson } from '../../fixtures/roster';
-import type { CheckinData, DoseData, UploadRecord } from '../../../src/sync/protocol';
+import type { CheckinData, DayKind, DoseData, UploadRecord } from '../../../src/sync/protocol';
 
 /**
  * The central side of tests: real PGlite by default, real PostgreSQL when
@@ -237,3 +237,62 @@ export function doseRecord(m: { code: string; venue: string }, ticketNumber: str
     },
   };
 }
+
+type DayUpload<K extends DayKind> = Extract<UploadRecord, { kind: K }>;
+
+/**
+ * The supervisor's-day records as a device uploads them, for venue m
+ * (municipality m.code): each with a fresh id, any field overridable.
+ */
+export const dayRecord = {
+  walkInRequest(m: { code: string; venue: string }, ticketNumber: string, over: Partial<DayUpload<'walkin_request'>['data']> = {}): DayUpload<'walkin_request'> {
+    return {
+      kind: 'walkin_request',
+      data: {
+        id: newRecordId(), municipality: m.code, ticketNumber, venueId: m.venue, venueDate: '2026-11-23', deskId: 'R1', requestedBy: 'reception-1',
+        requestedAt: '2026-11-23T10:00:00.000+09:00', verdictCode: 'WRONG_VENUE', ...over,
+      },
+    };
+  },
+  walkInDecision(request: DayUpload<'walkin_request'>, over: Partial<DayUpload<'walkin_decision'>['data']> = {}): DayUpload<'walkin_decision'> {
+    const r = request.data;
+    return {
+      kind: 'walkin_decision',
+      data: {
+        id: newRecordId(), requestId: r.id, municipality: r.municipality, ticketNumber: r.ticketNumber, venueId: r.venueId, venueDate: r.venueDate,
+        deskId: 'R2', outcome: 'approved', productId: 'PFZ-COMIRNATY', reason: '予約会場が遠いため', decidedBy: 'supervisor-1',
+        decidedAt: '2026-11-23T10:02:00.000+09:00', ...over,
+      },
+    };
+  },
+  observationOutcome(m: { venue: string }, doseId: string, over: Partial<DayUpload<'observation_outcome'>['data']> = {}): DayUpload<'observation_outcome'> {
+    return {
+      kind: 'observation_outcome',
+      data: { id: newRecordId(), doseId, venueId: m.venue, outcome: 'released', note: null, staffId: 'nurse-1', at: '2026-11-23T10:25:00.000+09:00', ...over },
+    };
+  },
+  dayClose(m: { venue: string }, over: Partial<DayUpload<'day_close'>['data']> = {}): DayUpload<'day_close'> {
+    return {
+      kind: 'day_close',
+      data: { id: newRecordId(), venueId: m.venue, venueDate: '2026-11-23', staffId: 'supervisor-1', at: '2026-11-23T18:00:00.000+09:00', note: '本日分の締め', summary: { checkedIn: 2, vaccinated: 2 }, ...over },
+    };
+  },
+  discrepancyNote(m: { venue: string }, over: Partial<DayUpload<'discrepancy_note'>['data']> = {}): DayUpload<'discrepancy_note'> {
+    return {
+      kind: 'discrepancy_note',
+      data: { id: newRecordId(), venueId: m.venue, venueDate: '2026-11-23', key: `dose-no-checkin:${newRecordId()}`, note: '受付漏れ、本人確認済み', staffId: 'supervisor-1', at: '2026-11-23T17:00:00.000+09:00', ...over },
+    };
+  },
+  deskLot(m: { venue: string }, lotId: string, over: Partial<DayUpload<'desk_lot'>['data']> = {}): DayUpload<'desk_lot'> {
+    return { kind: 'desk_lot', data: { id: newRecordId(), venueId: m.venue, deskId: 'N1', lotId, staffId: 'nurse-1', fromAt: '2026-11-23T09:00:00.000+09:00', ...over } };
+  },
+  lotVials(m: { venue: string }, lotId: string, over: Partial<DayUpload<'lot_vials'>['data']> = {}): DayUpload<'lot_vials'> {
+    return { kind: 'lot_vials', data: { id: newRecordId(), venueId: m.venue, venueDate: '2026-11-23', lotId, vials: 4, staffId: 'nurse-1', at: '2026-11-23T12:00:00.000+09:00', ...over } };
+  },
+  lot(m: { venue: string }, over: Partial<Extract<UploadRecord, { kind: 'lot' }>['data']> = {}): Extract<UploadRecord, { kind: 'lot' }> {
+    return {
+      kind: 'lot',
+      data: { id: `lot-${newRecordId().slice(-8)}`, venueId: m.venue, productId: 'PFZ-COMIRNATY', lotNumber: `L${newRecordId().slice(-6)}`, expiry: '2027-06-30', addedBy: null, addedAt: '2026-11-23T08:00:00.000+09:00', ...over },
+    };
+  },
+};
