@@ -7,6 +7,7 @@ import { systemClock, venueDate, venueIso, type Clock } from '../common/time';
 import { verifyPassword } from '../staff/passwords';
 import { createBackup, findBackup, listBackups, planRestore, restoreBackup, type BackupInfo } from '../store/backup';
 import { applyKey, openVenueDatabase, StoreError, type VenueDb } from '../store/database';
+import { settleDayState } from '../sync/apply-day';
 import { Connection, type CallTarget } from './connection';
 import { operations } from './contract';
 import { Dispatcher } from './dispatcher';
@@ -211,9 +212,11 @@ export class VenueRuntime implements CallTarget {
     // Read through the getter: the compiler still believes the field is null from above.
     const db = this.database;
     if (db) {
-      db.transaction(() =>
-        appendAudit(db, { at: venueIso(now), staffId: requestedBy, deskId: null, action: 'restoreBackup', recordId: backupId, outcome, detail: { carriedOver: carried } }),
-      )();
+      db.transaction(() => {
+        // Walk-in status, observation outcomes and desks' lots follow from the records now here.
+        settleDayState(db);
+        appendAudit(db, { at: venueIso(now), staffId: requestedBy, deskId: null, action: 'restoreBackup', recordId: backupId, outcome, detail: { carriedOver: carried } });
+      })();
     }
     this.options.onEvent?.({ type: 'restored', id: backupId });
   }

@@ -103,3 +103,31 @@ describe('restoring', () => {
     db.close();
   });
 });
+
+describe('restoring, for sync', () => {
+  it('keeps records made since the backup on their way up, and what the server answered since', () => {
+    const venue = newVenue();
+    const early = recordDose(venue, T.ok);
+    const dir = newDir();
+    const backup = createBackup(venue.db, { dir, key: venue.key, now: venue.clock.now() });
+    // Since the backup: the early dose was confirmed, a later one is still waiting, and the device enrolled.
+    venue.db.prepare(`UPDATE sync_outbox SET state = 'confirmed', outcome = 'stored' WHERE record_id = ?`).run(early.id);
+    venue.clock.advance(60_000);
+    const later = recordDose(venue, T.okSecond);
+    venue.db.prepare(`UPDATE sync_state SET device_id = 'dev-1', credential = 'secret', server_url = 'https://central.example', cursor = 4242 WHERE id = 1`).run();
+    const waitingBefore = (venue.db.prepare(`SELECT record_id, kind FROM sync_outbox WHERE state = 'pending' ORDER BY seq`).all() as { record_id: string; kind: string }[]);
+    expect(waitingBefore.map((r) => r.record_id)).toContain(later.id);
+    venue.db.close();
+
+    restoreBackup({ currentPath: venue.path, backupDir: dir, backupId: backup.id, key: venue.key, now: venue.clock.now() });
+    const db = openVenueDatabase({ path: venue.path, key: venue.key });
+    const state = (id: string) => (db.prepare(`SELECT state FROM sync_outbox WHERE record_id = ?`).get(id) as { state: string } | undefined)?.state;
+    expect(state(early.id)).toBe('confirmed');
+    expect(state(later.id)).toBe('pending');
+    const waitingAfter = (db.prepare(`SELECT record_id FROM sync_outbox WHERE state = 'pending' ORDER BY seq`).all() as { record_id: string }[]).map((r) => r.record_id);
+    expect(waitingAfter).toEqual(waitingBefore.map((r) => r.record_id));
+    // The backup was made before enrolling: the identity comes from the replaced file, and the feed is read from the start.
+    expect(db.prepare(`SELECT device_id, credential, cursor FROM sync_state WHERE id = 1`).get()).toEqual({ device_id: 'dev-1', credential: 'secret', cursor: 0 });
+    db.close();
+  });
+});

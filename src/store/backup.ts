@@ -33,6 +33,8 @@ export const RECORD_TABLES = [
   'day_closes',
   'desk_lot_history',
   'lots',
+  'walk_in_decisions',
+  'observation_outcomes',
 ] as const;
 
 export interface BackupSummary {
@@ -234,6 +236,37 @@ export function planRestore(options: { currentPath: string; backupDir: string; b
   }
 }
 
+/**
+ * The sync bookkeeping of a restore (both files are attached: main = the
+ * backup now in place, old = the replaced file). Records carried over must
+ * still go up: their outbox rows come along, in their original order and
+ * state, after the backup's own. The backup's cursor stays: it matches the
+ * backup's data, and the feed, filtered by venue rather than device, brings
+ * back everything stored centrally after it, the device's own records too.
+ * A backup from before enrollment takes the device's identity from the
+ * replaced file and reads the feed from the start. Conflict resolutions made
+ * since are kept.
+ */
+function carryOverSync(db: VenueDb, carriedOver: Record<string, number>): void {
+  if (!hasTable(db, 'sync_outbox')) return;
+  const columns = (db.prepare(`PRAGMA main.table_info(sync_outbox)`).all() as { name: string }[])
+    .map((c) => c.name)
+    .filter((name) => name !== 'seq')
+    .join(', ');
+  carriedOver.sync_outbox = db
+    .prepare(`INSERT INTO main.sync_outbox (${columns}) SELECT ${columns} FROM old.sync_outbox WHERE record_id NOT IN (SELECT record_id FROM main.sync_outbox) ORDER BY seq`)
+    .run().changes;
+  // What the server already answered for need not be sent again.
+  db.exec(`UPDATE main.sync_outbox SET state = o.state, outcome = o.outcome, answered_at = o.answered_at
+           FROM old.sync_outbox o WHERE o.record_id = main.sync_outbox.record_id AND o.state IN ('confirmed', 'rejected') AND main.sync_outbox.state IN ('pending', 'sent')`);
+  const identity = ['server_url', 'fingerprint', 'device_id', 'credential', 'municipality', 'venue_id', 'desk_id', 'enrolled_at'];
+  db.exec(`UPDATE main.sync_state SET ${identity.map((c) => `${c} = (SELECT ${c} FROM old.sync_state WHERE id = 1)`).join(', ')}, cursor = 0
+           WHERE id = 1 AND device_id IS NULL AND (SELECT device_id FROM old.sync_state WHERE id = 1) IS NOT NULL`);
+  carriedOver.sync_conflicts = db.prepare(`INSERT OR IGNORE INTO main.sync_conflicts SELECT * FROM old.sync_conflicts`).run().changes;
+  db.exec(`UPDATE main.sync_conflicts SET resolved_at = o.resolved_at, resolved_by = o.resolved_by, note = o.note
+           FROM old.sync_conflicts o WHERE o.id = main.sync_conflicts.id AND main.sync_conflicts.resolved_at IS NULL AND o.resolved_at IS NOT NULL`);
+}
+
 function copyDurably(from: string, to: string): void {
   const temporary = `${to}.restoring`;
   copyFileSync(from, temporary);
@@ -280,6 +313,7 @@ export function restoreBackup(options: { currentPath: string; backupDir: string;
         // Voids carried over must still mark their targets.
         db.exec(`UPDATE dose_records SET voided_by = (SELECT id FROM voids WHERE target_id = dose_records.id) WHERE voided_by IS NULL AND id IN (SELECT target_id FROM voids)`);
         db.exec(`UPDATE checkins SET voided_by = (SELECT id FROM voids WHERE target_id = checkins.id) WHERE voided_by IS NULL AND id IN (SELECT target_id FROM voids)`);
+        carryOverSync(db, carriedOver);
       })();
       db.exec('DETACH DATABASE old');
     }
