@@ -284,6 +284,8 @@ export interface RestoreResult {
   /** Where the replaced database now lives (never deleted). */
   readonly setAside: string | null;
   readonly carriedOver: Readonly<Record<string, number>>;
+  /** Outbox rows and conflicts carried along with those records. */
+  readonly carriedSync: Readonly<Record<string, number>>;
 }
 
 /**
@@ -302,6 +304,7 @@ export function restoreBackup(options: { currentPath: string; backupDir: string;
   copyDurably(plan.backup.path, options.currentPath);
   const db = openVenueDatabase({ path: options.currentPath, key: options.key });
   const carriedOver: Record<string, number> = {};
+  const carriedSync: Record<string, number> = {};
   try {
     if (setAside && plan.currentReadable) {
       db.prepare(`ATTACH DATABASE ? AS old KEY "x'${options.key.toString('hex')}'"`).run(setAside);
@@ -313,12 +316,12 @@ export function restoreBackup(options: { currentPath: string; backupDir: string;
         // Voids carried over must still mark their targets.
         db.exec(`UPDATE dose_records SET voided_by = (SELECT id FROM voids WHERE target_id = dose_records.id) WHERE voided_by IS NULL AND id IN (SELECT target_id FROM voids)`);
         db.exec(`UPDATE checkins SET voided_by = (SELECT id FROM voids WHERE target_id = checkins.id) WHERE voided_by IS NULL AND id IN (SELECT target_id FROM voids)`);
-        carryOverSync(db, carriedOver);
+        carryOverSync(db, carriedSync);
       })();
       db.exec('DETACH DATABASE old');
     }
   } finally {
     db.close();
   }
-  return { plan, setAside, carriedOver };
+  return { plan, setAside, carriedOver, carriedSync };
 }
