@@ -4,10 +4,11 @@
  *
  * Each scan restarts the camera with the ticket already in view, as when a
  * ticket is held up to a desk whose camera just came on. The app marks the
- * first frame the page receives from the new camera session
- * (requestVideoFrameCallback) and measures to just after the frame that paints
- * the card (a task posted from requestAnimationFrame). In between: frame
- * grab, transfer to the decode worker, decoding, parseTicketCode on the page,
+ * first frame of the new camera session (the earlier of the video presenting
+ * it, requestVideoFrameCallback, and the decode worker taking it from the
+ * camera track) and measures to just after the frame that paints the card (a
+ * task posted from requestAnimationFrame). In between: the frame copied out
+ * in the decode worker, decoding, parseTicketCode on the page,
  * the scanTicket call over the host's WebSocket and the core's verdict, and
  * React's render. getUserMedia's own start-up is not included.
  */

@@ -81,6 +81,24 @@ describe('reception', () => {
     expect(size).toBeGreaterThanOrEqual(40);
     expect(await soundCount('ok')).toBeGreaterThanOrEqual(1);
     await saveScreen(page, 'reception-ok');
+    // The worker reads the camera track's own frames (no read-back on the page: see renderer/src/scanner/video-frames.ts).
+    expect(await page.getByTestId('scanner').getAttribute('data-frame-source')).toBe('stream');
+  });
+
+  it('still reads with the camera where the browser has no MediaStreamTrackProcessor, reading frames back on the page', async () => {
+    const { context, page: other } = await openDesk(browser, host.url, {
+      beforeLoad: async (c) => {
+        await c.addInitScript(() => Reflect.deleteProperty(globalThis, 'MediaStreamTrackProcessor'));
+      },
+    });
+    try {
+      await signIn(other, 'reception');
+      const card = await nextVerdict(other, 0, 20_000);
+      expect(card.code).toBe('OK');
+      expect(await other.getByTestId('scanner').getAttribute('data-frame-source')).toBe('readback');
+    } finally {
+      await context.close();
+    }
   });
 
   it('checks the person in with one tap, and the same ticket held in view does not check in twice', async () => {

@@ -44,7 +44,7 @@ export function ScannerPanel({ purpose, onRead, active = true, compact = false }
     : null;
 
   return (
-    <section className={`scanner${compact ? ' scanner--compact' : ''}`} data-testid="scanner" data-camera-state={camera.state} aria-label={t('scanner.title')}>
+    <section className={`scanner${compact ? ' scanner--compact' : ''}`} data-testid="scanner" data-camera-state={camera.state} data-frame-source={camera.frameSource ?? undefined} aria-label={t('scanner.title')}>
       {cameraOn ? (
         <div className="scanner__view">
           <video ref={camera.videoRef} className="scanner__video" data-testid="scanner-video" muted playsInline autoPlay />

@@ -1,10 +1,15 @@
 /**
- * The camera scanner: getUserMedia into a <video>, each new frame (taken as
- * the video presents it) sent to the decode worker while the worker is free,
- * and each code that enters the view reported once (see presentation.ts).
+ * The camera scanner: getUserMedia into a <video> for the person to see, the
+ * camera track's frames streamed to the decode worker (MediaStreamTrackProcessor;
+ * the worker reads the newest frame each time it is free), and each code that
+ * enters the view reported once (see presentation.ts). Where the browser has
+ * no MediaStreamTrackProcessor, each frame the video presents is read back
+ * (createImageBitmap) and sent while the worker is free; video-frames.ts says
+ * why that is only the fallback.
  *
- * Timing for the latency figure: the first frame the page receives after a
- * (re)start is marked with performance.mark('venue:first-frame') and travels
+ * Timing for the latency figure: the first frame after a (re)start, whichever
+ * saw it first (the video presenting it, or the worker taking it from the
+ * track), is marked with performance.mark('venue:first-frame') and travels
  * with the reads of that camera session, so the verdict card can measure
  * first frame → verdict on screen.
  */
@@ -29,6 +34,8 @@ export interface CameraScanner {
   /** A code is in view but not readable yet. */
   readonly steady: boolean;
   readonly cameras: readonly { readonly deviceId: string; readonly label: string }[];
+  /** How frames reach the decoder: the track's stream read in the worker, or read back on the page (the fallback). */
+  readonly frameSource: 'stream' | 'readback' | null;
   restart(): void;
 }
 
@@ -36,6 +43,31 @@ export interface CameraScanner {
 const STEADY_MS = 900;
 /** Frames wider than this are scaled down before decoding (tickets fill much of the view). */
 const MAX_DECODE_WIDTH = 1280;
+
+/** Chromium's MediaStreamTrackProcessor (not in lib.dom): a video track as a stream of VideoFrames. */
+type TrackProcessorConstructor = new (init: { track: MediaStreamTrack; maxBufferSize?: number }) => { readonly readable: ReadableStream<VideoFrame> };
+
+/** Streams the track's frames to the worker; false when this browser cannot (then the page reads frames back). */
+function streamToWorker(worker: Worker, id: number, track: MediaStreamTrack | undefined): boolean {
+  const Processor = (globalThis as { MediaStreamTrackProcessor?: TrackProcessorConstructor }).MediaStreamTrackProcessor;
+  if (!Processor || !track) return false;
+  try {
+    // One frame buffered: while a decode runs, older frames are dropped for the newest.
+    const { readable } = new Processor({ track, maxBufferSize: 1 });
+    worker.postMessage({ type: 'stream', id, frames: readable } satisfies ToWorker, [readable as unknown as Transferable]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Marks the first frame of a camera session (page time), once; an earlier sighting moves it back. */
+function markFirstFrame(info: { readonly id: number; firstFrameAt: number | null }, at: number): void {
+  if (!Number.isFinite(at) || (info.firstFrameAt !== null && info.firstFrameAt <= at)) return;
+  info.firstFrameAt = at;
+  performance.clearMarks('venue:first-frame');
+  performance.mark('venue:first-frame', { startTime: Math.max(0, at), detail: { cameraSession: info.id } });
+}
 
 type VideoWithFrames = HTMLVideoElement & {
   requestVideoFrameCallback?: (callback: (now: number) => void) => number;
@@ -58,6 +90,7 @@ export function useCameraScanner(options: { enabled: boolean; deviceId: string; 
   const [steady, setSteady] = useState(false);
   const [cameras, setCameras] = useState<CameraScanner['cameras']>([]);
   const [restarts, setRestarts] = useState(0);
+  const [frameSource, setFrameSource] = useState<CameraScanner['frameSource']>(null);
 
   const worker = useRef<Worker | null>(null);
   const workerReady = useRef(false);
@@ -81,6 +114,8 @@ export function useCameraScanner(options: { enabled: boolean; deviceId: string; 
         const info = sessionInfo.current;
         // A result from before a restart belongs to an old presentation: drop it.
         if (message.id !== info.id) return;
+        // The worker may take the session's first frame before the video presents it: the earlier of the two counts.
+        markFirstFrame(info, message.frameAt - performance.timeOrigin);
         const fresh = info.tracker.observe(
           message.codes.map((c) => c.text),
           performance.now(),
@@ -114,6 +149,8 @@ export function useCameraScanner(options: { enabled: boolean; deviceId: string; 
     let cancelled = false;
     let stream: MediaStream | null = null;
     let frameHandle: number | null = null;
+    /** The worker reads the track's frames itself; the page only marks the first frame. */
+    let streaming = false;
     const video = videoRef.current as VideoWithFrames | null;
     session.current += 1;
     const id = session.current;
@@ -144,10 +181,8 @@ export function useCameraScanner(options: { enabled: boolean; deviceId: string; 
 
     const onFrame = () => {
       if (cancelled || !video) return;
-      if (sessionInfo.current.id === id && sessionInfo.current.firstFrameAt === null) {
-        sessionInfo.current.firstFrameAt = performance.now();
-        performance.mark('venue:first-frame', { detail: { cameraSession: id } });
-      }
+      if (sessionInfo.current.id === id) markFirstFrame(sessionInfo.current, performance.now());
+      if (streaming) return;
       grab();
       schedule();
     };
@@ -175,6 +210,9 @@ export function useCameraScanner(options: { enabled: boolean; deviceId: string; 
         await video.play();
         if (cancelled) return;
         setState('live');
+        const w = worker.current;
+        streaming = w !== null && streamToWorker(w, id, stream.getVideoTracks()[0]);
+        setFrameSource(streaming ? 'stream' : 'readback');
         schedule();
         const devices = await navigator.mediaDevices.enumerateDevices();
         if (!cancelled) {
@@ -199,5 +237,5 @@ export function useCameraScanner(options: { enabled: boolean; deviceId: string; 
   }, [enabled, deviceId, restarts]);
 
   const restart = useCallback(() => setRestarts((n) => n + 1), []);
-  return { videoRef, state, steady, cameras, restart };
+  return { videoRef, state, steady, cameras, frameSource, restart };
 }

@@ -14,7 +14,8 @@ import {
   MultiFormatReader,
   RGBLuminanceSource,
 } from '@zxing/library';
-import { prepareZXingModule, readBarcodes, type ReaderOptions, type ReadResult } from 'zxing-wasm/reader';
+import { prepareZXingModule, type ReaderOptions } from 'zxing-wasm/reader';
+import { readPixels, type WasmRead } from '../../../renderer/src/scanner/decoders/zxing-wasm';
 import { normaliseText, type CodeFormat, type DecodedCode } from './decoder';
 import type { Frame } from './image';
 import type { LibraryOptions, WasmOptions } from '../../../renderer/src/scanner/pipeline';
@@ -57,7 +58,7 @@ export function wasmReaderOptions(options: WasmOptions): ReaderOptions {
   return { ...rest, formats: (formats ?? []).map((f) => WASM_FORMAT[f]), textMode: 'Plain' };
 }
 
-function fromWasm(result: ReadResult): DecodedCode | null {
+function fromWasm(result: WasmRead): DecodedCode | null {
   const format = FROM_WASM[result.format];
   if (!result.isValid || !format) return null;
   return { text: normaliseText(result.text, format), format };
@@ -65,8 +66,8 @@ function fromWasm(result: ReadResult): DecodedCode | null {
 
 export async function readWithWasm(frame: Frame, options: ReaderOptions): Promise<DecodedCode[]> {
   await loadZxingWasm();
-  const image = { data: frame.data, width: frame.width, height: frame.height };
-  const results = await readBarcodes(image, options);
+  // The app's own call (readBarcodes without its leak).
+  const results = await readPixels(frame, options);
   return results.map(fromWasm).filter((c): c is DecodedCode => c !== null);
 }
 
