@@ -5,11 +5,15 @@
  *   npm run bench -- --people 100000   a smaller roster (quick look)
  *   npm run bench -- --only decode  the camera decoders (corpus, read rates, time per frame)
  *   npm run bench -- --only sync --database-url postgres://…   sync against PostgreSQL instead of PGlite
+ *   npm run bench -- --only reading   first camera frame → verdict on screen in Chromium (QR and NW-7, 60 scans each)
+ *   npm run bench -- --only memory    core process and renderer memory: roster download (--people), an hour of scanning
  */
 import { cpus, totalmem } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { benchDecode, decodeMarkdown } from './decode/bench';
+import { benchMemory, memorySection } from './memory';
+import { benchReading, readingSection } from './reading';
 import { benchStore } from './store';
 import { benchSync, syncSection } from './sync';
 
@@ -61,6 +65,22 @@ if (wanted('decode')) {
   for (const s of r.setups) console.log(`  ${s.name}: ${s.overall.read}/${s.overall.total} read, 720p median ${s.time['1280x720'].medianMs} ms, p95 ${s.time['1280x720'].p95Ms} ms`);
   console.log(`  chosen: ${r.chosen ?? 'none'}; recommended.ts: ${r.recommended}`);
   sections.push(decodeMarkdown(r));
+}
+
+if (wanted('reading')) {
+  console.log('reading: first camera frame → verdict on screen in Chromium, QR and NW-7 desks side by side (60 scans each)…');
+  const r = await benchReading({ scans: 60, log: (line) => console.log(`  ${line}`) });
+  console.log(JSON.stringify({ ...r, qr: { ...r.qr, samplesMs: undefined }, nw7: { ...r.nw7, samplesMs: undefined } }, null, 2));
+  console.log(`  reading took ${r.wallSeconds} s`);
+  sections.push(readingSection(r));
+}
+
+if (wanted('memory')) {
+  console.log(`memory: the core process and the renderer while ${people.toLocaleString()} people download, then an hour of scanning sped up…`);
+  const r = await benchMemory({ people, scans: 720, log: (line) => console.log(`  ${line}`) });
+  console.log(JSON.stringify(r, null, 2));
+  console.log(`  memory took ${r.wallSeconds} s`);
+  sections.push(memorySection(r));
 }
 
 // A run of some groups keeps the other groups' last figures.
