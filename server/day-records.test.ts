@@ -233,6 +233,9 @@ describe('refusals of the supervisor’s day', () => {
       dayRecord.dayClose(m, { summary: { checkedIn: -3 } }),
       { ...dayRecord.deskLot(m, lot.data.id), data: { ...dayRecord.deskLot(m, lot.data.id).data, activeFrom: 'now' } },
       { ...request, data: { ...request.data, verdictCode: 'OK' } },
+      doseRecord(m, T.ok, { status: 'not_performed', reason: `本人申告 ${myNumber}`, lotId: null }),
+      doseRecord(m, T.ok, { doctor: myNumber.replaceAll(' ', '') }),
+      { kind: 'void', data: { id: newRecordId(), targetKind: 'dose', targetId: doseRecord(m, T.ok).data.id, reason: `番号${myNumber}と取り違え`, staffId: 's', at: '2026-11-23T11:30:00.000+09:00' } },
     ]) {
       const answer = await refused([record], 400, 'INVALID_REQUEST');
       expect(JSON.stringify(answer)).not.toContain('9018');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../common/time';
 import { DEMO_MUNICIPALITY as M, DEMO_TICKETS as T } from '../../test/fixtures/demo';
+import { fakeMyNumber } from '../../test/fixtures/roster';
 import { useTestVenue, type Desk } from '../../test/support/venue';
 
 const newVenue = useTestVenue();
@@ -114,6 +115,44 @@ describe('recording a dose', () => {
     nurse.refused('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 2, status: 'performed', lotId: lot }, 'DOSE_OUT_OF_ORDER');
     const last = venue.db.prepare(`SELECT action, outcome FROM audit_log ORDER BY seq DESC LIMIT 1`).get();
     expect(last).toEqual({ action: 'recordDose', outcome: 'DOSE_OUT_OF_ORDER' });
+  });
+});
+
+describe('an individual number typed into a reason or a name', () => {
+  const mine = fakeMyNumber(7);
+  const spaced = `${mine.slice(0, 4)} ${mine.slice(4, 8)} ${mine.slice(8)}`;
+
+  it('is refused everywhere a nurse or supervisor types, without being echoed, and nothing is written', () => {
+    const { venue, nurse, lot } = setUp();
+    const auditBefore = (venue.db.prepare(`SELECT count(*) AS n FROM audit_log`).get() as { n: number }).n;
+    const errors = [
+      nurse.refused('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'not_performed', reason: `本人申告 ${spaced}` }, 'INDIVIDUAL_NUMBER'),
+      nurse.refused('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot, doctor: mine }, 'INDIVIDUAL_NUMBER'),
+    ];
+    expect(doseCount(venue)).toBe(0);
+    const first = nurse.ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot });
+    const supervisor = venue.signIn('supervisor');
+    // Full-width digits are the same number.
+    const fullWidth = mine.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
+    errors.push(supervisor.refused('voidRecord', { recordId: first.id, reason: `番号${fullWidth}の人と取り違え` }, 'INDIVIDUAL_NUMBER'));
+    expect(nurse.ok('getDoseRecord', { id: first.id }).voidedBy).toBeNull();
+    supervisor.ok('voidRecord', { recordId: first.id, reason: '別人の券で記録したため' });
+    errors.push(
+      supervisor.refused(
+        'rerecordDose',
+        { voidedRecordId: first.id, reason: `正しくは ${mine}`, municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', givenAt: first.givenAt, lotId: lot },
+        'INDIVIDUAL_NUMBER',
+      ),
+    );
+    expect(doseCount(venue)).toBe(1);
+    for (const error of errors) {
+      expect(error.message).toContain('個人番号');
+      expect(JSON.stringify(error)).not.toContain(mine);
+      expect(JSON.stringify(error)).not.toContain(mine.slice(0, 8));
+    }
+    // Nothing of the number reached the audit log either (refusals are logged by code only).
+    const audit = venue.db.prepare(`SELECT * FROM audit_log WHERE seq > ?`).all(auditBefore);
+    expect(JSON.stringify(audit)).not.toContain(mine.slice(0, 8));
   });
 });
 

@@ -1,11 +1,12 @@
 import { uuidv7 } from '../common/ids';
-import { text, type StaffText } from '../common/messages';
+import { NO_INDIVIDUAL_NUMBER, text, type StaffText } from '../common/messages';
 import { parseInstant, venueDate, venueIso } from '../common/time';
 import { doseHistory, findTicket, highestDose } from '../roster/repo';
 import type { VenueDb } from '../store/database';
 import { enqueueDose } from '../sync/outbox';
 import { assertDayOpen } from '../day/close';
 import { startObservation, type ObservationMinutes } from '../day/observation';
+import { containsIndividualNumber } from '../ticket/parse';
 import { getLot, getProduct } from './catalog';
 
 /** A refusal to record, with words for the nurse. Thrown inside the transaction, so nothing is written. */
@@ -90,6 +91,10 @@ function refuse(code: string, ja: string, en: string): never {
  * neither in the future nor before the previous dose.
  */
 export function recordDose(db: VenueDb, input: DoseInput, context: DoseContext): DoseRecord {
+  // Typed text never carries an individual number (refused, not echoed).
+  for (const typed of [input.reason, input.doctor]) {
+    if (typed && containsIndividualNumber(typed.normalize('NFKC'))) throw new DoseRefusal('INDIVIDUAL_NUMBER', NO_INDIVIDUAL_NUMBER);
+  }
   const ticket = findTicket(db, input.municipality, input.ticketNumber);
   if (!ticket) refuse('UNKNOWN_TICKET', '名簿にない接種券です。', 'This ticket is not in the roster.');
   if (ticket.status !== 'active') refuse('TICKET_VOID', 'この接種券は無効です（転出・死亡・再発行）。', 'This ticket is void (moved out, deceased or reissued).');

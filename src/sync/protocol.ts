@@ -226,7 +226,7 @@ export const doseData = z.strictObject({
   ticketNumber,
   doseNumber,
   status: z.enum(['performed', 'not_performed']),
-  reason: z.string().max(200).nullable(),
+  reason: z.string().max(200).refine(withoutIndividualNumber, 'must not hold an individual number').nullable(),
   givenAt: instant,
   venueDate: isoDate,
   venueId: shortId,
@@ -240,7 +240,7 @@ export const doseData = z.strictObject({
   volumeMl: z.number().positive().max(1).nullable(),
   site: z.enum(INJECTION_SITES).nullable(),
   nurseId: staffRef,
-  doctor: z.string().max(20).nullable(),
+  doctor: z.string().max(20).refine(withoutIndividualNumber, 'must not hold an individual number').nullable(),
   checkinId: recordId.nullable(),
   recordedAt: instant,
   replaces: recordId.nullable(),
@@ -253,7 +253,7 @@ export const voidData = z.strictObject({
   id: recordId,
   targetKind: z.enum(['checkin', 'dose']),
   targetId: recordId,
-  reason: z.string().min(2).max(200),
+  reason: z.string().min(2).max(200).refine(withoutIndividualNumber, 'must not hold an individual number'),
   staffId: staffRef,
   at: instant,
 });
@@ -303,13 +303,12 @@ export type ResolutionData = z.infer<typeof resolutionData>;
  * device before it is stored, so the outbox never holds a record the server
  * would refuse).
  */
-function staffNote(min: number) {
-  return z
-    .string()
-    .trim()
-    .min(min)
-    .max(200)
-    .refine((value) => !containsIndividualNumber(value.normalize('NFKC')), 'must not hold an individual number');
+function staffNote(min: number, max = 200) {
+  return z.string().trim().min(min).max(max).refine(withoutIndividualNumber, 'must not hold an individual number');
+}
+
+function withoutIndividualNumber(value: string): boolean {
+  return !containsIndividualNumber(value.normalize('NFKC'));
 }
 
 /** The verdicts a walk-in may be asked for (src/checkin/walkin.ts). */

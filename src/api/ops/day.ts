@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { verifyAuditLog } from '../../audit/log';
-import { text } from '../../common/messages';
+import { NO_INDIVIDUAL_NUMBER, text } from '../../common/messages';
 import { doseNumber, instant, isoDate, municipalityCode, recordId, staffText, ticketNumber } from '../../common/schemas';
 import { isCalendarDate, venueDate, venueIso } from '../../common/time';
 import { assertDayOpen, closeDay, explainDiscrepancy } from '../../day/close';
@@ -13,6 +13,7 @@ import { followingBooking } from '../../checkin/verdict';
 import { bookingSummarySchema } from '../../checkin/schema';
 import { CsvEncodingError } from '../../roster/csv';
 import { findTicket, venueName } from '../../roster/repo';
+import { containsIndividualNumber } from '../../ticket/parse';
 import { defineOperation, refuse, type HandlerContext } from '../operation';
 import { sessionOf, venueOf } from './common';
 import { daySyncFacts } from '../../sync/facts';
@@ -168,6 +169,7 @@ export const dayOperations = {
     }),
     output: z.object({ id: z.string(), replaces: z.string() }),
     handler(input, context) {
+      if (containsIndividualNumber(input.reason.normalize('NFKC'))) refuse('INDIVIDUAL_NUMBER', NO_INDIVIDUAL_NUMBER);
       const voided = getDoseRecord(context.db, input.voidedRecordId);
       if (!voided || !voided.voidedBy) {
         refuse('NOT_VOIDED', text('再記録できるのは取り消した記録だけです。先に元の記録を取り消してください。', 'Only a voided record can be re-recorded. Void the original first.'));
