@@ -58,6 +58,12 @@ describe('the admin command line', () => {
     const generated = await admin(['staff', 'add', '131016', 'uketsuke', '受付 太郎', 'reception']);
     expect(generated.stdout).toMatch(/First password .*: [a-z2-9]{14}/);
     expect((await admin(['staff', 'list', '131016'])).stdout).toMatch(/kanri\s+管理 花子\s+supervisor\s+active/);
+    const reset = await admin(['staff', 'password', '131016', 'uketsuke']);
+    expect(reset).toMatchObject({ code: 0, stdout: expect.stringMatching(/New password .*: [a-z2-9]{14}/) });
+    const chosen = await admin(['staff', 'password', '131016', 'kanri', '--password-stdin'], 'kanri-pass-2\n');
+    expect(chosen.code).toBe(0);
+    expect(chosen.stdout).not.toContain('kanri-pass-2');
+    expect((await admin(['staff', 'password', '131016', 'nobody'])).stderr).toContain('error (UNKNOWN_STAFF)');
 
     const bad = await admin(['municipality', 'add', '131017', 'どこか']);
     expect(bad.code).toBe(1);

@@ -74,10 +74,37 @@ export async function setStaffDisabled(db: CentralDb, input: { municipality: str
        RETURNING id, login, display_name, role, password_hash, disabled`,
       [input.municipality, input.login, input.disabled],
     );
-    if (!row) throw new Problem(404, 'UNKNOWN_STAFF', `There is no staff member ${input.login} in ${input.municipality}.`, `${input.municipality} に職員 ${input.login} はいません。`);
+    if (!row) throw unknownStaff(input);
     await publish(tx, input.municipality, row);
     return { id: row.id, login: row.login, disabled: row.disabled };
   });
+}
+
+/**
+ * A new password for a staff member (forgotten, or given away). The new hash
+ * travels to every device like any staff change; each device then ends that
+ * person's sessions and clears a lock-out, so the old password opens nothing.
+ */
+export async function setStaffPassword(db: CentralDb, input: { municipality: string; login: string; password: string }): Promise<{ id: string; login: string }> {
+  if (input.password.length < MIN_PASSWORD_LENGTH) {
+    throw new Problem(400, 'WEAK_PASSWORD', `The password must be at least ${MIN_PASSWORD_LENGTH} characters.`, `パスワードは${MIN_PASSWORD_LENGTH}文字以上にしてください。`);
+  }
+  const passwordHash = hashPassword(input.password);
+  return db.transaction(async (tx) => {
+    await lockFeed(tx, input.municipality);
+    const [row] = await tx.query<StaffRow>(
+      `UPDATE staff SET password_hash = $3, updated_at = now() WHERE municipality = $1 AND login = $2
+       RETURNING id, login, display_name, role, password_hash, disabled`,
+      [input.municipality, input.login, passwordHash],
+    );
+    if (!row) throw unknownStaff(input);
+    await publish(tx, input.municipality, row);
+    return { id: row.id, login: row.login };
+  });
+}
+
+function unknownStaff(input: { municipality: string; login: string }): Problem {
+  return new Problem(404, 'UNKNOWN_STAFF', `There is no staff member ${input.login} in ${input.municipality}.`, `${input.municipality} に職員 ${input.login} はいません。`);
 }
 
 export async function listStaff(db: CentralDb, municipality: string) {

@@ -11,7 +11,7 @@ import { Problem } from '../problems';
 import { deviceDigest } from '../records';
 import { importProducts, importRoster } from '../roster';
 import { addDesk, addMunicipality, addVenue, listVenues } from '../setup';
-import { createStaff, listStaff, setStaffDisabled } from '../staff';
+import { createStaff, listStaff, setStaffDisabled, setStaffPassword } from '../staff';
 
 /**
  * The administrator's commands, run against the central database: directly
@@ -41,6 +41,7 @@ export const USAGE = `Usage: npm run admin -- --data <folder> [--database-url po
   products load <municipality> <file.csv> [--encoding auto|utf-8|shift_jis] [--replace]
   roster import <municipality> <file.csv> [--encoding …] [--replace] [--today YYYY-MM-DD]
   staff add <municipality> <login> <display-name> <reception|nurse|supervisor> [--password-stdin]
+  staff password <municipality> <login> [--password-stdin]
   staff disable <municipality> <login>
   staff enable <municipality> <login>
   staff list <municipality>
@@ -184,6 +185,15 @@ async function run(ctx: CommandContext, argv: readonly string[], stdin: string, 
       const s = await createStaff(db, { municipality, login, displayName, role, password }, now);
       out(`Staff ${s.login} (${s.role}) added; id ${s.id}. / 職員 ${s.login} を登録しました。`);
       if (generated) out(`First password (give it to ${s.login} in person): ${generated} / 初期パスワード（本人に直接渡してください）: ${generated}`);
+      return;
+    }
+    case 'staff password': {
+      const [municipality, login] = [need(args[0], 'municipality'), need(args[1], 'login')];
+      const generated = values['password-stdin'] ? null : newPassword();
+      const password = generated ?? stdin.split(/\r?\n/)[0] ?? '';
+      const s = await setStaffPassword(db, { municipality, login, password });
+      out(`New password set for ${s.login}; their sessions end on every device at its next sync. / 職員 ${s.login} のパスワードを変更しました。各端末のセッションは次の同期で終了します。`);
+      if (generated) out(`New password (give it to ${s.login} in person): ${generated} / 新しいパスワード（本人に直接渡してください）: ${generated}`);
       return;
     }
     case 'staff disable':

@@ -82,6 +82,12 @@ export function setStaffDisabled(db: VenueDb, staffId: string, disabled: boolean
   return identity(row);
 }
 
+/** After the central service set a new password: the person's sessions end and a lock-out is cleared. */
+export function passwordReplaced(db: VenueDb, staffId: string, now: Date): void {
+  db.prepare(`UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?`).run(staffId);
+  db.prepare(`UPDATE sessions SET ended_at = COALESCE(ended_at, ?) WHERE staff_id = ?`).run(now.toISOString(), staffId);
+}
+
 export function listStaff(db: VenueDb): (StaffIdentity & { disabled: boolean })[] {
   const rows = db.prepare(`SELECT * FROM staff ORDER BY role, login`).all() as StaffRow[];
   return rows.map((row) => ({ ...identity(row), disabled: row.disabled === 1 }));

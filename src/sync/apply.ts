@@ -3,7 +3,7 @@ import { venueIso } from '../common/time';
 import { settleWalkIn } from '../checkin/walkin';
 import { OBSERVATION_MINUTES, settleObservation, startObservation, type ObservationMinutes } from '../day/observation';
 import { refreshActiveLot, upsertDesk, upsertVenue } from '../doses/catalog';
-import { setStaffDisabled } from '../staff/accounts';
+import { passwordReplaced, setStaffDisabled } from '../staff/accounts';
 import type { VenueDb } from '../store/database';
 import { dayFeedSchemas, dayRecordWriter } from './apply-day';
 import {
@@ -307,7 +307,7 @@ function productWriter(db: VenueDb) {
 }
 
 function staffWriter(db: VenueDb, now: () => Date) {
-  const current = db.prepare(`SELECT disabled FROM staff WHERE id = ?`).pluck();
+  const current = db.prepare(`SELECT disabled, password_hash AS passwordHash FROM staff WHERE id = ?`);
   const sameLogin = db.prepare(`SELECT id FROM staff WHERE login = ? AND id <> ?`).pluck();
   const retireLogin = db.prepare(`UPDATE staff SET login = ? WHERE id = ?`);
   const upsert = db.prepare(
@@ -323,10 +323,12 @@ function staffWriter(db: VenueDb, now: () => Date) {
         retireLogin.run(`${s.login}~local-${clash.slice(0, 8)}`, clash);
         setStaffDisabled(db, clash, true, now());
       }
-      const was = current.get(s.id) as 0 | 1 | undefined;
+      const was = current.get(s.id) as { disabled: 0 | 1; passwordHash: string } | undefined;
       upsert.run(s.id, s.login, s.displayName, s.role, s.passwordHash, s.disabled ? 1 : 0, venueIso(now()));
       // Disabling ends the account's sessions at once; re-enabling clears a lock-out.
-      if (was !== undefined && (was === 1) !== s.disabled) setStaffDisabled(db, s.id, s.disabled, now());
+      if (was !== undefined && (was.disabled === 1) !== s.disabled) setStaffDisabled(db, s.id, s.disabled, now());
+      // A new password set centrally: the old one opens no session here any more.
+      if (was !== undefined && was.passwordHash !== s.passwordHash) passwordReplaced(db, s.id, now());
     },
   };
 }

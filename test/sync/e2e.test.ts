@@ -4,7 +4,7 @@ import { listConflicts } from '../../server/conflicts';
 import type { CentralDb } from '../../server/db';
 import { issueEnrollmentCode, revokeDevice } from '../../server/enrollment';
 import { importProducts, importRoster } from '../../server/roster';
-import { setStaffDisabled } from '../../server/staff';
+import { setStaffDisabled, setStaffPassword } from '../../server/staff';
 import { DEMO_NOW } from '../support/venue';
 import { DEMO_PRODUCTS, ticketLine } from '../fixtures/demo';
 import { rosterCsv } from '../fixtures/roster';
@@ -239,6 +239,27 @@ describe('changes made centrally', () => {
     device.anonymous().refused('signIn', { login: 'uketsuke', password: 'uketsuke-pass-1' }, 'ACCOUNT_DISABLED');
     await setStaffDisabled(db, { municipality: m.code, login: 'uketsuke', disabled: false });
     await until(() => device.anonymous().call('signIn', { login: 'uketsuke', password: 'uketsuke-pass-1' }).ok, 5_000, 'sign-in to work again');
+  });
+
+  it('a password set centrally reaches the device: sessions end, a lock-out clears, only the new password signs in', async () => {
+    const m = await seedMunicipality(db, { today });
+    const device = await enrolled(m, 'R1');
+    const reception = device.signIn('reception');
+    // Locked out after wrong passwords at another desk's sign-in.
+    let lockedOut = false;
+    for (let i = 0; i < 10 && !lockedOut; i++) {
+      const reply = device.anonymous().call('signIn', { login: 'uketsuke', password: `wrong-password-${i}` });
+      lockedOut = !reply.ok && reply.error.code === 'ACCOUNT_LOCKED';
+    }
+    expect(lockedOut).toBe(true);
+    await setStaffPassword(db, { municipality: m.code, login: 'uketsuke', password: 'uketsuke-new-pass-2' });
+    let ended: ReturnType<typeof reception.call<'whoAmI'>> | null = null;
+    await until(() => !(ended = reception.call('whoAmI', {})).ok, 5_000, 'the session to end');
+    expect(ended).toMatchObject({ ok: false, error: { code: 'SESSION_ENDED' } });
+    device.anonymous().refused('signIn', { login: 'uketsuke', password: 'uketsuke-pass-1' }, 'WRONG_CREDENTIALS');
+    expect(device.anonymous().call('signIn', { login: 'uketsuke', password: 'uketsuke-new-pass-2' }).ok).toBe(true);
+    await expect(setStaffPassword(db, { municipality: m.code, login: 'uketsuke', password: 'short' })).rejects.toMatchObject({ code: 'WEAK_PASSWORD' });
+    await expect(setStaffPassword(db, { municipality: m.code, login: 'nobody', password: 'long-enough-pass' })).rejects.toMatchObject({ code: 'UNKNOWN_STAFF' });
   });
 
   it('a revoked device is refused at once, keeps recording, and nothing of it is stored', async () => {
