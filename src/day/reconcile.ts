@@ -19,7 +19,8 @@ export type DiscrepancyKind =
   | 'lot-outside-desk'
   | 'lot-gap'
   | 'not-confirmed'
-  | 'conflict';
+  | 'conflict'
+  | 'after-close';
 
 export interface Discrepancy {
   /** Stable across reloads: the kind and the record it is about. Explanations attach to it. */
@@ -230,6 +231,24 @@ export function reconcileDay(db: VenueDb, venueId: string, date: string, sync: S
               'One walk-in request was decided twice (on two devices). The earlier decision stands; check the other one.',
             )
           : text('同じ接種券・同じ回数の記録が二重にあります（別の台または会場）。どちらが正しいか確認してください。', 'The same ticket and dose were recorded twice (another desk or venue). Check which is right.'),
+    });
+  }
+
+  // Made at a desk that was offline when the day was closed: the close's figures did not count them.
+  const late = db
+    .prepare(`SELECT record_id, kind, arrived_at FROM late_records WHERE venue_id = ? AND venue_date = ? ORDER BY arrived_at, record_id`)
+    .all(venueId, date) as { record_id: string; kind: 'checkin' | 'dose'; arrived_at: string }[];
+  const liveIds = new Set([...liveCheckins.map((c) => c.id), ...liveDoses.map((d) => d.id)]);
+  for (const record of late.filter((r) => liveIds.has(r.record_id))) {
+    const what = record.kind === 'dose' ? { ja: '接種記録', en: 'dose record' } : { ja: '受付記録', en: 'check-in' };
+    discrepancies.push({
+      key: `after-close:${record.record_id}`,
+      kind: 'after-close',
+      recordIds: [record.record_id],
+      message: text(
+        `締めた後に届いた${what.ja}です（${record.arrived_at.slice(11, 16)}着。締めの時に通信できなかった台の記録）。締めの集計に入っていません。確認して説明を入れてください。`,
+        `A ${what.en} that arrived after the day was closed (at ${record.arrived_at.slice(11, 16)}; made at a desk that was offline at the close). The close's figures do not include it. Check it and explain.`,
+      ),
     });
   }
 

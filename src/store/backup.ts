@@ -263,6 +263,10 @@ function carryOverSync(db: VenueDb, carriedOver: Record<string, number>): void {
   db.exec(`UPDATE main.sync_state SET ${identity.map((c) => `${c} = (SELECT ${c} FROM old.sync_state WHERE id = 1)`).join(', ')}, cursor = 0
            WHERE id = 1 AND device_id IS NULL AND (SELECT device_id FROM old.sync_state WHERE id = 1) IS NOT NULL`);
   carriedOver.sync_conflicts = db.prepare(`INSERT OR IGNORE INTO main.sync_conflicts SELECT * FROM old.sync_conflicts`).run().changes;
+  // Which records reached a closed day late (the day report asks for each to be explained).
+  if (hasTable(db, 'late_records') && db.prepare(`SELECT 1 FROM old.sqlite_schema WHERE type = 'table' AND name = 'late_records'`).get()) {
+    carriedOver.late_records = db.prepare(`INSERT OR IGNORE INTO main.late_records SELECT * FROM old.late_records`).run().changes;
+  }
   db.exec(`UPDATE main.sync_conflicts SET resolved_at = o.resolved_at, resolved_by = o.resolved_by, note = o.note
            FROM old.sync_conflicts o WHERE o.id = main.sync_conflicts.id AND main.sync_conflicts.resolved_at IS NULL AND o.resolved_at IS NOT NULL`);
 }

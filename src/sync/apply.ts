@@ -69,7 +69,7 @@ export interface FeedApplier {
 
 export function createFeedApplier(db: VenueDb, scope: { municipality: string; venueId: string; now: () => Date }): FeedApplier {
   const person = personWriter(db, scope.municipality);
-  const records = recordWriter(db);
+  const records = recordWriter(db, scope.now);
   const day = dayRecordWriter(db);
   const staff = staffWriter(db, scope.now);
   const products = productWriter(db);
@@ -338,7 +338,7 @@ function isObservationMinutes(minutes: number | null | undefined): minutes is Ob
 }
 
 /** Records of this venue made at its other desks. */
-function recordWriter(db: VenueDb) {
+function recordWriter(db: VenueDb, now: () => Date) {
   const personOf = db.prepare(`SELECT person_id FROM tickets WHERE municipality = ? AND number = ?`).pluck();
   const voidOf = db.prepare(`SELECT id FROM voids WHERE target_id = ?`).pluck();
   const checkinExists = db.prepare(`SELECT 1 FROM checkins WHERE id = ?`).pluck();
@@ -363,6 +363,12 @@ function recordWriter(db: VenueDb) {
   const insertLot = db.prepare(
     `INSERT OR IGNORE INTO lots (id, venue_id, product_id, lot_number, expiry, added_by, added_at) VALUES (@id, @venueId, @productId, @lotNumber, @expiry, @addedBy, @addedAt)`,
   );
+  const closed = db.prepare(`SELECT 1 FROM day_closes WHERE venue_id = ? AND venue_date = ?`).pluck();
+  const insertLate = db.prepare(`INSERT OR IGNORE INTO late_records (record_id, kind, venue_id, venue_date, arrived_at) VALUES (?, ?, ?, ?, ?)`);
+  /** A record for a day already closed here was made offline before the close reached its desk: the close did not count it. */
+  const noteIfLate = (kind: 'checkin' | 'dose', data: { id: string; venueId: string; venueDate: string }) => {
+    if (closed.get(data.venueId, data.venueDate)) insertLate.run(data.id, kind, data.venueId, data.venueDate, venueIso(now()));
+  };
 
   return {
     checkin(data: z.output<typeof checkinFeed>): ApplyOutcome {
@@ -370,6 +376,7 @@ function recordWriter(db: VenueDb) {
       const personId = personOf.get(data.municipality, data.ticketNumber) as number | undefined;
       if (personId === undefined) return 'parked';
       insertCheckin.run({ ...data, personId, voidedBy: (voidOf.get(data.id) as string | undefined) ?? null, walkInId: data.walkInId ?? null });
+      noteIfLate('checkin', data);
       // The walk-in it used is "used" here too.
       if (data.walkInId) settleWalkIn(db, data.walkInId);
       return 'applied';
@@ -379,6 +386,8 @@ function recordWriter(db: VenueDb) {
       const personId = personOf.get(data.municipality, data.ticketNumber) as number | undefined;
       if (personId === undefined) return 'parked';
       insertDose.run({ ...data, personId, voidedBy: (voidOf.get(data.id) as string | undefined) ?? null, observationMinutes: data.observationMinutes ?? null });
+      // A supervisor's re-record is allowed on a closed day: it is a correction, not a record the close missed.
+      if (!data.replaces) noteIfLate('dose', data);
       // A dose given at another desk starts its observation here too: the board may be on this device.
       if (data.status === 'performed' && isObservationMinutes(data.observationMinutes)) {
         startObservation(db, { doseId: data.id, venueId: data.venueId, venueDate: data.venueDate, startedAt: data.givenAt, minutes: data.observationMinutes });

@@ -164,6 +164,33 @@ describe('the supervisor’s day across the desks of a venue', () => {
     expect(closed?.id).toBe(close.id);
   });
 
+  it('a check-in made offline before the close reaches the closed day afterwards: the supervisor is asked to explain it', async () => {
+    const { m, receptionDevice, nurseDevice } = await venueOfTwo();
+    // Reception loses the network and checks someone in; the supervisor closes the day meanwhile.
+    await receptionDevice.stop();
+    const offline = receptionDevice.signIn('reception').ok('checkIn', { municipality: m.code, number: T.ok });
+    expect(offline.checkedIn).toBe(true);
+    const supervisor = nurseDevice.signIn('supervisor');
+    expect(supervisor.ok('dayReport', {}).discrepancies).toEqual([]);
+    supervisor.ok('closeDay', { note: '本日分、全件確認済み' });
+    const lateOnes = () => supervisor.ok('dayReport', {}).discrepancies.filter((d) => d.kind === 'after-close');
+    expect(lateOnes()).toEqual([]);
+
+    receptionDevice.start();
+    await shows('a late check-in flagged on the closed day', () => lateOnes().length === 1);
+    const [late] = lateOnes();
+    expect(late).toMatchObject({ key: `after-close:${offline.checkinId}`, recordIds: [offline.checkinId], explanation: null });
+    expect(late?.message.ja).toContain('締めた後に届いた受付記録');
+    const records = supervisor.ok('dayRecords', { ids: late?.recordIds ?? [] });
+    expect(records.checkins.map((c) => c.ticketNumber)).toEqual([T.ok]);
+    supervisor.ok('explainDiscrepancy', { key: late?.key ?? '', note: '通信断の受付台で締め前に受付。接種なしで帰宅' });
+    expect(lateOnes()[0]?.explanation?.note).toBe('通信断の受付台で締め前に受付。接種なしで帰宅');
+    // The reception device itself made it before it knew of the close, so it is not late there; it now refuses new ones.
+    await shows('the close at reception', () => verdict(receptionDevice, m, T.okNw7).code === 'DAY_CLOSED');
+    expect(receptionDevice.signIn('supervisor').ok('dayReport', {}).discrepancies.filter((d) => d.kind === 'after-close')).toEqual([]);
+    await drained(receptionDevice, nurseDevice);
+  });
+
   it('a desk lot set on the nurse’s device, vials opened, and explanations show on the supervisor’s device', async () => {
     const { m, receptionDevice, nurseDevice } = await venueOfTwo();
     // Here the supervisor works at reception's device (R1): the nurse's desk is N1.

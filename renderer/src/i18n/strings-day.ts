@@ -79,6 +79,7 @@ export const DAY_STRINGS = {
   'day.kind.lot-expired': ['期限切れロットでの記録', 'Lot past its expiry'],
   'day.kind.lot-outside-desk': ['台の使用ロット以外での記録', 'Lot not in use at that desk'],
   'day.kind.lot-gap': ['開封バイアルより多い接種', 'More doses than opened vials hold'],
+  'day.kind.after-close': ['締めた後に届いた記録', 'Arrived after the day was closed'],
   'day.kind.not-confirmed': ['本部で未確認', 'Not confirmed centrally'],
   'day.kind.conflict': ['二重記録（競合）', 'Recorded twice (conflict)'],
   'day.kind.other': ['その他の不一致', 'Other discrepancy'],

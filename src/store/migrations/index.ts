@@ -3,6 +3,7 @@ import { m003WalkIns } from './003-walk-ins';
 import { m004Day } from './004-day';
 import { m005Sync } from './005-sync';
 import { m006DaySync } from './006-day-sync';
+import { m007LateRecords } from './007-late-records';
 
 export interface Migration {
   /** Recorded in PRAGMA user_version once applied; strictly increasing. */
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m004Day,
   m005Sync,
   m006DaySync,
+  m007LateRecords,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

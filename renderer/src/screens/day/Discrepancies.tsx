@@ -22,7 +22,7 @@ export function kindLabel(kind: string, t: ReturnType<typeof useT>): string {
 }
 
 const KIND_KEYS: Readonly<Record<string, true>> = Object.fromEntries(
-  ['checked-in-no-dose', 'dose-no-checkin', 'dose-history', 'lot-expired', 'lot-outside-desk', 'lot-gap', 'not-confirmed', 'conflict'].map((k) => [`day.kind.${k}`, true]),
+  ['checked-in-no-dose', 'dose-no-checkin', 'dose-history', 'lot-expired', 'lot-outside-desk', 'lot-gap', 'not-confirmed', 'conflict', 'after-close'].map((k) => [`day.kind.${k}`, true]),
 );
 
 function RecordsBehind({ discrepancy, onChange }: { discrepancy: Discrepancy; onChange: () => void }) {
