@@ -5,7 +5,7 @@ import { DEMO_NOW, useTestVenue, type TestVenue } from '../../test/support/venue
 import { hashPassword } from '../staff/passwords';
 import type { VenueDb } from '../store/database';
 import { createFeedApplier, FeedDataError } from './apply';
-import type { FeedChange, PersonData } from './protocol';
+import { feedResponseSchema, type FeedChange, type PersonData } from './protocol';
 
 /**
  * The device side of the feed, change by change, on the demo venue (V001,
@@ -180,5 +180,24 @@ describe('records of the other desks', () => {
     const venue = newVenue();
     expect(() => applier(venue).apply(change('person', 'bad', { ref: 'bad' }))).toThrow(FeedDataError);
     expect(count(venue.db, `people WHERE person_ref = 'bad'`)).toBe(0);
+  });
+});
+
+describe('a kind this version does not know (added by a newer central service)', () => {
+  it('is parsed, kept aside and skipped over, so the feed reads on; its tombstone drops what was kept', () => {
+    const venue = newVenue();
+    const apply = applier(venue);
+    const page = feedResponseSchema.parse({ after: 0, next: 2, more: false, remaining: null, changes: [change('vaccine_recall', 'R-1', { lot: 'FA1234' }), change('person', 'Z000001', person())] });
+    const outcomes = page.changes.map((c) => apply.apply(c));
+    expect(outcomes).toEqual(['parked', 'applied']);
+    expect(venue.db.prepare(`SELECT kind, key, data FROM sync_parked`).all()).toEqual([{ kind: 'vaccine_recall', key: 'R-1', data: '{"lot":"FA1234"}' }]);
+    // Retrying changes nothing for it (this version still cannot apply it) and throws nothing.
+    expect(apply.retryParked()).toBe(0);
+    expect(apply.parkedCount()).toBe(1);
+    expect(apply.apply(change('vaccine_recall', 'R-1', null, true))).toBe('skipped');
+    expect(count(venue.db, 'sync_parked')).toBe(0);
+    expect(apply.parkedCount()).toBe(0);
+    // A kind that is not a kind at all still fails the page.
+    expect(feedResponseSchema.safeParse({ after: 0, next: 1, more: false, remaining: null, changes: [{ seq: 1, kind: 'DROP TABLE', key: 'x', deleted: false, data: null }] }).success).toBe(false);
   });
 });

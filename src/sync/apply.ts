@@ -19,7 +19,7 @@ import {
   voidData,
   type DayKind,
   type FeedChange,
-  type FeedKind,
+  isDayKind,
   type PersonData,
 } from './protocol';
 
@@ -143,7 +143,13 @@ export function createFeedApplier(db: VenueDb, scope: { municipality: string; ve
         return 'applied';
       }
       default:
-        return applyDayKind(change, change.kind);
+        if (isDayKind(change.kind)) return applyDayKind(change, change.kind);
+        // A kind from a newer central service: kept aside until an update of the app knows it.
+        if (change.deleted) {
+          if (unpark.run(change.kind, change.key).changes > 0) parked -= 1;
+          return 'skipped';
+        }
+        return 'parked';
     }
   }
 
@@ -193,7 +199,7 @@ export function createFeedApplier(db: VenueDb, scope: { municipality: string; ve
     },
     retryParked() {
       if (parked === 0) return 0;
-      const rows = db.prepare(`SELECT seq, kind, key, data FROM sync_parked ORDER BY seq`).all() as { seq: number; kind: FeedKind; key: string; data: string }[];
+      const rows = db.prepare(`SELECT seq, kind, key, data FROM sync_parked ORDER BY seq`).all() as { seq: number; kind: string; key: string; data: string }[];
       let applied = 0;
       for (const row of rows) {
         const outcome = applyKind({ seq: row.seq, kind: row.kind, key: row.key, deleted: false, data: JSON.parse(row.data) as unknown });

@@ -79,9 +79,22 @@ export type DayKind = (typeof DAY_KINDS)[number];
 export const FEED_KINDS = ['venue', 'desk', 'product', 'staff', 'person', 'checkin', 'dose', 'void', 'lot', 'conflict', ...DAY_KINDS] as const;
 export type FeedKind = (typeof FEED_KINDS)[number];
 
+export function isFeedKind(kind: string): kind is FeedKind {
+  return (FEED_KINDS as readonly string[]).includes(kind);
+}
+
+export function isDayKind(kind: string): kind is DayKind {
+  return (DAY_KINDS as readonly string[]).includes(kind);
+}
+
 export const feedChangeSchema = z.object({
   seq: z.number().int().positive(),
-  kind: z.enum(FEED_KINDS),
+  /**
+   * One of FEED_KINDS, or a kind a newer central service added: a device
+   * that does not know it keeps the change aside (parked) and reads on, and
+   * applies it once an update of the app knows the kind.
+   */
+  kind: z.union([z.enum(FEED_KINDS), z.string().min(1).max(40).regex(/^[a-z_]+$/)]),
   key: z.string().min(1).max(200),
   deleted: z.boolean(),
   data: z.unknown(),

@@ -14,6 +14,7 @@ import {
   bearer,
   enrollResponseSchema,
   feedResponseSchema,
+  isFeedKind,
   LIMITS,
   uploadResponseSchema,
   type FeedKind,
@@ -371,7 +372,7 @@ export function startSyncService(options: SyncServiceOptions): SyncService {
           const outcome = applier.apply(change);
           end += 1;
           if (outcome === 'applied') {
-            kinds.add(change.kind);
+            if (isFeedKind(change.kind)) kinds.add(change.kind);
             if ((change.kind === 'checkin' || change.kind === 'dose' || change.kind === 'void') && recordIds.length < 200) recordIds.push(change.key);
             if (change.kind === 'person' || change.kind === 'product') unblocking = true;
           }
