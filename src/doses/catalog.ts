@@ -181,6 +181,31 @@ export function setActiveLot(db: VenueDb, input: { deskId: string; lotId: string
  * A desk's active lot is the lot of its latest history entry (by time, then
  * id), whichever device set it: every device of the venue agrees on it.
  */
+/** The lot here that an id from another desk stands for (itself, unless it is an alias: see migration 8). */
+export function canonicalLotId(db: VenueDb, lotId: string): string {
+  return (db.prepare(`SELECT lot_id FROM lot_aliases WHERE alias_id = ?`).pluck().get(lotId) as string | undefined) ?? lotId;
+}
+
+/**
+ * Another desk's id for a lot that is here under `lotId` (the same lot number
+ * of the same product, added at both while offline) becomes an alias of it,
+ * and what was already stored against the alias moves to the lot here: doses,
+ * desk lot history (and so the desks' active lots), vials opened (the latest
+ * count wins, as always).
+ */
+export function aliasLot(db: VenueDb, aliasId: string, lotId: string): void {
+  if (aliasId === lotId) return;
+  db.prepare(`INSERT OR IGNORE INTO lot_aliases (alias_id, lot_id) VALUES (?, ?)`).run(aliasId, lotId);
+  db.prepare(`UPDATE dose_records SET lot_id = ? WHERE lot_id = ?`).run(lotId, aliasId);
+  db.prepare(`UPDATE desk_lot_history SET lot_id = ? WHERE lot_id = ?`).run(lotId, aliasId);
+  const vials = db
+    .prepare(`SELECT venue_id AS venueId, venue_date AS venueDate, vials, staff_id AS staffId, at, record_id AS id FROM lot_vials WHERE lot_id = ?`)
+    .all(aliasId) as { venueId: string; venueDate: string; vials: number; staffId: string; at: string; id: string | null }[];
+  db.prepare(`DELETE FROM lot_vials WHERE lot_id = ?`).run(aliasId);
+  for (const v of vials) storeLotVials(db, { ...v, lotId });
+  for (const deskId of db.prepare(`SELECT id FROM desks`).pluck().all() as string[]) refreshActiveLot(db, deskId);
+}
+
 export function refreshActiveLot(db: VenueDb, deskId: string): void {
   db.prepare(
     `UPDATE desks SET active_lot_id = (SELECT h.lot_id FROM desk_lot_history h JOIN lots l ON l.id = h.lot_id
@@ -205,7 +230,7 @@ export function recordVialsOpened(db: VenueDb, input: { venueId: string; date: s
 }
 
 /** Keeps a vials count unless the one here is later (by time, then record id): the latest count wins on every device. */
-export function storeLotVials(db: VenueDb, entry: { id: string; venueId: string; venueDate: string; lotId: string; vials: number; staffId: string; at: string }): void {
+export function storeLotVials(db: VenueDb, entry: { id: string | null; venueId: string; venueDate: string; lotId: string; vials: number; staffId: string; at: string }): void {
   db.prepare(
     `INSERT INTO lot_vials (venue_id, venue_date, lot_id, vials, staff_id, at, record_id) VALUES (@venueId, @venueDate, @lotId, @vials, @staffId, @at, @id)
      ON CONFLICT (venue_id, venue_date, lot_id) DO UPDATE SET vials = excluded.vials, staff_id = excluded.staff_id, at = excluded.at, record_id = excluded.record_id

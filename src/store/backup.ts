@@ -263,9 +263,16 @@ function carryOverSync(db: VenueDb, carriedOver: Record<string, number>): void {
   db.exec(`UPDATE main.sync_state SET ${identity.map((c) => `${c} = (SELECT ${c} FROM old.sync_state WHERE id = 1)`).join(', ')}, cursor = 0
            WHERE id = 1 AND device_id IS NULL AND (SELECT device_id FROM old.sync_state WHERE id = 1) IS NOT NULL`);
   carriedOver.sync_conflicts = db.prepare(`INSERT OR IGNORE INTO main.sync_conflicts SELECT * FROM old.sync_conflicts`).run().changes;
-  // Which records reached a closed day late (the day report asks for each to be explained).
-  if (hasTable(db, 'late_records') && db.prepare(`SELECT 1 FROM old.sqlite_schema WHERE type = 'table' AND name = 'late_records'`).get()) {
-    carriedOver.late_records = db.prepare(`INSERT OR IGNORE INTO main.late_records SELECT * FROM old.late_records`).run().changes;
+  // What sync learnt about records: which reached a closed day late (the day report asks for each to be
+  // explained), which lot ids of other desks stand for a lot here.
+  const carry: Record<string, string> = {
+    late_records: `INSERT OR IGNORE INTO main.late_records SELECT * FROM old.late_records`,
+    lot_aliases: `INSERT OR IGNORE INTO main.lot_aliases SELECT * FROM old.lot_aliases WHERE lot_id IN (SELECT id FROM main.lots)`,
+  };
+  for (const [table, sql] of Object.entries(carry)) {
+    if (hasTable(db, table) && db.prepare(`SELECT 1 FROM old.sqlite_schema WHERE type = 'table' AND name = ?`).get(table)) {
+      carriedOver[table] = db.prepare(sql).run().changes;
+    }
   }
   db.exec(`UPDATE main.sync_conflicts SET resolved_at = o.resolved_at, resolved_by = o.resolved_by, note = o.note
            FROM old.sync_conflicts o WHERE o.id = main.sync_conflicts.id AND main.sync_conflicts.resolved_at IS NULL AND o.resolved_at IS NOT NULL`);

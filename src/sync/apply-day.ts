@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { settleWalkIn } from '../checkin/walkin';
 import { settleObservation } from '../day/observation';
-import { refreshActiveLot, storeLotVials } from '../doses/catalog';
+import { canonicalLotId, refreshActiveLot, storeLotVials } from '../doses/catalog';
 import type { VenueDb } from '../store/database';
 import type { ApplyOutcome } from './apply';
 import { dayCloseData, deskLotData, discrepancyNoteData, lotVialsData, observationOutcomeData, walkInDecisionData, walkInRequestData } from './protocol';
@@ -90,14 +90,15 @@ export function dayRecordWriter(db: VenueDb) {
     },
     deskLot(data: Feed<'desk_lot'>): ApplyOutcome {
       // The desk's active lot must be a lot here (desks.active_lot_id refers to lots): wait for the lot.
-      if (!lotExists.get(data.lotId)) return 'parked';
-      if (insertDeskLot.run(data).changes === 0) return 'skipped';
+      const lotId = canonicalLotId(db, data.lotId);
+      if (!lotExists.get(lotId)) return 'parked';
+      if (insertDeskLot.run({ ...data, lotId }).changes === 0) return 'skipped';
       refreshActiveLot(db, data.deskId);
       return 'applied';
     },
     lotVials(data: Feed<'lot_vials'>): ApplyOutcome {
       if (vialsSeen.get(data.id)) return 'skipped';
-      storeLotVials(db, data);
+      storeLotVials(db, { ...data, lotId: canonicalLotId(db, data.lotId) });
       return 'applied';
     },
   };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DEMO_TICKETS as T } from '../../test/fixtures/demo';
 import { DEMO_NOW, useTestVenue, type TestVenue } from '../../test/support/venue';
+import { reconcileDay } from '../day/reconcile';
 import { hashPassword } from '../staff/passwords';
 import type { VenueDb } from '../store/database';
 import { createFeedApplier, FeedDataError } from './apply';
@@ -180,6 +181,42 @@ describe('records of the other desks', () => {
     const venue = newVenue();
     expect(() => applier(venue).apply(change('person', 'bad', { ref: 'bad' }))).toThrow(FeedDataError);
     expect(count(venue.db, `people WHERE person_ref = 'bad'`)).toBe(0);
+  });
+});
+
+describe('the same lot added at two desks while offline', () => {
+  const OTHER_ID = 'lot-fa1234-at-n2';
+  const otherLot = { id: OTHER_ID, venueId: 'V001', productId: 'PFZ-COMIRNATY', lotNumber: 'FA1234', expiry: '2027-03-01', addedBy: null, addedAt: '2026-11-23T08:00:00.000+09:00' };
+  const dose = (id: string, ticketNumber: string) => ({
+    id, municipality: '131016', ticketNumber, doseNumber: 1, status: 'performed', reason: null,
+    givenAt: '2026-11-23T09:50:00.000+09:00', venueDate: '2026-11-23', venueId: 'V001', deskId: 'R2', productId: 'PFZ-COMIRNATY', productName: 'コミナティ筋注', maker: 'ファイザー',
+    lotId: OTHER_ID, lotNumber: 'FA1234', expiry: '2027-03-01', volumeMl: 0.3, site: 'left_arm', nurseId: 'n', doctor: null, checkinId: null,
+    recordedAt: '2026-11-23T09:50:10.000+09:00', replaces: null, observationMinutes: null,
+  });
+
+  it('is one lot here: the other desk’s doses, active lot and vials count against it, whichever arrives first', () => {
+    const venue = newVenue({ now: DEMO_NOW });
+    const apply = applier(venue);
+    const here = venue.db.prepare(`SELECT id FROM lots WHERE lot_number = 'FA1234'`).pluck().get() as string;
+    // A dose recorded against the other desk's id arrives before its lot (the feed is ordered per desk, not across).
+    expect(apply.apply(change('dose', 'd1', dose('01a00000-0000-7000-8000-00000000f001', T.ok)))).toBe('applied');
+    const deskLot = { id: '01a00000-0000-7000-8000-00000000f101', venueId: 'V001', deskId: 'R2', lotId: OTHER_ID, staffId: 's', fromAt: '2026-11-23T09:00:00.000+09:00' };
+    expect(apply.apply(change('desk_lot', deskLot.id, deskLot))).toBe('parked');
+    const vials = { id: '01a00000-0000-7000-8000-00000000f201', venueId: 'V001', venueDate: '2026-11-23', lotId: OTHER_ID, vials: 1, staffId: 's', at: '2026-11-23T12:00:00.000+09:00' };
+    expect(apply.apply(change('lot_vials', vials.id, vials))).toBe('applied');
+
+    expect(apply.apply(change('lot', OTHER_ID, otherLot))).toBe('applied');
+    expect(apply.retryParked()).toBe(1);
+    expect(apply.apply(change('dose', 'd2', dose('01a00000-0000-7000-8000-00000000f002', T.okNw7)))).toBe('applied');
+    // Applying the lot again changes nothing.
+    expect(apply.apply(change('lot', OTHER_ID, otherLot))).toBe('skipped');
+
+    expect(venue.db.prepare(`SELECT count(*) FROM lots WHERE lot_number = 'FA1234'`).pluck().get()).toBe(1);
+    expect(venue.db.prepare(`SELECT DISTINCT lot_id FROM dose_records`).pluck().all()).toEqual([here]);
+    expect(venue.db.prepare(`SELECT active_lot_id FROM desks WHERE id = 'R2'`).pluck().get()).toBe(here);
+    const report = reconcileDay(venue.db, 'V001', '2026-11-23');
+    expect(report.lots).toEqual([expect.objectContaining({ lotId: here, lotNumber: 'FA1234', doses: 2, vialsOpened: 1 })]);
+    expect(report.discrepancies.filter((d) => d.kind === 'lot-outside-desk')).toEqual([]);
   });
 });
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { venueIso } from '../common/time';
 import { settleWalkIn } from '../checkin/walkin';
 import { OBSERVATION_MINUTES, settleObservation, startObservation, type ObservationMinutes } from '../day/observation';
-import { refreshActiveLot, upsertDesk, upsertVenue } from '../doses/catalog';
+import { aliasLot, canonicalLotId, refreshActiveLot, upsertDesk, upsertVenue } from '../doses/catalog';
 import { passwordReplaced, setStaffDisabled } from '../staff/accounts';
 import type { VenueDb } from '../store/database';
 import { dayFeedSchemas, dayRecordWriter } from './apply-day';
@@ -369,6 +369,8 @@ function recordWriter(db: VenueDb, now: () => Date) {
   const insertLot = db.prepare(
     `INSERT OR IGNORE INTO lots (id, venue_id, product_id, lot_number, expiry, added_by, added_at) VALUES (@id, @venueId, @productId, @lotNumber, @expiry, @addedBy, @addedAt)`,
   );
+  const lotExists = db.prepare(`SELECT 1 FROM lots WHERE id = ?`).pluck();
+  const lotByNumber = db.prepare(`SELECT id FROM lots WHERE venue_id = ? AND product_id = ? AND lot_number = ?`).pluck();
   const closed = db.prepare(`SELECT 1 FROM day_closes WHERE venue_id = ? AND venue_date = ?`).pluck();
   const insertLate = db.prepare(`INSERT OR IGNORE INTO late_records (record_id, kind, venue_id, venue_date, arrived_at) VALUES (?, ?, ?, ?, ?)`);
   /** A record for a day already closed here was made offline before the close reached its desk: the close did not count it. */
@@ -391,7 +393,13 @@ function recordWriter(db: VenueDb, now: () => Date) {
       if (doseExists.get(data.id)) return 'skipped';
       const personId = personOf.get(data.municipality, data.ticketNumber) as number | undefined;
       if (personId === undefined) return 'parked';
-      insertDose.run({ ...data, personId, voidedBy: (voidOf.get(data.id) as string | undefined) ?? null, observationMinutes: data.observationMinutes ?? null });
+      insertDose.run({
+        ...data,
+        lotId: data.lotId ? canonicalLotId(db, data.lotId) : null,
+        personId,
+        voidedBy: (voidOf.get(data.id) as string | undefined) ?? null,
+        observationMinutes: data.observationMinutes ?? null,
+      });
       // A supervisor's re-record is allowed on a closed day: it is a correction, not a record the close missed.
       if (!data.replaces) noteIfLate('dose', data);
       // A dose given at another desk starts its observation here too: the board may be on this device.
@@ -409,8 +417,13 @@ function recordWriter(db: VenueDb, now: () => Date) {
     },
     lot(data: z.output<typeof lotFeed>): ApplyOutcome {
       if (!productExists.get(data.productId)) return 'parked';
-      // OR IGNORE: two desks may have added the same lot offline; each keeps its own id for it.
-      return insertLot.run(data).changes > 0 ? 'applied' : 'skipped';
+      if (insertLot.run(data).changes > 0) return 'applied';
+      if (lotExists.get(data.id)) return 'skipped';
+      // Two desks added the same lot offline, each with its own id: the other desk's id becomes an alias of the lot here.
+      const here = lotByNumber.get(data.venueId, data.productId, data.lotNumber) as string | undefined;
+      if (!here || canonicalLotId(db, data.id) === here) return 'skipped';
+      aliasLot(db, data.id, here);
+      return 'applied';
     },
   };
 }

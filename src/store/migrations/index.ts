@@ -4,6 +4,7 @@ import { m004Day } from './004-day';
 import { m005Sync } from './005-sync';
 import { m006DaySync } from './006-day-sync';
 import { m007LateRecords } from './007-late-records';
+import { m008LotAliases } from './008-lot-aliases';
 
 export interface Migration {
   /** Recorded in PRAGMA user_version once applied; strictly increasing. */
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m005Sync,
   m006DaySync,
   m007LateRecords,
+  m008LotAliases,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
