@@ -65,7 +65,10 @@ export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType 
    * do not count as someone at the desk, so they never hold off the idle lock.
    */
   readonly passive?: true;
-  /** False only for work SQLite refuses inside a transaction (a backup); everything else is transactional. */
+  /**
+   * False only for work that must start outside a transaction: what SQLite refuses inside one (a backup),
+   * or a pragma set before the work's own transaction (the roster import). Everything else is transactional.
+   */
   readonly transactional?: false;
   /** Runs inside the call's one transaction. Throw a Refusal to refuse. */
   handler(input: z.output<I>, context: HandlerContext): z.input<O>;

@@ -18,10 +18,21 @@ export interface RosterImportSummary {
  */
 export function importRosterCsv(db: VenueDb, input: Uint8Array | string, options: RosterParseOptions = {}): RosterImportSummary {
   const writer = rosterWriter(db);
-  return db.transaction(() => {
+  const run = db.transaction(() => {
     for (const row of parseRosterCsv(input, options)) writer.write(row);
     return writer.summary();
-  })();
+  });
+  // Foreign-key checks are off for the import's own transaction: every person_id it writes (tickets,
+  // earlier doses, bookings) is the id its person's upsert has just returned, so they cannot fail, and
+  // they cost a third of a million-row import (measured: 200,000 rows in 4.4 s without, 6.9 s with).
+  // SQLite can switch them only outside a transaction; inside one (a caller's) they stay on.
+  const relax = !db.inTransaction && db.pragma('foreign_keys', { simple: true }) === 1;
+  if (relax) db.pragma('foreign_keys = OFF');
+  try {
+    return run();
+  } finally {
+    if (relax) db.pragma('foreign_keys = ON');
+  }
 }
 
 /** Prepared statements for writing roster rows; also used by the sync feed. */

@@ -30,6 +30,7 @@ const people = Number(values.people);
 const wanted = (group: string) => !values.only || values.only.split(',').includes(group);
 
 const sections: string[] = [];
+const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${process.platform}`;
 
 if (wanted('store')) {
@@ -40,13 +41,18 @@ if (wanted('store')) {
     [
       `## Store: roster import and check-in lookup (${people.toLocaleString()} people)`,
       '',
-      'Import: the roster CSV parsed, validated and written in one transaction. Lookup: the whole check-in verdict for a random ticket (ticket, person, history, bookings, product), 20,000 lookups. Medians of two runs per side, run in ABBA order.',
+      'Import: the roster CSV parsed, validated and written in one transaction (foreign-key checks off for it: see src/roster/import.ts); four imports in ABBA order, the median of each side\'s two. ' +
+        'Lookup: the whole check-in verdict for a random ticket (ticket, person, history, bookings, product), 20,000 tickets, each looked up on both databases (open side by side, 64 MiB page cache each) in turn, which side goes first alternating, so both see the same moments of the machine.',
       '',
       '| measure | encrypted (SQLCipher, raw key) | unencrypted | ratio | target |',
       '|---|---|---|---|---|',
       `| import | ${r.encrypted.importSeconds} s | ${r.plain.importSeconds} s | ${r.importRatio} | ≤ 30 s; ratio ≤ 1.3 |`,
-      `| lookup p50 | ${r.encrypted.lookupP50Ms} ms | ${r.plain.lookupP50Ms} ms | | |`,
-      `| lookup p99 | ${r.encrypted.lookupP99Ms} ms | ${r.plain.lookupP99Ms} ms | ${r.lookupP99Ratio} | ≤ 1 ms; ratio ≤ 1.3 |`,
+      `| lookup p50, anyone of the roster | ${r.encrypted.lookupP50Ms} ms | ${r.plain.lookupP50Ms} ms | ${ratio(r.encrypted.lookupP50Ms, r.plain.lookupP50Ms)} | |`,
+      `| lookup p99, anyone of the roster | ${r.encrypted.lookupP99Ms} ms | ${r.plain.lookupP99Ms} ms | ${r.lookupP99Ratio} | ≤ 1 ms; ratio ≤ 1.3 |`,
+      `| lookup p50, a day's 3,000 bookings | ${r.encrypted.dayP50Ms} ms | ${r.plain.dayP50Ms} ms | ${ratio(r.encrypted.dayP50Ms, r.plain.dayP50Ms)} | |`,
+      `| lookup p99, a day's 3,000 bookings | ${r.encrypted.dayP99Ms} ms | ${r.plain.dayP99Ms} ms | ${ratio(r.encrypted.dayP99Ms, r.plain.dayP99Ms)} | ≤ 1 ms; ratio ≤ 1.3 |`,
+      '',
+      'Anyone of the roster is the worst case: most of a lookup\'s pages are not in the page cache, and on the encrypted side each page read is decrypted and authenticated again (about 45 µs a lookup, the p50 ratio). At a venue the same few thousand people booked for the day come to the desks, and their pages stay in the cache.',
     ].join('\n'),
   );
 }

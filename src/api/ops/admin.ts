@@ -22,6 +22,9 @@ export const adminOperations = {
   importRoster: defineOperation({
     summary: 'Import a roster & bookings CSV (docs/roster-csv.md). All or nothing; individual numbers are refused.',
     access: { roles: ['supervisor'] },
+    // The import is one transaction of its own (all or nothing), opened by importRosterCsv outside the
+    // dispatcher's so it can run without foreign-key checks (see there); the audit entry follows it.
+    transactional: false,
     input: z.strictObject({ csvBase64: csvPayload, encoding }),
     output: z.object({ rows: z.number(), people: z.number(), tickets: z.number(), bookings: z.number() }),
     handler(input, context) {
