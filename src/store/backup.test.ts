@@ -48,6 +48,18 @@ describe('backups', () => {
     expect(existsSync(join(dir, made[0] ?? ''))).toBe(false);
   });
 
+  it('are listed newest first even when made in the same second or with the clock set back', () => {
+    const venue = newVenue();
+    const dir = newDir();
+    const made: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      // Same second for the first four; then the clock goes back an hour.
+      if (i === 4) venue.clock.advance(-3_600_000);
+      made.push(createBackup(venue.db, { dir, key: venue.key, now: venue.clock.now() }).id);
+    }
+    expect(listBackups(dir).map((b) => b.id)).toEqual([...made].reverse());
+  });
+
   it('a damaged backup fails verification', () => {
     const venue = newVenue();
     const dir = newDir();

@@ -117,20 +117,30 @@ export function createBackup(db: VenueDb, options: { dir: string; key: Buffer; n
   }
   renameSync(temporary, path);
   const info: BackupInfo = { ...written, id, path, createdAt: venueIso(options.now), sizeBytes: statSync(path).size };
-  writeFileAtomic(`${path}.json`, JSON.stringify({ id, createdAt: info.createdAt, sizeBytes: info.sizeBytes, ...written }, null, 2));
+  // The order they were made in, whatever the clock says (two in one second, a clock set back).
+  const seq = Math.max(0, ...readdirSync(options.dir).filter((name) => BACKUP_NAME.test(name)).map((name) => readMeta(join(options.dir, name)).seq ?? 0)) + 1;
+  writeFileAtomic(`${path}.json`, JSON.stringify({ id, seq, createdAt: info.createdAt, sizeBytes: info.sizeBytes, ...written }, null, 2));
   pruneBackups(options.dir, options.keep ?? BACKUP_GENERATIONS);
   return info;
 }
 
+function readMeta(path: string): Partial<BackupInfo> & { seq?: number } {
+  try {
+    return existsSync(`${path}.json`) ? (JSON.parse(readFileSync(`${path}.json`, 'utf8')) as Partial<BackupInfo> & { seq?: number }) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Newest first: by the order they were made in (backups from before that was kept come last, by name: their time). */
 export function listBackups(dir: string): BackupInfo[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((name) => BACKUP_NAME.test(name))
-    .sort()
-    .reverse()
-    .map((id) => {
+    .map((id) => ({ id, meta: readMeta(join(dir, id)) }))
+    .sort((a, b) => (b.meta.seq ?? 0) - (a.meta.seq ?? 0) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+    .map(({ id, meta }) => {
       const path = join(dir, id);
-      const meta = existsSync(`${path}.json`) ? (JSON.parse(readFileSync(`${path}.json`, 'utf8')) as Partial<BackupInfo>) : {};
       return {
         id,
         path,
