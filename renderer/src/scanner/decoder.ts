@@ -42,7 +42,7 @@ export type DecoderName = 'zxing-wasm' | 'zxing-library';
  * The engine the scanner uses, chosen by `npm run bench -- --only decode`
  * (read rate first, then speed): zxing-wasm running the recommended pipeline
  * (recommended.ts) reads 75 % of the bench's distorted frames against 71 %
- * for zxing-wasm's default setup and 20 % for @zxing/library's, at 13.6 ms
+ * for zxing-wasm's default setup and 20 % for @zxing/library's, at 11.8 ms
  * p95 per 720p frame. @zxing/library stays behind the same interface; this
  * constant is the only switch.
  */

@@ -265,8 +265,8 @@ export function decodeMarkdown(result: DecodeBenchResult): string {
       ? `The numbers pick **${chosen.name}**: ${pct(chosen.overall)} of frames read (zxing-wasm default ${wasm ? pct(wasm.overall) : '–'}, @zxing/library default ${library ? pct(library.overall) : '–'}), ${ms(chosen.time['1280x720'].medianMs)} median and ${ms(chosen.time['1280x720'].p95Ms)} p95 per 720p frame (target ≤ ${P95_TARGET_MS} ms; ${speedRatios(chosen, wasm, library)}), ${chosen.misreads} misreads. Rule: among setups within the 720p p95 target that read more than both defaults, the highest read rate, then the lowest 720p median.`
       : `No setup both reads more than the defaults and meets ≤ ${P95_TARGET_MS} ms p95 per 720p frame in this run.`,
     result.chosen === result.recommended
-      ? `\`test/bench/decode/recommended.ts\` holds it as data.`
-      : `**\`test/bench/decode/recommended.ts\` holds “${result.recommended}”, but this run picks ${result.chosen ?? 'none'}: look at the figures before adopting either.**`,
+      ? `\`renderer/src/scanner/recommended.ts\` holds it as data: the pipeline the decode worker runs.`
+      : `**\`renderer/src/scanner/recommended.ts\` holds “${result.recommended}”, but this run picks ${result.chosen ?? 'none'}: look at the figures before adopting either.**`,
     `Frames read by at least one setup: ${result.readByAny} of ${result.frames} (${((100 * result.readByAny) / Math.max(1, result.frames)).toFixed(1)} %).`,
     '',
     '### Read rate per class (both resolutions)',

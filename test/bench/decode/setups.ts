@@ -1,7 +1,7 @@
 /**
  * The setups the bench compares: each library's default setup as its README
  * shows it for this use, and tuned pipelines. The recommended one lives in
- * recommended.ts, as data the app can adopt.
+ * renderer/src/scanner/recommended.ts, as data the app runs.
  */
 import { APP_FORMATS } from './decoder';
 import type { PipelineSpec } from './pipeline';
