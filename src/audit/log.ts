@@ -82,11 +82,17 @@ export function appendAudit(db: VenueDb, input: AuditEntryInput): AuditEntry {
     `INSERT INTO audit_log (seq, at, staff_id, desk_id, action, record_id, outcome, detail, prev_hash, hash)
      VALUES (@seq, @at, @staff_id, @desk_id, @action, @record_id, @outcome, @detail, @prev_hash, @hash)`,
   ).run({ ...row, hash });
-  db.prepare(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(
-    HEAD_KEY,
-    JSON.stringify({ seq: row.seq, hash } satisfies AuditHead),
-  );
+  writeAuditHead(db, { seq: row.seq, hash });
   return { ...input, seq: row.seq, prevHash: row.prev_hash, hash };
+}
+
+/**
+ * Moves the head to the chain's newest entry. Only for entries copied in
+ * whole, chain and all (a restore carrying over what was logged since the
+ * backup); appendAudit keeps the head itself.
+ */
+export function writeAuditHead(db: VenueDb, head: AuditHead): void {
+  db.prepare(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(HEAD_KEY, JSON.stringify(head));
 }
 
 export type AuditProblemKind = 'edited' | 'missing' | 'out-of-chain' | 'truncated' | 'beyond-head';

@@ -5,6 +5,7 @@ import { DEMO_MUNICIPALITY as M, DEMO_TICKETS as T } from '../../test/fixtures/d
 import { useTempDir } from '../../test/support/temp';
 import { useTestVenue, type TestVenue } from '../../test/support/venue';
 import { createBackup, listBackups, planRestore, restoreBackup, verifyBackup } from './backup';
+import { verifyAuditLog } from '../audit/log';
 import { openVenueDatabase } from './database';
 
 const newVenue = useTestVenue();
@@ -91,6 +92,10 @@ describe('restoring', () => {
     const db = openVenueDatabase({ path: venue.path, key: venue.key });
     const ids = (db.prepare('SELECT id FROM dose_records ORDER BY id').all() as { id: string }[]).map((r) => r.id);
     expect(ids).toEqual([early.id, later.id].sort());
+    // The audit entries written since the backup come along, and the chain still verifies.
+    expect(result.carriedSync.audit_log).toBeGreaterThan(0);
+    expect(db.prepare(`SELECT count(*) AS n FROM audit_log WHERE record_id = ?`).get(later.id)).toEqual({ n: 1 });
+    expect(verifyAuditLog(db)).toMatchObject({ ok: true, problems: [] });
     db.close();
   });
 

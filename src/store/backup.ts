@@ -2,6 +2,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { randomBytes } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { writeAuditHead, type AuditHead } from '../audit/log';
 import { venueIso } from '../common/time';
 import { applyKey, StoreError, keyCheckFile, openVenueDatabase, type VenueDb } from './database';
 import { writeFileAtomic } from './files';
@@ -288,6 +289,23 @@ function carryOverSync(db: VenueDb, carriedOver: Record<string, number>): void {
            FROM old.sync_conflicts o WHERE o.id = main.sync_conflicts.id AND main.sync_conflicts.resolved_at IS NULL AND o.resolved_at IS NOT NULL`);
 }
 
+/**
+ * The audit entries written since the backup. The backup's chain is the
+ * start of the current one (same entry, same hash, at the backup's last
+ * seq), so the later entries follow it exactly as they were and the chain
+ * still verifies. When it is not (the current file's log does not continue
+ * the backup's), nothing is copied: the entries stay in the file set aside.
+ */
+function carryOverAudit(db: VenueDb, carried: Record<string, number>): void {
+  const head = db.prepare(`SELECT seq, hash FROM main.audit_log ORDER BY seq DESC LIMIT 1`).get() as { seq: number; hash: string } | undefined;
+  const continues = head ? db.prepare(`SELECT 1 FROM old.audit_log WHERE seq = ? AND hash = ?`).get(head.seq, head.hash) : true;
+  carried.audit_log = continues
+    ? db.prepare(`INSERT INTO main.audit_log SELECT * FROM old.audit_log WHERE seq > ? ORDER BY seq`).run(head?.seq ?? 0).changes
+    : 0;
+  const last = db.prepare(`SELECT seq, hash FROM main.audit_log ORDER BY seq DESC LIMIT 1`).get() as AuditHead | undefined;
+  if (carried.audit_log > 0 && last) writeAuditHead(db, last);
+}
+
 function copyDurably(from: string, to: string): void {
   const temporary = `${to}.restoring`;
   copyFileSync(from, temporary);
@@ -305,7 +323,7 @@ export interface RestoreResult {
   /** Where the replaced database now lives (never deleted). */
   readonly setAside: string | null;
   readonly carriedOver: Readonly<Record<string, number>>;
-  /** Outbox rows and conflicts carried along with those records. */
+  /** Outbox rows, conflicts and audit entries carried along with those records. */
   readonly carriedSync: Readonly<Record<string, number>>;
 }
 
@@ -338,6 +356,7 @@ export function restoreBackup(options: { currentPath: string; backupDir: string;
         db.exec(`UPDATE dose_records SET voided_by = (SELECT id FROM voids WHERE target_id = dose_records.id) WHERE voided_by IS NULL AND id IN (SELECT target_id FROM voids)`);
         db.exec(`UPDATE checkins SET voided_by = (SELECT id FROM voids WHERE target_id = checkins.id) WHERE voided_by IS NULL AND id IN (SELECT target_id FROM voids)`);
         carryOverSync(db, carriedSync);
+        carryOverAudit(db, carriedSync);
       })();
       db.exec('DETACH DATABASE old');
     }

@@ -16,6 +16,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/api/connection';
 import { DATABASE_FILE } from '../../src/api/runtime';
+import { verifyAuditLog } from '../../src/audit/log';
 import { DEMO_MUNICIPALITY as M, DEMO_STAFF, DEMO_TICKETS as T, ticketLine } from '../fixtures/demo';
 import { launchChromium, openDesk, saveScreen } from './support/browser';
 import { currentSeq, handheldScan, nextVerdict, signIn } from './support/desk';
@@ -92,10 +93,12 @@ describe('backups and recovery', () => {
     await page.getByTestId('restore-submit').click();
     // The restored database: the backup's dose, and the check-in made after the backup, carried over.
     await expect.poll(() => host.logs.some((line) => line.includes('call restoreBackup ok'))).toBe(true);
-    await expect.poll(() => countOf(host, `SELECT count(*) AS n FROM audit_log WHERE action = 'restoreBackup' AND outcome = 'ok' AND staff_id IS NOT NULL`)).toBe(1);
+    // Two entries: the supervisor's request, logged before the restore and carried over with the chain, and the restore itself.
+    await expect.poll(() => countOf(host, `SELECT count(*) AS n FROM audit_log WHERE action = 'restoreBackup' AND outcome = 'ok' AND staff_id IS NOT NULL`)).toBe(2);
+    expect(verifyAuditLog(host.db)).toMatchObject({ ok: true, problems: [] });
     expect(countOf(host, `SELECT count(*) AS n FROM dose_records WHERE id = ?`, (dose as { id: string }).id)).toBe(1);
     expect(countOf(host, `SELECT count(*) AS n FROM checkins WHERE ticket_number = ?`, T.okNw7)).toBe(1);
-    const logged = host.db.prepare(`SELECT detail FROM audit_log WHERE action = 'restoreBackup' AND staff_id IS NOT NULL`).get() as { detail: string };
+    const logged = host.db.prepare(`SELECT detail FROM audit_log WHERE action = 'restoreBackup' AND staff_id IS NOT NULL ORDER BY seq DESC LIMIT 1`).get() as { detail: string };
     expect(JSON.parse(logged.detail)).toEqual({ carriedOver: 1 });
 
     // And on screen, after signing in again: both people are known to have come.
