@@ -177,10 +177,6 @@ export function setActiveLot(db: VenueDb, input: { deskId: string; lotId: string
   enqueueDeskLot(db, entry, now);
 }
 
-/**
- * A desk's active lot is the lot of its latest history entry (by time, then
- * id), whichever device set it: every device of the venue agrees on it.
- */
 /** The lot here that an id from another desk stands for (itself, unless it is an alias: see migration 8). */
 export function canonicalLotId(db: VenueDb, lotId: string): string {
   return (db.prepare(`SELECT lot_id FROM lot_aliases WHERE alias_id = ?`).pluck().get(lotId) as string | undefined) ?? lotId;
@@ -206,6 +202,10 @@ export function aliasLot(db: VenueDb, aliasId: string, lotId: string): void {
   for (const deskId of db.prepare(`SELECT id FROM desks`).pluck().all() as string[]) refreshActiveLot(db, deskId);
 }
 
+/**
+ * A desk's active lot is the lot of its latest history entry (by time, then
+ * id), whichever device set it: every device of the venue agrees on it.
+ */
 export function refreshActiveLot(db: VenueDb, deskId: string): void {
   db.prepare(
     `UPDATE desks SET active_lot_id = (SELECT h.lot_id FROM desk_lot_history h JOIN lots l ON l.id = h.lot_id
