@@ -72,17 +72,29 @@ export default tseslint.config(
     },
   },
   {
-    // The Electron shell: thin glue, no UI code.
-    files: ['main/**/*.ts'],
+    // The transports: the Electron shell (main/) and the browser host (host/). Thin glue, no UI code,
+    // and no wiring of their own: what the app runs (runtime, sync, backups, timers) comes from the
+    // composition root in src/app, so that what the tests drive is what ships.
+    files: ['main/**/*.ts', 'host/**/*.ts'],
+    ignores: ['**/*.test.ts', 'host/demo.ts'],
     languageOptions: { globals: { ...globals.node } },
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['react', 'react-dom', 'zustand', '**/renderer/**'], message: 'main/ holds no UI code.' },
-          { group: ['**/server/**'], message: 'main/ may not import server/.' },
+          { group: ['react', 'react-dom', 'zustand', '**/renderer/**'], message: 'main/ and host/ hold no UI code.' },
+          { group: ['**/server/**'], message: 'main/ and host/ may not import server/.' },
+          {
+            group: ['**/src/api/runtime', '**/src/api/dispatcher', '**/src/sync', '**/src/sync/**', '**/src/store/backup', '**/src/store/database', '**/src/store/settings'],
+            allowTypeImports: true,
+            message: 'Transports do not wire the app: start it with startVenueApp (src/app/venue-app.ts).',
+          },
         ],
       }],
     },
+  },
+  {
+    files: ['host/demo.ts'],
+    languageOptions: { globals: { ...globals.node } },
   },
   {
     // The renderer reaches the core only through window.venue, plus the pure parsers.

@@ -11,7 +11,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'server/**/*.test.ts', 'main/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'server/**/*.test.ts', 'main/**/*.test.ts', 'host/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
           exclude: ['test/e2e/**', 'test/security/**', '**/node_modules/**'],
           sequence: { groupOrder: 0 },
         },

@@ -1,13 +1,16 @@
 /**
- * The database process (an Electron utilityProcess): it owns the one
- * writable connection and the dispatcher, so the window never waits on the
- * database and a long roster sync never freezes it. The main process relays
- * contract calls here and pushed events back.
+ * The database process (an Electron utilityProcess): it runs the venue app
+ * (the composition root in src/app: database, dispatcher, sync, backups) so
+ * the window never waits on the database and a long roster sync never
+ * freezes it. A transport only: it carries the main process's contract
+ * calls in and the app's events out, one connection per window.
+ *
+ * A utilityProcess is a Node process with `process.parentPort`; the tests
+ * run this very file (built to dist/main/db-process.cjs) under Node with that
+ * port emulated over a fork IPC channel (test/shell/).
  */
-import type { Connection } from '../src/api/connection';
 import type { VenueEvent } from '../src/api/operation';
-import type { Reply } from '../src/api/reply';
-import { VenueRuntime } from '../src/api/runtime';
+import { startVenueApp, type AppConnection, type VenueApp } from '../src/app/venue-app';
 import type { DatabaseProcessMessage, ShellMessage } from './messages';
 
 interface ParentPort {
@@ -16,62 +19,65 @@ interface ParentPort {
 }
 
 const port = (process as unknown as { parentPort: ParentPort }).parentPort;
-let runtime: VenueRuntime | null = null;
-const connections = new Map<number, Connection>();
+let app: VenueApp | null = null;
+const connections = new Map<number, AppConnection>();
 
 function post(message: DatabaseProcessMessage): void {
   port.postMessage(message);
 }
 
+const log = (line: string) => console.error(`[database] ${line}`);
+
+function open(data: Extract<ShellMessage, { kind: 'open' }>): void {
+  if (app) return post({ kind: 'opened' });
+  try {
+    // In recovery mode (a database that cannot be opened) the app still answers the
+    // few recovery operations, so the window can offer a restore.
+    app = startVenueApp({ dataDir: data.dataDir, key: data.key, nativeBinding: data.nativeBinding, log });
+  } catch (error) {
+    // Not a database problem (those start recovery mode): the driver itself failed to load.
+    post({ kind: 'failed', message: { ja: 'データベースの部品を読み込めません。アプリを入れ直してください。', en: `The database driver could not be loaded (${error instanceof Error ? error.message : 'error'}). Reinstall the app.` } });
+    return;
+  } finally {
+    // The app keeps its own copy of the key.
+    data.key.fill(0);
+  }
+  app.subscribe((event: VenueEvent) => post({ kind: 'event', event }));
+  post({ kind: 'opened' });
+}
+
 function answer(id: number, windowId: number, operation: string, input: unknown): void {
-  if (!runtime) {
+  if (!app) {
     post({ kind: 'reply', id, reply: { ok: false, error: { code: 'NOT_READY', message: 'データベースを準備中です。', messageEn: 'The database is still opening.' } } });
     return;
   }
   let connection = connections.get(windowId);
   if (!connection) {
-    connection = runtime.connect();
+    connection = app.connect();
     connections.set(windowId, connection);
   }
-  const reply: Reply<unknown> = connection.call(operation, input);
-  post({ kind: 'reply', id, reply });
+  post({ kind: 'reply', id, reply: connection.call(operation, input) });
+}
+
+async function close(): Promise<void> {
+  connections.clear();
+  await app?.close();
+  app = null;
+  post({ kind: 'closed' });
 }
 
 port.on('message', ({ data }) => {
   switch (data.kind) {
-    case 'open': {
-      // In recovery mode (a database that cannot be opened) the runtime still answers the
-      // few recovery operations, so the window can offer a restore.
-      try {
-        runtime = VenueRuntime.start({
-          dataDir: data.dataDir,
-          key: Buffer.from(data.keyHex, 'hex'),
-          nativeBinding: data.nativeBinding,
-          onEvent: (event: VenueEvent) => post({ kind: 'event', event }),
-          onInternalError: (operation, error) => console.error(`[database] ${operation}: ${error instanceof Error ? error.message : 'error'}`),
-        });
-      } catch (error) {
-        // Not a database problem (those start recovery mode): the driver itself failed to load.
-        post({ kind: 'failed', message: { ja: 'データベースの部品を読み込めません。アプリを入れ直してください。', en: `The database driver could not be loaded (${error instanceof Error ? error.message : 'error'}). Reinstall the app.` } });
-        return;
-      }
-      const backupIfDue = () => {
-        try {
-          runtime?.backupIfDue();
-        } catch (error) {
-          console.error(`[database] daily backup: ${error instanceof Error ? error.message : 'error'}`);
-        }
-      };
-      backupIfDue();
-      setInterval(backupIfDue, 60 * 60_000).unref();
-      post({ kind: 'opened' });
-      return;
-    }
+    case 'open':
+      return open(data);
     case 'call':
-      answer(data.id, data.windowId, data.operation, data.input);
-      return;
+      return answer(data.id, data.windowId, data.operation, data.input);
     case 'window-closed':
+      connections.get(data.windowId)?.close();
       connections.delete(data.windowId);
+      return;
+    case 'close':
+      void close();
       return;
   }
 });

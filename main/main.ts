@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { EVENT_CHANNEL } from '../src/api/names';
 import type { Reply } from '../src/api/reply';
 import { PassphraseKeyVault, type KeyVault } from '../src/store/keyvault';
+import { refuseBluetoothChooser, refuseDevices } from './devices';
 import { bindContract, type ContractRelay } from './ipc';
 import { SafeStorageKeyVault } from './keyvault';
 import type { DatabaseProcessMessage, ShellMessage } from './messages';
@@ -59,6 +60,7 @@ function harden(contents: WebContents): void {
     if (!isAllowedNavigation(url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
+  refuseBluetoothChooser(contents);
 }
 
 function keyVaultFor(settings: ReturnType<typeof openShellSettings>): KeyVault {
@@ -70,9 +72,18 @@ function keyVaultFor(settings: ReturnType<typeof openShellSettings>): KeyVault {
   return new SafeStorageKeyVault(safeStorage, settings);
 }
 
-function openDatabaseProcess(dataDir: string, keyHex: string): Promise<UtilityProcess> {
+/**
+ * Development overrides that change which code is loaded are honoured only
+ * when the app is not packaged: a packaged app loads its own driver, whatever
+ * the environment says.
+ */
+function developmentNativeBinding(): string | undefined {
+  return app.isPackaged ? undefined : process.env.VENUE_NATIVE_BINDING || undefined;
+}
+
+function openDatabaseProcess(dataDir: string, key: Buffer): Promise<UtilityProcess> {
   const child = utilityProcess.fork(join(__dirname, 'db-process.cjs'), [], { serviceName: 'venue-database' });
-  const nativeBinding = process.env.VENUE_NATIVE_BINDING;
+  const nativeBinding = developmentNativeBinding();
   return new Promise((resolve, reject) => {
     const onMessage = (message: DatabaseProcessMessage) => {
       if (message.kind === 'opened') {
@@ -84,7 +95,31 @@ function openDatabaseProcess(dataDir: string, keyHex: string): Promise<UtilityPr
       }
     };
     child.on('message', onMessage);
-    child.postMessage({ kind: 'open', dataDir, keyHex, ...(nativeBinding ? { nativeBinding } : {}) } satisfies ShellMessage);
+    // Bytes, copied by the structured clone; never a hex string left in this process's memory.
+    child.postMessage({ kind: 'open', dataDir, key: new Uint8Array(key), ...(nativeBinding ? { nativeBinding } : {}) } satisfies ShellMessage);
+  });
+}
+
+/**
+ * Quitting waits for the database process to close in order (sync stopped,
+ * sessions ended, database closed), at most a few seconds.
+ */
+function closeDatabaseOnQuit(child: UtilityProcess): void {
+  let closed = false;
+  app.on('before-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
+    const done = () => {
+      if (closed) return;
+      closed = true;
+      app.quit();
+    };
+    child.on('message', (message: DatabaseProcessMessage) => {
+      if (message.kind === 'closed') done();
+    });
+    child.once('exit', done);
+    setTimeout(done, 5_000).unref();
+    child.postMessage({ kind: 'close' } satisfies ShellMessage);
   });
 }
 
@@ -96,12 +131,18 @@ async function start(): Promise<void> {
     callback(isPermissionAllowed(permission, details.requestingUrl, mediaTypes));
   });
   session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionCheckAllowed(permission, requestingOrigin));
+  refuseDevices(session.defaultSession);
 
   const settings = openShellSettings();
   const key = await keyVaultFor(settings).getOrCreateKey();
   const dataDirectory = settings.get('dataDirectory') ?? app.getPath('userData');
-  const child = await openDatabaseProcess(dataDirectory, key.toString('hex'));
-  key.fill(0);
+  let child: UtilityProcess;
+  try {
+    child = await openDatabaseProcess(dataDirectory, key);
+  } finally {
+    key.fill(0);
+  }
+  closeDatabaseOnQuit(child);
 
   const windows = new Set<BrowserWindow>();
   const relay = new DatabaseRelay(child, ({ event }) => {

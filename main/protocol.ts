@@ -1,10 +1,13 @@
 /** Serves the built renderer from app://venue/ with the CSP header and a path-traversal guard. */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { realFileInside } from './files';
 import { CONTENT_SECURITY_POLICY, MIME_TYPES, resolveAppFile } from './security';
 
 export async function serveAppRequest(rendererRoot: string, url: string): Promise<Response> {
-  const file = resolveAppFile(rendererRoot, url);
+  const candidate = resolveAppFile(rendererRoot, url);
+  // Symlinks resolved before the file is read: a link inside the folder may not lead out of it.
+  const file = candidate && (await realFileInside(rendererRoot, candidate));
   if (!file) return new Response('Not found', { status: 404 });
   try {
     const body = await readFile(file);

@@ -1,86 +1,78 @@
 /**
- * npm start: launch the desktop app in Electron. Where the Electron binary is
- * not installed and cannot be downloaded (build machines with no route to
- * GitHub), say exactly that and point to the browser host.
+ * npm start [-- --data DIR] [-- --port PORT]: run the venue app.
+ *
+ * Where the Electron binary is installed (or can be downloaded once), it
+ * builds the renderer and the shell and launches the desktop app. Where it
+ * cannot be had (machines that reach only the npm registry), it runs the
+ * same app (the same composition root, src/app) through the browser host:
+ * on the demo venue in ./venue-demo, or on --data DIR for real data (the key
+ * file's passphrase in VENUE_PASSPHRASE); it opens an app window in an
+ * installed Chromium or Chrome when there is a display (BROWSER=none: never),
+ * else prints the address. Ctrl+C stops everything.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { electronBinary, electronNativeBinding, tryDownloadElectron } from './electron';
 
 const require = createRequire(import.meta.url);
 
-function electronBinary(): string | null {
-  let packageDir: string;
-  try {
-    packageDir = dirname(require.resolve('electron/package.json'));
-  } catch {
-    return null;
-  }
-  const pathFile = join(packageDir, 'path.txt');
-  if (!existsSync(pathFile)) return null;
-  const binary = join(packageDir, 'dist', readFileSync(pathFile, 'utf8').trim());
-  return existsSync(binary) ? binary : null;
-}
+const USAGE = `Usage: npm start [-- --data DIR] [-- --port PORT]
 
-function tryDownload(): string {
-  const installer = require.resolve('electron/install.js');
-  const result = spawnSync(process.execPath, [installer], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '' } });
-  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
-  const reason = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|getaddrinfo/.exec(output)?.[0];
-  return result.status === 0 ? 'ok' : (reason ?? (result.error?.message || 'download failed'));
-}
+  --data DIR   (browser host only) real data in DIR, its key file's passphrase in VENUE_PASSPHRASE;
+               without it, the demo venue in ./venue-demo
+  --port PORT  (browser host only) port on 127.0.0.1; default 5180 (0 picks a free one)`;
 
-let binary = electronBinary();
-if (!binary) {
-  console.log('Electron’s binary is not installed yet; trying to download it once…');
-  const outcome = tryDownload();
-  binary = electronBinary();
-  if (!binary) {
-    console.error(
-      [
-        '',
-        'Cannot start the desktop app: the Electron binary is missing.',
-        `  node_modules/electron has no dist/ folder, and downloading it from GitHub failed (${outcome}).`,
-        '  This happens on machines that reach only the npm registry.',
-        '',
-        'What to do:',
-        '  • On a machine with internet access: rerun `npm start` (it downloads Electron once).',
-        '  • Here: run the same app in a browser with the browser host, e.g.',
-        '      npm run host -- --data ./venue-data --port 5180 --demo',
-        '    and open the address it prints (see README, “The browser host”).',
-        '',
-      ].join('\n'),
-    );
-    process.exit(1);
-  }
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
-  const result = spawnSync(command, args, { stdio: 'inherit', env, shell: process.platform === 'win32' });
+function run(command: string, args: string[]): void {
+  const result = spawnSync(command, args, { stdio: 'inherit', shell: process.platform === 'win32' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-/**
- * The database driver built for Electron's ABI, in dist/native/, so that
- * node_modules keeps the build for Node and `npm test` still works after
- * `npm start`.
- */
-function electronNativeBinding(): string {
-  const electronVersion = (require('electron/package.json') as { version: string }).version;
-  const driverDir = dirname(require.resolve('better-sqlite3-multiple-ciphers/package.json'));
-  const target = join('dist', 'native', `electron-${electronVersion}`);
-  const binding = join(target, 'build', 'Release', 'better_sqlite3.node');
-  if (existsSync(binding)) return binding;
-  console.log(`Building the encrypted database driver for Electron ${electronVersion} (once, a few minutes)…`);
-  cpSync(driverDir, target, { recursive: true, filter: (src) => !src.includes(`${driverDir}/build`) });
-  const nodeGyp = join(dirname(require.resolve('node-gyp/package.json')), 'bin', 'node-gyp.js');
-  run(process.execPath, [nodeGyp, 'rebuild', '--release', `--target=${electronVersion}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers', `--directory=${target}`]);
-  return binding;
+function launchElectron(binary: string): never {
+  run(process.execPath, [require.resolve('vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts']);
+  run(process.execPath, ['--import', 'tsx', 'scripts/build-main.ts']);
+  const nativeBinding = electronNativeBinding(run);
+  // A development override, honoured by the shell only when it is not packaged (main/main.ts).
+  const result = spawnSync(binary, ['.'], { stdio: 'inherit', env: { ...process.env, VENUE_NATIVE_BINDING: nativeBinding } });
+  process.exit(result.status ?? 1);
 }
 
-run(process.execPath, [require.resolve('vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts']);
-run(process.execPath, ['--import', 'tsx', 'scripts/build-main.ts']);
-const nativeBinding = electronNativeBinding();
-const result = spawnSync(binary, ['.'], { stdio: 'inherit', env: { ...process.env, VENUE_NATIVE_BINDING: join(process.cwd(), nativeBinding) } });
-process.exit(result.status ?? 1);
+async function launchBrowserHost(values: { data?: string; port?: string }): Promise<void> {
+  const { launchHost, stopOnSignals } = await import('../host/launch');
+  const port = values.port === undefined ? 5180 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a number from 0 to 65535.\n\n${USAGE}`);
+  const launched = await launchHost({
+    dataDir: values.data ?? 'venue-demo',
+    port,
+    demo: values.data === undefined,
+    passphraseEnv: 'VENUE_PASSPHRASE',
+    buildRenderer: 'always',
+    openWindow: true,
+  });
+  stopOnSignals(launched);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { data: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', default: false } }, strict: true });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  let binary = electronBinary();
+  if (!binary) {
+    console.log('Electron’s binary is not installed yet; trying to download it once…');
+    const outcome = tryDownloadElectron();
+    binary = electronBinary();
+    if (!binary) {
+      console.log(`The Electron binary cannot be had here (${outcome}): starting the same app through the browser host instead.`);
+      await launchBrowserHost(values);
+      return;
+    }
+  }
+  launchElectron(binary);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

@@ -9,25 +9,11 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import { bundleEnv } from '../sync/support/server-process';
 import type { HostAnswer, HostMemory, HostMessage, HostRequest } from './host-protocol';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-
-/**
- * startHost imports the demo seeding of test/support, which imports vitest for
- * its test helpers (never called by the host). Outside a test run vitest is
- * not wanted in the process: a stub answers any name with a function that
- * does nothing.
- */
-const stubVitest: Plugin = {
-  name: 'stub-vitest',
-  setup(b) {
-    b.onResolve({ filter: /^vitest$/ }, () => ({ path: 'vitest', namespace: 'stub' }));
-    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'module.exports = new Proxy({}, { get: () => () => undefined });', loader: 'js' }));
-  },
-};
 
 let bundled: Promise<string> | null = null;
 
@@ -45,8 +31,7 @@ function bundleRunner(): Promise<string> {
       // Native packages load their binaries relative to themselves; ws has optional native helpers.
       external: ['better-sqlite3-multiple-ciphers', '@node-rs/argon2', 'ws', 'bufferutil', 'utf-8-validate'],
       // The one import.meta in the host (its default renderer folder); the runner passes the folder anyway.
-      define: { 'import.meta.dirname': JSON.stringify(join(ROOT, 'test/host')) },
-      plugins: [stubVitest],
+      define: { 'import.meta.dirname': JSON.stringify(join(ROOT, 'host')) },
       logLevel: 'error',
     });
     return outfile;
@@ -56,8 +41,6 @@ function bundleRunner(): Promise<string> {
 
 export interface HostProcessOptions {
   readonly dataDir: string;
-  /** Turns the sync service on (the device enrolls on its first-run screen). */
-  readonly central?: string;
   /** Seed the demo venue, staff and roster. */
   readonly demo?: boolean;
   readonly log?: (line: string) => void;
@@ -84,7 +67,6 @@ type Waiting = { resolve: (answer: HostAnswer) => void; reject: (error: Error) =
 export async function startHostProcess(options: HostProcessOptions): Promise<HostProcess> {
   const script = await bundleRunner();
   const args = ['--data', options.dataDir, '--renderer', join(ROOT, 'dist/renderer')];
-  if (options.central) args.push('--central', options.central);
   if (options.demo) args.push('--demo');
   const child = fork(script, args, { cwd: ROOT, env: bundleEnv(), execArgv: ['--expose-gc'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   const log = options.log ?? (() => {});

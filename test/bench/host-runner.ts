@@ -12,13 +12,12 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { parseArgs } from 'node:util';
-import { startHost, type RunningHost } from '../host/server';
+import { startHost, type RunningHost } from '../../host/server';
 import type { HostAnswer, HostMemory, HostMessage, HostRequest } from './host-protocol';
 
 const { values } = parseArgs({
   options: {
     data: { type: 'string' },
-    central: { type: 'string' },
     demo: { type: 'boolean', default: false },
     renderer: { type: 'string' },
   },
@@ -93,7 +92,6 @@ async function main(): Promise<void> {
     passphrase: 'bench-host-passphrase',
     scryptCost: BENCH_SCRYPT,
     demo: values.demo,
-    central: values.central,
     rendererDir: values.renderer,
     clock,
     log,

@@ -2,14 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Connection } from '../../src/api/connection';
-import { operations } from '../../src/api/contract';
-import { Dispatcher } from '../../src/api/dispatcher';
+import { startVenueApp, type VenueApp } from '../../src/app/venue-app';
 import { ManualClock, addDays, venueDate } from '../../src/common/time';
 import { insertLot } from '../../src/doses/catalog';
 import { recordDose } from '../../src/doses/record';
-import { openVenueDatabase, type VenueDb } from '../../src/store/database';
-import { createHttpTransport, openOutboxCount, startSyncService, type SyncService } from '../../src/sync';
+import type { VenueDb } from '../../src/store/database';
+import { openOutboxCount } from '../../src/sync';
 import { openCentralDb } from '../../server/db';
 import { issueEnrollmentCode } from '../../server/enrollment';
 import { importProducts, importRoster } from '../../server/roster';
@@ -101,8 +99,7 @@ export async function benchSync(options: { people: number; doses: number; databa
   const clock = new ManualClock(NOW);
   const today = venueDate(clock.now());
   const databaseUrl = options.databaseUrl ?? null;
-  let sync: SyncService | null = null;
-  let db: VenueDb | null = null;
+  let app: VenueApp | null = null;
   const server: { stop?: () => Promise<void> } = {};
   try {
     log(`seeding the central service with ${options.people.toLocaleString()} people…`);
@@ -110,18 +107,12 @@ export async function benchSync(options: { people: number; doses: number; databa
     const running = await startServerProcess({ dataDir: join(dir, 'central'), databaseUrl });
     server.stop = running.stop;
 
-    db = openVenueDatabase({ path: join(dir, 'venue.db'), key: randomBytes(32) });
-    const device = db;
+    // The venue app as it ships (the composition root), on a new encrypted database.
+    app = startVenueApp({ dataDir: join(dir, 'device'), key: randomBytes(32), clock, backupCheckMs: null });
+    const device: VenueDb | null = app.runtime.database;
+    if (!device) throw new Error('the device database did not open');
     let longestApplyMs = 0;
     let durations: number[] = [];
-    const transport = createHttpTransport();
-    const start = () =>
-      startSyncService({
-        db: device,
-        transport,
-        clock,
-      });
-    const dispatcher = new Dispatcher({ db: device, operations, clock, onEvent: () => sync?.nudge() });
     const originalTransaction = device.transaction.bind(device);
     // Measure every transaction the sync service runs (they must stay short: recording waits for them).
     device.transaction = ((fn: (...args: never[]) => unknown) => {
@@ -141,10 +132,8 @@ export async function benchSync(options: { people: number; doses: number; databa
     log('downloading to a new device…');
     const loadAverage = loadavg()[0] ?? 0;
     const started = performance.now();
-    sync = start();
-    const reply = new Connection(dispatcher).call('requestEnrollment', { serverUrl: running.url, code });
+    const reply = app.connect().call('requestEnrollment', { serverUrl: running.url, code });
     if (!reply.ok) throw new Error(`enrollment refused: ${reply.error.code}`);
-    sync.nudge();
     let lastReport = Date.now();
     await waitFor(
       () => {
@@ -161,8 +150,7 @@ export async function benchSync(options: { people: number; doses: number; databa
     const downloadSeconds = since(started) / 1000;
     const people = (device.prepare(`SELECT count(*) AS n FROM people`).get() as { n: number }).n;
     if (people !== options.people) throw new Error(`the device holds ${people} of ${options.people} people`);
-    await sync.stop();
-    sync = null;
+    await app.sync.stop();
     const downloadLongest = longestApplyMs;
     const downloadDurations = durations;
     durations = [];
@@ -172,14 +160,12 @@ export async function benchSync(options: { people: number; doses: number; databa
     const backlog = openOutboxCount(device);
     log(`uploading a backlog of ${backlog.toLocaleString()} records…`);
     const uploadStarted = performance.now();
-    sync = start();
+    app.sync.start();
     await waitFor(() => openOutboxCount(device) === 0, 600_000, 'the upload');
     const uploadSeconds = since(uploadStarted) / 1000;
     const stored = (device.prepare(`SELECT count(*) AS n FROM sync_outbox WHERE kind = 'dose' AND state = 'confirmed' AND outcome = 'stored'`).get() as { n: number }).n;
     if (stored !== options.doses) throw new Error(`the server stored ${stored} of ${options.doses} doses`);
-    await sync.stop();
-    sync = null;
-    transport.close?.();
+    await app.sync.stop();
     return {
       people: options.people,
       database: databaseUrl ? 'postgres' : 'pglite',
@@ -195,8 +181,7 @@ export async function benchSync(options: { people: number; doses: number; databa
       uploadDosesPerSecond: Math.round(options.doses / uploadSeconds),
     };
   } finally {
-    await sync?.stop();
-    db?.close();
+    await app?.close();
     await server.stop?.();
     rmSync(dir, { recursive: true, force: true });
   }

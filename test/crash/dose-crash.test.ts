@@ -11,6 +11,7 @@ import { integrityCheck, openVenueDatabase } from '../../src/store/database';
 import { syntheticRosterCsv } from '../fixtures/roster';
 import { DEMO_MUNICIPALITY, DEMO_VENUE } from '../fixtures/demo';
 import { seedDemoVenue } from '../support/venue';
+import { seeded } from '../sync/support/fault-proxy';
 
 /**
  * A dose is on disk before the nurse is told it was recorded. A child
@@ -83,10 +84,14 @@ function runAndKill(delayMs: number): Promise<{ acked: string[]; exitedEarly: bo
 
 describe('crash safety of dose recording', () => {
   it(`keeps every acknowledged dose through ${KILLS} SIGKILLs, and the database stays intact`, { timeout: 600_000 }, async () => {
+    // The kill moments come from a seeded generator: VENUE_CRASH_SEED=<seed> replays a run.
+    const seed = Number(process.env.VENUE_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
+    console.log(`crash test seed ${seed} (replay with VENUE_CRASH_SEED=${seed})`);
+    const random = seeded(seed);
     let totalAcked = 0;
     let killsMidRun = 0;
     for (let i = 0; i < KILLS; i++) {
-      const { acked, exitedEarly } = await runAndKill(5 + Math.floor(Math.random() * 60));
+      const { acked, exitedEarly } = await runAndKill(5 + Math.floor(random() * 60));
       if (!exitedEarly) killsMidRun += 1;
       totalAcked += acked.length;
       const db = openVenueDatabase({ path: join(dir, 'venue.db'), key });

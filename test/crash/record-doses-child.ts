@@ -1,20 +1,21 @@
 /**
- * Child process for the crash test: records doses as fast as it can and
- * prints "ACK <record id>" to stdout after each one is acknowledged by the
- * dispatcher. The parent kills it with SIGKILL at a random moment.
+ * Child process for the crash test: the venue app as it ships (the
+ * composition root, src/app) records doses as fast as it can and prints
+ * "ACK <record id>" to stdout after each one is acknowledged. The parent
+ * kills it with SIGKILL at a random moment.
  */
 import { writeSync } from 'node:fs';
-import { Connection } from '../../src/api/connection';
-import { operations } from '../../src/api/contract';
-import { Dispatcher } from '../../src/api/dispatcher';
-import { openVenueDatabase } from '../../src/store/database';
+import { dirname } from 'node:path';
+import { startVenueApp } from '../../src/app/venue-app';
 
 const path = process.env.CRASH_DB;
 const keyHex = process.env.CRASH_KEY;
 if (!path || !keyHex) throw new Error('CRASH_DB and CRASH_KEY are required');
 
-const db = openVenueDatabase({ path, key: Buffer.from(keyHex, 'hex'), verify: false });
-const connection = new Connection(new Dispatcher({ db, operations }));
+const app = startVenueApp({ dataDir: dirname(path), key: Buffer.from(keyHex, 'hex') });
+const db = app.runtime.database;
+if (!db) throw new Error(`the database did not open: ${app.runtime.recoveryProblem?.code ?? '?'}`);
+const connection = app.connect();
 const signedIn = connection.call('signIn', { login: 'kango', password: 'kango-pass-1' });
 if (!signedIn.ok) throw new Error(`sign-in failed: ${signedIn.error.code}`);
 const lot = db.prepare(`SELECT id FROM lots WHERE lot_number = 'FB5678'`).get() as { id: string };

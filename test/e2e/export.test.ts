@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Connection } from '../../src/api/connection';
+import type { AppConnection } from '../../src/app/venue-app';
 import { VRS_HEADER } from '../../src/day/vrs';
 import { decodeCsvBytes, readCsvRecords } from '../../src/roster/csv';
 import { DEMO_MUNICIPALITY as M, DEMO_STAFF, DEMO_TICKETS as T } from '../fixtures/demo';
@@ -21,7 +21,7 @@ let host: TestHost;
 let browser: Browser;
 let page: Page;
 
-function desk(role: keyof typeof DEMO_STAFF): Connection {
+function desk(role: keyof typeof DEMO_STAFF): AppConnection {
   const connection = host.connect();
   const reply = connection.call('signIn', { login: DEMO_STAFF[role].login, password: DEMO_STAFF[role].password });
   if (!reply.ok) throw new Error(reply.error.messageEn);

@@ -12,7 +12,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Connection } from '../../src/api/connection';
+import type { AppConnection } from '../../src/app/venue-app';
 import { addDays, venueDate } from '../../src/common/time';
 import { DEMO_MUNICIPALITY as M, DEMO_STAFF, DEMO_TICKETS as T, ticketLine } from '../fixtures/demo';
 import { launchChromium, openDesk, saveScreen, SCREENS_DIR } from './support/browser';
@@ -28,7 +28,7 @@ let browser: Browser;
 let nurse: Page;
 let reception: Page;
 
-function desk(role: keyof typeof DEMO_STAFF): Connection {
+function desk(role: keyof typeof DEMO_STAFF): AppConnection {
   const connection = host.connect();
   const reply = connection.call('signIn', { login: DEMO_STAFF[role].login, password: DEMO_STAFF[role].password });
   if (!reply.ok) throw new Error(reply.error.messageEn);

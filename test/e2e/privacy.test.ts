@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Connection } from '../../src/api/connection';
+import type { AppConnection } from '../../src/app/venue-app';
 import { venueDate } from '../../src/common/time';
 import { writeCsv } from '../../src/roster/csv';
 import { ROSTER_COLUMNS } from '../../src/roster/roster-csv';
@@ -50,7 +50,7 @@ function sourceCsvWithNumberInPhone(): Buffer {
   return writeCsv([...ROSTER_COLUMNS], rosterRows(disguised), { encoding: 'utf-8' });
 }
 
-function supervisorDesk(): Connection {
+function supervisorDesk(): AppConnection {
   const desk = host.connect();
   const reply = desk.call('signIn', { login: DEMO_STAFF.supervisor.login, password: DEMO_STAFF.supervisor.password });
   if (!reply.ok) throw new Error(reply.error.messageEn);

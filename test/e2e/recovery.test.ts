@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Connection } from '../../src/api/connection';
+import type { AppConnection } from '../../src/app/venue-app';
 import { DATABASE_FILE } from '../../src/api/runtime';
 import { verifyAuditLog } from '../../src/audit/log';
 import { DEMO_MUNICIPALITY as M, DEMO_STAFF, DEMO_TICKETS as T, ticketLine } from '../fixtures/demo';
@@ -26,7 +26,7 @@ let dataDir: string;
 let browser: Browser;
 const hosts: TestHost[] = [];
 
-function desk(host: TestHost, role: keyof typeof DEMO_STAFF): Connection {
+function desk(host: TestHost, role: keyof typeof DEMO_STAFF): AppConnection {
   const connection = host.connect();
   const reply = connection.call('signIn', { login: DEMO_STAFF[role].login, password: DEMO_STAFF[role].password });
   if (!reply.ok) throw new Error(reply.error.messageEn);
@@ -119,7 +119,7 @@ describe('backups and recovery', () => {
     for (const side of ['-wal', '-shm']) if (existsSync(join(dataDir, DATABASE_FILE + side))) rmSync(join(dataDir, DATABASE_FILE + side));
     const host = await startTestHost({ dataDir });
     hosts.push(host);
-    expect(host.runtime.mode).toBe('recovery');
+    expect(host.app.runtime.mode).toBe('recovery');
     const { page } = await openDesk(browser, host.url);
     await page.getByTestId('screen-recovery').waitFor();
     await page.getByTestId('backup-plan').first().click();
@@ -132,7 +132,7 @@ describe('backups and recovery', () => {
     await saveScreen(page, 'recovery');
     await page.getByTestId('restore-submit').click();
     await page.getByTestId('screen-signin').waitFor({ timeout: 30_000 });
-    expect(host.runtime.mode).toBe('ready');
+    expect(host.app.runtime.mode).toBe('ready');
     // As said: the backup's dose is back; the check-in carried over after it was never sent, so it is gone.
     expect(countOf(host, `SELECT count(*) AS n FROM dose_records WHERE ticket_number = ?`, T.ok)).toBe(1);
     expect(countOf(host, `SELECT count(*) AS n FROM checkins WHERE ticket_number = ?`, T.okNw7)).toBe(0);

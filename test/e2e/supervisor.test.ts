@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Connection } from '../../src/api/connection';
+import type { AppConnection } from '../../src/app/venue-app';
 import { addDays, venueDate } from '../../src/common/time';
 import { DEMO_MUNICIPALITY, DEMO_STAFF, DEMO_TICKETS as T, ticketLine } from '../fixtures/demo';
 import { launchChromium, openDesk, saveScreen } from './support/browser';
@@ -23,7 +23,7 @@ function lotIdOf(lotNumber: string): string {
 }
 
 /** Another desk working straight through the core (setting the scene, not under test here). */
-function nurseDesk(): Connection {
+function nurseDesk(): AppConnection {
   const desk = host.connect();
   const reply = desk.call('signIn', { login: DEMO_STAFF.nurse.login, password: DEMO_STAFF.nurse.password });
   if (!reply.ok) throw new Error(reply.error.messageEn);

@@ -87,8 +87,8 @@ beforeAll(async () => {
   for (const staff of Object.values(DEMO_STAFF)) await admin(['staff', 'add', DEMO_MUNICIPALITY, staff.login, staff.displayName, staff.role, '--password-stdin'], staff.password);
   for (const desk of ['R1', 'N1']) codes[desk] = (/^\s+(\S+)\s*$/m.exec(await admin(['enroll-code', 'V001', desk])) ?? [])[1] ?? '';
   proxy = await startRecordingProxy(central.url);
-  receptionHost = await startTestHost({ demo: false, central: proxy.url, dataDir: join(work, 'device-r1') });
-  nurseHost = await startTestHost({ demo: false, central: proxy.url, dataDir: join(work, 'device-n1') });
+  receptionHost = await startTestHost({ demo: false, dataDir: join(work, 'device-r1') });
+  nurseHost = await startTestHost({ demo: false, dataDir: join(work, 'device-n1') });
   writeY4m(join(work, 'qr.y4m'), [{ picture: ticketQr(ticketLine(T.ok)), frames: 1 }]);
   writeY4m(join(work, 'vial.y4m'), [{ picture: gs1DataMatrix(vialElementString()), frames: 1 }]);
   receptionBrowser = await launchChromium({ video: join(work, 'qr.y4m') });

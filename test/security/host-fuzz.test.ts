@@ -5,7 +5,7 @@ import { operations } from '../../src/api/contract';
 import { OPERATION_NAMES } from '../../src/api/names';
 import type { Reply } from '../../src/api/reply';
 import { startTestHost, type TestHost } from '../e2e/support/host';
-import { SOCKET_PATH } from '../host/shim';
+import { SOCKET_PATH } from '../../host/shim';
 
 /**
  * The contract fuzzed through the browser host's transport: the WebSocket a

@@ -5,19 +5,17 @@ import { Connection } from '../../src/api/connection';
 import { operations, type InputOf, type OperationName, type OutputOf } from '../../src/api/contract';
 import { Dispatcher } from '../../src/api/dispatcher';
 import type { Reply } from '../../src/api/reply';
-import { ManualClock, addDays, venueDate } from '../../src/common/time';
-import { insertLot, upsertDesk, upsertProducts, upsertVenue } from '../../src/doses/catalog';
-import { importRosterCsv } from '../../src/roster/import';
-import { createStaff } from '../../src/staff/accounts';
+import { ManualClock, venueDate } from '../../src/common/time';
 import type { Role } from '../../src/staff/roles';
 import { openVenueDatabase, type VenueDb } from '../../src/store/database';
 import { writeDeviceSettings } from '../../src/store/settings';
-import { DEMO_DESKS, DEMO_LOTS, DEMO_MUNICIPALITY, DEMO_PRODUCTS, DEMO_STAFF, DEMO_VENUE, OTHER_VENUE, demoRosterCsv } from '../fixtures/demo';
+import { seedDemoVenue } from '../../host/demo';
+import { DEMO_STAFF } from '../fixtures/demo';
 import { useTempDir } from './temp';
 
 /** A typed caller around a Connection, for tests. */
 export class Desk {
-  constructor(readonly connection: Connection) {}
+  constructor(readonly connection: Pick<Connection, 'call'>) {}
 
   call<N extends OperationName>(name: N, input: InputOf<N>): Reply<OutputOf<N>> {
     return this.connection.call(name, input) as Reply<OutputOf<N>>;
@@ -50,29 +48,6 @@ export interface TestVenue {
   signIn(role: Role, deskId?: string): Desk;
   /** A connection that has not signed in. */
   anonymous(): Desk;
-}
-
-/** Seeds the demo venue straight through the core (the dispatcher is tested elsewhere). */
-export function seedDemoVenue(db: VenueDb, now: Date): void {
-  const today = venueDate(now);
-  db.transaction(() => {
-    upsertVenue(db, DEMO_VENUE);
-    upsertVenue(db, { ...OTHER_VENUE, municipality: DEMO_MUNICIPALITY });
-    for (const desk of DEMO_DESKS) upsertDesk(db, { ...desk, venueId: DEMO_VENUE.id });
-    upsertProducts(db, DEMO_PRODUCTS);
-    for (const lot of DEMO_LOTS) {
-      insertLot(db, { venueId: DEMO_VENUE.id, productId: lot.productId, lotNumber: lot.lotNumber, expiry: addDays(today, lot.expiryDays), addedBy: null }, now);
-    }
-    for (const staff of Object.values(DEMO_STAFF)) createStaff(db, staff, now);
-    writeDeviceSettings(db, {
-      deviceId: 'device-test',
-      venueId: DEMO_VENUE.id,
-      deskId: DEMO_DESKS[0].id,
-      defaultMunicipality: DEMO_MUNICIPALITY,
-      servedMunicipalities: [DEMO_MUNICIPALITY],
-    });
-  })();
-  importRosterCsv(db, demoRosterCsv(today), { today });
 }
 
 /** Venue-day morning: 09:00 in Japan. */
@@ -113,3 +88,6 @@ export function useTestVenue(): (options?: { now?: string; seed?: boolean }) => 
     };
   };
 }
+
+/** The demo venue's seeding lives with the host that offers it (host/demo.ts); tests seed the same. */
+export { seedDemoVenue };

@@ -204,7 +204,7 @@ describe('the sync service', () => {
     await device.enroll(SERVER, await code());
     device.signIn('reception').ok('checkIn', { municipality: m.code, number: T.okNw7 });
     void device.stop();
-    device.db.close();
+    device.app.runtime.close();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(device.errors).toEqual([]);
   });

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHost, type HostOptions, type RunningHost } from '../../host/server';
+import { startHost, type HostOptions, type RunningHost } from '../../../host/server';
 
 export interface TestHost extends RunningHost {
   readonly dataDir: string;

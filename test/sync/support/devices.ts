@@ -1,31 +1,30 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { Connection } from '../../../src/api/connection';
-import { operations } from '../../../src/api/contract';
-import { Dispatcher } from '../../../src/api/dispatcher';
+import { startVenueApp, type VenueApp } from '../../../src/app/venue-app';
 import { ManualClock } from '../../../src/common/time';
-import { openVenueDatabase, type VenueDb } from '../../../src/store/database';
-import { createHttpTransport, startSyncService, type SyncAppliedEvent, type SyncService, type SyncTransport, type SyncTuning } from '../../../src/sync';
+import type { VenueDb } from '../../../src/store/database';
+import { type SyncAppliedEvent, type SyncTransport, type SyncTuning } from '../../../src/sync';
 import { openOutboxCount } from '../../../src/sync/outbox';
 import { DEMO_STAFF } from '../../fixtures/demo';
 import { useTempDir } from '../../support/temp';
 import { DEMO_NOW, Desk } from '../../support/venue';
 
 /**
- * Venue devices for sync tests: each a real encrypted database with the real
- * dispatcher and the real sync service, talking HTTP to a real server. Like
- * the host will run them: the dispatcher's events nudge the sync service.
+ * Venue devices for sync tests: each the venue app as it ships (the
+ * composition root, src/app: a real encrypted database, the dispatcher, the
+ * sync service nudged by every committed change), talking HTTP to a real server.
  */
 export interface TestDevice {
   readonly name: string;
+  readonly app: VenueApp;
+  /** The open database (it changes after a restore). */
   readonly db: VenueDb;
   readonly clock: ManualClock;
-  readonly dispatcher: Dispatcher;
   readonly applied: SyncAppliedEvent[];
   readonly errors: unknown[];
-  /** Starts the sync service (done by the factory unless started: false). */
-  start(): SyncService;
+  /** Starts the sync service (done by the app unless started: false); a desk coming back online. */
+  start(): void;
+  /** Stops the sync service: a desk going offline. */
   stop(): Promise<void>;
   nudge(): void;
   anonymous(): Desk;
@@ -60,60 +59,50 @@ export const TEST_TUNING: Partial<SyncTuning> = { backoffBaseMs: 50, backoffMaxM
 
 export function useDevices(): (options?: DeviceOptions) => TestDevice {
   const newDir = useTempDir('venue-sync-');
-  const made: { device: TestDevice; db: VenueDb }[] = [];
+  const made: VenueApp[] = [];
   afterEach(async () => {
-    for (const { device, db } of made.splice(0)) {
-      await device.stop();
-      if (db.open) db.close();
-    }
+    for (const app of made.splice(0)) await app.close();
   });
   return (options = {}) => {
-    const db = openVenueDatabase({ path: join(newDir(), 'venue.db'), key: randomBytes(32) });
     const clock = new ManualClock(options.now ?? DEMO_NOW);
     const applied: SyncAppliedEvent[] = [];
     const errors: unknown[] = [];
-    let sync: SyncService | null = null;
-    const transport = options.transport ?? createHttpTransport();
-    const dispatcher = new Dispatcher({
-      db,
-      operations,
+    const app = startVenueApp({
+      dataDir: newDir(),
+      key: randomBytes(32),
       clock,
-      onEvent: () => sync?.nudge(),
-      onInternalError: (operation, error) => errors.push({ operation, error }),
+      transport: options.transport,
+      syncTuning: { ...TEST_TUNING, ...options.tuning },
+      // The daily backup is made at start, as in the app; the hourly check is left out of short tests.
+      backupCheckMs: null,
+      onSyncApplied: (event) => applied.push(event),
+      onError: (where, error) => errors.push(where === 'sync' ? error : { operation: where, error }),
     });
+    made.push(app);
+    if (!(options.started ?? true)) void app.sync.stop();
+    const connect = () => new Desk(app.connect());
     const device: TestDevice = {
       name: options.name ?? 'device',
-      db,
+      app,
+      get db(): VenueDb {
+        const db = app.runtime.database;
+        if (!db) throw new Error('the database is not open (recovery mode)');
+        return db;
+      },
       clock,
-      dispatcher,
       applied,
       errors,
-      start() {
-        sync ??= startSyncService({
-          db,
-          transport,
-          clock,
-          tuning: { ...TEST_TUNING, ...options.tuning },
-          onApplied: (event) => applied.push(event),
-          onError: (error) => errors.push(error),
-        });
-        return sync;
-      },
-      async stop() {
-        const running = sync;
-        sync = null;
-        await running?.stop();
-      },
-      nudge: () => sync?.nudge(),
-      anonymous: () => new Desk(new Connection(dispatcher)),
+      start: () => app.sync.start(),
+      stop: () => app.sync.stop(),
+      nudge: () => app.sync.nudge(),
+      anonymous: connect,
       signIn(role) {
-        const desk = new Desk(new Connection(dispatcher));
+        const desk = connect();
         desk.ok('signIn', { login: DEMO_STAFF[role].login, password: DEMO_STAFF[role].password });
         return desk;
       },
       async enroll(serverUrl, code, enrollOptions = {}) {
         device.anonymous().ok('requestEnrollment', { serverUrl, code, ...(enrollOptions.fingerprint ? { fingerprint: enrollOptions.fingerprint } : {}) });
-        sync?.nudge();
         await until(
           () => {
             const status = device.anonymous().ok('enrollmentStatus', {});
@@ -124,10 +113,8 @@ export function useDevices(): (options?: DeviceOptions) => TestDevice {
           `${device.name} to enroll and download`,
         );
       },
-      open: () => openOutboxCount(db),
+      open: () => openOutboxCount(device.db),
     };
-    made.push({ device, db });
-    if (options.started ?? true) device.start();
     return device;
   };
 }

@@ -1,10 +1,12 @@
 /**
- * The browser host (ARCHITECTURE.md): the venue core in Node, the built
- * renderer served on 127.0.0.1 only, and contract calls carried over a
- * WebSocket guarded by a per-launch token. A test and demo harness for
- * machines without Electron, never a production server.
+ * The browser host: the venue app in Node, the built renderer served on
+ * 127.0.0.1 only, and contract calls carried over a WebSocket guarded by a
+ * per-launch token. A transport like the Electron shell's database process:
+ * everything the app runs comes from the composition root (src/app), so the
+ * tests that drive the host drive what ships. For tests, demos and `npm start`
+ * on machines without Electron; never a production server.
  */
-import { CONTENT_SECURITY_POLICY } from '../../main/security';
+import { CONTENT_SECURITY_POLICY } from '../main/security';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -12,19 +14,17 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Connection } from '../../src/api/connection';
-import { OPERATION_NAMES } from '../../src/api/names';
-import type { VenueEvent } from '../../src/api/operation';
-import type { Reply } from '../../src/api/reply';
-import { VenueRuntime } from '../../src/api/runtime';
-import { systemClock, type Clock } from '../../src/common/time';
-import { countStaff } from '../../src/staff/accounts';
-import type { VenueDb } from '../../src/store/database';
-import { DEFAULT_SCRYPT_COST, PassphraseKeyVault, type ScryptCost } from '../../src/store/keyvault';
-import { seedDemoVenue } from '../support/venue';
+import { OPERATION_NAMES } from '../src/api/names';
+import type { VenueEvent } from '../src/api/operation';
+import type { Reply } from '../src/api/reply';
+import { startVenueApp, type AppConnection, type VenueApp } from '../src/app/venue-app';
+import { systemClock, type Clock } from '../src/common/time';
+import type { VenueDb } from '../src/store/database';
+import { DEFAULT_SCRYPT_COST, PassphraseKeyVault, type ScryptCost } from '../src/store/keyvault';
+import type { SyncTransport, SyncTuning } from '../src/sync';
+import { seedDemoIfNew } from './demo';
 import { SHIM_PATH, SOCKET_PATH, shimSource } from './shim';
 import { contentType, readStatic, resolveStaticFile } from './static';
-import { checkCentralAddress, startCentralSync, type HostSync } from './sync';
 
 export interface HostOptions {
   /** Folder for the database and its key vault; made when missing. */
@@ -35,8 +35,9 @@ export interface HostOptions {
   readonly passphrase: string;
   /** Seed the demo venue, staff and roster when the database is new. */
   readonly demo?: boolean;
-  /** The central service to sync with, e.g. http://127.0.0.1:8080. */
-  readonly central?: string;
+  /** How sync reaches the central service (tests put a fault proxy here); the app's own by default. */
+  readonly transport?: SyncTransport;
+  readonly syncTuning?: Partial<SyncTuning>;
   /** The built renderer; defaults to dist/renderer. */
   readonly rendererDir?: string;
   readonly clock?: Clock;
@@ -52,24 +53,21 @@ export interface RunningHost {
   readonly origin: string;
   readonly port: number;
   readonly token: string;
-  /** The runtime that owns the database (backups, restore, recovery mode). */
-  readonly runtime: VenueRuntime;
+  /** The app the host carries (its runtime owns the database: backups, restore, recovery mode). */
+  readonly app: VenueApp;
   /** The open database (it changes after a restore; null in recovery mode). */
   readonly db: VenueDb;
   /** A new line into the core, as a page gets (tests use it to set a scene). */
-  connect(): Connection;
+  connect(): AppConnection;
   /** Every line logged so far. */
   readonly logs: readonly string[];
-  readonly sync: HostSync | null;
   /** Pushes an event to every connected page. */
   broadcast(event: { readonly type: string; readonly id?: string }): void;
   close(): Promise<void>;
 }
 
-export const DEFAULT_RENDERER_DIR = resolve(import.meta.dirname, '../../dist/renderer');
+export const DEFAULT_RENDERER_DIR = resolve(import.meta.dirname, '../dist/renderer');
 export const KEY_VAULT_FILE = 'venue-key.json';
-/** How often the host checks whether today's backup is made. */
-const BACKUP_CHECK_MS = 60 * 60_000;
 
 /** Biggest message a page may send; a roster import is the largest real call. */
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -127,49 +125,21 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   }
 
   const sockets = new Set<WebSocket>();
-  const connections = new Map<WebSocket, Connection>();
+  const connections = new Map<WebSocket, AppConnection>();
   let closing = false;
-  const broadcast = (event: { readonly type: string; readonly id?: string }) => {
+  const broadcast = (event: VenueEvent) => {
     // The type and the record id (a UUID) only: never a personal detail.
     const message = JSON.stringify({ event: { type: event.type, ...(typeof event.id === 'string' ? { id: event.id } : {}) } });
     for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(message);
   };
-  let sync: HostSync | null = null;
-  if (options.central) checkCentralAddress(options.central);
   const clock = options.clock ?? systemClock;
-  const runtime = VenueRuntime.start({
-    dataDir: options.dataDir,
-    key: await databaseKey(options),
-    clock,
-    onEvent: (event: VenueEvent) => {
-      broadcast(event);
-      sync?.nudge();
-    },
-    // Error names and messages only: inputs may hold personal data.
-    onInternalError: (operation, error) => log(`internal error in ${operation}: ${error instanceof Error ? `${error.name}: ${error.message}` : 'unknown'}`),
-    afterOpen: (db) => {
-      if (options.demo && countStaff(db) === 0) {
-        seedDemoVenue(db, clock.now());
-        log('demo venue seeded (made-up roster and staff; sign-ins in the README)');
-      }
-      if (options.central) sync = startCentralSync({ db, central: options.central, clock: options.clock, log, onApplied: (event) => broadcast(event) });
-    },
-    beforeClose: () => {
-      void sync?.stop();
-      sync = null;
-    },
-  });
-  if (runtime.mode === 'recovery') log(`database cannot be opened (${runtime.recoveryProblem?.code ?? 'unknown'}): recovery mode`);
-  const backup = () => {
-    try {
-      if (runtime.backupIfDue()) log("today's backup made");
-    } catch (error) {
-      log(`backup failed: ${error instanceof Error ? error.name : 'unknown'}`);
-    }
-  };
-  backup();
-  const backupTimer = setInterval(backup, BACKUP_CHECK_MS);
-  backupTimer.unref();
+  const key = await databaseKey(options);
+  if (options.demo && seedDemoIfNew({ dataDir: options.dataDir, key, now: clock.now() })) {
+    log('demo venue seeded (made-up roster and staff; sign-ins in the README)');
+  }
+  const app = startVenueApp({ dataDir: options.dataDir, key, clock, transport: options.transport, syncTuning: options.syncTuning, log });
+  key.fill(0);
+  app.subscribe(broadcast);
   const token = randomBytes(32).toString('base64url');
   const shim = shimSource(OPERATION_NAMES);
   const indexHtml = injectShim((await readStatic(join(rendererDir, 'index.html'))).toString('utf8'));
@@ -227,7 +197,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   });
 
   function attach(ws: WebSocket): void {
-    const connection = runtime.connect();
+    const connection = app.connect();
     sockets.add(ws);
     connections.set(ws, connection);
     log(`page connected (${sockets.size} open)`);
@@ -240,12 +210,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       connections.delete(ws);
       if (closing) return;
       // A closed page leaves no live session behind.
-      if (connection.signedIn) connection.call('signOut', {});
+      connection.close();
       log(`page disconnected (${sockets.size} open)`);
     });
   }
 
-  function handle(connection: Connection, text: string): string | null {
+  function handle(connection: AppConnection, text: string): string | null {
     let message: unknown;
     try {
       message = JSON.parse(text);
@@ -284,32 +254,25 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     origin,
     port,
     token,
-    runtime,
+    app,
     get db(): VenueDb {
-      const db = runtime.database;
+      const db = app.runtime.database;
       if (!db) throw new Error('the database is not open (recovery mode)');
       return db;
     },
-    connect: () => runtime.connect(),
+    connect: () => app.connect(),
     logs,
-    get sync() {
-      return sync;
-    },
     broadcast,
     async close() {
       if (closed) return;
       closed = true;
       closing = true;
-      clearInterval(backupTimer);
-      await sync?.stop();
-      sync = null;
-      // Sessions end with the host; then the pages are cut off.
-      for (const connection of connections.values()) if (connection.signedIn) connection.call('signOut', {});
+      // The pages are cut off, then the app closes (sync, sessions, database) in its own order.
       for (const socket of sockets) socket.terminate();
       wss.close();
       await new Promise<void>((done) => server.close(() => done()));
       server.closeAllConnections();
-      runtime.close();
+      await app.close();
       log('closed');
     },
   };

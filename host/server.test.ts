@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { OPERATION_NAMES } from '../../src/api/names';
-import { DEMO_STAFF, DEMO_TICKETS, ticketLine } from '../fixtures/demo';
+import { OPERATION_NAMES } from '../src/api/names';
+import { DEMO_STAFF, DEMO_TICKETS, ticketLine } from '../test/fixtures/demo';
 import { startHost, type RunningHost } from './server';
 import { SHIM_PATH, SOCKET_PATH } from './shim';
 

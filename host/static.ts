@@ -1,5 +1,6 @@
-import { readFile, realpath, stat } from 'node:fs/promises';
-import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import { isInside, realFileInside } from '../main/files';
 
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -37,19 +38,7 @@ export async function resolveStaticFile(root: string, urlPath: string): Promise<
   if (segments.some((s) => s === '..')) return null;
   const candidate = resolve(root, ...segments);
   if (!isInside(root, candidate)) return null;
-  try {
-    const real = await realpath(candidate);
-    if (!isInside(await realpath(root), real)) return null;
-    const info = await stat(real);
-    return info.isFile() ? real : null;
-  } catch {
-    return null;
-  }
-}
-
-function isInside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) && !rel.split(sep).includes('..');
+  return realFileInside(root, candidate);
 }
 
 export async function readStatic(path: string): Promise<Buffer> {

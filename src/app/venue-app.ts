@@ -1,0 +1,223 @@
+/**
+ * The composition root of the venue side: everything the shipped app runs at
+ * start, in one place, for every transport. The Electron database process
+ * (main/db-process.ts) and the browser host (host/server.ts) only carry
+ * calls and events between their pages and this object; they hold no wiring
+ * of their own, so what the tests drive through either transport is what
+ * ships.
+ *
+ * It opens the runtime (database, dispatcher, recovery mode), runs the sync
+ * service on the runtime's connection and nudges it after every committed
+ * change, makes the daily backup (at start and then hourly, if today has
+ * none), stops sync around a restore and starts it again on the restored
+ * file, and closes everything in order: timers, sync, sessions, database.
+ *
+ * No Electron, no DOM, no transport: plain Node.
+ */
+import { mkdirSync } from 'node:fs';
+import { Connection } from '../api/connection';
+import type { VenueEvent } from '../api/operation';
+import type { Reply } from '../api/reply';
+import { VenueRuntime } from '../api/runtime';
+import { systemClock, type Clock } from '../common/time';
+import type { VenueDb } from '../store/database';
+import { createHttpTransport, startSyncService, type SyncAppliedEvent, type SyncService, type SyncTransport, type SyncTuning } from '../sync';
+
+export interface VenueAppOptions {
+  /** Folder of the encrypted database and its backups. */
+  readonly dataDir: string;
+  /** The 32-byte database key, as bytes. The app keeps its own copy; the caller may wipe theirs. */
+  readonly key: Uint8Array;
+  readonly clock?: Clock;
+  /** The database driver's compiled module, where it is not the one in node_modules (Electron's ABI). */
+  readonly nativeBinding?: string;
+  /** How sync reaches the central service; by default HTTPS with certificate pinning (plain HTTP on loopback). */
+  readonly transport?: SyncTransport;
+  readonly syncTuning?: Partial<SyncTuning>;
+  /** How often to check whether today's backup is made; null: only at start (tests that time backups themselves). */
+  readonly backupCheckMs?: number | null;
+  /**
+   * Log lines: operation names, codes and counts only, never inputs or
+   * personal details. Defaults to nothing.
+   */
+  readonly log?: (line: string) => void;
+  /** Told of every transaction of remote changes, with its counts and record ids (tests and benches watch sync with it). */
+  readonly onSyncApplied?: (event: SyncAppliedEvent) => void;
+  /** Told of unexpected errors (bugs) in sync and in operations, besides the log line. */
+  readonly onError?: (where: string, error: unknown) => void;
+}
+
+/** The sync service as the app runs it: started with the database, paused around a restore. */
+export interface AppSync {
+  readonly running: boolean;
+  /** Starts it (again) on the open database; nothing in recovery mode or when it runs. */
+  start(): void;
+  /** Stops it and resolves when its requests have ended (a desk going offline, in tests). */
+  stop(): Promise<void>;
+  /** Something was recorded: send it now (the app does this itself after every committed change). */
+  nudge(): void;
+}
+
+/** One page's (window's, tab's) line into the app. */
+export interface AppConnection {
+  call(operation: string, input: unknown): Reply<unknown>;
+  readonly signedIn: boolean;
+  /** The page went away: its session ends with it, so nobody can pick it up. */
+  close(): void;
+}
+
+export interface VenueApp {
+  /** 'recovery' when the database could not be opened (only the recovery operations answer). */
+  readonly mode: 'ready' | 'recovery';
+  readonly runtime: VenueRuntime;
+  /** A new line into the core, as a page gets. */
+  connect(): AppConnection;
+  /** Committed changes, remote changes applied by sync ('sync') and restores; returns the unsubscribe. */
+  subscribe(listener: (event: VenueEvent) => void): () => void;
+  /** The sync service (it pauses around a restore and does not run in recovery mode). */
+  readonly sync: AppSync;
+  /** Makes today's backup if there is none yet (the timer calls it too). */
+  backupIfDue(): void;
+  close(): Promise<void>;
+}
+
+/** The default interval of the daily-backup check. */
+export const BACKUP_CHECK_MS = 60 * 60_000;
+
+const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error');
+
+export function startVenueApp(options: VenueAppOptions): VenueApp {
+  const log = options.log ?? (() => undefined);
+  const clock = options.clock ?? systemClock;
+  const transport = options.transport ?? createHttpTransport();
+  const listeners = new Set<(event: VenueEvent) => void>();
+  const connections = new Set<AppConnection>();
+  let sync: SyncService | null = null;
+  const stopping = new Set<Promise<void>>();
+  let closed = false;
+
+  const publish = (event: VenueEvent) => {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        log(`event listener failed: ${describe(error)}`);
+      }
+    }
+  };
+
+  const startSync = (db: VenueDb) => {
+    sync = startSyncService({
+      db,
+      transport,
+      clock,
+      tuning: options.syncTuning,
+      onApplied: (event) => {
+        // Kinds and counts only: the changes themselves are personal data.
+        log(`sync applied ${event.changes} change(s): ${event.kinds.join(',')}`);
+        options.onSyncApplied?.(event);
+        publish({ type: 'sync' });
+      },
+      onError: (error) => {
+        log(`sync error: ${describe(error)}`);
+        options.onError?.('sync', error);
+      },
+    });
+  };
+
+  const stopSync = () => {
+    const running = sync;
+    sync = null;
+    // From the call on the service no longer touches the database, so it may close at once.
+    if (!running) return;
+    const stopped = running.stop().finally(() => stopping.delete(stopped));
+    stopping.add(stopped);
+  };
+
+  mkdirSync(options.dataDir, { recursive: true });
+  const key = Buffer.from(options.key);
+  const runtime = VenueRuntime.start({
+    dataDir: options.dataDir,
+    key,
+    clock,
+    nativeBinding: options.nativeBinding,
+    onEvent: (event) => {
+      publish(event);
+      sync?.nudge();
+    },
+    // Error names and messages only: inputs may hold personal data.
+    onInternalError: (operation, error) => {
+      log(`internal error in ${operation}: ${describe(error)}`);
+      options.onError?.(operation, error);
+    },
+    afterOpen: (db) => startSync(db),
+    beforeClose: () => stopSync(),
+  });
+  if (runtime.mode === 'recovery') log(`database cannot be opened (${runtime.recoveryProblem?.code ?? 'unknown'}): recovery mode`);
+
+  const backupIfDue = () => {
+    try {
+      if (runtime.backupIfDue()) log("today's backup made");
+    } catch (error) {
+      log(`backup failed: ${describe(error)}`);
+    }
+  };
+  backupIfDue();
+  const backupCheckMs = options.backupCheckMs === undefined ? BACKUP_CHECK_MS : options.backupCheckMs;
+  const backupTimer = backupCheckMs === null ? null : setInterval(backupIfDue, backupCheckMs);
+  backupTimer?.unref();
+
+  return {
+    get mode() {
+      return runtime.mode;
+    },
+    runtime,
+    connect() {
+      const connection = new Connection(runtime);
+      const line: AppConnection = {
+        call: (operation, input) => connection.call(operation, input),
+        get signedIn() {
+          return connection.signedIn;
+        },
+        close() {
+          connections.delete(line);
+          if (connection.signedIn && !closed) connection.call('signOut', {});
+        },
+      };
+      connections.add(line);
+      return line;
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    sync: {
+      get running() {
+        return sync !== null;
+      },
+      start() {
+        const db = runtime.database;
+        if (!sync && db && !closed) startSync(db);
+      },
+      async stop() {
+        stopSync();
+        await Promise.all([...stopping]);
+      },
+      nudge: () => sync?.nudge(),
+    },
+    backupIfDue,
+    async close() {
+      if (closed) return;
+      if (backupTimer) clearInterval(backupTimer);
+      stopSync();
+      await Promise.all([...stopping]);
+      // Sessions end with the app.
+      for (const connection of [...connections]) connection.close();
+      closed = true;
+      listeners.clear();
+      runtime.close();
+      transport.close?.();
+      key.fill(0);
+    },
+  };
+}
