@@ -12,7 +12,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'server/**/*.test.ts', 'main/**/*.test.ts', 'host/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
-          exclude: ['test/e2e/**', 'test/security/**', '**/node_modules/**'],
+          exclude: ['test/e2e/**', 'test/electron/**', 'test/security/**', '**/node_modules/**'],
           sequence: { groupOrder: 0 },
         },
       },
@@ -24,7 +24,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
-          include: ['test/e2e/**/*.test.ts', 'test/security/**/*.test.ts'],
+          include: ['test/e2e/**/*.test.ts', 'test/electron/**/*.test.ts', 'test/security/**/*.test.ts'],
           globalSetup: ['test/e2e/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 120_000,

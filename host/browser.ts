@@ -51,9 +51,11 @@ export function whyNoWindow(env: NodeJS.ProcessEnv = process.env, platform: Node
 /** Opens the address as an app window; the caller stops it with kill(). */
 export function openAppWindow(browser: string, url: string, profileDir: string): ChildProcess {
   mkdirSync(profileDir, { recursive: true });
+  // Chromium refuses to start as root with its sandbox (containers, kiosk images run as root): only then without it.
+  const asRoot = process.platform === 'linux' && process.getuid?.() === 0 ? ['--no-sandbox'] : [];
   return spawn(
     browser,
-    [`--app=${url}`, `--user-data-dir=${profileDir}`, '--no-first-run', '--no-default-browser-check', '--disable-background-networking', '--disable-sync', '--window-size=1280,800'],
+    [`--app=${url}`, `--user-data-dir=${profileDir}`, '--no-first-run', '--no-default-browser-check', '--disable-background-networking', '--disable-sync', '--disable-features=Translate', '--window-size=1280,800', ...asRoot],
     { stdio: 'ignore', detached: false },
   );
 }

@@ -109,5 +109,9 @@ export function stopOnSignals(launched: Launched, print: (line: string) => void 
   };
   process.once('SIGINT', () => stop('Ctrl+C'));
   process.once('SIGTERM', () => stop('SIGTERM'));
-  launched.window?.once('exit', () => stop('the app window was closed'));
+  launched.window?.once('exit', (code) => {
+    // Closed by the person (exit 0): the app stops with it. A browser that failed leaves the app running.
+    if (code === 0) stop('the app window was closed');
+    else print(`The app window ended (${code ?? 'signal'}); the app keeps running at the address above. Press Ctrl+C to stop.`);
+  });
 }
