@@ -1,4 +1,4 @@
-// Flat config. The zone rules of ARCHITECTURE.md live here: what each folder
+// Flat config. The zone rules of docs/architecture.md live here: what each folder
 // may import is checked on every run, with --max-warnings 0.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -14,7 +14,7 @@ const NODE_BUILTINS = [
 const UI_AND_SHELL = [
   { group: ['electron', 'electron/*', 'electron-store'], message: 'src/ and server/ run without Electron; platform glue belongs in main/.' },
   { group: ['react', 'react-dom', 'react-dom/*', 'zustand', 'zustand/*'], message: 'No UI code outside renderer/.' },
-  { group: ['**/main/**', '**/renderer/**'], message: 'Zone rule: this folder may not import main/ or renderer/.' },
+  { group: ['**/main/**', '**/renderer/**', '**/host/**'], message: 'Zone rule: this folder may not import main/, host/ or renderer/.' },
 ];
 
 export default tseslint.config(

@@ -9,7 +9,7 @@ import { requireMunicipality } from './setup';
 
 /**
  * A day's doses of a municipality as CSV in the fields of the VRS per-dose
- * export (DOMAIN.md): registration time, date given, ticket number,
+ * export (docs/domain.md): registration time, date given, ticket number,
  * municipality code, venue, doctor, maker, lot. Performed and not voided
  * only. UTF-8 with a BOM (Excel) or Shift_JIS. Never an individual number:
  * no field is meant to hold one, and any cell that looks like one stops the

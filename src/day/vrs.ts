@@ -4,7 +4,7 @@ import { looksLikeMyNumber } from '../ticket/checkdigits';
 
 /**
  * The per-dose CSV of the national record system (VRS), fields as in its
- * public spec (DOMAIN.md). Pure: the venue app and the central service
+ * public spec (docs/domain.md). Pure: the venue app and the central service
  * both export with it. There is no column an individual number could go in.
  */
 export const VRS_HEADER = ['登録日時', '接種日', '券番号', '市町村コード', '接種会場', '医師名', 'メーカー', 'ロット番号'] as const;

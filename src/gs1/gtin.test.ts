@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gtinCheckDigit, isValidGtin, toGtin14 } from './gtin';
 
 describe('GTIN check digit', () => {
-  it('validates the DOMAIN.md example GTIN-14 and a JAN code', () => {
+  it('validates the docs/domain.md example GTIN-14 and a JAN code', () => {
     expect(isValidGtin('04987123456784')).toBe(true);
     expect(isValidGtin('4987123456784')).toBe(true);
     expect(isValidGtin('4987123456785')).toBe(false);

@@ -28,7 +28,7 @@ function match(raw: string, today = TODAY) {
 }
 
 describe('matchScannedLot', () => {
-  it('matches the DOMAIN.md example to the listed lot, comparing JAN-13 and GTIN-14', () => {
+  it('matches the docs/domain.md example to the listed lot, comparing JAN-13 and GTIN-14', () => {
     const result = match('01 04987123456784 17 271231 10 AB1234');
     expect(result).toMatchObject({ kind: 'match', lotId: 'l1', productId: 'p1' });
     expect(result.message.ja).toContain('AB1234');

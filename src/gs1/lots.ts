@@ -2,7 +2,7 @@
  * Matching a scanned vaccine pack against the venue's products and lots, so
  * the nurse records the lot that is really in hand instead of typing it.
  * Anything short of a clean match is said plainly; the UI always lets staff
- * pick from the venue's lot list instead (DOMAIN.md: camera decoders may miss
+ * pick from the venue's lot list instead (docs/domain.md: camera decoders may miss
  * the composite part that carries lot and expiry).
  */
 import type { StaffText } from '../common/messages';

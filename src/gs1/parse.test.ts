@@ -6,7 +6,7 @@ import type { Gs1Result, Gs1Scan } from './parse';
 import { GS1_ERROR_CODES, gs1DateToIso, gs1FullYear, parseGs1 } from './parse';
 
 const GS = '\u001D';
-const GTIN = '04987123456784'; // DOMAIN.md example
+const GTIN = '04987123456784'; // docs/domain.md example
 const TODAY = { today: '2026-06-01' };
 
 function expectScan(result: Gs1Result): Gs1Scan {
@@ -27,7 +27,7 @@ const DOMAIN_EXAMPLE = { gtin: GTIN, expiry: '2027-12-31', lot: 'AB1234', serial
 
 describe('parseGs1: forms', () => {
   it.each([
-    ['the spaced human form (DOMAIN.md)', '01 04987123456784 17 271231 10 AB1234'],
+    ['the spaced human form (docs/domain.md)', '01 04987123456784 17 271231 10 AB1234'],
     ['the parenthesised form', '(01)04987123456784(17)271231(10)AB1234'],
     ['the parenthesised form with spaces', '(01) 04987123456784 (17) 271231 (10) AB1234\r\n'],
     ['a raw element string, lot last without GS', '01049871234567841727123110AB1234'],

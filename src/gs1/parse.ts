@@ -1,5 +1,5 @@
 /**
- * Reading GS1 element strings from vaccine packs (DOMAIN.md "Vaccine packs and
+ * Reading GS1 element strings from vaccine packs (docs/domain.md "Vaccine packs and
  * lots"): GS1 DataBar + composite on vials, DataBar on sales packs, GS1-128 on
  * cases, GS1 DataMatrix on imported packs. Scanning the lot instead of typing
  * it is the point: typed lots and expiries are wrong a third of the time.
@@ -290,7 +290,7 @@ function splitParenthesised(s: string): Split {
 }
 
 /**
- * `01 04987123456784 17 271231 10 AB1234` (DOMAIN.md) and variants such as
+ * `01 04987123456784 17 271231 10 AB1234` (docs/domain.md) and variants such as
  * `0104987123456784 17271231`: a token that is exactly a known AI takes the
  * next token as its value; any other space ends a field, like GS.
  */

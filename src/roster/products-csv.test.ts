@@ -6,7 +6,7 @@ import { RosterImportError, type ImportErrorCode } from './roster-csv';
 
 type Cells = Partial<Record<string, string>>;
 
-// Valid GTINs: the DOMAIN.md example (as GTIN-14 and as its JAN-13) and two more JANs.
+// Valid GTINs: the docs/domain.md example (as GTIN-14 and as its JAN-13) and two more JANs.
 const COMIRNATY: Cells = {
   product_code: 'PFZ-COMIRNATY',
   maker: 'ファイザー',

@@ -1,5 +1,5 @@
 /**
- * Check digits used on tickets and in personal data. Rules from DOMAIN.md.
+ * Check digits used on tickets and in personal data. Rules from docs/domain.md.
  * Pure functions: also used by the central service and the renderer.
  */
 

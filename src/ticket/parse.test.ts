@@ -142,7 +142,7 @@ describe('parseTicketCode: refusals', () => {
     ['GS separator', `010498712345678410AB1234${GS}17271231`],
     ['an 18-digit string with a GS', `${GS}${TICKET}`],
     ['parenthesised form', '(01)04987123456784(17)271231(10)AB1234'],
-    ['spaced human form (DOMAIN.md example)', '01 04987123456784 17 271231 10 AB1234'],
+    ['spaced human form (docs/domain.md example)', '01 04987123456784 17 271231 10 AB1234'],
     ['bare element string longer than 18', '010498712345678417271231'],
     ['bare element string with a lot', '01049871234567841727123110AB1234'],
     ['DataBar without composite (16 digits)', '0104987123456784'],

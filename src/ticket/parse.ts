@@ -1,6 +1,6 @@
 /**
  * Reading a vaccination ticket (接種券) from a desk scanner, a camera or the
- * keyboard. Rules from DOMAIN.md: the 18-digit OCR line / QR content is
+ * keyboard. Rules from docs/domain.md: the 18-digit OCR line / QR content is
  * kind (1) + dose (1) + municipality code (6) + ticket number (10); an NW-7
  * barcode often carries only the 10-digit ticket number.
  *

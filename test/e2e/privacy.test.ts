@@ -1,5 +1,5 @@
 /**
- * The individual number (個人番号) never reaches a venue device (DOMAIN.md).
+ * The individual number (個人番号) never reaches a venue device (docs/domain.md).
  * The municipality's source records for the demo people carry individual
  * numbers. Through a whole day's scenario they come at the device every way
  * they could: a roster file with the column, a number hidden in another

@@ -21,7 +21,7 @@ describe('what a read is, decided on the page', () => {
   });
 
   it('refuses an individual number and never repeats it', () => {
-    // 12 digits with a valid check digit (see DOMAIN.md).
+    // 12 digits with a valid check digit (see docs/domain.md).
     const number = '123456789018';
     const read = readTicket(number, '131016');
     expect(read.kind).toBe('error');
