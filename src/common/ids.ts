@@ -1,30 +1,25 @@
 import { randomBytes } from 'node:crypto';
+import { v7 } from 'uuid';
 
 /**
- * UUIDv7 (RFC 9562): 48-bit Unix milliseconds, then random bits. Records get
+ * UUIDv7 (RFC 9562) from the uuid package, on the caller's clock: records get
  * their id on the device, so ids made offline at different desks never clash
- * and sort by creation time. A per-process counter in the random part keeps
- * ids made in the same millisecond in order.
+ * and sort by creation time. The clock is the dispatcher's (injected, so
+ * tests and a venue's clock checks see one time); within one millisecond the
+ * 31-bit counter (uuid's `seq`, started at random each new millisecond, as
+ * uuid itself does on its own clock) keeps ids in the order they were made.
  */
-let lastMs = -1;
-let sequence = 0;
+const state = { msecs: -Infinity, seq: 0 };
 
 export function uuidv7(nowMs: number = Date.now()): string {
-  const bytes = randomBytes(16);
-  if (nowMs <= lastMs) {
-    nowMs = lastMs;
-    sequence = (sequence + 1) & 0xfff;
-    if (sequence === 0) nowMs = lastMs + 1; // 4096 ids in one ms: borrow the next ms
+  if (nowMs > state.msecs) {
+    state.msecs = nowMs;
+    state.seq = randomBytes(4).readUInt32BE(0) >>> 2; // start in the lower half: room to count up
   } else {
-    sequence = bytes.readUInt16BE(6) & 0x7ff; // start low so increments stay in range
+    state.seq = (state.seq + 1) | 0;
+    if (state.seq === 0) state.msecs += 1; // 2^31 ids in one millisecond: borrow the next
   }
-  lastMs = nowMs;
-  bytes.writeUIntBE(nowMs, 0, 6);
-  bytes[6] = 0x70 | ((sequence >> 8) & 0x0f);
-  bytes[7] = sequence & 0xff;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return v7({ msecs: state.msecs, seq: state.seq });
 }
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -301,3 +301,52 @@ describe('writeCsv → readCsvRecords round trip (property)', () => {
     );
   });
 });
+
+/**
+ * The reader against an independent oracle: csv-parse reads the same text.
+ * The text is built here field by field (quoted or not, every line ending),
+ * not by writeCsv, so the writer is never the reader's oracle.
+ */
+describe('readCsvRecords against csv-parse (property)', () => {
+  const SEED = Number(process.env.VENUE_CSV_SEED ?? 20261202);
+  const unquoted = fc.string({ unit: fc.constantFrom('a', 'Z', '0', ' ', 'é', '髙', 'ｶ', '\t', "'"), minLength: 1, maxLength: 6 });
+  const quoted = fc.string({ unit: fc.constantFrom('a', ',', '"', '\r', '\n', '\r\n', ' ', '漢'), maxLength: 6 }).map((s) => `"${s.replace(/"/g, '""')}"`);
+  const field = fc.oneof(unquoted, quoted, fc.constant(''));
+
+  it(`reads what csv-parse reads, and refuses what it refuses (seed ${SEED})`, async () => {
+    const { parse } = await import('csv-parse/sync');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }).chain((width) => fc.array(fc.array(field, { minLength: width, maxLength: width }), { minLength: 1, maxLength: 6 })),
+        fc.constantFrom('\r\n', '\n', '\r'),
+        fc.boolean(),
+        fc.option(fc.nat(), { nil: undefined }),
+        (lines, eol, trailing, stray) => {
+          let text = lines.map((fields) => fields.join(',')).join(eol) + (trailing ? eol : '');
+          // Now and then a stray quote inside an unquoted field: both readers must refuse it.
+          if (stray !== undefined && text.length > 0) {
+            const at = stray % text.length;
+            text = `${text.slice(0, at)}x"${text.slice(at)}`;
+          }
+          let expected: string[][] | 'refused';
+          try {
+            expected = (parse(text, { record_delimiter: [eol], relax_column_count: true, skip_empty_lines: true }) as string[][]).filter(
+              (record) => !(record.length === 1 && record[0] === ''),
+            );
+          } catch {
+            expected = 'refused';
+          }
+          let actual: string[][] | 'refused';
+          try {
+            actual = [...readCsvRecords(text)].map((r) => r.fields).filter((record) => !(record.length === 1 && record[0] === ''));
+          } catch (error) {
+            expect(error).toBeInstanceOf(CsvFormatError);
+            actual = 'refused';
+          }
+          expect(actual).toEqual(expected);
+        },
+      ),
+      { numRuns: 1_000, seed: SEED },
+    );
+  });
+});
