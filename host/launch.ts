@@ -26,6 +26,8 @@ export interface LaunchOptions {
   readonly buildRenderer: 'always' | 'if-missing';
   /** Open an app window in an installed Chromium or Chrome, where there is a display. */
   readonly openWindow: boolean;
+  /** When the port is taken, use any free one (the port was a default, not asked for). */
+  readonly anyPortIfTaken?: boolean;
   readonly print?: (line: string) => void;
 }
 
@@ -59,7 +61,16 @@ export async function launchHost(options: LaunchOptions): Promise<Launched> {
   const print = options.print ?? ((line: string) => console.log(line));
   const passphrase = resolvePassphrase(options, process.env, print);
   await buildRenderer(options.buildRenderer, print);
-  const host = await startHost({ dataDir: resolve(options.dataDir), port: options.port, passphrase, demo: options.demo });
+  const start = (port: number) => startHost({ dataDir: resolve(options.dataDir), port, passphrase, demo: options.demo });
+  let host: RunningHost;
+  try {
+    host = await start(options.port);
+  } catch (error) {
+    // The usual port is taken (another copy, another program): any free one will do when none was asked for.
+    if (!options.anyPortIfTaken || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    print(`Port ${options.port} is in use: taking a free one.`);
+    host = await start(0);
+  }
   print('');
   print('The venue app is served on 127.0.0.1 only. Open this address (the token changes at every launch):');
   print(`  ${host.url}`);

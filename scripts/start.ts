@@ -48,6 +48,7 @@ async function launchBrowserHost(values: { data?: string; port?: string }): Prom
     passphraseEnv: 'VENUE_PASSPHRASE',
     buildRenderer: 'always',
     openWindow: true,
+    anyPortIfTaken: values.port === undefined,
   });
   stopOnSignals(launched);
 }
