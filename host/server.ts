@@ -238,13 +238,20 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     return JSON.stringify({ id, reply });
   }
 
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolveListen();
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolveListen();
+      });
     });
-  });
+  } catch (error) {
+    // Nothing listens (the port is taken): the app closes again, so another try can open the database.
+    wss.close();
+    await app.close();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
 

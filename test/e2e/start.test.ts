@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createServer, type AddressInfo } from 'node:net';
+import { launchHost } from '../../host/launch';
 import { electronBinary } from '../../scripts/electron';
 import { launchChromium, openDesk } from './support/browser';
 import { signIn } from './support/desk';
@@ -58,5 +60,24 @@ describe('npm start without Electron', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(output).toContain('Stopped.');
+  });
+});
+
+describe('the host launcher', () => {
+  it('takes a free port when the usual one is in use, and leaves the data folder usable', async () => {
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await new Promise((done) => blocker.once('listening', done));
+    const taken = (blocker.address() as AddressInfo).port;
+    const lines: string[] = [];
+    const options = { dataDir: join(work, 'launcher'), demo: true, passphraseEnv: 'VENUE_TEST_UNSET_PASSPHRASE', buildRenderer: 'if-missing', openWindow: false, print: (line: string) => lines.push(line) } as const;
+    try {
+      await expect(launchHost({ ...options, port: taken })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      const launched = await launchHost({ ...options, port: taken, anyPortIfTaken: true });
+      expect(launched.host.port).not.toBe(taken);
+      expect(lines.join('\n')).toContain(`Port ${taken} is in use`);
+      await launched.stop();
+    } finally {
+      blocker.close();
+    }
   });
 });
