@@ -9,6 +9,7 @@ import { venueDate } from '../../../src/common/time';
 import { useVenueEvents } from '../api/events';
 import { call, hasOperation, type Value } from '../api/venue';
 import { PersonSummary } from '../components/PersonSummary';
+import { VoidControl } from './day/VoidControl';
 import { ScannerPanel } from '../components/ScannerPanel';
 import { formatDateBoth, formatTime } from '../i18n/format';
 import { useT } from '../i18n/t';
@@ -313,41 +314,6 @@ function LotsPanel({ lots, products, onDone }: { lots: Lot[]; products: Product[
   );
 }
 
-function VoidButton({ recordId, onDone }: { recordId: string; onDone: () => void }) {
-  const t = useT();
-  const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<ReplyError | null>(null);
-  if (!open) {
-    return (
-      <button type="button" className="button button--quiet" data-testid="void-button" onClick={() => setOpen(true)}>
-        {t('sup.void')}
-      </button>
-    );
-  }
-  const confirm = async () => {
-    const reply = await call('voidRecord', { recordId, reason: reason.trim() });
-    if (!reply.ok) {
-      setError(reply.error);
-      return;
-    }
-    setOpen(false);
-    onDone();
-  };
-  return (
-    <div className="void" data-testid="void-form">
-      <input aria-label={t('sup.voidReason')} placeholder={t('sup.voidReason')} value={reason} onChange={(event) => setReason(event.target.value)} maxLength={200} data-testid="void-reason" />
-      <button type="button" className="button button--danger" disabled={reason.trim().length < 2} onClick={() => void confirm()} data-testid="void-confirm">
-        {t('sup.voidConfirm')}
-      </button>
-      <button type="button" className="button button--quiet" onClick={() => setOpen(false)}>
-        {t('nurse.cancel')}
-      </button>
-      {error ? <p className="form-error" role="alert">{errorText(error, t.language)}</p> : null}
-    </div>
-  );
-}
-
 function RecordsPanel({ records, waiting, onDone }: { records: DoseRecord[]; waiting: Waiting[]; onDone: () => void }) {
   const t = useT();
   return (
@@ -365,7 +331,7 @@ function RecordsPanel({ records, waiting, onDone }: { records: DoseRecord[]; wai
               <td>{t('verdict.dose', { n: r.doseNumber })}</td>
               <td>{t(`nurse.status.${r.status}`)}</td>
               <td className="mono">{r.lotNumber ?? r.reason ?? ''}</td>
-              <td>{r.voidedBy ? <strong className="tag tag--bad">{t('sup.voided')}</strong> : <VoidButton recordId={r.id} onDone={onDone} />}</td>
+              <td>{r.voidedBy ? <strong className="tag tag--bad">{t('sup.voided')}</strong> : <VoidControl recordId={r.id} onVoided={onDone} />}</td>
             </tr>
           ))}
         </tbody>
@@ -380,7 +346,7 @@ function RecordsPanel({ records, waiting, onDone }: { records: DoseRecord[]; wai
               <td>{t('verdict.dose', { n: w.doseNumber })}</td>
               <td>{w.deskId}</td>
               <td>
-                <VoidButton recordId={w.checkinId} onDone={onDone} />
+                <VoidControl recordId={w.checkinId} onVoided={onDone} />
               </td>
             </tr>
           ))}
