@@ -378,9 +378,12 @@ function parseUnguarded(raw: unknown, options: Gs1ParseOptions | undefined): Gs1
   if (trimmed === '') return failure('EMPTY');
   const read = readElements(trimmed, options);
   // The individual number (src/privacy) must pass neither as a pack's lot or serial nor as
-  // anything else that was scanned, not even as an "unknown AI". A pack's element string
-  // is judged element by element: its dates and codes side by side are not a number.
-  const carries = read.ok ? read.elements.some((el) => containsIndividualNumber(el.value)) : containsIndividualNumber(trimmed.replace(AIM_PREFIX, ''));
+  // anything else that was scanned, not even as an "unknown AI" or as a lot alone ("10…").
+  // A read with a product code (a GTIN, which carries its own check digit and is longer
+  // than twelve digits) is judged element by element, so that its dates and codes side by
+  // side are not taken for a number; anything else is judged whole.
+  const byElement = read.ok && read.gtin !== null;
+  const carries = byElement ? read.elements.some((el) => containsIndividualNumber(el.value)) : containsIndividualNumber(trimmed.replace(AIM_PREFIX, ''));
   return carries ? failure('INDIVIDUAL_NUMBER') : read;
 }
 
