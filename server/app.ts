@@ -1,6 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { systemClock, type Clock } from '../src/common/time';
+import { describeIssues, refusesIndividualNumber } from '../src/privacy/schema';
 import { enrollRequestSchema, feedQuerySchema, LIMITS, PROTOCOL_VERSION, uploadRequestSchema } from '../src/sync/protocol';
 import type { CentralDb } from './db';
 import { authenticate, enroll, type DeviceRow } from './enrollment';
@@ -25,9 +26,10 @@ export interface CentralAppOptions {
   readonly log?: (line: string) => void;
 }
 
-function issues(error: z.ZodError): { path: string; message: string }[] {
-  // Paths and zod's words only: never the submitted values.
-  return error.issues.slice(0, 20).map((issue) => ({ path: issue.path.map(String).join('.') || '(body)', message: issue.message }));
+/** Paths and zod's words only, never the submitted values; an individual number is refused as such. */
+function invalid(error: z.ZodError): Problem {
+  const issues = describeIssues(error, '(body)');
+  return refusesIndividualNumber(error) ? problems.individualNumber(issues) : problems.invalid(issues);
 }
 
 /** Fastify's own 4xx errors (before a handler runs), in our shape. */
@@ -109,13 +111,13 @@ export function buildCentralApp(options: CentralAppOptions): FastifyInstance {
 
   app.post('/v1/enroll', { bodyLimit: LIMITS.enrollBodyBytes }, async (request) => {
     const parsed = enrollRequestSchema.safeParse(request.body);
-    if (!parsed.success) throw problems.invalid(issues(parsed.error));
+    if (!parsed.success) throw invalid(parsed.error);
     return enroll(db, parsed.data, clock.now());
   });
 
   app.get('/v1/feed', { onRequest: deviceOnly }, async (request, reply: FastifyReply) => {
     const parsed = feedQuerySchema.safeParse(request.query);
-    if (!parsed.success) throw problems.invalid(issues(parsed.error));
+    if (!parsed.success) throw invalid(parsed.error);
     const query = parsed.data;
     let device = deviceOf(request);
     const pageRequest = { municipality: device.municipality, venueId: device.venue_id, after: query.after, limit: query.limit, count: query.count === '1' };
@@ -139,7 +141,7 @@ export function buildCentralApp(options: CentralAppOptions): FastifyInstance {
 
   app.post('/v1/records', { bodyLimit: LIMITS.uploadBodyBytes, onRequest: deviceOnly }, async (request) => {
     const parsed = uploadRequestSchema.safeParse(request.body);
-    if (!parsed.success) throw problems.invalid(issues(parsed.error));
+    if (!parsed.success) throw invalid(parsed.error);
     return { results: await storeRecords(db, deviceOf(request), parsed.data.records, clock.now()) };
   });
 

@@ -2,7 +2,7 @@ import { uuidv7 } from '../src/common/ids';
 import type { ConflictData } from '../src/sync/protocol';
 import type { CentralDb, Queryable } from './db';
 import { emit, lockFeed, notifyFeed } from './feed';
-import { Problem } from './problems';
+import { Problem, refuseIndividualNumber, shown } from './problems';
 
 /**
  * Conflicts: the same ticket and dose recorded twice with different ids (two
@@ -153,12 +153,14 @@ export async function listConflicts(db: CentralDb, options: { municipality?: str
 export async function resolveConflictCentrally(db: CentralDb, input: { conflictId: string; note: string; by: string }, now: Date): Promise<ConflictData> {
   const note = input.note.trim();
   if (note.length < 2 || note.length > 200) throw new Problem(400, 'NOTE_REQUIRED', 'Write a note of 2–200 characters saying how it was resolved.', 'どう解決したかを2〜200文字で書いてください。');
+  refuseIndividualNumber(note, { en: 'note', ja: 'メモ' });
+  refuseIndividualNumber(input.by, { en: 'name of who resolved it (--by)', ja: '解決した人の名前（--by）' });
   return db.transaction(async (tx) => {
     const found = await findConflict(tx, input.conflictId);
-    if (!found) throw new Problem(404, 'UNKNOWN_CONFLICT', `There is no conflict ${input.conflictId}.`, `競合 ${input.conflictId} はありません。`);
+    if (!found) throw new Problem(404, 'UNKNOWN_CONFLICT', `There is no conflict ${shown(input.conflictId)}.`, `競合 ${shown(input.conflictId)} はありません。`);
     await lockFeed(tx, found.municipality);
     const doc = await markResolved(tx, input.conflictId, input.by, note, now);
-    if (!doc) throw new Problem(404, 'UNKNOWN_CONFLICT', `There is no conflict ${input.conflictId}.`, `競合 ${input.conflictId} はありません。`);
+    if (!doc) throw new Problem(404, 'UNKNOWN_CONFLICT', `There is no conflict ${shown(input.conflictId)}.`, `競合 ${shown(input.conflictId)} はありません。`);
     await notifyFeed(tx, found.municipality);
     return doc;
   });

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { uuidv7 } from '../src/common/ids';
 import type { EnrollRequest, EnrollResponse } from '../src/sync/protocol';
 import type { CentralDb } from './db';
-import { Problem, problems } from './problems';
+import { Problem, problems, shown } from './problems';
 import { requireVenue } from './setup';
 
 /**
@@ -45,7 +45,7 @@ export async function issueEnrollmentCode(
   if (!(hours > 0 && hours <= 24 * 14)) throw new Problem(400, 'INVALID_HOURS', 'A code can be valid for up to 14 days.', 'コードの有効期間は最長14日です。');
   const venue = await requireVenue(db, input.venueId);
   const [desk] = await db.query(`SELECT 1 FROM desks WHERE venue_id = $1 AND id = $2`, [venue.id, input.deskId]);
-  if (!desk) throw new Problem(404, 'UNKNOWN_DESK', `Venue ${venue.id} has no desk ${input.deskId}. Add it first.`, `会場 ${venue.id} に受付台 ${input.deskId} はありません。先に登録してください。`);
+  if (!desk) throw new Problem(404, 'UNKNOWN_DESK', `Venue ${venue.id} has no desk ${shown(input.deskId)}. Add it first.`, `会場 ${venue.id} に受付台 ${shown(input.deskId)} はありません。先に登録してください。`);
   const code = newEnrollmentCode();
   const expiresAt = new Date(now.getTime() + hours * 3_600_000);
   await db.query(`INSERT INTO enrollment_codes (code_hash, venue_id, desk_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
@@ -159,7 +159,7 @@ export async function revokeDevice(db: CentralDb, deviceId: string, now: Date): 
     `UPDATE devices SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1 RETURNING id, venue_id, desk_id`,
     [deviceId, now],
   );
-  if (!row) throw new Problem(404, 'UNKNOWN_DEVICE', `There is no device ${deviceId}.`, `端末 ${deviceId} は登録されていません。`);
+  if (!row) throw new Problem(404, 'UNKNOWN_DEVICE', `There is no device ${shown(deviceId)}.`, `端末 ${shown(deviceId)} は登録されていません。`);
   return { id: row.id, venueId: row.venue_id, deskId: row.desk_id };
 }
 

@@ -1,8 +1,7 @@
+import { z } from 'zod';
 import { isCalendarDate } from '../src/common/time';
-import { VRS_HEADER, vrsRow } from '../src/day/vrs';
+import { vrsRows, VRS_HEADER, type VrsWithheld } from '../src/day/vrs';
 import { CsvEncodingError, writeCsv, type CsvEncoding } from '../src/roster/csv';
-import { fieldLooksLikeMyNumber } from '../src/roster/roster-csv';
-import { doseData } from '../src/sync/protocol';
 import type { CentralDb } from './db';
 import { Problem } from './problems';
 import { requireMunicipality } from './setup';
@@ -12,16 +11,34 @@ import { requireMunicipality } from './setup';
  * export (docs/domain.md): registration time, date given, ticket number,
  * municipality code, venue, doctor, maker, lot. Performed and not voided
  * only. UTF-8 with a BOM (Excel) or Shift_JIS. Never an individual number:
- * no field is meant to hold one, and any cell that looks like one stops the
- * export (naming the record, never the value). The columns and cells are
- * the venue app's own export's (src/day/vrs.ts), so both files read the same.
+ * no field is meant to hold one, uploads refuse one, and a record with a cell
+ * that may hold one anyway is left out of the file and named in `withheld`
+ * (by id and column, never the value), so one bad record never blocks a
+ * day's export. The columns, cells and that rule are the venue app's own
+ * export's (src/day/vrs.ts), so both files read the same.
  */
 export const VRS_COLUMNS = VRS_HEADER;
+
+/**
+ * The fields of a stored dose the export reads. Not the upload schema: its
+ * refinements would refuse the very record (stored before them) that the
+ * export must leave out and name rather than fail on.
+ */
+const storedDose = z.object({
+  recordedAt: z.string(),
+  venueDate: z.string(),
+  ticketNumber: z.string(),
+  municipality: z.string(),
+  venueId: z.string(),
+  doctor: z.string().nullable(),
+  maker: z.string().nullable(),
+  lotNumber: z.string().nullable(),
+});
 
 export async function exportDoses(
   db: CentralDb,
   input: { municipality: string; date: string; encoding: CsvEncoding },
-): Promise<{ csv: Buffer; rows: number }> {
+): Promise<{ csv: Buffer; rows: number; withheld: VrsWithheld[] }> {
   if (!isCalendarDate(input.date)) throw new Problem(400, 'INVALID_DATE', 'The date is YYYY-MM-DD.', '日付は YYYY-MM-DD で指定してください。');
   await requireMunicipality(db, input.municipality);
   const records = await db.query<{ id: string; body: string; venue_name: string | null }>(
@@ -30,31 +47,14 @@ export async function exportDoses(
      ORDER BY d.recorded_at, d.id`,
     [input.municipality, input.date],
   );
-  const rows = records.map((record) => {
-    const d = doseData.parse(JSON.parse(record.body));
-    const cells = vrsRow({
-      recordedAt: d.recordedAt,
-      venueDate: d.venueDate,
-      ticketNumber: d.ticketNumber,
-      municipality: d.municipality,
-      venueName: record.venue_name ?? d.venueId,
-      doctor: d.doctor,
-      maker: d.maker,
-      lotNumber: d.lotNumber,
-    });
-    const leak = cells.findIndex((cell) => fieldLooksLikeMyNumber(cell));
-    if (leak >= 0) {
-      throw new Problem(
-        422,
-        'INDIVIDUAL_NUMBER_IN_EXPORT',
-        `Record ${record.id} has something that looks like an individual number in the ${VRS_COLUMNS[leak]} field. Nothing was exported; have the record corrected (void and record again).`,
-        `記録 ${record.id} の「${VRS_COLUMNS[leak]}」に個人番号と思われる値があります。出力を中止しました。記録を訂正してください（取り消して記録し直す）。`,
-      );
-    }
-    return cells;
-  });
+  const file = vrsRows(
+    records.map((record) => {
+      const d = storedDose.parse(JSON.parse(record.body));
+      return { ...d, id: record.id, venueName: record.venue_name ?? d.venueId };
+    }),
+  );
   try {
-    return { csv: writeCsv([...VRS_HEADER], rows, { encoding: input.encoding }), rows: rows.length };
+    return { csv: writeCsv([...VRS_HEADER], file.rows, { encoding: input.encoding }), rows: file.rows.length, withheld: file.withheld };
   } catch (error) {
     if (error instanceof CsvEncodingError) {
       throw new Problem(

@@ -1,3 +1,5 @@
+import { NO_INDIVIDUAL_NUMBER } from '../src/common/messages';
+import { containsIndividualNumber } from '../src/privacy/individual-number';
 import type { ApiError } from '../src/sync/protocol';
 
 /**
@@ -22,11 +24,35 @@ export class Problem extends Error {
   }
 }
 
+/**
+ * A value someone gave, fit to repeat in an error: whole when it is short,
+ * printable and cannot be an individual number, otherwise a placeholder.
+ * Never a part of it.
+ */
+export function shown(value: string): string {
+  if (value.length === 0 || value.length > 64 || /[\p{Cc}\p{Cf}]/u.test(value) || containsIndividualNumber(value)) return '(…)';
+  return value;
+}
+
+/** Refuses a value that may hold an individual number (what: the field, in words). Never repeats it. */
+export function refuseIndividualNumber(value: string, what: { readonly en: string; readonly ja: string }): void {
+  if (containsIndividualNumber(value)) throw problems.individualNumber([], what);
+}
+
 export const problems = {
   malformedJson: () => new Problem(400, 'MALFORMED_JSON', 'The request body is not valid JSON.', 'リクエストの本文が正しい JSON ではありません。'),
   emptyBody: () => new Problem(400, 'EMPTY_BODY', 'The request body is empty.', 'リクエストの本文が空です。'),
   invalid: (issues: readonly { path: string; message: string }[]) =>
     new Problem(400, 'INVALID_REQUEST', 'The request does not have the expected fields and types.', 'リクエストの項目または型が正しくありません。', { issues }),
+  /** Something sent holds what may be an individual number: refused, never repeated (the issues name the fields). */
+  individualNumber: (issues: readonly { path: string; message: string }[] = [], what?: { readonly en: string; readonly ja: string }) =>
+    new Problem(
+      400,
+      'INDIVIDUAL_NUMBER',
+      what ? `The ${what.en}: ${NO_INDIVIDUAL_NUMBER.en}` : NO_INDIVIDUAL_NUMBER.en,
+      what ? `${what.ja}: ${NO_INDIVIDUAL_NUMBER.ja}` : NO_INDIVIDUAL_NUMBER.ja,
+      issues.length > 0 ? { issues } : {},
+    ),
   tooLarge: (limit: number) => new Problem(413, 'BODY_TOO_LARGE', `The request body is larger than ${limit} bytes.`, `リクエストの本文が大きすぎます（上限 ${limit} バイト）。`),
   mediaType: () => new Problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.', '本文は application/json で送ってください。'),
   notFound: () => new Problem(404, 'NOT_FOUND', 'There is no such endpoint.', 'そのエンドポイントはありません。'),

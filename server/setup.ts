@@ -1,7 +1,7 @@
 import { isValidMunicipalityCode } from '../src/ticket/checkdigits';
 import type { CentralDb } from './db';
 import { emit, lockFeed, notifyFeed } from './feed';
-import { Problem } from './problems';
+import { Problem, refuseIndividualNumber, shown } from './problems';
 
 /** Municipalities, their venues and the venues' desks: set up by the administrator. */
 
@@ -19,9 +19,10 @@ function hasControlCharacters(value: string): boolean {
   return false;
 }
 
-/** A name staff will see: trimmed, 1..max characters, nothing unprintable. */
+/** A name staff will see: trimmed, 1..max characters, nothing unprintable, never an individual number. */
 export function checkName(value: string, max: number, what: { en: string; ja: string }): string {
   const name = value.trim();
+  refuseIndividualNumber(name, what);
   if (name.length === 0 || [...name].length > max || hasControlCharacters(name)) {
     throw new Problem(400, 'INVALID_NAME', `The ${what.en} must be 1–${max} printable characters.`, `${what.ja}は1〜${max}文字の表示できる文字にしてください。`);
   }
@@ -30,13 +31,13 @@ export function checkName(value: string, max: number, what: { en: string; ja: st
 
 export async function requireMunicipality(db: Pick<CentralDb, 'query'>, code: string): Promise<{ code: string; name: string }> {
   const [row] = await db.query<{ code: string; name: string }>(`SELECT code, name FROM municipalities WHERE code = $1`, [code]);
-  if (!row) throw new Problem(404, 'UNKNOWN_MUNICIPALITY', `There is no municipality ${code}. Add it first.`, `市区町村 ${code} は登録されていません。先に登録してください。`);
+  if (!row) throw new Problem(404, 'UNKNOWN_MUNICIPALITY', `There is no municipality ${shown(code)}. Add it first.`, `市区町村 ${shown(code)} は登録されていません。先に登録してください。`);
   return row;
 }
 
 export async function requireVenue(db: Pick<CentralDb, 'query'>, id: string): Promise<{ id: string; name: string; municipality: string }> {
   const [row] = await db.query<{ id: string; name: string; municipality: string }>(`SELECT id, name, municipality FROM venues WHERE id = $1`, [id]);
-  if (!row) throw new Problem(404, 'UNKNOWN_VENUE', `There is no venue ${id}.`, `会場 ${id} は登録されていません。`);
+  if (!row) throw new Problem(404, 'UNKNOWN_VENUE', `There is no venue ${shown(id)}.`, `会場 ${shown(id)} は登録されていません。`);
   return row;
 }
 
@@ -45,7 +46,7 @@ export async function addMunicipality(db: CentralDb, input: { code: string; name
     throw new Problem(
       400,
       'INVALID_MUNICIPALITY_CODE',
-      `${input.code.slice(0, 10)} is not a municipality code: 6 digits, the last a check digit (e.g. 131016).`,
+      'That is not a municipality code: 6 digits, the last a check digit (e.g. 131016).',
       `市区町村コードが正しくありません。検査数字つきの6桁です（例 131016）。`,
     );
   }
@@ -55,6 +56,7 @@ export async function addMunicipality(db: CentralDb, input: { code: string; name
 }
 
 export async function addVenue(db: CentralDb, input: { municipality: string; id: string; name: string }): Promise<{ id: string; name: string; municipality: string }> {
+  refuseIndividualNumber(input.id, { en: 'venue code', ja: '会場コード' });
   if (!VENUE_ID.test(input.id)) {
     throw new Problem(400, 'INVALID_VENUE_ID', 'A venue code is 1–20 letters, digits, hyphens or underscores (as in the roster file).', '会場コードは英数字・ハイフン・下線で1〜20文字です（名簿ファイルと同じ）。');
   }
@@ -64,7 +66,7 @@ export async function addVenue(db: CentralDb, input: { municipality: string; id:
     await requireMunicipality(tx, input.municipality);
     const [existing] = await tx.query<{ municipality: string }>(`SELECT municipality FROM venues WHERE id = $1`, [input.id]);
     if (existing && existing.municipality !== input.municipality) {
-      throw new Problem(409, 'VENUE_EXISTS', `Venue ${input.id} belongs to another municipality.`, `会場 ${input.id} は別の市区町村に登録されています。`);
+      throw new Problem(409, 'VENUE_EXISTS', `Venue ${shown(input.id)} belongs to another municipality.`, `会場 ${shown(input.id)} は別の市区町村に登録されています。`);
     }
     await lockFeed(tx, input.municipality);
     await tx.query(`INSERT INTO venues (id, municipality, name) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`, [
@@ -81,6 +83,7 @@ export async function addVenue(db: CentralDb, input: { municipality: string; id:
 }
 
 export async function addDesk(db: CentralDb, input: { venueId: string; id: string; name: string }): Promise<{ id: string; venueId: string; name: string }> {
+  refuseIndividualNumber(input.id, { en: 'desk id', ja: '受付台のID' });
   if (!DESK_ID.test(input.id)) {
     throw new Problem(400, 'INVALID_DESK_ID', 'A desk id is 1–64 letters, digits or . _ : -', '受付台のIDは英数字と . _ : - で1〜64文字です。');
   }

@@ -3,7 +3,7 @@ import { hashPassword, MIN_PASSWORD_LENGTH } from '../src/staff/passwords';
 import { STAFF_ROLES, type StaffData } from '../src/sync/protocol';
 import type { CentralDb, Queryable } from './db';
 import { emit, lockFeed, notifyFeed } from './feed';
-import { Problem } from './problems';
+import { Problem, refuseIndividualNumber, shown } from './problems';
 import { checkName, requireMunicipality } from './setup';
 
 /**
@@ -37,6 +37,7 @@ export async function createStaff(
   now: Date,
 ): Promise<{ id: string; login: string; displayName: string; role: StaffRole }> {
   const login = input.login.trim();
+  refuseIndividualNumber(login, { en: 'login', ja: 'ログインID' });
   if (!/^[A-Za-z0-9._-]{3,64}$/.test(login)) {
     throw new Problem(400, 'INVALID_LOGIN', 'A login is 3–64 letters, digits or . _ -', 'ログインIDは英数字と . _ - で3〜64文字です。');
   }
@@ -51,7 +52,7 @@ export async function createStaff(
     await requireMunicipality(tx, input.municipality);
     await lockFeed(tx, input.municipality);
     const [taken] = await tx.query(`SELECT 1 FROM staff WHERE municipality = $1 AND login = $2`, [input.municipality, login]);
-    if (taken) throw new Problem(409, 'LOGIN_TAKEN', `The login ${login} is already used in this municipality.`, `ログインID ${login} はこの市区町村で既に使われています。`);
+    if (taken) throw new Problem(409, 'LOGIN_TAKEN', `The login ${shown(login)} is already used in this municipality.`, `ログインID ${shown(login)} はこの市区町村で既に使われています。`);
     const row: StaffRow = { id: uuidv7(now.getTime()), login, display_name: displayName, role, password_hash: passwordHash, disabled: false };
     await tx.query(`INSERT INTO staff (id, municipality, login, display_name, role, password_hash) VALUES ($1, $2, $3, $4, $5, $6)`, [
       row.id,
@@ -104,7 +105,7 @@ export async function setStaffPassword(db: CentralDb, input: { municipality: str
 }
 
 function unknownStaff(input: { municipality: string; login: string }): Problem {
-  return new Problem(404, 'UNKNOWN_STAFF', `There is no staff member ${input.login} in ${input.municipality}.`, `${input.municipality} に職員 ${input.login} はいません。`);
+  return new Problem(404, 'UNKNOWN_STAFF', `There is no staff member ${shown(input.login)} in ${shown(input.municipality)}.`, `${shown(input.municipality)} に職員 ${shown(input.login)} はいません。`);
 }
 
 export async function listStaff(db: CentralDb, municipality: string) {

@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { resolve } from 'node:path';
 import { systemClock } from '../../src/common/time';
+import { maskIndividualNumbers } from '../../src/privacy/individual-number';
 import { openCentralDb } from '../db';
 import { adminFile, type AdminEndpoint } from '../server';
 import { absolutePaths, runAdminCommand, USAGE, type CommandResult } from './commands';
@@ -110,7 +111,7 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(maskIndividualNumbers(`error: ${error instanceof Error ? error.message : String(error)}\n`));
     process.exitCode = 1;
   },
 );

@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { venueDate, venueIso, type Clock } from '../../src/common/time';
+import { maskIndividualNumbers } from '../../src/privacy/individual-number';
 import type { CsvEncodingOption } from '../../src/roster/csv';
 import { listConflicts, resolveConflictCentrally } from '../conflicts';
 import type { CentralDb } from '../db';
 import { issueEnrollmentCode, listDevices, revokeDevice } from '../enrollment';
 import { exportDoses } from '../export';
-import { Problem } from '../problems';
+import { Problem, shown } from '../problems';
 import { deviceDigest } from '../records';
 import { importProducts, importRoster } from '../roster';
 import { addDesk, addMunicipality, addVenue, listVenues } from '../setup';
@@ -74,7 +75,8 @@ function readInput(path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new Problem(400, 'CANNOT_READ_FILE', `Cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`, `ファイル ${path} を読めません。`);
+    const why = error instanceof Error && 'code' in error ? ` (${String(error.code)})` : '';
+    throw new Problem(400, 'CANNOT_READ_FILE', `Cannot read the file ${shown(path)}${why}.`, `ファイル ${shown(path)} を読めません${why}。`);
   }
 }
 
@@ -107,7 +109,7 @@ function newPassword(): string {
 
 type Out = (line: string) => void;
 
-async function run(ctx: CommandContext, argv: readonly string[], stdin: string, out: Out, write: (bytes: Buffer) => void): Promise<void> {
+async function run(ctx: CommandContext, argv: readonly string[], stdin: string, out: Out, write: (bytes: Buffer) => void, warn: Out): Promise<void> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -238,7 +240,7 @@ async function run(ctx: CommandContext, argv: readonly string[], stdin: string, 
       if (values.json) out(JSON.stringify(d));
       else {
         const counts = Object.entries(d.counts).map(([kind, n]) => `${kind} ${n}`).join(', ') || 'none';
-        out(`Records from device ${deviceId}: ${counts}. / 端末から受け取った記録: ${counts}`);
+        out(`Records from device ${shown(deviceId)}: ${counts}. / 端末から受け取った記録: ${counts}`);
         out(`Digest (SHA-256) / ダイジェスト: ${d.digest}`);
       }
       return;
@@ -283,10 +285,17 @@ async function run(ctx: CommandContext, argv: readonly string[], stdin: string, 
       } else {
         write(r.csv);
       }
+      // Should never happen (uploads refuse individual numbers); if it does, the rest is exported and these are named.
+      for (const w of r.withheld) {
+        warn(
+          `warning: record ${w.recordId} was left out: its ${w.column} may hold an individual number. Have it voided and recorded again, then export again. / ` +
+            `記録 ${w.recordId} は「${w.column}」に個人番号と思われる値があるため出力していません。取り消して記録し直してから、もう一度出力してください。`,
+        );
+      }
       return;
     }
     default:
-      throw new Usage(group ? `unknown command: ${positionals.slice(0, 2).join(' ')}` : 'no command given');
+      throw new Usage(group ? `unknown command: ${positionals.slice(0, 2).map(shown).join(' ')}` : 'no command given');
   }
 }
 
@@ -294,18 +303,22 @@ export async function runAdminCommand(ctx: CommandContext, argv: readonly string
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
   const out: Out = (line) => stdout.push(Buffer.from(`${line}\n`, 'utf8'));
+  const warn: Out = (line) => stderr.push(Buffer.from(`${line}\n`, 'utf8'));
   let code = 0;
   try {
-    await run(ctx, argv, stdin, out, (bytes) => stdout.push(bytes));
+    await run(ctx, argv, stdin, out, (bytes) => stdout.push(bytes), warn);
   } catch (error) {
+    // Errors never repeat an individual number: our own messages quote through shown(); what
+    // node:util or the database says (an unknown option, a failed query) is masked as well.
+    const say = (text: string) => stderr.push(Buffer.from(maskIndividualNumbers(text), 'utf8'));
     if (error instanceof Usage || (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
-      stderr.push(Buffer.from(`error: ${error.message}\n\n${USAGE}`, 'utf8'));
+      say(`error: ${error.message}\n\n${USAGE}`);
       code = 2;
     } else if (error instanceof Problem) {
-      stderr.push(Buffer.from(`error (${error.code}): ${error.en}\nエラー（${error.code}）: ${error.ja}\n`, 'utf8'));
+      say(`error (${error.code}): ${error.en}\nエラー（${error.code}）: ${error.ja}\n`);
       code = 1;
     } else {
-      stderr.push(Buffer.from(`error: ${error instanceof Error ? error.message : String(error)}\n`, 'utf8'));
+      say(`error: ${error instanceof Error ? error.message : String(error)}\n`);
       code = 1;
     }
   }

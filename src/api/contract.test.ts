@@ -1,78 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_MUNICIPALITY as M, DEMO_TICKETS as T, demoProductsCsv, demoRosterCsv, ticketLine } from '../../test/fixtures/demo';
+import { contractSamples } from '../../test/support/contract-samples';
 import { databaseSnapshot } from '../../test/support/snapshot';
 import { useTestVenue, type TestVenue } from '../../test/support/venue';
 import { Connection } from './connection';
-import { operations, type InputOf, type OperationName } from './contract';
+import { operations } from './contract';
 import { OPERATION_NAMES } from './names';
 
 const newVenue = useTestVenue();
 
-/** A valid input for every operation: the compiler makes sure none is missing. */
-function samples(venue: TestVenue): { [N in OperationName]: InputOf<N> } {
+function samples(venue: TestVenue): ReturnType<typeof contractSamples> {
   const lot = venue.db.prepare(`SELECT id FROM lots ORDER BY lot_number LIMIT 1`).get() as { id: string };
-  return {
-    signIn: { login: 'kanri', password: 'kanri-pass-1' },
-    signOut: {},
-    lockSession: {},
-    unlockSession: { password: 'whatever-pass' },
-    whoAmI: {},
-    listStaff: {},
-    createStaff: { login: 'new.staff', displayName: '新人 一郎', role: 'reception', password: 'new-staff-pass' },
-    setStaffDisabled: { staffId: 'nobody', disabled: true },
-    deviceStatus: {},
-    setupDevice: {
-      venue: { id: 'V9', name: '新会場', municipality: M },
-      desk: { id: 'D9', name: '受付9' },
-      supervisor: { login: 'boss', displayName: '管理 者', password: 'boss-pass-123' },
-    },
-    configureDevice: { idleLockMinutes: 10 },
-    addDesk: { id: 'R9', name: '受付9' },
-    listDesks: {},
-    scanTicket: { code: ticketLine(T.ok) },
-    checkIn: { municipality: M, number: T.ok },
-    vaccinationQueue: {},
-    todayCounts: {},
-    recordDose: { municipality: M, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', lotId: lot.id },
-    getDoseRecord: { id: '01900000-0000-7000-8000-000000000000' },
-    dosesToday: {},
-    voidRecord: { recordId: '01900000-0000-7000-8000-000000000000', reason: 'テスト' },
-    listProducts: {},
-    listLots: {},
-    addLot: { productId: 'PFZ-COMIRNATY', lotNumber: 'ZZ9999', expiry: '2027-06-30' },
-    setDeskLot: { lotId: lot.id },
-    scanLot: { code: '(01)04987123456784(17)271231(10)FA1234' },
-    importRoster: { csvBase64: demoRosterCsv(venue.today).toString('base64') },
-    importProducts: { csvBase64: demoProductsCsv().toString('base64') },
-    verifyAudit: {},
-    requestWalkIn: { municipality: M, number: T.bookedOtherDay },
-    listWalkIns: {},
-    decideWalkIn: { requestId: '01900000-0000-7000-8000-000000000000', approve: true, productId: 'PFZ-COMIRNATY', reason: '承認' },
-    dayReport: {},
-    explainDiscrepancy: { key: 'checked-in-no-dose:01900000-0000-7000-8000-000000000000', note: '確認済み' },
-    closeDay: { note: '本日分の確認完了' },
-    recordVialsOpened: { lotId: lot.id, vials: 3 },
-    rerecordDose: {
-      voidedRecordId: '01900000-0000-7000-8000-000000000000', reason: '別人の券で記録したため', municipality: M, ticketNumber: T.ok,
-      doseNumber: 1, status: 'performed', givenAt: '2026-11-23T09:00:00+09:00', lotId: lot.id,
-    },
-    observationBoard: {},
-    endObservation: { doseId: '01900000-0000-7000-8000-000000000000', outcome: 'released' },
-    exportDoses: { encoding: 'utf-8' },
-    auditLog: { limit: 10 },
-    dayRecords: { ids: ['01900000-0000-7000-8000-000000000000'] },
-    doseSlip: { municipality: M, ticketNumber: T.ok },
-    backupNow: {},
-    listBackups: {},
-    planRestore: { backupId: 'venue-20261123-090000-abcdef.db' },
-    restoreBackup: { backupId: 'venue-20261123-090000-abcdef.db', password: 'kanri-pass-1' },
-    recoverFromBackup: { backupId: 'venue-20261123-090000-abcdef.db', login: 'kanri', password: 'kanri-pass-1' },
-    syncStatus: {},
-    enrollmentStatus: {},
-    requestEnrollment: { serverUrl: 'https://central.example.jp:8443', code: 'ABCDE-FGHJK-MNPQR-STVWX' },
-    listConflicts: { includeResolved: true },
-    resolveConflict: { conflictId: '01900000-0000-7000-8000-000000000000', note: '確認済み' },
-  };
+  return contractSamples(lot.id, venue.today);
 }
 
 describe('the contract', () => {

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { appendAudit, type AuditEntryInput } from '../audit/log';
-import { text, type StaffText } from '../common/messages';
+import { NO_INDIVIDUAL_NUMBER, text, type StaffText } from '../common/messages';
 import { systemClock, venueIso, type Clock } from '../common/time';
+import { describeIssues, refusesIndividualNumber } from '../privacy/schema';
 import { lookUpSession, touchSession, type ActiveSession } from '../staff/accounts';
 import type { VenueDb } from '../store/database';
 import { readDeviceSettings } from '../store/settings';
@@ -34,9 +35,10 @@ function failure(code: string, message: StaffText, issues?: ReplyError['issues']
   return { ok: false, error: { code, message: message.ja, messageEn: message.en, ...(issues ? { issues } : {}) } };
 }
 
-function describeIssues(error: z.ZodError): ReplyError['issues'] {
-  // Paths and zod's own words only: they never repeat the submitted values.
-  return error.issues.slice(0, 20).map((issue) => ({ path: issue.path.map(String).join('.') || '(input)', message: issue.message }));
+/** Paths and zod's own words only, never the submitted values; an individual number is said so, in words for staff. */
+function invalid(error: z.ZodError): Reply<never> {
+  const issues = describeIssues(error, '(input)');
+  return refusesIndividualNumber(error) ? failure('INDIVIDUAL_NUMBER', NO_INDIVIDUAL_NUMBER, issues) : failure('VALIDATION', MESSAGES.VALIDATION, issues);
 }
 
 /**
@@ -66,7 +68,7 @@ export class Dispatcher {
     if (!operation) return failure('UNKNOWN_OPERATION', MESSAGES.UNKNOWN_OPERATION);
 
     const parsed = operation.input.safeParse(input);
-    if (!parsed.success) return failure('VALIDATION', MESSAGES.VALIDATION, describeIssues(parsed.error));
+    if (!parsed.success) return invalid(parsed.error);
 
     const now = this.clock.now();
     const device = readDeviceSettings(this.db);

@@ -5,7 +5,7 @@ import { getProduct } from '../doses/catalog';
 import { findTicket } from '../roster/repo';
 import type { VenueDb } from '../store/database';
 import { enqueueWalkInDecision, enqueueWalkInRequest } from '../sync/outbox';
-import { containsIndividualNumber } from '../ticket/parse';
+import { containsIndividualNumber } from '../privacy/individual-number';
 import { decideVerdict, type TicketRef, type VerdictContext } from './verdict';
 
 /** The verdicts a supervisor may turn into a walk-in: the person is eligible but not booked here today. */
@@ -171,7 +171,7 @@ export function decideWalkIn(
     throw new WalkInRefusal('PRODUCT_REQUIRED', text('接種するワクチン（製品）を選んでください。', 'Choose the product to be given.'));
   }
   const reason = input.reason.trim();
-  if (containsIndividualNumber(reason.normalize('NFKC'))) throw new WalkInRefusal('INDIVIDUAL_NUMBER', NO_INDIVIDUAL_NUMBER);
+  if (containsIndividualNumber(reason)) throw new WalkInRefusal('INDIVIDUAL_NUMBER', NO_INDIVIDUAL_NUMBER);
   const decision = {
     id: uuidv7(now.getTime()),
     requestId: row.id,

@@ -17,8 +17,11 @@ export interface Refusal<C extends string = string> {
   readonly message: StaffText;
 }
 
-/** Free text typed by staff (a reason, a note) that carries an individual number is refused with this, never echoed. */
+/**
+ * Anything typed or scanned that carries an individual number (a reason, a
+ * note, a name, an id, a lot number) is refused with this, never echoed.
+ */
 export const NO_INDIVIDUAL_NUMBER = text(
-  '個人番号（マイナンバー）は記録できません。理由やメモに含めないでください。',
-  'An individual number (My Number) cannot be recorded. Leave it out of the reason or note.',
+  '個人番号（マイナンバー）は記録できません。個人番号と見分けられない12桁の数字（区切り方は問いません）が含まれています。個人番号を除いて入力し直してください。',
+  'An individual number (My Number) cannot be recorded: what was entered holds 12 digits that cannot be told apart from one, however they are separated. Leave the number out and enter it again.',
 );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { noIndividualNumber } from '../privacy/schema';
 
 /** Small zod building blocks shared by the contract, the core and the server. */
 export const staffText = z.object({ ja: z.string(), en: z.string() });
@@ -11,7 +12,8 @@ export const instant = z
 export const municipalityCode = z.string().regex(/^\d{6}$/);
 export const ticketNumber = z.string().regex(/^\d{10}$/);
 export const recordId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'record id (UUID)');
-export const shortId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/);
+/** Ids of venues, desks, lots, products: short, ASCII, and never an individual number in disguise. */
+export const shortId = noIndividualNumber(z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/));
 export const sex = z.enum(['M', 'F', 'U']);
 export const doseNumber = z.number().int().min(1).max(9);
 export const ticketStatus = z.enum(['active', 'moved_out', 'deceased', 'reissued']);

@@ -3,7 +3,7 @@ import { NO_INDIVIDUAL_NUMBER, text, type StaffText } from '../common/messages';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
 import { enqueueDayClose, enqueueDiscrepancyNote } from '../sync/outbox';
-import { containsIndividualNumber } from '../ticket/parse';
+import { containsIndividualNumber } from '../privacy/individual-number';
 
 export class DayRefusal extends Error {
   constructor(
@@ -77,7 +77,7 @@ export function explainDiscrepancy(db: VenueDb, input: { venueId: string; date: 
 }
 
 function refuseIndividualNumber(note: string): void {
-  if (containsIndividualNumber(note.normalize('NFKC'))) throw new DayRefusal('INDIVIDUAL_NUMBER', NO_INDIVIDUAL_NUMBER);
+  if (containsIndividualNumber(note)) throw new DayRefusal('INDIVIDUAL_NUMBER', NO_INDIVIDUAL_NUMBER);
 }
 
 /** The day's figures as they travel: counts only (the reconciliation's counts object). */

@@ -3,7 +3,7 @@ import { NO_INDIVIDUAL_NUMBER, text, type StaffText } from '../common/messages';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
 import { enqueueObservationOutcome } from '../sync/outbox';
-import { containsIndividualNumber } from '../ticket/parse';
+import { containsIndividualNumber } from '../privacy/individual-number';
 
 /**
  * After a dose the person waits under observation: 15 minutes, or 30 when
@@ -118,7 +118,7 @@ export function endObservation(
     throw new ObservationRefusal('NOTE_REQUIRED', text('医師へ引き継ぐ理由を入力してください。', 'Enter why the person is referred to the doctor.'));
   }
   const note = input.note?.trim() || null;
-  if (note && containsIndividualNumber(note.normalize('NFKC'))) throw new ObservationRefusal('INDIVIDUAL_NUMBER', NO_INDIVIDUAL_NUMBER);
+  if (note && containsIndividualNumber(note)) throw new ObservationRefusal('INDIVIDUAL_NUMBER', NO_INDIVIDUAL_NUMBER);
   const outcome = { id: uuidv7(now.getTime()), doseId: input.doseId, venueId: row.venue_id, outcome: input.outcome, note, staffId, at: venueIso(now) };
   db.prepare(`INSERT INTO observation_outcomes (id, dose_id, venue_id, outcome, note, staff_id, at) VALUES (@id, @doseId, @venueId, @outcome, @note, @staffId, @at)`).run(outcome);
   settleObservation(db, input.doseId);

@@ -1,11 +1,12 @@
 import { venueIso } from '../common/time';
 import { writeCsv } from '../roster/csv';
-import { looksLikeMyNumber } from '../ticket/checkdigits';
+import { containsIndividualNumber } from '../privacy/individual-number';
 
 /**
  * The per-dose CSV of the national record system (VRS), fields as in its
  * public spec (docs/domain.md). Pure: the venue app and the central service
- * both export with it. There is no column an individual number could go in.
+ * both export with it. There is no column an individual number could go in,
+ * and a record with a cell that may hold one is left out (vrsRows).
  */
 export const VRS_HEADER = ['登録日時', '接種日', '券番号', '市町村コード', '接種会場', '医師名', 'メーカー', 'ロット番号'] as const;
 
@@ -45,30 +46,40 @@ export function vrsRow(source: VrsSource): string[] {
   ];
 }
 
-/** Refuses an export in which any cell looks like an individual number; names the row and column, never the value. */
-export class VrsExportError extends Error {
-  readonly code = 'INDIVIDUAL_NUMBER_IN_EXPORT';
-  readonly staffMessage: { ja: string; en: string };
-  constructor(row: number, column: string) {
-    const staffMessage = {
-      ja: `${row}件目の「${column}」が個人番号のように見えるため、出力を中止しました。記録を確認してください。`,
-      en: `Export stopped: record ${row}, column ${column}, looks like an individual number. Check the record.`,
-    };
-    super(staffMessage.en);
-    this.staffMessage = staffMessage;
-    this.name = 'VrsExportError';
-  }
+/** A record left out of the file because a cell of it may hold an individual number. */
+export interface VrsWithheld {
+  readonly recordId: string;
+  /** The VRS column that held it (never the value). */
+  readonly column: string;
 }
 
-export function vrsRows(sources: readonly VrsSource[]): string[][] {
-  return sources.map((source, index) => {
+export interface VrsFile {
+  readonly rows: string[][];
+  readonly withheld: VrsWithheld[];
+}
+
+/**
+ * The rows of the file. Individual numbers are stopped where they are typed
+ * (src/privacy), so this should never find one; if a record made before that
+ * (or by a device that skipped it) holds one, only that record is left out and
+ * named, by id and column, for a supervisor to void and record again: the
+ * rest of the day is still exported, and a later export carries the corrected
+ * record. A record is left out whole rather than with a blank cell, so the
+ * national record never receives a dose with its lot or doctor silently missing.
+ */
+export function vrsRows(sources: readonly (VrsSource & { readonly id: string })[]): VrsFile {
+  const rows: string[][] = [];
+  const withheld: VrsWithheld[] = [];
+  for (const source of sources) {
     const row = vrsRow(source);
-    const leak = row.findIndex((cell) => looksLikeMyNumber(cell));
-    if (leak >= 0) throw new VrsExportError(index + 1, VRS_HEADER[leak] ?? String(leak));
-    return row;
-  });
+    const leak = row.findIndex((cell) => containsIndividualNumber(cell));
+    if (leak >= 0) withheld.push({ recordId: source.id, column: VRS_HEADER[leak] ?? String(leak) });
+    else rows.push(row);
+  }
+  return { rows, withheld };
 }
 
-export function writeVrsCsv(sources: readonly VrsSource[], encoding: 'utf-8' | 'shift_jis'): Buffer {
-  return writeCsv([...VRS_HEADER], vrsRows(sources), { encoding });
+export function writeVrsCsv(sources: readonly (VrsSource & { readonly id: string })[], encoding: 'utf-8' | 'shift_jis'): { csv: Buffer; rows: number; withheld: VrsWithheld[] } {
+  const file = vrsRows(sources);
+  return { csv: writeCsv([...VRS_HEADER], file.rows, { encoding }), rows: file.rows.length, withheld: file.withheld };
 }

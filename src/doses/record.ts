@@ -6,7 +6,7 @@ import type { VenueDb } from '../store/database';
 import { enqueueDose } from '../sync/outbox';
 import { assertDayOpen } from '../day/close';
 import { startObservation, type ObservationMinutes } from '../day/observation';
-import { containsIndividualNumber } from '../ticket/parse';
+import { containsIndividualNumber } from '../privacy/individual-number';
 import { getLot, getProduct } from './catalog';
 
 /** A refusal to record, with words for the nurse. Thrown inside the transaction, so nothing is written. */
@@ -93,7 +93,7 @@ function refuse(code: string, ja: string, en: string): never {
 export function recordDose(db: VenueDb, input: DoseInput, context: DoseContext): DoseRecord {
   // Typed text never carries an individual number (refused, not echoed).
   for (const typed of [input.reason, input.doctor]) {
-    if (typed && containsIndividualNumber(typed.normalize('NFKC'))) throw new DoseRefusal('INDIVIDUAL_NUMBER', NO_INDIVIDUAL_NUMBER);
+    if (typed && containsIndividualNumber(typed)) throw new DoseRefusal('INDIVIDUAL_NUMBER', NO_INDIVIDUAL_NUMBER);
   }
   const ticket = findTicket(db, input.municipality, input.ticketNumber);
   if (!ticket) refuse('UNKNOWN_TICKET', '名簿にない接種券です。', 'This ticket is not in the roster.');

@@ -2,7 +2,7 @@ import { uuidv7 } from '../common/ids';
 import { NO_INDIVIDUAL_NUMBER } from '../common/messages';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
-import { containsIndividualNumber } from '../ticket/parse';
+import { containsIndividualNumber } from '../privacy/individual-number';
 import { enqueueVoid } from '../sync/outbox';
 import { DoseRefusal } from './record';
 
@@ -24,7 +24,7 @@ export function voidRecord(db: VenueDb, input: { targetId: string; reason: strin
   if (reason.length < 2) {
     throw new DoseRefusal('REASON_REQUIRED', { ja: '取り消しの理由を入力してください。', en: 'Enter the reason for voiding.' });
   }
-  if (containsIndividualNumber(reason.normalize('NFKC'))) throw new DoseRefusal('INDIVIDUAL_NUMBER', NO_INDIVIDUAL_NUMBER);
+  if (containsIndividualNumber(reason)) throw new DoseRefusal('INDIVIDUAL_NUMBER', NO_INDIVIDUAL_NUMBER);
   const dose = db.prepare(`SELECT voided_by FROM dose_records WHERE id = ?`).get(input.targetId) as { voided_by: string | null } | undefined;
   const checkin = dose ? undefined : (db.prepare(`SELECT voided_by FROM checkins WHERE id = ?`).get(input.targetId) as { voided_by: string | null } | undefined);
   const target = dose ?? checkin;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { venueDate } from '../common/time';
+import { myNumberCheckDigit } from '../ticket/checkdigits';
 import { gtinCheckDigit } from './gtin';
 import type { Gs1Result, Gs1Scan } from './parse';
 import { GS1_ERROR_CODES, gs1DateToIso, gs1FullYear, parseGs1 } from './parse';
@@ -233,7 +234,10 @@ describe('parseGs1: refusals', () => {
   });
 
   it('refuses an individual number without showing any digit of it', () => {
-    for (const raw of ['123456789018', '1234 5678 9018', ']d2123456789018']) {
+    // Numbers that start like an AI: a lot alone ("10…") or an expiry ("17…") must not be read as a pack.
+    const asLot = `10234567890${myNumberCheckDigit('10234567890')}`;
+    const asExpiry = `17123156789${myNumberCheckDigit('17123156789')}`;
+    for (const raw of ['123456789018', '1234 5678 9018', ']d2123456789018', '1234.5678.9018', 'L123456789018', asLot, asExpiry, `]d2${asLot}`, `(01)${GTIN}(10)1234-5678-9018`]) {
       const result = parseGs1(raw, TODAY);
       expectCode(result, 'INDIVIDUAL_NUMBER');
       expect(JSON.stringify(result)).not.toMatch(/[0-9]/);

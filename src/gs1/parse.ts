@@ -13,7 +13,7 @@
 import type { StaffText } from '../common/messages';
 import { text } from '../common/messages';
 import { isCalendarDate, venueDate } from '../common/time';
-import { looksLikeMyNumber } from '../ticket/checkdigits';
+import { containsIndividualNumber } from '../privacy/individual-number';
 import { isValidGtin } from './gtin';
 
 export interface Gs1Element {
@@ -376,9 +376,18 @@ function parseUnguarded(raw: unknown, options: Gs1ParseOptions | undefined): Gs1
   if (typeof raw !== 'string') return failure(raw === null || raw === undefined ? 'EMPTY' : 'NOT_GS1');
   const trimmed = trimEdges(restoreGs(raw.normalize('NFKC')));
   if (trimmed === '') return failure('EMPTY');
-  // The individual number must not even pass through as an "unknown AI".
-  if (looksLikeMyNumber(trimmed.replace(AIM_PREFIX, ''))) return failure('INDIVIDUAL_NUMBER');
+  const read = readElements(trimmed, options);
+  // The individual number (src/privacy) must pass neither as a pack's lot or serial nor as
+  // anything else that was scanned, not even as an "unknown AI" or as a lot alone ("10…").
+  // A read with a product code (a GTIN, which carries its own check digit and is longer
+  // than twelve digits) is judged element by element, so that its dates and codes side by
+  // side are not taken for a number; anything else is judged whole.
+  const byElement = read.ok && read.gtin !== null;
+  const carries = byElement ? read.elements.some((el) => containsIndividualNumber(el.value)) : containsIndividualNumber(trimmed.replace(AIM_PREFIX, ''));
+  return carries ? failure('INDIVIDUAL_NUMBER') : read;
+}
 
+function readElements(trimmed: string, options: Gs1ParseOptions | undefined): Gs1Result | Failure {
   const aim = AIM_PREFIX.exec(trimmed)?.[0];
   if (aim !== undefined && !GS1_AIMS.has(aim)) return failure('NOT_GS1');
   const body = stripLeadingGs(trimEdges(aim ? trimmed.slice(aim.length) : trimmed));

@@ -9,12 +9,14 @@
  * compact keys and hashes are kept to check rows against each other.
  *
  * The individual number (個人番号) must never come in: a column named like it,
- * or any field that looks like one, stops the import, and the error names the
- * row and column but never the value.
+ * or any field that holds one (src/privacy: twelve digits however separated,
+ * also inside text), stops the import, and the error names the row and column
+ * but never the value.
  */
 import type { StaffText } from '../common/messages';
 import { isCalendarDate } from '../common/time';
-import { isValidMunicipalityCode, isValidMyNumber } from '../ticket/checkdigits';
+import { containsIndividualNumber } from '../privacy/individual-number';
+import { isValidMunicipalityCode } from '../ticket/checkdigits';
 import { CsvEncodingError, CsvFormatError, openCsv, type CsvEncodingOption, type CsvRecord } from './csv';
 
 // ---------------------------------------------------------------------------
@@ -105,34 +107,17 @@ function q(value: string): { ja: string; en: string } {
 // The individual number
 
 /**
- * Characters that NFKC leaves as something other than a digit, space, hyphen,
- * parenthesis or dot: a field holding any of them cannot look like an
- * individual number. A cheap first test so names and addresses skip NFKC.
+ * Columns that hold a list of small structured items (prior_doses: dose, date,
+ * product code, place, joined by : and ;): each item is checked on its own, so
+ * a dose number, a date and a numeric product code side by side are not read
+ * as twelve digits. Every other field is checked whole.
  */
-const NOT_MY_NUMBER_CHAR = /[A-Za-z!"#$%&'*+,/:;<=>?@[\\\]^_`{|}~\u3041-\u3096\u30A1-\u30FA\u4E00-\u9FFF]/;
-const MY_NUMBER_SEPARATORS = /[\s\-‐‑–—ー−().]/g;
+const LIST_COLUMNS: ReadonlySet<string> = new Set(['prior_doses']);
 
-/**
- * True when a field, however typed (full-width digits, spaces, hyphens,
- * parentheses or dots between the digits), is twelve digits with a valid
- * individual-number check digit. A superset of looksLikeMyNumber.
- */
-export function fieldLooksLikeMyNumber(value: string): boolean {
-  const len = value.length;
-  if (len === 0) return false;
-  let ascii = true;
-  let digits = 0;
-  for (let i = 0; i < len; i++) {
-    const c = value.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits++;
-    else if (c >= 128) ascii = false;
-    else if (!(c === 32 || (c >= 9 && c <= 13) || c === 45 || c === 40 || c === 41 || c === 46)) return false;
-  }
-  if (ascii) {
-    return digits === 12 && isValidMyNumber(value.replace(/[^0-9]/g, ''));
-  }
-  if (NOT_MY_NUMBER_CHAR.test(value)) return false;
-  return isValidMyNumber(value.normalize('NFKC').replace(MY_NUMBER_SEPARATORS, ''));
+/** True when a field may hold an individual number (src/privacy's detector, the one every way in uses). */
+function fieldHoldsIndividualNumber(column: string | undefined, value: string): boolean {
+  if (column !== undefined && LIST_COLUMNS.has(column)) return value.split(/[;:]/).some((part) => containsIndividualNumber(part));
+  return containsIndividualNumber(value);
 }
 
 /** Header names meaning the individual number, after normaliseHeaderName. */
@@ -230,7 +215,7 @@ function myNumberValueError(row: number, names: readonly string[], i: number): R
 export function checkRecordForMyNumber(record: CsvRecord, names: readonly string[]): void {
   const fields = record.fields;
   for (let i = 0; i < fields.length; i++) {
-    if (fieldLooksLikeMyNumber(fields[i] ?? '')) throw myNumberValueError(record.row, names, i);
+    if (fieldHoldsIndividualNumber(names[i], fields[i] ?? '')) throw myNumberValueError(record.row, names, i);
   }
 }
 
@@ -303,7 +288,7 @@ export function myNumberElsewhere(records: Iterator<CsvRecord>, names: readonly 
     if (next.done) return null;
     const fields = next.value.fields;
     for (let i = 0; i < fields.length; i++) {
-      if (fieldLooksLikeMyNumber(fields[i] ?? '')) return myNumberValueError(next.value.row, names, i);
+      if (fieldHoldsIndividualNumber(names[i], fields[i] ?? '')) return myNumberValueError(next.value.row, names, i);
     }
   }
 }

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { WALK_IN_VERDICTS } from '../checkin/walkin';
 import { doseNumber, instant, isoDate, municipalityCode, recordId, sex, shortId, ticketNumber, ticketStatus } from '../common/schemas';
 import type { InjectionSite } from '../doses/record';
-import { containsIndividualNumber } from '../ticket/parse';
+import { noIndividualNumber } from '../privacy/schema';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -51,7 +51,7 @@ export const credentialHash = z.string().regex(/^[0-9a-f]{64}$/, 'SHA-256, lower
 export const enrollRequestSchema = z.strictObject({
   code: z.string().trim().min(8).max(64),
   credentialHash,
-  deviceName: z.string().trim().min(1).max(64).optional(),
+  deviceName: noIndividualNumber(z.string().trim().min(1).max(64)).optional(),
 });
 export type EnrollRequest = z.infer<typeof enrollRequestSchema>;
 
@@ -213,14 +213,22 @@ export type ConflictData = z.infer<typeof conflictData>;
 // ---------------------------------------------------------------------------
 // Up: records made at the venue. Each record's id is made on the device
 // (UUIDv7); the server stores each id once, however often it arrives.
+// Every text field refuses an individual number (src/privacy): the device
+// refuses it before anything is stored, so the outbox never holds a record
+// the server would refuse; the server refuses it again for any other sender.
 
-const staffRef = z.string().min(1).max(64);
+/** Free text, names and ids: at most `max` characters, never an individual number. */
+function text(max: number, min = 0) {
+  return noIndividualNumber(z.string().min(min).max(max));
+}
+
+const staffRef = text(64, 1);
 
 export const checkinData = z.strictObject({
   id: recordId,
   municipality: municipalityCode,
   ticketNumber,
-  bookingId: z.string().max(40).nullable(),
+  bookingId: text(40).nullable(),
   doseNumber,
   venueId: shortId,
   deskId: shortId,
@@ -239,21 +247,21 @@ export const doseData = z.strictObject({
   ticketNumber,
   doseNumber,
   status: z.enum(['performed', 'not_performed']),
-  reason: z.string().max(200).refine(withoutIndividualNumber, 'must not hold an individual number').nullable(),
+  reason: text(200).nullable(),
   givenAt: instant,
   venueDate: isoDate,
   venueId: shortId,
   deskId: shortId,
-  productId: z.string().max(64).nullable(),
-  productName: z.string().max(80).nullable(),
-  maker: z.string().max(20).nullable(),
-  lotId: z.string().max(64).nullable(),
-  lotNumber: z.string().max(20).nullable(),
+  productId: text(64).nullable(),
+  productName: text(80).nullable(),
+  maker: text(20).nullable(),
+  lotId: text(64).nullable(),
+  lotNumber: text(20).nullable(),
   expiry: isoDate.nullable(),
   volumeMl: z.number().positive().max(1).nullable(),
   site: z.enum(INJECTION_SITES).nullable(),
   nurseId: staffRef,
-  doctor: z.string().max(20).refine(withoutIndividualNumber, 'must not hold an individual number').nullable(),
+  doctor: text(20).nullable(),
   checkinId: recordId.nullable(),
   recordedAt: instant,
   replaces: recordId.nullable(),
@@ -266,7 +274,7 @@ export const voidData = z.strictObject({
   id: recordId,
   targetKind: z.enum(['checkin', 'dose']),
   targetId: recordId,
-  reason: z.string().min(2).max(200).refine(withoutIndividualNumber, 'must not hold an individual number'),
+  reason: text(200, 2),
   staffId: staffRef,
   at: instant,
 });
@@ -275,8 +283,8 @@ export type VoidData = z.infer<typeof voidData>;
 export const lotData = z.strictObject({
   id: shortId,
   venueId: shortId,
-  productId: z.string().min(1).max(64),
-  lotNumber: z.string().min(1).max(20),
+  productId: text(64, 1),
+  lotNumber: text(20, 1),
   expiry: isoDate,
   addedBy: staffRef.nullable(),
   addedAt: instant,
@@ -294,10 +302,10 @@ export type AuditHeadData = z.infer<typeof auditHeadData>;
 
 export const resolutionData = z.strictObject({
   id: recordId,
-  conflictId: z.string().min(1).max(64),
+  conflictId: text(64, 1),
   staffId: staffRef,
   at: instant,
-  note: z.string().trim().min(2).max(200),
+  note: staffNote(2),
 });
 export type ResolutionData = z.infer<typeof resolutionData>;
 
@@ -317,11 +325,7 @@ export type ResolutionData = z.infer<typeof resolutionData>;
  * would refuse).
  */
 function staffNote(min: number, max = 200) {
-  return z.string().trim().min(min).max(max).refine(withoutIndividualNumber, 'must not hold an individual number');
-}
-
-function withoutIndividualNumber(value: string): boolean {
-  return !containsIndividualNumber(value.normalize('NFKC'));
+  return noIndividualNumber(z.string().trim().min(min).max(max));
 }
 
 /** The verdicts a walk-in may be asked for (src/checkin/walkin.ts). */
@@ -355,7 +359,7 @@ export const walkInDecisionData = z
     venueDate: isoDate,
     deskId: shortId,
     outcome: z.enum(['approved', 'declined']),
-    productId: z.string().min(1).max(64).nullable(),
+    productId: text(64, 1).nullable(),
     reason: staffNote(2),
     decidedBy: staffRef,
     decidedAt: instant,
@@ -382,7 +386,7 @@ export const dayCloseData = z.strictObject({
   at: instant,
   note: staffNote(2),
   /** The day's figures at sign-off (counts only). */
-  summary: z.record(z.string().max(40), z.number().int().min(0)).refine((s) => Object.keys(s).length <= 40, 'at most 40 figures'),
+  summary: z.record(text(40), z.number().int().min(0)).refine((s) => Object.keys(s).length <= 40, 'at most 40 figures'),
 });
 export type DayCloseData = z.infer<typeof dayCloseData>;
 
@@ -391,7 +395,7 @@ export const discrepancyNoteData = z.strictObject({
   venueId: shortId,
   venueDate: isoDate,
   /** "<kind>:<record, lot or conflict id>", as the reconciliation makes it. */
-  key: z.string().min(3).max(120).regex(/^[a-z-]+:[A-Za-z0-9_.:-]+$/),
+  key: noIndividualNumber(z.string().min(3).max(120).regex(/^[a-z-]+:[A-Za-z0-9_.:-]+$/)),
   note: staffNote(2),
   staffId: staffRef,
   at: instant,

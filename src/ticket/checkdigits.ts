@@ -46,13 +46,3 @@ export function isValidMyNumber(digits: string): boolean {
     myNumberCheckDigit(digits.slice(0, 11)) === Number(digits[11])
   );
 }
-
-/**
- * True when a value, however it was typed (full-width digits, spaces, hyphens),
- * is twelve digits carrying a valid individual-number check digit. Callers
- * refuse such values and must not echo them back.
- */
-export function looksLikeMyNumber(value: string): boolean {
-  const compact = value.normalize('NFKC').replace(/[\s\-‐‑–—ー−]/g, '');
-  return isValidMyNumber(compact);
-}

@@ -2,14 +2,12 @@
 export {
   isValidMunicipalityCode,
   isValidMyNumber,
-  looksLikeMyNumber,
   municipalityCheckDigit,
   myNumberCheckDigit,
 } from './checkdigits';
 export {
   TICKET_ERROR_CODES,
   checkTypedTicketDigits,
-  containsIndividualNumber,
   parseTicketCode,
 } from './parse';
 export type {

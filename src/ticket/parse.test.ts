@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { gtinCheckDigit } from '../gs1/gtin';
 import { isValidMunicipalityCode, municipalityCheckDigit } from './checkdigits';
 import type { TicketParseResult } from './parse';
-import { TICKET_ERROR_CODES, checkTypedTicketDigits, containsIndividualNumber, parseTicketCode } from './parse';
+import { TICKET_ERROR_CODES, checkTypedTicketDigits, parseTicketCode } from './parse';
 
 const GS = '\u001D';
 // kind 1, dose 1, 千代田区 131016, ticket number 0000012345
@@ -219,10 +219,19 @@ describe('parseTicketCode: refusals', () => {
   });
 });
 
-describe('containsIndividualNumber', () => {
-  it('does not flag a ticket typed in the usual groups', () => {
-    expect(containsIndividualNumber('11 131016 0000012345')).toBe(false);
-    expect(containsIndividualNumber(TICKET)).toBe(false);
+describe('a ticket before an individual number', () => {
+  it('reads 18 digits typed in groups as a ticket, whatever twelve of them look like', () => {
+    // 1016 0000 1001 carries a valid individual-number check digit: the old 4-4-4 search refused this ticket.
+    expect(parseTicketCode('1113 1016 0000 1001 00')).toMatchObject({ ok: true, municipality: '131016', number: '0000100100' });
+    expect(parseTicketCode('11 131016 0000012345')).toMatchObject({ ok: true, number: '0000012345' });
+  });
+
+  it('still refuses twelve digits that are not a ticket, in any grouping, without a digit in the message', () => {
+    for (const raw of ['1234.5678.9018', '1234/5678/9018', '1234 5678 9018 000000', ']Q1123456789018']) {
+      const result = parseTicketCode(raw);
+      expectCode(result, 'INDIVIDUAL_NUMBER');
+      expect(JSON.stringify(result)).not.toMatch(/[0-9]/);
+    }
   });
 });
 

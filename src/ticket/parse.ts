@@ -13,7 +13,8 @@
 import type { StaffText } from '../common/messages';
 import { text } from '../common/messages';
 import { isValidGtin } from '../gs1/gtin';
-import { isValidMunicipalityCode, isValidMyNumber } from './checkdigits';
+import { containsIndividualNumber } from '../privacy/individual-number';
+import { isValidMunicipalityCode } from './checkdigits';
 
 export type TicketFormat = 'line18' | 'nw7';
 
@@ -71,9 +72,7 @@ export interface TicketParseOptions {
 const GS = '\u001D';
 /** Spaces and the dashes people (and Japanese IMEs) put between digit groups. */
 const SEP = '\\s\\-\\u2010-\\u2015\\u2212\\u30FC';
-const SEP_RUN = new RegExp(`[${SEP}]+`);
 const SEP_BETWEEN_DIGITS = new RegExp(`(?<=[0-9])[${SEP}]+(?=[0-9])`, 'g');
-const DIGIT_GROUP_RUNS = new RegExp(`[0-9]+(?:[${SEP}]+[0-9]+)*`, 'g');
 const ALL_DIGITS = /^[0-9]+$/;
 
 /** AIM symbology identifier: `]`, a symbology letter, a modifier character. */
@@ -196,25 +195,6 @@ function looksLikeBareGs1(value: string): boolean {
   return compact.length > 18 || (compact.length === 16 && ALL_DIGITS.test(compact));
 }
 
-/**
- * True when the text carries a 12-digit individual number anywhere: written
- * plain, as 4-4-4 groups (as the card prints it), or as one run of separated
- * groups. Other groupings are not searched, so that an 18-digit ticket typed in
- * groups is not refused by chance.
- */
-export function containsIndividualNumber(value: string): boolean {
-  for (const run of value.match(DIGIT_GROUP_RUNS) ?? []) {
-    const groups = run.split(SEP_RUN);
-    if (isValidMyNumber(groups.join(''))) return true;
-    if (groups.some((g) => isValidMyNumber(g))) return true;
-    for (let i = 0; i + 2 < groups.length; i++) {
-      const three = groups.slice(i, i + 3);
-      if (three.every((g) => g.length === 4) && isValidMyNumber(three.join(''))) return true;
-    }
-  }
-  return false;
-}
-
 function isProductCode(digits: string): boolean {
   return (digits.length === 13 || digits.length === 14) && isValidGtin(digits);
 }
@@ -248,11 +228,17 @@ function parseUnguarded(raw: unknown, options: TicketParseOptions | undefined): 
   if (hasGs1Marker(trimmed)) return refuse('VACCINE_PACK');
   const body = stripCodabar(stripAim(trimmed));
   if (body === '') return refuse('EMPTY');
-  if (containsIndividualNumber(trimmed) || containsIndividualNumber(body)) {
-    return refuse('INDIVIDUAL_NUMBER');
-  }
-  if (looksLikeBareGs1(body)) return refuse('VACCINE_PACK');
   const digits = joinDigitGroups(body);
+  const asDigits = ALL_DIGITS.test(digits) && !looksLikeBareGs1(body) && !isProductCode(digits);
+  // A ticket first: 18 digits typed in groups are what reception expects, whatever
+  // twelve of them look like (one ticket in ten typed with spaces used to be refused).
+  if (asDigits && digits.length === 18) {
+    const ticket = fromLine18(digits);
+    if (ticket.ok) return ticket;
+  }
+  // The detector of src/privacy: twelve digits however separated, also inside text.
+  if (containsIndividualNumber(trimmed) || containsIndividualNumber(body)) return refuse('INDIVIDUAL_NUMBER');
+  if (looksLikeBareGs1(body)) return refuse('VACCINE_PACK');
   if (!ALL_DIGITS.test(digits)) return refuse('NOT_DIGITS');
   if (isProductCode(digits)) return refuse('PRODUCT_BARCODE');
   if (digits.length === 18) return fromLine18(digits);

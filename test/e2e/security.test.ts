@@ -2,7 +2,7 @@
  * What the page itself can and cannot do, in real Chromium: it cannot
  * navigate away, open windows or reach Node, and its policy refuses inline
  * script, eval and other origins. (The host's own guards — token, origin,
- * path traversal — are tested in test/host.)
+ * path traversal — are tested in host/server.test.ts.)
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

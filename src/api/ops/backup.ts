@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { noIndividualNumber } from '../../privacy/schema';
 import { text } from '../../common/messages';
 import { staffText } from '../../common/schemas';
 import { verifyPassword } from '../../staff/passwords';
@@ -89,7 +90,7 @@ export const backupOperations = {
   recoverFromBackup: defineOperation({
     summary: 'When the database cannot be opened: restore a backup, authorised by a supervisor’s login and password as kept in that backup.',
     access: { public: true },
-    input: z.strictObject({ backupId, login: z.string().trim().min(1).max(64), password: z.string().min(1).max(256) }),
+    input: z.strictObject({ backupId, login: noIndividualNumber(z.string().trim().min(1).max(64)), password: z.string().min(1).max(256) }),
     output: z.object({ restoring: z.literal(true), backupId: z.string() }),
     handler() {
       // Only the recovery mode of the runtime answers this; an open database has nothing to recover.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { noIndividualNumber } from '../../privacy/schema';
 import { verifyAuditLog } from '../../audit/log';
-import { NO_INDIVIDUAL_NUMBER, text } from '../../common/messages';
+import { text } from '../../common/messages';
 import { doseNumber, instant, isoDate, municipalityCode, recordId, staffText, ticketNumber } from '../../common/schemas';
 import { isCalendarDate, venueDate, venueIso } from '../../common/time';
 import { assertDayOpen, closeDay, explainDiscrepancy } from '../../day/close';
@@ -13,13 +14,12 @@ import { followingBooking } from '../../checkin/verdict';
 import { bookingSummarySchema } from '../../checkin/schema';
 import { CsvEncodingError } from '../../roster/csv';
 import { findTicket, venueName } from '../../roster/repo';
-import { containsIndividualNumber } from '../../ticket/parse';
 import { defineOperation, refuse, type HandlerContext } from '../operation';
 import { sessionOf, venueOf } from './common';
 import { daySyncFacts } from '../../sync/facts';
 
 const calendarDate = isoDate.refine(isCalendarDate, 'a real calendar date');
-const reason = z.string().trim().min(2).max(200);
+const reason = noIndividualNumber(z.string().trim().min(2).max(200));
 
 function dateOf(context: HandlerContext, date: string | undefined): string {
   return date ?? venueDate(context.now);
@@ -99,7 +99,7 @@ export const dayOperations = {
   explainDiscrepancy: defineOperation({
     summary: 'Explain one discrepancy of a day (required for each before the day can be closed).',
     access: { roles: ['supervisor'] },
-    input: z.strictObject({ date: calendarDate.optional(), key: z.string().min(3).max(120), note: reason }),
+    input: z.strictObject({ date: calendarDate.optional(), key: noIndividualNumber(z.string().min(3).max(120)), note: reason }),
     output: z.object({ key: z.string(), note: z.string(), staffId: z.string(), at: z.string() }),
     handler(input, context) {
       const venueId = venueOf(context);
@@ -135,7 +135,7 @@ export const dayOperations = {
   recordVialsOpened: defineOperation({
     summary: 'How many vials of a lot were opened today (for the lot reconciliation).',
     access: { roles: ['nurse', 'supervisor'] },
-    input: z.strictObject({ lotId: z.string().max(64), vials: z.number().int().min(0).max(10_000), date: calendarDate.optional() }),
+    input: z.strictObject({ lotId: noIndividualNumber(z.string().max(64)), vials: z.number().int().min(0).max(10_000), date: calendarDate.optional() }),
     output: z.object({ lotId: z.string(), vials: z.number(), date: z.string() }),
     handler(input, context) {
       const venueId = venueOf(context);
@@ -161,15 +161,14 @@ export const dayOperations = {
       ticketNumber,
       doseNumber,
       status: z.enum(['performed', 'not_performed']),
-      notPerformedReason: z.string().trim().max(200).nullish(),
+      notPerformedReason: noIndividualNumber(z.string().trim().max(200)).nullish(),
       givenAt: instant,
-      lotId: z.string().max(64).nullish(),
+      lotId: noIndividualNumber(z.string().max(64)).nullish(),
       site: z.enum(INJECTION_SITES).nullish(),
-      doctor: z.string().trim().max(20).nullish(),
+      doctor: noIndividualNumber(z.string().trim().max(20)).nullish(),
     }),
     output: z.object({ id: z.string(), replaces: z.string() }),
     handler(input, context) {
-      if (containsIndividualNumber(input.reason.normalize('NFKC'))) refuse('INDIVIDUAL_NUMBER', NO_INDIVIDUAL_NUMBER);
       const voided = getDoseRecord(context.db, input.voidedRecordId);
       if (!voided || !voided.voidedBy) {
         refuse('NOT_VOIDED', text('再記録できるのは取り消した記録だけです。先に元の記録を取り消してください。', 'Only a voided record can be re-recorded. Void the original first.'));
@@ -206,7 +205,7 @@ export const dayOperations = {
   endObservation: defineOperation({
     summary: 'Release a person after their observation time, or refer them to the doctor (with a note) at any time.',
     access: { roles: ['nurse', 'supervisor'] },
-    input: z.strictObject({ doseId: recordId, outcome: z.enum(['released', 'referred']), note: z.string().trim().max(200).nullish() }),
+    input: z.strictObject({ doseId: recordId, outcome: z.enum(['released', 'referred']), note: noIndividualNumber(z.string().trim().max(200)).nullish() }),
     output: z.object({ doseId: z.string(), outcome: z.enum(['released', 'referred']) }),
     handler(input, context) {
       endObservation(context.db, input, sessionOf(context).staff.id, context.now);
@@ -217,24 +216,24 @@ export const dayOperations = {
   }),
 
   exportDoses: defineOperation({
-    summary: 'The day’s doses as CSV in the VRS fields (UTF-8 with BOM or Shift_JIS). No individual number: there is no such column.',
+    summary: 'The day’s doses as CSV in the VRS fields (UTF-8 with BOM or Shift_JIS). No individual number: a record with a cell that may hold one is left out and named.',
     access: { roles: ['supervisor'] },
     input: z.strictObject({ date: calendarDate.optional(), encoding: z.enum(['utf-8', 'shift_jis']) }),
-    output: z.object({ fileName: z.string(), csvBase64: z.string(), rows: z.number() }),
+    output: z.object({ fileName: z.string(), csvBase64: z.string(), rows: z.number(), withheld: z.array(z.object({ recordId: z.string(), column: z.string() })) }),
     handler(input, context) {
       const venueId = venueOf(context);
       const date = dateOf(context, input.date);
       const rows = context.db
         .prepare(
-          `SELECT d.recorded_at AS recordedAt, d.venue_date AS venueDate, d.ticket_number AS ticketNumber, d.municipality, d.doctor, d.lot_number AS lotNumber, p.maker
+          `SELECT d.id, d.recorded_at AS recordedAt, d.venue_date AS venueDate, d.ticket_number AS ticketNumber, d.municipality, d.doctor, d.lot_number AS lotNumber, p.maker
            FROM dose_records d LEFT JOIN products p ON p.id = d.product_id
            WHERE d.venue_id = ? AND d.venue_date = ? AND d.status = 'performed' AND d.voided_by IS NULL ORDER BY d.given_at`,
         )
-        .all(venueId, date) as { recordedAt: string; venueDate: string; ticketNumber: string; municipality: string; doctor: string | null; lotNumber: string | null; maker: string | null }[];
+        .all(venueId, date) as { id: string; recordedAt: string; venueDate: string; ticketNumber: string; municipality: string; doctor: string | null; lotNumber: string | null; maker: string | null }[];
       const name = venueName(context.db, venueId) ?? venueId;
-      let csv: Buffer;
+      let file: ReturnType<typeof writeVrsCsv>;
       try {
-        csv = writeVrsCsv(rows.map((r) => ({ ...r, venueName: name })), input.encoding);
+        file = writeVrsCsv(rows.map((r) => ({ ...r, venueName: name })), input.encoding);
       } catch (error) {
         if (!(error instanceof CsvEncodingError)) throw error;
         // A character Shift_JIS cannot hold (a rare kanji in a doctor's or venue's name, say).
@@ -247,8 +246,9 @@ export const dayOperations = {
           ),
         );
       }
-      context.audit(null, { date, rows: rows.length, encoding: input.encoding });
-      return { fileName: `vrs-${venueId}-${date.replaceAll('-', '')}${input.encoding === 'shift_jis' ? '-sjis' : ''}.csv`, csvBase64: csv.toString('base64'), rows: rows.length };
+      context.audit(null, { date, rows: file.rows, withheld: file.withheld.length, encoding: input.encoding });
+      const fileName = `vrs-${venueId}-${date.replaceAll('-', '')}${input.encoding === 'shift_jis' ? '-sjis' : ''}.csv`;
+      return { fileName, csvBase64: file.csv.toString('base64'), rows: file.rows, withheld: file.withheld };
     },
   }),
 
@@ -256,8 +256,8 @@ export const dayOperations = {
     summary: 'The audit log, filtered by staff, action and time, newest first, with whether the hash chain verifies.',
     access: { roles: ['supervisor'] },
     input: z.strictObject({
-      staffId: z.string().max(64).optional(),
-      action: z.string().max(64).optional(),
+      staffId: noIndividualNumber(z.string().max(64)).optional(),
+      action: noIndividualNumber(z.string().max(64)).optional(),
       from: instant.optional(),
       to: instant.optional(),
       limit: z.number().int().min(1).max(1000).optional(),

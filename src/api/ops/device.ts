@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { noIndividualNumber } from '../../privacy/schema';
 import { uuidv7 } from '../../common/ids';
 import { text } from '../../common/messages';
 import { municipalityCode, shortId } from '../../common/schemas';
@@ -54,12 +55,12 @@ export const deviceOperations = {
     summary: 'First-run setup of a stand-alone device: venue, desk and the first supervisor. Refused once any staff exists.',
     access: { public: true },
     input: z.strictObject({
-      venue: z.strictObject({ id: shortId, name: z.string().trim().min(1).max(30), municipality: validMunicipality }),
-      desk: z.strictObject({ id: shortId, name: z.string().trim().min(1).max(30) }),
+      venue: z.strictObject({ id: shortId, name: noIndividualNumber(z.string().trim().min(1).max(30)), municipality: validMunicipality }),
+      desk: z.strictObject({ id: shortId, name: noIndividualNumber(z.string().trim().min(1).max(30)) }),
       servedMunicipalities: z.array(validMunicipality).max(50).optional(),
       supervisor: z.strictObject({
-        login: z.string().trim().min(3).max(64).regex(/^[A-Za-z0-9._-]+$/),
-        displayName: z.string().trim().min(1).max(40),
+        login: noIndividualNumber(z.string().trim().min(3).max(64).regex(/^[A-Za-z0-9._-]+$/)),
+        displayName: noIndividualNumber(z.string().trim().min(1).max(40)),
         password: z.string().min(8).max(256),
       }),
     }),
@@ -107,7 +108,7 @@ export const deviceOperations = {
   addDesk: defineOperation({
     summary: 'Add or rename a desk of this venue.',
     access: { roles: ['supervisor'] },
-    input: z.strictObject({ id: shortId, name: z.string().trim().min(1).max(30) }),
+    input: z.strictObject({ id: shortId, name: noIndividualNumber(z.string().trim().min(1).max(30)) }),
     output: z.object({ id: z.string(), name: z.string() }),
     handler(input, context) {
       upsertDesk(context.db, { id: input.id, venueId: venueOf(context), name: input.name });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { noIndividualNumber } from '../../privacy/schema';
 import { text } from '../../common/messages';
 import { doseNumber, instant, isoDate, municipalityCode, recordId, shortId, staffText, ticketNumber } from '../../common/schemas';
 import { isCalendarDate, venueDate, venueIso } from '../../common/time';
@@ -51,7 +52,7 @@ const lotSchema = z.object({
   vialsOpened: z.number(),
 });
 
-const lotNumber = z.string().trim().min(1).max(20).regex(/^[!"%-?A-Z_a-z]+$/, 'GS1 lot characters');
+const lotNumber = noIndividualNumber(z.string().trim().min(1).max(20).regex(/^[!"%-?A-Z_a-z]+$/, 'GS1 lot characters'));
 const calendarDate = isoDate.refine(isCalendarDate, 'a real calendar date');
 
 function describeLots(db: Parameters<typeof listLots>[0], venueId: string, today: string) {
@@ -80,12 +81,12 @@ export const doseOperations = {
       ticketNumber,
       doseNumber,
       status: z.enum(['performed', 'not_performed']),
-      reason: z.string().trim().max(200).nullish(),
+      reason: noIndividualNumber(z.string().trim().max(200)).nullish(),
       givenAt: instant.nullish(),
-      lotId: z.string().max(64).nullish(),
+      lotId: noIndividualNumber(z.string().max(64)).nullish(),
       volumeMl: z.number().positive().max(1).nullish(),
       site: z.enum(INJECTION_SITES).nullish(),
-      doctor: z.string().trim().max(20).nullish(),
+      doctor: noIndividualNumber(z.string().trim().max(20)).nullish(),
       observationMinutes: z.union([z.literal(15), z.literal(30)]).nullish(),
     }),
     output: doseRecordSchema.extend({ nextBooking: bookingSummarySchema.nullable() }),
@@ -133,7 +134,7 @@ export const doseOperations = {
   voidRecord: defineOperation({
     summary: 'Void a check-in or dose record with a reason. Nothing is deleted; the void is a record too.',
     access: { roles: ['supervisor'] },
-    input: z.strictObject({ recordId, reason: z.string().trim().min(2).max(200) }),
+    input: z.strictObject({ recordId, reason: noIndividualNumber(z.string().trim().min(2).max(200)) }),
     output: z.object({ id: z.string(), targetKind: z.enum(['checkin', 'dose']), targetId: z.string(), reason: z.string(), staffId: z.string(), at: z.string() }),
     handler(input, context) {
       const record = voidRecord(context.db, { targetId: input.recordId, reason: input.reason }, sessionOf(context).staff.id, context.now);
@@ -195,7 +196,7 @@ export const doseOperations = {
   setDeskLot: defineOperation({
     summary: 'Make a lot the active lot of a desk (a nurse sets their own desk; a supervisor any desk).',
     access: { roles: ['nurse', 'supervisor'] },
-    input: z.strictObject({ deskId: shortId.optional(), lotId: z.string().max(64) }),
+    input: z.strictObject({ deskId: shortId.optional(), lotId: noIndividualNumber(z.string().max(64)) }),
     output: z.object({ deskId: z.string(), lotId: z.string() }),
     handler(input, context) {
       const session = sessionOf(context);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { noIndividualNumber } from '../../privacy/schema';
 import { text } from '../../common/messages';
 import {
   createStaff,
@@ -15,7 +16,7 @@ import { defineOperation, refuse } from '../operation';
 import { ALL_ROLES, sessionOf } from './common';
 
 const staffIdentity = z.object({ id: z.string(), login: z.string(), displayName: z.string(), role: z.enum(ROLES) });
-const login = z.string().trim().min(1).max(64);
+const login = noIndividualNumber(z.string().trim().min(1).max(64));
 const password = z.string().min(1).max(256);
 
 export const sessionOperations = {
@@ -97,8 +98,8 @@ export const sessionOperations = {
     summary: 'Add a staff account with its own login and password (shared logins are not allowed).',
     access: { roles: ['supervisor'] },
     input: z.strictObject({
-      login: z.string().trim().min(3).max(64).regex(/^[A-Za-z0-9._-]+$/),
-      displayName: z.string().trim().min(1).max(40),
+      login: noIndividualNumber(z.string().trim().min(3).max(64).regex(/^[A-Za-z0-9._-]+$/)),
+      displayName: noIndividualNumber(z.string().trim().min(1).max(40)),
       role: z.enum(ROLES),
       password: z.string().min(8).max(256),
     }),
@@ -113,7 +114,7 @@ export const sessionOperations = {
   setStaffDisabled: defineOperation({
     summary: 'Disable (staff who leave) or re-enable an account; disabling ends its sessions at once.',
     access: { roles: ['supervisor'] },
-    input: z.strictObject({ staffId: z.string().min(1).max(64), disabled: z.boolean() }),
+    input: z.strictObject({ staffId: noIndividualNumber(z.string().min(1).max(64)), disabled: z.boolean() }),
     output: z.object({ staffId: z.string(), disabled: z.boolean() }),
     handler(input, context) {
       if (input.staffId === sessionOf(context).staff.id && input.disabled) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { noIndividualNumber } from '../../privacy/schema';
 import { text } from '../../common/messages';
 import { staffText } from '../../common/schemas';
 import { countStaff } from '../../staff/accounts';
@@ -85,7 +86,7 @@ export const syncOperations = {
     summary: 'Enroll this new device with the central service: its address and a one-time code from the administrator. Only before the device is set up.',
     access: { public: true },
     input: z.strictObject({
-      serverUrl: z.string().trim().min(8).max(200),
+      serverUrl: noIndividualNumber(z.string().trim().min(8).max(200)),
       code: z.string().trim().min(8).max(64),
       /** The server certificate's SHA-256 fingerprint, when the administrator gives it (otherwise the first one seen is kept). */
       fingerprint: z
@@ -94,7 +95,7 @@ export const syncOperations = {
         .max(120)
         .refine((v) => normalizeFingerprint(v).length === 64, 'SHA-256 fingerprint')
         .optional(),
-      deviceName: z.string().trim().min(1).max(64).optional(),
+      deviceName: noIndividualNumber(z.string().trim().min(1).max(64)).optional(),
     }),
     output: z.object({ state: z.literal('requested') }),
     handler(input, context) {
@@ -136,7 +137,7 @@ export const syncOperations = {
   resolveConflict: defineOperation({
     summary: 'Mark a conflict as sorted out, with a note (void the wrong record separately). Sent to the central service and the other venue.',
     access: { roles: ['supervisor'] },
-    input: z.strictObject({ conflictId: z.string().min(1).max(64), note: z.string().trim().min(2).max(200) }),
+    input: z.strictObject({ conflictId: noIndividualNumber(z.string().min(1).max(64)), note: noIndividualNumber(z.string().trim().min(2).max(200)) }),
     output: conflictSchema,
     handler(input, context) {
       const resolved = resolveConflict(context.db, { conflictId: input.conflictId, note: input.note, staffId: sessionOf(context).staff.id }, context.now);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { noIndividualNumber } from '../../privacy/schema';
 import { municipalityCode, shortId, ticketNumber } from '../../common/schemas';
 import { venueDate } from '../../common/time';
 import { decideWalkIn, listWalkIns, requestWalkIn } from '../../checkin/walkin';
@@ -75,7 +76,7 @@ export const walkInOperations = {
   decideWalkIn: defineOperation({
     summary: 'Approve (with the product to give) or decline a walk-in request, with a reason.',
     access: { roles: ['supervisor'] },
-    input: z.strictObject({ requestId: z.string().max(64), approve: z.boolean(), productId: shortId.nullish(), reason: z.string().trim().min(2).max(200) }),
+    input: z.strictObject({ requestId: noIndividualNumber(z.string().max(64)), approve: z.boolean(), productId: shortId.nullish(), reason: noIndividualNumber(z.string().trim().min(2).max(200)) }),
     output: walkInSchema,
     handler(input, context) {
       const session = sessionOf(context);

@@ -2,7 +2,8 @@
  * Supervisor → Export: the day's doses as CSV in the VRS fields (UTF-8 or
  * Shift_JIS), saved through a download of a Blob the page made itself, so
  * the strict content security policy needs nothing extra. There is no
- * column an individual number could go in.
+ * column an individual number could go in; a record that slipped through
+ * with one anyway is left out by the core and listed here (id and column).
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ReplyError } from '../../../../src/api/reply';
@@ -19,6 +20,7 @@ const ENCODINGS: readonly Encoding[] = ['utf-8', 'shift_jis'];
 interface Saved {
   readonly fileName: string;
   readonly rows: number;
+  readonly withheld: readonly { readonly recordId: string; readonly column: string }[];
   readonly url: string;
   readonly encoding: Encoding;
 }
@@ -57,7 +59,7 @@ export function ExportScreen() {
     }
     const type = encoding === 'utf-8' ? 'text/csv;charset=utf-8' : 'text/csv;charset=shift_jis';
     const url = URL.createObjectURL(new Blob([base64Bytes(reply.value.csvBase64)], { type }));
-    setSaved({ fileName: reply.value.fileName, rows: reply.value.rows, url, encoding });
+    setSaved({ fileName: reply.value.fileName, rows: reply.value.rows, withheld: reply.value.withheld, url, encoding });
     download(url, reply.value.fileName);
   };
 
@@ -99,6 +101,16 @@ export function ExportScreen() {
               {t('export.again')}
             </a>
           </p>
+        ) : null}
+        {saved && saved.withheld.length > 0 ? (
+          <div className="notice notice--error" role="alert" data-testid="export-withheld">
+            <p>{t('export.withheld', { n: saved.withheld.length })}</p>
+            <ul>
+              {saved.withheld.map((w) => (
+                <li key={w.recordId}>{t('export.withheldItem', { id: w.recordId, column: w.column })}</li>
+              ))}
+            </ul>
+          </div>
         ) : null}
         <p className="field__hint">{t('export.noIndividualNumber')}</p>
       </section>
