@@ -7,8 +7,7 @@
 import { median, percentile, round } from '../stats';
 import { corpusSpecs, DISTORTIONS, LEVELS, RESOLUTIONS, renderSample, HFOV_DEGREES, SMALL_DISTANCES_MM, SMALL_QR_MM, smallPxPerModule, type CorpusOptions, type Distortion, type Resolution, type SampleSpec } from './corpus';
 import type { DecodedCode, Decoder } from './decoder';
-import { loadZxingWasm } from './engines';
-import { createPipeline, type PipelineSpec } from './pipeline';
+import { createSetup, type Setup } from './pipeline';
 import { RECOMMENDED } from '../../../renderer/src/scanner/recommended';
 import { BENCH_SETUPS, LIBRARY_DEFAULT, WASM_DEFAULT } from './setups';
 import { SYMBOLOGIES, type Symbology } from './symbols';
@@ -104,7 +103,7 @@ const emptyTally = (): Tally => ({
 });
 
 export interface BenchOptions extends CorpusOptions {
-  readonly setups?: readonly PipelineSpec[];
+  readonly setups?: readonly Setup[];
   /** Progress on stderr every so many frames (0: quiet). */
   readonly progressEvery?: number;
 }
@@ -112,8 +111,7 @@ export interface BenchOptions extends CorpusOptions {
 export async function benchDecode(options: BenchOptions = {}): Promise<DecodeBenchResult> {
   const seed = options.seed ?? 1;
   const setups = options.setups ?? BENCH_SETUPS;
-  await loadZxingWasm();
-  const decoders = setups.map(createPipeline);
+  const decoders = await Promise.all(setups.map(createSetup));
   const specs = corpusSpecs({ empty: 24, ...options, seed });
   await warmUp(decoders, seed);
   const tallies = setups.map(emptyTally);
@@ -199,7 +197,7 @@ async function warmUp(decoders: readonly Decoder[], seed: number): Promise<void>
   }
 }
 
-function summarise(setup: PipelineSpec, tally: Tally): SetupResult {
+function summarise(setup: Setup, tally: Tally): SetupResult {
   const get = <K>(map: Map<K, Rate>, key: K): Rate => map.get(key) ?? { read: 0, total: 0 };
   const timing = (resolution: Resolution): Timing => {
     const all = tally.times.get(resolution) ?? [];
