@@ -3,6 +3,7 @@
  * desks and their active lots, adding lots (typed, or from a scanned box),
  * and voiding a record with a reason (nothing is deleted; a void is a record).
  */
+import { ReaderHealth } from '../components/ReaderHealth';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { ReplyError } from '../../../src/api/reply';
 import { venueDate } from '../../../src/common/time';
@@ -470,6 +471,11 @@ export function SupervisorScreen() {
           </ul>
         </section>
         <DesksPanel desks={data.desks} lots={data.lots} onDone={reload} />
+        <section className="panel" aria-labelledby="health-title">
+          <h2 id="health-title">{t('health.title')}</h2>
+          <p className="panel__hint">{t('health.hint')}</p>
+          <ReaderHealth live />
+        </section>
         <LotsPanel lots={data.lots} products={data.products} onDone={reload} />
         <RecordsPanel records={data.records} waiting={data.waiting} onDone={reload} />
         {data.conflicts ? <ConflictsPanel conflicts={data.conflicts} onDone={reload} /> : null}

@@ -13,6 +13,7 @@ import { playSound } from '../sound/sounds';
 import { onWipe } from './privacy';
 import { refusalOf, SIGHT_REFUSALS } from '../scanner/notices';
 import type { CameraNotice } from '../scanner/useCameraScanner';
+import { recordHealth } from './health';
 import type { Card, ReadSource } from './reception';
 import { useSession } from './session';
 
@@ -141,6 +142,7 @@ export const useNurse = create<NurseState>((set, get) => ({
     set({ seq });
     const device = useSession.getState().device;
     const read = readTicketOrPack(raw, device?.defaultMunicipality, venueDate(new Date()));
+    recordHealth(source, read.kind === 'error' ? { refused: read.code } : { read: true });
     if (read.kind === 'error') {
       set({ notice: { tone: 'error', text: read.message } });
       playSound('refusal');
@@ -203,6 +205,8 @@ export const useNurse = create<NurseState>((set, get) => ({
   },
 
   cameraNotice(notice) {
+    const source: ReadSource = { kind: 'camera', via: 'code', firstFrameAt: null, sightStartedAt: notice.sightStartedAt, cameraSession: 0 };
+    recordHealth(source, notice.kind === 'failed-sight' ? { failedSight: true } : { refused: refusalOf(notice.kind) });
     if (notice.kind === 'failed-sight') return;
     set({ notice: { tone: 'error', text: SIGHT_REFUSALS[refusalOf(notice.kind)] } });
     playSound('refusal');

@@ -218,7 +218,7 @@ function make(spec: VideoSpec): Made {
     case 'ocr-near-miss': {
       const hard = nearMissLine(rng);
       const p = rng.range(4.5, 6);
-      const paper = filtered(ticketPaper({ line: hard, qr: 'none', nw7: false, ocr: true, font: rng.pick(['OCRB', 'OCRBL', 'OCRBS'] as const) }), p);
+      const paper = filtered(ticketPaper({ line: hard, qr: 'none', nw7: false, ocr: true, font: rng.pick(['OCRB', 'OCRBL', 'OCRBS'] as const) }, rng), p);
       const at = pose(rng, p);
       // Softer than the rest: focus never quite settles, or the hand never quite stops.
       const faults: Faults = rng.next() < 0.5 ? { defocus: rng.range(0.9, 1.5) } : { motionPx: rng.range(2, 4), motionDegrees: rng.range(0, 180) };
