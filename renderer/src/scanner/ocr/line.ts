@@ -225,25 +225,27 @@ function toLine(chain: Mark[], labels: Int32Array, width: number): TextLine | nu
   const height = heights[Math.floor(heights.length / 2)]!;
   // OCR-B: the advance is 0.94 of the cap height (0.723 em to 0.77 em).
   const pitch = height * 0.94;
-  // Centre across the line: the median of the marks' centres, line-fitted.
-  const across = spans.map((s) => (s.b0 + s.b1) / 2).sort((p, q) => p - q);
-  const b = across[Math.floor(across.length / 2)]!;
-  const centres: number[] = [];
+  // Centre across the line: each mark's own, smoothed over its neighbours (a curled ticket's line bends).
+  const centres: { a: number; b: number }[] = [];
   for (const s of spans) {
     const extent = s.a1 - s.a0;
     const parts = Math.max(1, Math.round(extent / pitch));
     if (parts > 3) return null;
-    for (let k = 0; k < parts; k++) centres.push(s.a0 + (extent * (k + 0.5)) / parts);
+    for (let k = 0; k < parts; k++) centres.push({ a: s.a0 + (extent * (k + 0.5)) / parts, b: (s.b0 + s.b1) / 2 });
   }
-  centres.sort((p, q) => p - q);
+  centres.sort((p, q) => p.a - q.a);
   // Pieces closer than half a pitch are one broken digit.
-  const joined: number[] = [];
+  const joined: { a: number; b: number }[] = [];
   for (const c of centres) {
     const last = joined[joined.length - 1];
-    if (last !== undefined && c - last < 0.5 * pitch) joined[joined.length - 1] = (last + c) / 2;
+    if (last && c.a - last.a < 0.5 * pitch) joined[joined.length - 1] = { a: (last.a + c.a) / 2, b: (last.b + c.b) / 2 };
     else joined.push(c);
   }
-  const cells = joined.map((a) => ({ x: a * ux - b * uy, y: a * uy + b * ux }));
+  const cells = joined.map((c, i) => {
+    const near = joined.slice(Math.max(0, i - 2), i + 3).map((n) => n.b).sort((p, q) => p - q);
+    const b = near[near.length >> 1]!;
+    return { x: c.a * ux - b * uy, y: c.a * uy + b * ux };
+  });
   return { cells, ux, uy, height, pitch };
 }
 
