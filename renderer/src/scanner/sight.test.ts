@@ -38,19 +38,27 @@ describe('one sight of a ticket', () => {
   });
 
   it('refuses a QR and an NW-7 that disagree side by side as a misread, and gives no verdict', () => {
-    expect(kinds(run([{ codes: [qr(A18), nw7('0000100004')] }, { codes: [qr(A18), nw7('0000100004')] }]))).toEqual(['misread']);
+    const both = { codes: [qr(A18), nw7('0000100004')] };
+    expect(kinds(run([both, both, both, both, both, both]))).toEqual(['misread']);
   });
 
   it('refuses an NW-7 misread between two frames of the QR (alternating) as a misread', () => {
-    expect(kinds(run([{ codes: [qr(A18)] }, { codes: [nw7('0000400001')] }, { codes: [qr(A18)] }]))).toEqual([`read ${A18}`, 'misread']);
+    const a = { codes: [qr(A18)] };
+    expect(kinds(run([a, { codes: [nw7('0000400001')] }, a, a, a, a, a, a, a]))).toEqual([`read ${A18}`, 'misread']);
   });
 
   it('says "two tickets" for two QRs in one frame, instead of a verdict', () => {
     expect(kinds(run([{ codes: [qr(A18, 200), qr(B18, 900)] }]))).toEqual(['two-tickets']);
   });
 
-  it('says "two tickets" for a QR and an NW-7 of different tickets far apart', () => {
-    expect(kinds(run([{ codes: [qr(A18, 100, 100), nw7('0000100002', 1000, 600)] }]))).toEqual(['two-tickets']);
+  it('says "two tickets" for a QR and an NW-7 of different tickets far apart, read again and again', () => {
+    const both = { codes: [qr(A18, 100, 100), nw7('0000100002', 1000, 600)] };
+    expect(kinds(run([both, both, both, both, both, both]))).toEqual(['two-tickets']);
+  });
+
+  it('says "two tickets" rather than "misread" once the second ticket’s QR shows too', () => {
+    const mixed = { codes: [qr(A18, 200), nw7('0000100002', 500)] };
+    expect(kinds(run([mixed, { codes: [qr(A18, 200)] }, { codes: [qr(A18, 200), qr(B18, 900)] }]))).toEqual(['two-tickets']);
   });
 
   it('says "two tickets" when two tickets are read in turn', () => {

@@ -46,6 +46,12 @@ export const EDGES_IN_VIEW = 60;
 export const FAILED_SIGHT_MS = 1500;
 /** Codes that alternate within this long are in view together. */
 export const ALTERNATION_MS = 1000;
+/**
+ * A disagreement is named after this long: two tickets keep showing both
+ * (their QRs, or codes read again and again far apart), a misread NW-7 is
+ * a one-off beside the QR. Two QRs at once are two tickets at once.
+ */
+export const SETTLE_MS = 300;
 
 interface TicketSeen {
   /** The last ten digits: what the QR, the NW-7 and the line share. */
@@ -91,8 +97,8 @@ export class SightTracker {
   private lastContentAt = -Infinity;
   private contentMissed = 0;
   private gaveSomething = false;
-  /** A conflict already said in this sight is not said again each frame. */
-  private conflictSaid = false;
+  /** Codes of this sight disagree: since when, and what the desk was told (once each). */
+  private conflictState: { since: number; said: 'misread' | 'two-tickets' | null } | null = null;
 
   observe(observation: Observation): SightEvent[] {
     const { at } = observation;
@@ -143,7 +149,11 @@ export class SightTracker {
       }
       // The 18 digits must agree with what this ticket already showed (a QR and a line of one ticket).
       if (t.digits.line18 && seen.line18 && t.digits.line18 !== seen.line18) {
-        events.push(...this.conflict('misread', sightStartedAt));
+        // The same ten digits under two different 18: one of the reads is wrong.
+        if (!this.conflictState) {
+          this.conflictState = { since: at, said: 'misread' };
+          events.push({ kind: 'misread', sightStartedAt });
+        }
         continue;
       }
       seen.line18 ??= t.digits.line18;
@@ -173,19 +183,33 @@ export class SightTracker {
     const counts = (s: TicketSeen) => s.codeFrames > 0 || s.emitted;
     const now = [...present].map((n) => this.tickets.get(n)).filter((s): s is TicketSeen => s !== undefined && counts(s));
     const gone = [...this.tickets.values()].filter((s) => !present.has(s.number) && counts(s));
-    const kindOf = (a: TicketSeen, b: TicketSeen) => ((a.qrFrames > 0) !== (b.qrFrames > 0) && sameTicket(a.box, b.box) ? 'misread' : 'two-tickets');
+    let disagree = false;
     for (const a of now) {
-      for (const b of now) if (a.number < b.number) events.push(...this.conflict(kindOf(a, b), sightStartedAt));
+      if (now.some((b) => b.number !== a.number)) disagree = true;
       // a came first, b after it, and a is read again: both are in view, in turn.
-      for (const b of gone) if (a.firstAt < b.firstAt && at - b.lastAt <= ALTERNATION_MS) events.push(...this.conflict(kindOf(a, b), sightStartedAt));
+      if (gone.some((b) => a.firstAt < b.firstAt && at - b.lastAt <= ALTERNATION_MS)) disagree = true;
     }
-    // Once one ticket is left (the other gone), it is read again afresh.
-    if (this.conflictSaid && [...this.tickets.values()].filter(counts).length <= 1 && events.length === 0) {
-      this.conflictSaid = false;
-      for (const seen of this.tickets.values()) seen.emitted = false;
+    if (disagree && !this.conflictState) this.conflictState = { since: at, said: null };
+    const counted = [...this.tickets.values()].filter(counts);
+    if (this.conflictState) {
+      const state = this.conflictState;
+      const kind = this.conflictKind(counted);
+      if (kind === 'two-tickets' && state.said !== 'two-tickets') {
+        state.said = kind;
+        events.push({ kind, sightStartedAt });
+      } else if (state.said === null && at - state.since >= SETTLE_MS) {
+        state.said = kind;
+        events.push({ kind, sightStartedAt });
+      }
+      // Once one ticket is left (the other gone), it is read again afresh.
+      if (counted.length <= 1 && !disagree) {
+        this.conflictState = null;
+        for (const seen of this.tickets.values()) seen.emitted = false;
+      }
     }
+    if (events.some((e) => e.kind !== 'read')) this.gaveSomething = true;
 
-    if (!this.conflictSaid) {
+    if (!this.conflictState) {
       for (const seen of [...present].map((n) => this.tickets.get(n))) {
         if (!seen) continue;
         if (seen.emitted) continue;
@@ -201,7 +225,7 @@ export class SightTracker {
       if (!this.gaveSomething && this.lastContentAt - this.sightStart >= FAILED_SIGHT_MS) events.push({ kind: 'failed-sight', sightStartedAt: this.sightStart });
       this.sightStart = null;
       this.gaveSomething = false;
-      this.conflictSaid = false;
+      this.conflictState = null;
     }
     return events;
   }
@@ -214,11 +238,12 @@ export class SightTracker {
     return seen.codeFrames >= 2 || seen.ocrReads >= 2;
   }
 
-  private conflict(kind: 'misread' | 'two-tickets', sightStartedAt: number): SightEvent[] {
-    if (this.conflictSaid) return [];
-    this.conflictSaid = true;
-    this.gaveSomething = true;
-    return [{ kind, sightStartedAt }];
+  /** Two tickets when two QRs were read, or two codes read again and again far apart; otherwise one ticket misread. */
+  private conflictKind(counted: readonly TicketSeen[]): 'misread' | 'two-tickets' {
+    if (counted.filter((s) => s.qrFrames > 0).length >= 2) return 'two-tickets';
+    const steady = counted.filter((s) => s.codeFrames >= 2);
+    for (const a of steady) for (const b of steady) if (a.number < b.number && !sameTicket(a.box, b.box)) return 'two-tickets';
+    return 'misread';
   }
 
   /** A restarted camera starts afresh. */
@@ -227,7 +252,7 @@ export class SightTracker {
     this.others.reset();
     this.sightStart = null;
     this.gaveSomething = false;
-    this.conflictSaid = false;
+    this.conflictState = null;
     this.contentMissed = 0;
   }
 }

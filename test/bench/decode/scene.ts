@@ -154,15 +154,15 @@ export function vialLabel(elementString: string, rng: Rng): Paper {
   return { image, paper, ink };
 }
 
-/** A case label: GS1-128 with GTIN, expiry and lot (0.3 mm modules, 10 mm quiet zones), and print. */
+/** A case label: GS1-128 with GTIN, expiry and lot (0.5 mm modules, the GS1 minimum for logistics being 0.495 mm; 10 mm quiet zones), and print. */
 export function caseLabel(elementString: string, rng: Rng): Paper {
   const paper = rng.range(215, 240);
   const ink = rng.range(20, 45);
   const symbol = raw('gs1-128', elementString);
-  const length = (symbol.sbs ?? []).reduce((sum, w) => sum + w, 0) * 0.3;
+  const length = (symbol.sbs ?? []).reduce((sum, w) => sum + w, 0) * 0.5;
   const image = createGray(mm(length + 20), mm(45), paper);
   textBlock(image, mm(5), mm(4), mm(length), 2, mm(3), ink, rng);
-  drawLinear(image, symbol, mm(10), mm(16), mm(0.3), null, mm(18), ink);
+  drawLinear(image, symbol, mm(10), mm(16), mm(0.5), null, mm(18), ink);
   return { image, paper, ink };
 }
 

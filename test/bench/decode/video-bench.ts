@@ -64,6 +64,11 @@ export async function benchVideos(options: { perClass?: number; seed?: number; c
   const perClass = options.perClass ?? 16;
   const seed = options.seed ?? 1;
   const [reception, booth, before] = await chains();
+  // A few videos through every chain first, untimed: the JIT and the WebAssembly instance warm, as in a desk that has been on a while.
+  for (const spec of videoSpecs(1, seed + 1_000, ['steady', 'ocr-only', 'vial-databar'])) {
+    const video = renderVideo(spec);
+    for (const chain of [reception!, booth!, before!]) await play(video, chain);
+  }
   const specs = videoSpecs(perClass, seed, options.classes ?? VIDEO_CLASSES);
   type Tally = { rightAt: (number | null)[]; misreads: number; refused: number };
   const tallies = [new Map<VideoClass, Tally>(), new Map<VideoClass, Tally>()];

@@ -236,7 +236,8 @@ function make(spec: VideoSpec): Made {
       const gtin = `${body}${gtinCheckDigit(body)}`;
       const expiry = `${rng.int(27, 29)}${String(rng.int(1, 12)).padStart(2, '0')}28`;
       const lot = `FA${digits(rng, 4)}`;
-      const p = rng.range(4.2, 5);
+      // A case is big: held farther, 0.5 mm modules at 2–2.4 px.
+      const p = rng.range(4, 4.8);
       const paper = filtered(caseLabel(`(01)${gtin}(17)${expiry}(10)${lot}`, rng), p);
       return { expected: { kind: 'pack', text: `]C101${gtin}17${expiry}10${lot}` }, ocr: false, script: handIn(paper, pose(rng, p, rng.range(-3, 3)), rng, rng.int(3, 6)) };
     }
