@@ -4,6 +4,7 @@
  * and voiding a record with a reason (nothing is deleted; a void is a record).
  */
 import { ReaderHealth } from '../components/ReaderHealth';
+import { fillLotForm } from '../scanner/lot-form';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { ReplyError } from '../../../src/api/reply';
 import { venueDate } from '../../../src/common/time';
@@ -231,13 +232,15 @@ function LotsPanel({ lots, products, onDone }: { lots: Lot[]; products: Product[
         playSound('refusal');
         return;
       }
-      if (value.productId) setProductId(value.productId);
-      if (value.lotNumber) setLotNumber(value.lotNumber);
-      if (value.expiry) setExpiry(value.expiry);
+      // Only what the scan gave: a scan with no expiry never blanks the expiry in the form.
+      const filled = fillLotForm({ productId, lotNumber, expiry }, value);
+      setProductId(filled.productId);
+      setLotNumber(filled.lotNumber);
+      setExpiry(filled.expiry);
       setMessage({ tone: value.kind === 'new-lot' || value.kind === 'match' ? 'ok' : 'error', text: t.pick(value.message) });
       playSound(value.kind === 'new-lot' ? 'ok' : 'refusal');
     },
-    [t],
+    [t, productId, lotNumber, expiry],
   );
 
   const submit = async (event: FormEvent) => {
