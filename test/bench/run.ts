@@ -73,7 +73,7 @@ if (wanted('decode')) {
   for (const s of r.setups) console.log(`  ${s.name}: ${s.overall.read}/${s.overall.total} read, 720p median ${s.time['1280x720'].medianMs} ms, p95 ${s.time['1280x720'].p95Ms} ms`);
   console.log(`  chosen: ${r.chosen ?? 'none'}; recommended.ts: ${r.recommended}`);
   console.log('decode: the video corpus through the desk\'s reading chain, today\'s and before issue 18 (several minutes)…');
-  const v = await benchVideos({ perClass: 16, log: (line) => console.log(`  ${line}`) });
+  const v = await benchVideos({ perClass: 12, log: (line) => console.log(`  ${line}`) });
   for (const c of v.chains) console.log(`  ${c.name}: ${c.misreads} misreads, 720p frame p95 ${c.frameP95Ms} ms`);
   console.log('decode: OCR of the printed line, the shipped reader against tesseract.js…');
   const o = await benchOcr({ log: (line) => console.log(`  ${line}`) });

@@ -276,13 +276,19 @@ export function motionBlur(image: Gray, lengthPx: number, degrees: number): Gray
   return out;
 }
 
-/** One camera frame: the desk, the papers at their poses, the faults. */
-export function shoot(size: { width: number; height: number }, papers: readonly { paper: Paper; pose: Pose }[], faults: Faults, rng: Rng): Frame {
+/** The picture before the sensor's noise: the desk, the papers at their poses, the optical faults. */
+export function shootClean(size: { width: number; height: number }, papers: readonly { paper: Paper; pose: Pose }[], faults: Faults, rng: Rng): Gray {
   let frame = desk(size.width, size.height, rng);
   for (const { paper, pose } of papers) place(frame, paper, pose);
   if (faults.glare) addGlare(frame, faults.glare.x, faults.glare.y, faults.glare.sigma, rng.range(200, 280));
   if (faults.motionPx && faults.motionPx > 1) frame = motionBlur(frame, faults.motionPx, faults.motionDegrees ?? 0);
   if (faults.defocus && faults.defocus > 0.3) frame = gaussianBlur(frame, faults.defocus);
+  return frame;
+}
+
+/** One camera frame: the desk, the papers at their poses, the faults, the sensor's noise. */
+export function shoot(size: { width: number; height: number }, papers: readonly { paper: Paper; pose: Pose }[], faults: Faults, rng: Rng): Frame {
+  const frame = shootClean(size, papers, faults, rng);
   addNoise(frame, faults.noise ?? 2.5, rng);
   return toLuma(frame);
 }

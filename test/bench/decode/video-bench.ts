@@ -61,7 +61,7 @@ async function chains(): Promise<Chain[]> {
 
 export async function benchVideos(options: { perClass?: number; seed?: number; classes?: readonly VideoClass[]; log?: (line: string) => void } = {}): Promise<VideoBenchResult> {
   const started = performance.now();
-  const perClass = options.perClass ?? 16;
+  const perClass = options.perClass ?? 12;
   const seed = options.seed ?? 1;
   const [reception, booth, before] = await chains();
   // A few videos through every chain first, untimed: the JIT and the WebAssembly instance warm, as in a desk that has been on a while.

@@ -12,9 +12,9 @@
  */
 import { municipalityCheckDigit } from '../../../src/ticket/checkdigits';
 import { gtinCheckDigit } from '../../../src/gs1/gtin';
-import type { Frame } from './image';
+import type { Frame, Gray } from './image';
 import { mulberry32, seedOf, type Rng } from './prng';
-import { caseLabel, filtered, shoot, ticketPaper, vialLabel, type Faults, type Paper, type Pose, type TicketContent } from './scene';
+import { caseLabel, filtered, shootClean, ticketPaper, vialLabel, type Faults, type Paper, type Pose, type TicketContent } from './scene';
 
 export type VideoClass =
   | 'steady'
@@ -244,24 +244,35 @@ function make(spec: VideoSpec): Made {
   }
 }
 
+/** Sensor noise (σ 2.5 grey levels), drawn once per video; each frame reads it from its own offset. */
+const NOISE_SIGMA = 2.5;
+
 export function renderVideo(spec: VideoSpec): Video {
   const { expected, script, ocr } = make(spec);
   const deadlineMs = ocr ? OCR_DEADLINE_MS : CODE_DEADLINE_MS;
   const frameCount = Math.ceil(((deadlineMs + AFTER_MS) / 1000) * FPS);
-  const cache = new Map<number, Frame>();
+  // A still scene is the same picture frame after frame but for the noise: drawn once (by what it shows).
+  const clean = new Map<string, Gray>();
+  const rng = mulberry32(seedOf(spec.seed, 'noise'));
+  const noise = Float32Array.from({ length: SIZE.width * SIZE.height + 8_192 }, () => NOISE_SIGMA * rng.gaussian());
   return {
     spec,
     expected,
     deadlineMs,
     frameCount,
     frame(i) {
-      let frame = cache.get(i);
-      if (!frame) {
-        const shot = script(i);
-        frame = shoot(SIZE, shot.papers, shot.faults, mulberry32(seedOf(spec.seed, 'frame', i)));
-        cache.set(i, frame);
+      const shot = script(i);
+      const key = JSON.stringify([shot.papers.map((p) => p.pose), shot.faults, shot.papers.length]);
+      let picture = clean.get(key);
+      if (!picture) {
+        // The same desk in every frame of the video.
+        picture = shootClean(SIZE, shot.papers, shot.faults, mulberry32(seedOf(spec.seed, 'desk')));
+        clean.set(key, picture);
       }
-      return frame;
+      const offset = (i * 7_919) % 8_192;
+      const out = new Uint8ClampedArray(picture.data.length);
+      for (let p = 0; p < out.length; p++) out[p] = Math.round(picture.data[p]! + noise[p + offset]!);
+      return { width: SIZE.width, height: SIZE.height, data: out };
     },
   };
 }
