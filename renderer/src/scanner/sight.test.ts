@@ -104,3 +104,10 @@ describe('sights that give nothing, and packs', () => {
     expect(kinds(run([{ codes: [pack] }, { codes: [pack] }]))).toEqual([`read ${pack.text}`]);
   });
 });
+
+describe('the printed line after a ticket was shown', () => {
+  it('never shows a second, different line read twice later in the same sight', () => {
+    const near = '111310160000400001';
+    expect(kinds(run([{ lines: [A18] }, { lines: [A18] }, { lines: [near] }, { lines: [near] }, { lines: [near] }]))).toEqual([`read ${A18}`]);
+  });
+});

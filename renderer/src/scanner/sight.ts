@@ -213,6 +213,9 @@ export class SightTracker {
       for (const seen of [...present].map((n) => this.tickets.get(n))) {
         if (!seen) continue;
         if (seen.emitted) continue;
+        // The printed line alone never replaces a ticket already shown in this sight: a second,
+        // different line is a misread of the first (the code reads can, they are surer).
+        if (seen.codeFrames === 0 && [...this.tickets.values()].some((o) => o !== seen && counts(o))) continue;
         if (!this.certain(seen)) continue;
         seen.emitted = true;
         this.gaveSomething = true;
