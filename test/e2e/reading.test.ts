@@ -6,6 +6,7 @@
  *   the OCR worker, and the card says it came from the printed line;
  * - a ticket whose QR is damaged and whose NW-7 is good: the NW-7 is read;
  * - two tickets in view: "show one", and no verdict;
+ * - a ticket too blurred to read: "hold steady", and no card;
  * - a vial's GS1 DataBar Limited at the booth: the lot list narrows to the
  *   product's lots (the composite part with lot and expiry is beyond the decoder);
  * - a Bluetooth scanner sending its keys in clumps is one read, and a test
@@ -44,6 +45,7 @@ beforeAll(async () => {
   writeY4m(join(videos, 'two-tickets.y4m'), [
     { picture: twoTicketsScene({ line: ticketLine(T.ok), qr: 'good', nw7: false, ocr: false }, { line: ticketLine(T.okNw7), qr: 'good', nw7: false, ocr: false }), frames: 1 },
   ]);
+  writeY4m(join(videos, 'blurred.y4m'), [{ picture: ticketScene({ line: ticketLine(T.ok), qr: 'good', nw7: true, ocr: true }, 4, { defocus: 3.2 }), frames: 1 }]);
   writeY4m(join(videos, 'vial.y4m'), [{ picture: vialScene(`(01)04987123456784|(17)${expiry}(10)FA1234`), frames: 1 }]);
   host = await startTestHost();
 });
@@ -77,6 +79,13 @@ describe('reading by camera', () => {
     expect(await page.getByTestId('verdict-headline').textContent()).toContain('2枚');
     expect(await page.getByTestId('person-kanji').count()).toBe(0);
     await saveScreen(page, 'reception-two-tickets');
+  });
+
+  it('asks to hold steady while the ticket is too blurred to read, and shows no card', async () => {
+    const page = await deskWithCamera('blurred.y4m', 'reception');
+    await page.getByTestId('steady-hint').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('steady-hint').textContent()).toBe('そのまま動かさずに');
+    expect(await page.getByTestId('verdict').count()).toBe(0);
   });
 
   it('narrows the lot choice to the product of a vial whose DataBar gives only its GTIN', async () => {

@@ -5,19 +5,19 @@
  * the fake camera's 640 × 480.
  */
 import { mulberry32 } from '../../bench/decode/prng';
-import { filtered, shoot, ticketPaper, vialLabel, type Paper, type Pose, type TicketContent } from '../../bench/decode/scene';
+import { filtered, shoot, ticketPaper, vialLabel, type Faults, type Paper, type Pose, type TicketContent } from '../../bench/decode/scene';
 import { Picture, VIDEO_HEIGHT, VIDEO_WIDTH } from './video';
 
-function picture(papers: readonly { paper: Paper; pose: Pose }[], seed: number): Picture {
-  const frame = shoot({ width: VIDEO_WIDTH, height: VIDEO_HEIGHT }, papers.map(({ paper, pose }) => ({ paper: filtered(paper, pose.pxPerMm), pose })), {}, mulberry32(seed));
+function picture(papers: readonly { paper: Paper; pose: Pose }[], seed: number, faults: Faults = {}): Picture {
+  const frame = shoot({ width: VIDEO_WIDTH, height: VIDEO_HEIGHT }, papers.map(({ paper, pose }) => ({ paper: filtered(paper, pose.pxPerMm), pose })), faults, mulberry32(seed));
   const out = new Picture();
   out.luma.set(frame.data);
   return out;
 }
 
-/** A ticket filling most of the view (5.8 px per mm: the 100 mm ticket is 580 px wide). */
-export function ticketScene(content: TicketContent, seed = 1): Picture {
-  return picture([{ paper: ticketPaper(content, mulberry32(seed)), pose: { cx: VIDEO_WIDTH / 2, cy: VIDEO_HEIGHT / 2, pxPerMm: 5.8, degrees: 2 } }], seed);
+/** A ticket filling most of the view (5.8 px per mm: the 100 mm ticket is 580 px wide), with the camera's faults if any. */
+export function ticketScene(content: TicketContent, seed = 1, faults: Faults = {}): Picture {
+  return picture([{ paper: ticketPaper(content, mulberry32(seed)), pose: { cx: VIDEO_WIDTH / 2, cy: VIDEO_HEIGHT / 2, pxPerMm: 5.8, degrees: 2 } }], seed, faults);
 }
 
 /** Two tickets side by side. */
