@@ -5,7 +5,8 @@
  * whenever it is free, so a slow decode skips frames, as in the app), the
  * OCR gate and reader on their own thread, the page's sight tracker, and
  * the page's parsers. Time is video time: frames arrive on the camera's
- * clock, and each decode and OCR read takes the time it really took here.
+ * clock, and each decode and OCR read takes the CPU time it really used here
+ * (the worker and the OCR each have a core of their own in the app).
  *
  * Two chains: today's (sight tracker, cross-checks, OCR) and the one before
  * issue 18 (each new code shown at once, no OCR), with their own decoders.
@@ -18,6 +19,7 @@ import type { Luma } from '../../../renderer/src/scanner/preprocess';
 import { PresentationTracker } from '../../../renderer/src/scanner/presentation';
 import { readTicket } from '../../../renderer/src/scanner/reads';
 import { SightTracker, type SightEvent } from '../../../renderer/src/scanner/sight';
+import { cpuMs } from '../stats';
 import { FPS, type Expected, type Video } from './videos';
 
 /** The venue's municipality, for 10-digit NW-7 reads. */
@@ -88,9 +90,9 @@ export async function play(video: Video, chain: Chain): Promise<Played> {
     }
     if (index >= video.frameCount) break;
     const frame = video.frame(index);
-    const started = performance.now();
+    const started = cpuMs();
     const read = await chain.decode(frame);
-    const took = performance.now() - started;
+    const took = cpuMs() - started;
     decodeMs.push(took);
     const frameAt = t;
     t += took;
@@ -99,9 +101,9 @@ export async function play(video: Video, chain: Chain): Promise<Played> {
     if (chain.page === 'sight') {
       for (const card of cardsOfEvents(sight.observe({ at: frameAt, codes: read.codes, quality: read.quality }))) cards.push({ at: t, card });
       if (chain.ocr && !pending && gate.offer(frameAt, read.codes.length, read.quality)) {
-        const o = performance.now();
+        const o = cpuMs();
         const lines = chain.ocr(frame).filter((line) => parseTicketCode(line).ok);
-        const ocrTook = performance.now() - o;
+        const ocrTook = cpuMs() - o;
         ocrMs.push(ocrTook);
         // The OCR worker runs beside the decode worker: its result arrives when it is done, decoding goes on meanwhile.
         pending = { at: frameAt + ocrTook, frameAt, lines };
