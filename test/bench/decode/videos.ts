@@ -253,6 +253,7 @@ export function renderVideo(spec: VideoSpec): Video {
   const frameCount = Math.ceil(((deadlineMs + AFTER_MS) / 1000) * FPS);
   // A still scene is the same picture frame after frame but for the noise: drawn once (by what it shows).
   const clean = new Map<string, Gray>();
+  const frames = new Map<number, Frame>();
   const rng = mulberry32(seedOf(spec.seed, 'noise'));
   const noise = Float32Array.from({ length: SIZE.width * SIZE.height + 8_192 }, () => NOISE_SIGMA * rng.gaussian());
   return {
@@ -261,6 +262,8 @@ export function renderVideo(spec: VideoSpec): Video {
     deadlineMs,
     frameCount,
     frame(i) {
+      const done = frames.get(i);
+      if (done) return done;
       const shot = script(i);
       const key = JSON.stringify([shot.papers.map((p) => p.pose), shot.faults, shot.papers.length]);
       let picture = clean.get(key);
@@ -271,8 +274,12 @@ export function renderVideo(spec: VideoSpec): Video {
       }
       const offset = (i * 7_919) % 8_192;
       const out = new Uint8ClampedArray(picture.data.length);
-      for (let p = 0; p < out.length; p++) out[p] = Math.round(picture.data[p]! + noise[p + offset]!);
-      return { width: SIZE.width, height: SIZE.height, data: out };
+      // A clamped array rounds and clamps on assignment.
+      for (let p = 0; p < out.length; p++) out[p] = picture.data[p]! + noise[p + offset]!;
+      const frame = { width: SIZE.width, height: SIZE.height, data: out };
+      // Both chains play the same frames: each is made once.
+      frames.set(i, frame);
+      return frame;
     },
   };
 }
