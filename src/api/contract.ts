@@ -4,6 +4,7 @@ import { adminOperations } from './ops/admin';
 import { backupOperations } from './ops/backup';
 import { checkinOperations } from './ops/checkin';
 import { dayOperations } from './ops/day';
+import { healthOperations } from './ops/health';
 import { deviceOperations } from './ops/device';
 import { doseOperations } from './ops/doses';
 import { sessionOperations } from './ops/session';
@@ -24,6 +25,7 @@ export const operations = {
   ...dayOperations,
   ...backupOperations,
   ...syncOperations,
+  ...healthOperations,
 } satisfies Record<string, Operation>;
 
 export type Operations = typeof operations;

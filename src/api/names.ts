@@ -61,6 +61,8 @@ export const OPERATION_NAMES = [
   'requestEnrollment',
   'listConflicts',
   'resolveConflict',
+  'reportReaderHealth',
+  'readerHealth',
 ] as const satisfies readonly OperationName[];
 
 // Compile-time proof that the list names every operation: the other direction is the `satisfies` above.

@@ -3,7 +3,7 @@
  *   npm run bench                 everything
  *   npm run bench -- --only store one group
  *   npm run bench -- --people 100000   a smaller roster (quick look)
- *   npm run bench -- --only decode  the camera decoders (corpus, read rates, time per frame)
+ *   npm run bench -- --only decode  the camera decoders (frame corpus, read rates, time per frame), the video corpus (right card, time to it), the OCR choice
  *   npm run bench -- --only sync --database-url postgres://…   sync against PostgreSQL instead of PGlite
  *   npm run bench -- --only reading   first camera frame → verdict on screen in Chromium (QR and NW-7, 60 scans each)
  *   npm run bench -- --only memory    core process and renderer memory: roster download (--people), an hour of scanning
@@ -12,6 +12,8 @@ import { cpus, totalmem } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { benchDecode, decodeMarkdown } from './decode/bench';
+import { benchOcr, ocrMarkdown } from './decode/ocr-bench';
+import { benchVideos, videoMarkdown } from './decode/video-bench';
 import { benchMemory, memorySection } from './memory';
 import { benchReading, readingSection } from './reading';
 import { benchStore } from './store';
@@ -70,7 +72,13 @@ if (wanted('decode')) {
   const r = await benchDecode({ progressEvery: 100 });
   for (const s of r.setups) console.log(`  ${s.name}: ${s.overall.read}/${s.overall.total} read, 720p median ${s.time['1280x720'].medianMs} ms, p95 ${s.time['1280x720'].p95Ms} ms`);
   console.log(`  chosen: ${r.chosen ?? 'none'}; recommended.ts: ${r.recommended}`);
-  sections.push(decodeMarkdown(r));
+  console.log('decode: the video corpus through the desk\'s reading chain, today\'s and before issue 18 (several minutes)…');
+  const v = await benchVideos({ perClass: 12, log: (line) => console.log(`  ${line}`) });
+  for (const c of v.chains) console.log(`  ${c.name}: ${c.misreads} misreads, 720p frame p95 ${c.frameP95Ms} ms`);
+  console.log('decode: OCR of the printed line, the shipped reader against tesseract.js…');
+  const o = await benchOcr({ log: (line) => console.log(`  ${line}`) });
+  for (const e of o.engines) console.log(`  ${e.name}: ${e.read}/${e.frames} read, ${e.misreads} misreads, median ${e.medianMs} ms`);
+  sections.push([decodeMarkdown(r), videoMarkdown(v), ocrMarkdown(o)].join('\n\n'));
 }
 
 if (wanted('reading')) {

@@ -22,3 +22,14 @@ export function round(value: number, digits = 3): number {
 export function since(start: number): number {
   return performance.now() - start;
 }
+
+/**
+ * This process's CPU time so far, in milliseconds (user + system, microsecond
+ * resolution). What one decode costs, measured as the CPU it used: on a
+ * machine shared with other work, wall time also counts the moments the
+ * process waited for a core, and those come and go with everyone else's jobs.
+ */
+export function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}

@@ -65,6 +65,8 @@ export function contractSamples(lotId: string, today: string): { [N in Operation
     requestEnrollment: { serverUrl: 'https://central.example.jp:8443', code: 'ABCDE-FGHJK-MNPQR-STVWX' },
     listConflicts: { includeResolved: true },
     resolveConflict: { conflictId: '01900000-0000-7000-8000-000000000000', note: '確認済み' },
+    reportReaderHealth: { attempts: 3, misreadsRefused: 1, failedSights: 1, toCardMs: [420, 980] },
+    readerHealth: {},
   };
 }
 

@@ -17,6 +17,7 @@ import { useDueCount, useObservationWatch } from '../screens/observation/useObse
 import { usePrefs } from '../stores/prefs';
 import { useSession, type Role } from '../stores/session';
 import { useShortcuts } from './shortcuts';
+import { useHealthReports } from './useHealthReports';
 import { useIdleLock } from './useIdleLock';
 
 export type ScreenName = 'reception' | 'nurse' | 'observation' | 'supervisor' | 'settings';
@@ -53,6 +54,7 @@ export function Shell() {
   const role = staff?.role ?? 'reception';
   const [screen, setScreen] = useState<ScreenName>(HOME[role]);
   useIdleLock();
+  useHealthReports();
   useObservationWatch();
   useShortcuts({ F9: () => void lock(), F8: toggleLanguage });
 

@@ -1,25 +1,29 @@
 /**
  * The live scanner: camera view with an aiming frame and a "hold steady"
- * hint, a camera picker, and the handheld scanner, both feeding one
- * `onRead`. Which of the two is on follows the desk's scanner mode.
+ * hint, a camera picker, a torch button where the camera has a torch, and
+ * the handheld scanner, both feeding one `onRead`. Which of the two is on
+ * follows the desk's scanner mode. A sight that comes to no single ticket
+ * (codes that disagree, two tickets) goes to `onNotice`.
  */
 import { useCallback } from 'react';
 import { useT } from '../i18n/t';
 import type { ReadSource } from '../stores/reception';
 import { usePrefs } from '../stores/prefs';
 import { useHandheldScanner } from '../scanner/handheld-dom';
-import { useCameraScanner, type CameraRead } from '../scanner/useCameraScanner';
+import { useCameraScanner, type CameraNotice, type CameraRead } from '../scanner/useCameraScanner';
 
 export interface ScannerPanelProps {
   readonly purpose: 'ticket' | 'pack' | 'any';
   readonly onRead: (text: string, source: ReadSource) => void;
+  /** Misread codes, two tickets in view, a sight that gave nothing. */
+  readonly onNotice?: (notice: CameraNotice, source: ReadSource) => void;
   /** Off while a dialog that takes typing is open. */
   readonly active?: boolean;
   /** A smaller view where scanning is a side task (adding a lot). */
   readonly compact?: boolean;
 }
 
-export function ScannerPanel({ purpose, onRead, active = true, compact = false }: ScannerPanelProps) {
+export function ScannerPanel({ purpose, onRead, onNotice, active = true, compact = false }: ScannerPanelProps) {
   const t = useT();
   const mode = usePrefs((s) => s.scannerMode);
   const cameraId = usePrefs((s) => s.cameraId);
@@ -28,10 +32,15 @@ export function ScannerPanel({ purpose, onRead, active = true, compact = false }
   const handheldOn = active && mode !== 'camera';
 
   const onCameraRead = useCallback(
-    (read: CameraRead) => onRead(read.text, { kind: 'camera', firstFrameAt: read.firstFrameAt, cameraSession: read.cameraSession }),
+    (read: CameraRead) =>
+      onRead(read.text, { kind: 'camera', via: read.via, firstFrameAt: read.firstFrameAt, sightStartedAt: read.sightStartedAt, cameraSession: read.cameraSession }),
     [onRead],
   );
-  const camera = useCameraScanner({ enabled: cameraOn, deviceId: cameraId, onRead: onCameraRead });
+  const onCameraNotice = useCallback(
+    (notice: CameraNotice) => onNotice?.(notice, { kind: 'camera', via: 'code', firstFrameAt: null, sightStartedAt: notice.sightStartedAt, cameraSession: 0 }),
+    [onNotice],
+  );
+  const camera = useCameraScanner({ enabled: cameraOn, deviceId: cameraId, purpose, onRead: onCameraRead, onNotice: onCameraNotice });
   useHandheldScanner((text) => onRead(text, { kind: 'handheld' }), handheldOn);
 
   const status =
@@ -79,6 +88,11 @@ export function ScannerPanel({ purpose, onRead, active = true, compact = false }
             <button type="button" className="button button--quiet" data-testid="camera-restart" onClick={camera.restart}>
               {t('scanner.restart')}
             </button>
+            {camera.torch ? (
+              <button type="button" className="button button--quiet" data-testid="camera-torch" aria-pressed={camera.torch.on} onClick={() => camera.setTorch(!camera.torch?.on)}>
+                {camera.torch.on ? t('scanner.torchOff') : t('scanner.torchOn')}
+              </button>
+            ) : null}
           </>
         ) : null}
         {handheldOn ? (

@@ -180,6 +180,12 @@ export function VerdictCard({ card, onCheckIn, onWalkIn, onClear, compact = fals
 
       {verdict?.person ? <PersonSummary person={verdict.person} /> : null}
 
+      {verdict && card.source.kind === 'camera' && card.source.via === 'ocr' ? (
+        <p className="verdict__note verdict__note--confirm" data-testid="read-from-line" role="note">
+          <AlertIcon /> {t('verdict.fromLine')}
+        </p>
+      ) : null}
+
       {verdict && !verdict.admit && advice ? (
         <div className="verdict__advice" data-testid="verdict-advice">
           <h3>{t('verdict.next')}</h3>

@@ -7,7 +7,8 @@
  * Focus stays where it was; ordinary typing is never touched.
  */
 import { useEffect, useRef } from 'react';
-import { BurstDetector } from './handheld';
+import { usePrefs } from '../stores/prefs';
+import { BurstDetector, DEFAULT_BURST } from './handheld';
 
 type ScanHandler = (text: string) => void;
 
@@ -16,8 +17,14 @@ interface Registration {
 }
 
 const registrations: Registration[] = [];
-const detector = new BurstDetector();
+const detector = new BurstDetector(usePrefs.getState().burst ?? DEFAULT_BURST);
+// A test scan in Settings measures this desk's scanner: its timing applies from the next key on.
+usePrefs.subscribe((prefs, before) => {
+  if (prefs.burst !== before.burst) detector.configure(prefs.burst ?? DEFAULT_BURST);
+});
 let installed = false;
+/** While a test scan listens, every key goes to it and nothing is taken for a scan. */
+let measuring: ((event: KeyboardEvent) => void) | null = null;
 
 interface FieldSnapshot {
   readonly field: HTMLInputElement | HTMLTextAreaElement;
@@ -50,6 +57,10 @@ function restore(saved: FieldSnapshot): void {
 }
 
 function onKeyDown(event: KeyboardEvent): void {
+  if (measuring) {
+    measuring(event);
+    return;
+  }
   const active = registrations[registrations.length - 1];
   if (!active || event.isComposing) {
     detector.clear();
@@ -95,4 +106,23 @@ export function useHandheldScanner(handler: ScanHandler, enabled: boolean): void
       detector.clear();
     };
   }, [enabled]);
+}
+
+/**
+ * A test scan: the next keys until Enter or Tab (the desk's scanner reading
+ * any code) are handed to `onKey` instead of the scan screens, and typed
+ * nowhere. Returns the function that stops listening.
+ */
+export function listenForTestScan(onKey: (event: KeyboardEvent) => void): () => void {
+  install();
+  detector.clear();
+  measuring = (event) => {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    onKey(event);
+  };
+  return () => {
+    measuring = null;
+    detector.clear();
+  };
 }

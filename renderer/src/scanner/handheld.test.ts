@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BurstDetector, type KeyStroke } from './handheld';
+import { BurstDetector, calibrateBurst, type KeyStroke } from './handheld';
 
 /** Feeds keys `gap` ms apart, then Enter; returns what the detector made of the Enter. */
 function feed(detector: BurstDetector, text: string, gap: number, start = 1_000, terminator = 'Enter') {
@@ -77,5 +77,51 @@ describe('telling a handheld scanner from typing', () => {
     const first = feed(detector, '111310160000100001', 3, 0);
     const second = feed(detector, '111310160000100002', 3, first.time + 2);
     expect(second.end).toEqual({ kind: 'scan', text: '111310160000100002' });
+  });
+});
+
+/** Keys at the given gaps (ms) between them, then Enter after `last`; seeded where random. */
+function feedGaps(detector: BurstDetector, text: string, gaps: readonly number[], last = 20) {
+  let time = 5_000;
+  const steps = [];
+  for (const [i, key] of [...text].entries()) {
+    steps.push(detector.step({ key, time }));
+    time += gaps[i % gaps.length]!;
+  }
+  return { steps, end: detector.step({ key: 'Enter', time: time - gaps[(text.length - 1) % gaps.length]! + last }) };
+}
+
+describe('Bluetooth scanners and their uneven timing', () => {
+  it('takes keys 10–40 ms apart as one scan (seed printed)', () => {
+    const seed = 18;
+    console.log(`handheld timing seed ${seed}`);
+    let s = seed;
+    const gaps = Array.from({ length: 17 }, () => 10 + ((s = (s * 1_103_515_245 + 12_345) & 0x7fffffff) % 31));
+    expect(feedGaps(new BurstDetector(), '111310160000100001', gaps).end).toEqual({ kind: 'scan', text: '111310160000100001' });
+  });
+
+  it('takes a scan sent in uneven clumps (three keys at once, then 90 ms) as one read, not an error plus stray digits', () => {
+    const { steps, end } = feedGaps(new BurstDetector(), '111310160000100001', [1, 1, 90]);
+    expect(end).toEqual({ kind: 'scan', text: '111310160000100001' });
+    // One burst from its first key: a field it typed into is put back from there.
+    expect(steps.filter((step) => step.kind === 'key' && step.startsBurst)).toHaveLength(1);
+  });
+
+  it('still never takes steady human typing for a scan', () => {
+    expect(feedGaps(new BurstDetector(), '111310160000100001', [90, 110, 130]).end.kind).toBe('key');
+  });
+
+  it('uses the gap a test scan measured at this desk', () => {
+    const slow = [2, 2, 2, 2, 220];
+    expect(feedGaps(new BurstDetector(), '111310160000100001', slow).end.kind).toBe('key');
+    const measured = calibrateBurst([{ key: '1', time: 0 }, ...'11310160000100001'.split('').map((key, i) => ({ key, time: 8 * (i + 1) + 220 * Math.floor((i + 1) / 5) }))]);
+    expect(measured.splitGapMs).toBeGreaterThanOrEqual(220);
+    expect(feedGaps(new BurstDetector(measured), '111310160000100001', slow).end).toEqual({ kind: 'scan', text: '111310160000100001' });
+  });
+
+  it('never lets a test scan widen the gap so far that typing would pass', () => {
+    const typed = calibrateBurst('1113101600'.split('').map((key, i) => ({ key, time: i * 150 })));
+    expect(typed.maxGapMs).toBeLessThanOrEqual(60);
+    expect(feedGaps(new BurstDetector(typed), '111310160000100001', [150]).end.kind).toBe('key');
   });
 });

@@ -1,20 +1,26 @@
 /**
- * Decoding pipelines as data: an ordered list of attempts, each a region of
- * the frame, preprocessing steps and one library with its options. The first
- * attempt that reads something acceptable ends the frame; later ones run only
- * when the earlier failed. The decode worker runs the recommended pipeline
- * (recommended.ts) and the decode benchmark measures the same code, with the
- * libraries plugged in for Node (test/bench/decode/engines.ts), so what the
- * bench chose is what the app runs.
+ * The decoding pipeline: what the decode worker runs on every camera frame,
+ * and what the decode benchmark measures — the same function with the same
+ * engine call (decoders/zxing-wasm.ts), only the .wasm loaded differently.
+ *
+ * A pipeline is data (recommended.ts): an ordered list of attempts, each a
+ * region of the frame, an optional deskew, and zxing-wasm's options. Every
+ * attempt asks for several symbols and for the ones it found but could not
+ * read, so a damaged QR never takes the place of the readable NW-7 beside it.
+ * Later attempts run when the earlier ones read nothing, and one marked
+ * `alsoAfterRead` runs every so many frames even then, so a second ticket off
+ * the aim region is seen too (the page then says "two tickets in view").
  */
-import type { CodeFormat, DecodedCode, Frame } from './decoder';
-import { centreRect, cropRgba, dominantOrientation, lumaToRgba, luminance, shear, type CentreRegion, type Luma } from './preprocess';
+import type { Box, CodeFormat, DecodedCode } from './decoder';
+import { centreRect, cropLuma, shear, turnedRegions, type CentreRegion, type Luma, type Rect } from './preprocess';
+import { FrameQuality, type QualityReading } from './quality';
 
 /**
- * Straighten a turned linear code by a shear along the dominant edge
- * direction; when nothing is turned by `minDegrees`…`maxDegrees`, or no
- * direction holds `minShare` of the edges, the attempt is skipped, costing
- * only the estimate.
+ * Straighten turned linear codes (NW-7) anywhere in the attempt's region:
+ * tiles whose edges share one direction between `minDegrees` and
+ * `maxDegrees` are grouped, and each group is sheared along it so a
+ * row-scanning 1D reader crosses all its bars. With no such group the attempt
+ * costs only the estimate.
  */
 export type Preprocess = { readonly op: 'deskew'; readonly minDegrees: number; readonly maxDegrees: number; readonly minShare: number };
 
@@ -31,24 +37,18 @@ export interface WasmOptions {
   readonly downscaleThreshold?: number;
   readonly minLineCount?: number;
   readonly maxNumberOfSymbols?: number;
+  /** Also report symbols found but not decoded (for "hold steady"); they never count as reads. */
+  readonly returnErrors?: boolean;
 }
 
-/** @zxing/library's setup as plain data. */
-export interface LibraryOptions {
-  readonly formats: readonly CodeFormat[];
-  readonly tryHarder?: boolean;
-  readonly binarizer?: 'Hybrid' | 'GlobalHistogram';
-}
-
-interface AttemptBase {
+export interface Attempt {
   /** A centred part of the frame (fractions of its width and height), or null for the whole frame. */
   readonly region: CentreRegion | null;
   readonly preprocess: readonly Preprocess[];
+  readonly options: WasmOptions;
+  /** Run even when earlier attempts read something, on every n-th such frame. */
+  readonly alsoAfterRead?: number;
 }
-
-export type Attempt =
-  | (AttemptBase & { readonly engine: 'zxing-wasm'; readonly options: WasmOptions })
-  | (AttemptBase & { readonly engine: 'zxing-library'; readonly options: LibraryOptions });
 
 export interface PipelineSpec {
   readonly name: string;
@@ -63,93 +63,78 @@ export interface PipelineSpec {
   readonly accept?: Partial<Record<CodeFormat, string>>;
 }
 
-/** What one library call found: codes, and whether a symbol was seen but not read ("hold steady"). */
+/** What one library call found: codes (boxes in the pixels it was given), and whether a symbol was seen but not read. */
 export interface EngineRead {
   readonly codes: readonly DecodedCode[];
   readonly seen: boolean;
 }
 
-/** The libraries, as the place running the pipeline loads them (worker: served .wasm; Node: the package file). */
-export interface Engines {
-  wasm?(options: WasmOptions): (frame: Frame) => Promise<EngineRead>;
-  library?(options: LibraryOptions): (luma: Luma) => EngineRead;
+/** One call of the library with an attempt's options (the app's: decoders/zxing-wasm.ts). */
+export type Engine = (options: WasmOptions) => (luma: Luma) => Promise<EngineRead>;
+
+export interface FrameRead extends EngineRead {
+  readonly quality: QualityReading;
 }
-
-/** Grey pixels of one region after some preprocessing, computed once per frame and shared by attempts. */
-class FramePixels {
-  private readonly cache = new Map<string, Luma | Frame | null>();
-  constructor(private readonly frame: Frame) {}
-
-  /** null: a step decided there is nothing for this attempt to do (deskew of an unturned frame). */
-  luma(region: CentreRegion | null, steps: readonly Preprocess[]): Luma | null {
-    const key = `L${JSON.stringify([region, steps])}`;
-    const hit = this.cache.get(key);
-    if (hit !== undefined) return hit as Luma | null;
-    const before = steps.length === 0 ? luminance(this.frame, centreRect(this.frame, region)) : this.luma(region, steps.slice(0, -1));
-    const last = steps[steps.length - 1];
-    const luma = before && last ? applyStep(before, last) : before;
-    this.cache.set(key, luma);
-    return luma;
-  }
-
-  /** RGBA for zxing-wasm: the frame itself when nothing is done to it, so the plain setup pays no copy. */
-  rgba(region: CentreRegion | null, steps: readonly Preprocess[]): Frame | null {
-    if (steps.length === 0) return cropRgba(this.frame, centreRect(this.frame, region));
-    const key = `R${JSON.stringify([region, steps])}`;
-    const hit = this.cache.get(key);
-    if (hit !== undefined) return hit as Frame | null;
-    const luma = this.luma(region, steps);
-    const frame = luma ? lumaToRgba(luma) : null;
-    this.cache.set(key, frame);
-    return frame;
-  }
-}
-
-function applyStep(luma: Luma, step: Preprocess): Luma | null {
-  const angle = dominantOrientation(luma, 40, step.minShare);
-  if (angle === null || Math.abs(angle) < step.minDegrees || Math.abs(angle) > step.maxDegrees) return null;
-  return shear(luma, angle);
-}
-
-type Reader = { kind: 'wasm'; read: (frame: Frame) => Promise<EngineRead> } | { kind: 'library'; read: (luma: Luma) => EngineRead };
 
 export interface PipelineDecoder {
   readonly name: string;
-  decode(frame: Frame): Promise<EngineRead>;
+  decode(frame: Luma): Promise<FrameRead>;
 }
 
-export function createPipelineDecoder(spec: PipelineSpec, engines: Engines): PipelineDecoder {
-  // Readers are built once per worker (or bench run), not per frame.
-  const readers: Reader[] = spec.attempts.map((attempt) => {
-    if (attempt.engine === 'zxing-wasm' && engines.wasm) return { kind: 'wasm', read: engines.wasm(attempt.options) };
-    if (attempt.engine === 'zxing-library' && engines.library) return { kind: 'library', read: engines.library(attempt.options) };
-    throw new Error(`${spec.name}: no ${attempt.engine} engine was given`);
+/** Below this sharpness only the first attempt runs: the frame is too soft for the rest to read, and the next one comes sooner. */
+export const SOFT_FRAME = 0.15;
+
+/** `formats` narrows what the attempts look for (the screen's purpose); without it each attempt's own list is kept. */
+export function createPipelineDecoder(spec: PipelineSpec, engine: Engine, formats?: readonly CodeFormat[]): PipelineDecoder {
+  const readers = spec.attempts.map((attempt) => {
+    const wanted = formats ? (attempt.options.formats ?? formats).filter((f) => formats.includes(f)) : attempt.options.formats;
+    return wanted && wanted.length === 0 ? null : engine({ ...attempt.options, formats: wanted });
   });
   const patterns = new Map(Object.entries(spec.accept ?? {}).map(([format, source]) => [format, new RegExp(source)]));
   const acceptable = (code: DecodedCode) => patterns.get(code.format)?.test(code.text) ?? true;
+  const quality = new FrameQuality();
+  let framesWithReads = 0;
   return {
     name: spec.name,
-    async decode(frame: Frame): Promise<EngineRead> {
-      const pixels = new FramePixels(frame);
+    async decode(frame: Luma): Promise<FrameRead> {
+      const measured = quality.measure(frame);
+      const found = new Map<string, DecodedCode>();
       let seen = false;
       for (const [i, attempt] of spec.attempts.entries()) {
-        const reader = readers[i];
-        if (!reader) continue;
-        const read = await runAttempt(attempt, pixels, reader);
-        seen ||= read.seen;
-        const codes = read.codes.filter(acceptable);
-        if (codes.length > 0) return { codes, seen: true };
+        const read = readers[i];
+        if (!read) continue;
+        if (i > 0 && measured.sharpness < SOFT_FRAME && found.size === 0 && !seen) break;
+        if (found.size > 0 && !(attempt.alsoAfterRead && framesWithReads % attempt.alsoAfterRead === 0)) continue;
+        const result = await runAttempt(attempt, frame, read);
+        seen ||= result.seen;
+        for (const code of result.codes) if (acceptable(code) && !found.has(code.text)) found.set(code.text, code);
       }
-      return { codes: [], seen };
+      if (found.size > 0) framesWithReads++;
+      const codes = [...found.values()];
+      return { codes, seen: seen || codes.length > 0, quality: measured };
     },
   };
 }
 
-async function runAttempt(attempt: Attempt, pixels: FramePixels, reader: Reader): Promise<EngineRead> {
-  if (reader.kind === 'wasm') {
-    const frame = pixels.rgba(attempt.region, attempt.preprocess);
-    return frame ? reader.read(frame) : { codes: [], seen: false };
+async function runAttempt(attempt: Attempt, frame: Luma, read: (luma: Luma) => Promise<EngineRead>): Promise<EngineRead> {
+  const rect = centreRect(frame, attempt.region);
+  const crop = cropLuma(frame, rect);
+  const deskew = attempt.preprocess.find((p) => p.op === 'deskew');
+  if (!deskew) return shift(await read(crop), (box) => ({ ...box, x: box.x + rect.x, y: box.y + rect.y }));
+  // Each group of turned tiles on its own, the largest first; two at most, to stay inside the frame budget.
+  const codes: DecodedCode[] = [];
+  let seen = false;
+  for (const turned of turnedRegions(crop, deskew).slice(0, 2)) {
+    const piece = cropLuma(crop, turned.rect);
+    const result = await read(shear(piece, turned.degrees));
+    seen ||= result.seen;
+    const at: Rect = { x: rect.x + turned.rect.x, y: rect.y + turned.rect.y, width: turned.rect.width, height: turned.rect.height };
+    // A sheared image's boxes only roughly map back: the group's rectangle stands for them.
+    codes.push(...result.codes.map((code) => ({ ...code, box: at })));
   }
-  const luma = pixels.luma(attempt.region, attempt.preprocess);
-  return luma ? reader.read(luma) : { codes: [], seen: false };
+  return { codes, seen };
+}
+
+function shift(read: EngineRead, move: (box: Box) => Box): EngineRead {
+  return { seen: read.seen, codes: read.codes.map((code) => (code.box ? { ...code, box: move(code.box) } : code)) };
 }

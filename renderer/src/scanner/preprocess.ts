@@ -1,10 +1,15 @@
 /**
  * Preprocessing a pipeline may do before handing pixels to a library:
- * cropping to the aiming region, luminance, and straightening a turned
- * linear code (edge direction, shear). All on 8-bit buffers and cheap enough
- * to sit inside a 15 ms frame budget.
+ * cropping to the aiming region, luminance, and straightening turned linear
+ * codes anywhere in the frame (edge direction per tile, shear). All on 8-bit
+ * buffers and cheap enough to sit inside a 15 ms frame budget.
  */
-import type { Frame } from './decoder';
+/** RGBA pixels, as ImageData has them (the page's read-back fallback). */
+export interface Frame {
+  readonly data: Uint8ClampedArray;
+  readonly width: number;
+  readonly height: number;
+}
 
 /** A region of the frame as fractions of its size, centred (the on-screen aiming frame). */
 export interface CentreRegion {
@@ -44,27 +49,15 @@ export function luminance(frame: Frame, rect: Rect = centreRect(frame, null)): L
   return { width: rect.width, height: rect.height, data: out };
 }
 
-/** A rectangle of an RGBA frame as its own frame (row copies). */
-export function cropRgba(frame: Frame, rect: Rect): Frame {
-  if (rect.x === 0 && rect.y === 0 && rect.width === frame.width && rect.height === frame.height) return frame;
-  const out = new Uint8ClampedArray(rect.width * rect.height * 4);
+/** A rectangle of a grey image as its own image (row copies; the image itself when the rectangle is all of it). */
+export function cropLuma(luma: Luma, rect: Rect): Luma {
+  if (rect.x === 0 && rect.y === 0 && rect.width === luma.width && rect.height === luma.height) return luma;
+  const out = new Uint8ClampedArray(rect.width * rect.height);
   for (let y = 0; y < rect.height; y++) {
-    const start = ((rect.y + y) * frame.width + rect.x) * 4;
-    out.set(frame.data.subarray(start, start + rect.width * 4), y * rect.width * 4);
+    const start = (rect.y + y) * luma.width + rect.x;
+    out.set(luma.data.subarray(start, start + rect.width), y * rect.width);
   }
   return { width: rect.width, height: rect.height, data: out };
-}
-
-/** Grey back to RGBA, for a library that only takes ImageData (zxing-wasm's luminance of R=G=B=v is v exactly). */
-export function lumaToRgba(luma: Luma): Frame {
-  const out = new Uint8ClampedArray(luma.width * luma.height * 4);
-  const view = new Uint32Array(out.buffer);
-  for (let i = 0; i < luma.data.length; i++) {
-    const v = luma.data[i]!;
-    // Little-endian RGBA: alpha in the top byte.
-    view[i] = 0xff000000 | (v << 16) | (v << 8) | v;
-  }
-  return { width: luma.width, height: luma.height, data: out };
 }
 
 /**
@@ -140,4 +133,128 @@ export function shear(luma: Luma, degrees: number, fill = 255): Luma {
     }
   }
   return { width, height, data: out };
+}
+
+/** A group of tiles turned alike: where a turned linear code probably is, and by how much. */
+export interface TurnedRegion {
+  readonly rect: Rect;
+  readonly degrees: number;
+  /** Edge weight of the group (bigger first). */
+  readonly weight: number;
+}
+
+export interface TurnedOptions {
+  readonly minDegrees: number;
+  readonly maxDegrees: number;
+  /** Share of a tile's edge weight its dominant direction (three 5° bins) must hold. */
+  readonly minShare: number;
+}
+
+const TILE = 64;
+const BINS = 36;
+
+/**
+ * Finds turned linear codes anywhere in the image: gradient directions are
+ * histogrammed per 64-px tile (Sobel on every other pixel, strong edges
+ * only, 5° bins modulo 180°, weighted by magnitude, as dominantOrientation
+ * does for one image), tiles whose peak holds `minShare` of their edges at
+ * an angle between `minDegrees` and `maxDegrees` are kept, and neighbours
+ * within 8° of each other are grouped. A code turned off the aim region
+ * is found as well as one in its middle, for about the cost of one pass
+ * over the image.
+ */
+export function turnedRegions(luma: Luma, options: TurnedOptions, minMagnitude = 40): TurnedRegion[] {
+  const { width, height, data } = luma;
+  const cols = Math.ceil(width / TILE);
+  const rows = Math.ceil(height / TILE);
+  const tiles = cols * rows;
+  const bins = new Float64Array(tiles * BINS);
+  const sumCos = new Float64Array(tiles * BINS);
+  const sumSin = new Float64Array(tiles * BINS);
+  const totals = new Float64Array(tiles);
+  for (let y = 1; y < height - 1; y += 2) {
+    const tileRow = Math.floor(y / TILE) * cols;
+    for (let x = 1; x < width - 1; x += 2) {
+      const i = y * width + x;
+      const gx = data[i - width + 1]! + 2 * data[i + 1]! + data[i + width + 1]! - data[i - width - 1]! - 2 * data[i - 1]! - data[i + width - 1]!;
+      const gy = data[i + width - 1]! + 2 * data[i + width]! + data[i + width + 1]! - data[i - width - 1]! - 2 * data[i - width]! - data[i - width + 1]!;
+      const magnitude = Math.abs(gx) + Math.abs(gy);
+      if (magnitude < minMagnitude) continue;
+      let angle = Math.atan2(gy, gx);
+      if (angle < 0) angle += Math.PI;
+      const tile = tileRow + Math.floor(x / TILE);
+      const bin = tile * BINS + Math.min(BINS - 1, Math.floor((angle / Math.PI) * BINS));
+      bins[bin]! += magnitude;
+      sumCos[bin]! += magnitude * Math.cos(2 * angle);
+      sumSin[bin]! += magnitude * Math.sin(2 * angle);
+      totals[tile]! += magnitude;
+    }
+  }
+  // Per tile: the dominant direction, or NaN when none stands out or it is not turned enough.
+  const angles = new Float64Array(tiles).fill(Number.NaN);
+  // A tile must hold a fair share of edges: a few strokes of print do not make a code.
+  const minTotal = (TILE * TILE) / 4 / 8 * 120;
+  for (let t = 0; t < tiles; t++) {
+    if (totals[t]! < minTotal) continue;
+    let best = 0;
+    let bestWeight = 0;
+    for (let b = 0; b < BINS; b++) {
+      const w = bins[t * BINS + ((b + BINS - 1) % BINS)]! + bins[t * BINS + b]! + bins[t * BINS + ((b + 1) % BINS)]!;
+      if (w > bestWeight) {
+        best = b;
+        bestWeight = w;
+      }
+    }
+    if (bestWeight < options.minShare * totals[t]!) continue;
+    let c = 0;
+    let s = 0;
+    for (const b of [(best + BINS - 1) % BINS, best, (best + 1) % BINS]) {
+      c += sumCos[t * BINS + b]!;
+      s += sumSin[t * BINS + b]!;
+    }
+    const raw = ((Math.atan2(s, c) / 2) * 180) / Math.PI;
+    const degrees = raw <= -90 ? raw + 180 : raw > 90 ? raw - 180 : raw;
+    if (Math.abs(degrees) >= options.minDegrees && Math.abs(degrees) <= options.maxDegrees) angles[t] = degrees;
+  }
+  // Neighbouring tiles turned alike form one region.
+  const group = new Int32Array(tiles).fill(-1);
+  const regions: TurnedRegion[] = [];
+  for (let t = 0; t < tiles; t++) {
+    if (Number.isNaN(angles[t]!) || group[t] !== -1) continue;
+    const id = regions.length;
+    const stack = [t];
+    group[t] = id;
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    let weight = 0;
+    let weighted = 0;
+    while (stack.length > 0) {
+      const u = stack.pop()!;
+      const ux = u % cols;
+      const uy = Math.floor(u / cols);
+      x0 = Math.min(x0, ux);
+      y0 = Math.min(y0, uy);
+      x1 = Math.max(x1, ux);
+      y1 = Math.max(y1, uy);
+      weight += totals[u]!;
+      weighted += totals[u]! * angles[u]!;
+      for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [-1, -1], [1, -1], [-1, 1]] as const) {
+        const vx = ux + dx;
+        const vy = uy + dy;
+        if (vx < 0 || vy < 0 || vx >= cols || vy >= rows) continue;
+        const v = vy * cols + vx;
+        if (group[v] !== -1 || Number.isNaN(angles[v]!) || Math.abs(angles[v]! - angles[u]!) > 8) continue;
+        group[v] = id;
+        stack.push(v);
+      }
+    }
+    // One tile of margin all round: the code's ends and quiet zone lie in tiles that did not qualify.
+    const rx = Math.max(0, (x0 - 1) * TILE);
+    const ry = Math.max(0, (y0 - 1) * TILE);
+    const rect = { x: rx, y: ry, width: Math.min(width, (x1 + 2) * TILE) - rx, height: Math.min(height, (y1 + 2) * TILE) - ry };
+    regions.push({ rect, degrees: weighted / weight, weight });
+  }
+  return regions.sort((a, b) => b.weight - a.weight);
 }

@@ -44,7 +44,7 @@ describe('camera frames to luminance', () => {
     expect(lumaFromPlanes(new Uint8Array(16), 'P010', [{ offset: 0, stride: 8 }], 4, 2)).toBeNull();
   });
 
-  it('copies a frame into reused scratch memory and hands the decoders grey RGBA', async () => {
+  it('copies a frame into reused scratch memory and hands the decoders its luminance', async () => {
     const { data, layout } = i420(4, 2, 4);
     const asked: (string | undefined)[] = [];
     const frame = (format: string | null) => ({
@@ -67,7 +67,7 @@ describe('camera frames to luminance', () => {
     // …and a YUV frame, smaller, is copied into the same memory; the same grey comes out of both.
     const pixels = await framePixels(frame('I420'), 1280, scratch);
     expect(pixels).toMatchObject({ width: 4, height: 2 });
-    expect([...pixels.data.slice(4 * 5, 4 * 6)]).toEqual([11, 11, 11, 255]);
+    expect(pixels.data[5]).toBe(11);
     expect([...opaque.data]).toEqual([...pixels.data]);
     expect(asked).toEqual(['RGBA', undefined]);
     expect(scratch.buffer).toBe(first);

@@ -12,8 +12,7 @@
  * conversion runs at all. The memory bench (test/bench/video-control.ts)
  * keeps both paths side by side.
  */
-import type { Frame } from './decoder';
-import { lumaToRgba, type Luma } from './preprocess';
+import type { Luma } from './preprocess';
 
 /** Pixel formats whose first plane is 8-bit luminance (Y). */
 const Y_PLANE_FORMATS = new Set(['I420', 'I420A', 'I422', 'I422A', 'I444', 'I444A', 'NV12']);
@@ -84,15 +83,15 @@ export interface VideoFrameLike {
 }
 
 /**
- * One VideoFrame as RGBA pixels for the decoders (grey: R = G = B = Y).
- * Reuses `scratch` for the copy when it is large enough. The caller closes
- * the frame (as soon as this resolves).
+ * One VideoFrame's luminance for the decoders. Reuses `scratch` for the
+ * copy when it is large enough. The caller closes the frame (as soon as this
+ * resolves).
  */
 export async function framePixels(
   frame: VideoFrameLike,
   maxWidth: number,
   scratch: { buffer: Uint8Array | null },
-): Promise<Frame> {
+): Promise<Luma> {
   const width = frame.visibleRect?.width ?? 0;
   const height = frame.visibleRect?.height ?? 0;
   // Formats it cannot read directly (an opaque GPU frame: format null) are converted by the browser.
@@ -104,5 +103,5 @@ export async function framePixels(
   const layout = await frame.copyTo(buffer, options);
   const luma = lumaFromPlanes(buffer, format, layout, width, height, maxWidth);
   if (!luma) throw new Error(`camera frame format ${String(frame.format)} not readable`);
-  return lumaToRgba(luma);
+  return luma;
 }

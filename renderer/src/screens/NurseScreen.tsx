@@ -68,8 +68,11 @@ function LotPicker() {
   const lots = useNurse((s) => s.lots);
   const lotId = useNurse((s) => s.lotId);
   const chooseLot = useNurse((s) => s.chooseLot);
-  const usable = lots.filter((l) => !l.expired);
+  const lotProduct = useNurse((s) => s.lotProduct);
+  const showAllLots = useNurse((s) => s.showAllLots);
+  const usable = lots.filter((l) => !l.expired && (lotProduct === null || l.productId === lotProduct));
   const current = lots.find((l) => l.id === lotId);
+  const narrowedTo = lotProduct === null ? null : lots.find((l) => l.productId === lotProduct);
   return (
     <div className="field">
       <label htmlFor="lot-select">{t('nurse.lot')}</label>
@@ -84,6 +87,14 @@ function LotPicker() {
       {current ? (
         <p className="field__hint" data-testid="current-lot">
           <strong className="mono">{current.lotNumber}</strong> · {current.productName} · {current.maker} · {t('nurse.expiry')} {formatDateBoth(current.expiry, t.language)}
+        </p>
+      ) : null}
+      {lotProduct !== null ? (
+        <p className="field__hint" data-testid="lot-narrowed" data-product={lotProduct}>
+          {t('nurse.lotNarrowed', { product: narrowedTo?.productName ?? '', n: usable.length })}{' '}
+          <button type="button" className="button button--quiet" data-testid="lot-show-all" onClick={showAllLots}>
+            {t('nurse.lotShowAll')}
+          </button>
         </p>
       ) : null}
       <p className="field__hint">{t('nurse.lotScanHint')}</p>
@@ -328,11 +339,12 @@ export function NurseScreen() {
   useVenueEvents(['lot', 'desk', 'products', 'sync'], () => void loadCatalog());
 
   const onRead = useCallback((text: string, source: ReadSource) => void scanned(text, source), [scanned]);
+  const cameraNotice = useNurse((s) => s.cameraNotice);
 
   return (
     <div className="screen screen--nurse" data-testid="screen-nurse">
       <div className="screen__side">
-        <ScannerPanel purpose="any" onRead={onRead} />
+        <ScannerPanel purpose="any" onRead={onRead} onNotice={cameraNotice} />
         <QueueList />
       </div>
       <div className="screen__main">

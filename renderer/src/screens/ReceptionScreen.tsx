@@ -21,6 +21,7 @@ export function ReceptionScreen() {
   const manual = useRef<HTMLInputElement>(null);
 
   const onRead = useCallback((text: string, source: ReadSource) => void submit(text, source), [submit]);
+  const notice = useReception((s) => s.notice);
   const checkInByKey = () => {
     const now = useReception.getState().card;
     if (now?.kind === 'verdict' && performance.now() - now.shownAt >= MIN_CARD_AGE_FOR_KEY_MS) void checkIn();
@@ -36,7 +37,7 @@ export function ReceptionScreen() {
   return (
     <div className="screen screen--reception" data-testid="screen-reception">
       <div className="screen__side">
-        <ScannerPanel purpose="ticket" onRead={onRead} />
+        <ScannerPanel purpose="ticket" onRead={onRead} onNotice={notice} />
         <ManualEntry ref={manual} onSubmit={(digits) => void submit(digits, { kind: 'manual' })} />
       </div>
       <div className="screen__main">

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import type { ReplyError } from '../../../src/api/reply';
 import { call, hasOperation, type Value } from '../api/venue';
 import { LanguageToggle } from '../components/LanguageToggle';
+import { TestScan } from '../components/TestScan';
 import { useT } from '../i18n/t';
 import type { StringKey } from '../i18n/strings';
 import { usePrefs, type ScannerMode } from '../stores/prefs';
@@ -153,6 +154,7 @@ export function SettingsScreen() {
               ))}
             </div>
           </fieldset>
+          <TestScan />
           <label className="chip chip--check">
             <input type="checkbox" checked={prefs.sound} onChange={(event) => prefs.set({ sound: event.target.checked })} data-testid="settings-sound" />
             {t('settings.soundOn')}

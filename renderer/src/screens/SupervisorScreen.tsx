@@ -3,6 +3,8 @@
  * desks and their active lots, adding lots (typed, or from a scanned box),
  * and voiding a record with a reason (nothing is deleted; a void is a record).
  */
+import { ReaderHealth } from '../components/ReaderHealth';
+import { fillLotForm } from '../scanner/lot-form';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { ReplyError } from '../../../src/api/reply';
 import { venueDate } from '../../../src/common/time';
@@ -231,13 +233,15 @@ function LotsPanel({ lots, products, onDone }: { lots: Lot[]; products: Product[
         playSound('refusal');
         return;
       }
-      if (value.productId) setProductId(value.productId);
-      if (value.lotNumber) setLotNumber(value.lotNumber);
-      if (value.expiry) setExpiry(value.expiry);
+      // Only what the scan gave: a scan with no expiry never blanks the expiry in the form.
+      const filled = fillLotForm({ productId, lotNumber, expiry }, value);
+      setProductId(filled.productId);
+      setLotNumber(filled.lotNumber);
+      setExpiry(filled.expiry);
       setMessage({ tone: value.kind === 'new-lot' || value.kind === 'match' ? 'ok' : 'error', text: t.pick(value.message) });
       playSound(value.kind === 'new-lot' ? 'ok' : 'refusal');
     },
-    [t],
+    [t, productId, lotNumber, expiry],
   );
 
   const submit = async (event: FormEvent) => {
@@ -436,6 +440,11 @@ export function SupervisorScreen() {
           </ul>
         </section>
         <DesksPanel desks={data.desks} lots={data.lots} onDone={reload} />
+        <section className="panel" aria-labelledby="health-title">
+          <h2 id="health-title">{t('health.title')}</h2>
+          <p className="panel__hint">{t('health.hint')}</p>
+          <ReaderHealth live />
+        </section>
         <LotsPanel lots={data.lots} products={data.products} onDone={reload} />
         <RecordsPanel records={data.records} waiting={data.waiting} onDone={reload} />
         {data.conflicts ? <ConflictsPanel conflicts={data.conflicts} onDone={reload} /> : null}

@@ -11,6 +11,9 @@ import { call, type Value } from '../api/venue';
 import { readTicketOrPack } from '../scanner/reads';
 import { playSound } from '../sound/sounds';
 import { onWipe } from './privacy';
+import { refusalOf, SIGHT_REFUSALS } from '../scanner/notices';
+import type { CameraNotice } from '../scanner/useCameraScanner';
+import { recordHealth } from './health';
 import type { Card, ReadSource } from './reception';
 import { useSession } from './session';
 
@@ -54,6 +57,8 @@ interface NurseState {
   readonly savedFor: QueueEntry | null;
   readonly error: ReplyError | null;
   readonly notice: Notice | null;
+  /** A pack read gave only its product (GTIN; no lot or expiry): the lot list shows that product's lots. */
+  readonly lotProduct: string | null;
   /** A ticket scanned at the booth that is not in the queue: its verdict. */
   readonly scanCard: Card | null;
   readonly seq: number;
@@ -61,6 +66,9 @@ interface NurseState {
   refreshQueue(): Promise<void>;
   select(entry: QueueEntry | null): void;
   scanned(raw: string, source: ReadSource): Promise<void>;
+  /** A camera sight that came to no single ticket (codes disagree, two tickets). */
+  cameraNotice(notice: CameraNotice): void;
+  showAllLots(): void;
   /** `lotNumber` names the lot when it is not in the list yet (it just arrived through sync). */
   chooseLot(lotId: string, how: 'list' | 'scan', lotNumber?: string | null): Promise<void>;
   setSite(site: Site | null): void;
@@ -82,6 +90,7 @@ const BLANK = {
   savedFor: null,
   error: null,
   notice: null,
+  lotProduct: null,
   scanCard: null,
 } as const;
 
@@ -133,6 +142,7 @@ export const useNurse = create<NurseState>((set, get) => ({
     set({ seq });
     const device = useSession.getState().device;
     const read = readTicketOrPack(raw, device?.defaultMunicipality, venueDate(new Date()));
+    recordHealth(source, read.kind === 'error' ? { refused: read.code } : { read: true });
     if (read.kind === 'error') {
       set({ notice: { tone: 'error', text: read.message } });
       playSound('refusal');
@@ -148,10 +158,13 @@ export const useNurse = create<NurseState>((set, get) => ({
       }
       const value = reply.value;
       if (value.read === 'pack' && value.kind === 'match' && value.lotId) {
+        set({ lotProduct: null });
         await get().chooseLot(value.lotId, 'scan', value.lotNumber);
         return;
       }
-      set({ notice: { tone: 'error', text: value.message } });
+      // Only the product was read (a camera cannot read a vial's composite part): pick among its lots.
+      const onlyProduct = value.read === 'pack' && value.kind === 'incomplete' && value.productId !== null;
+      set({ notice: { tone: 'error', text: value.message }, lotProduct: onlyProduct ? value.productId : null });
       playSound('refusal');
       return;
     }
@@ -189,6 +202,18 @@ export const useNurse = create<NurseState>((set, get) => ({
       });
     }
     playSound('refusal');
+  },
+
+  cameraNotice(notice) {
+    const source: ReadSource = { kind: 'camera', via: 'code', firstFrameAt: null, sightStartedAt: notice.sightStartedAt, cameraSession: 0 };
+    recordHealth(source, notice.kind === 'failed-sight' ? { failedSight: true } : { refused: refusalOf(notice.kind) });
+    if (notice.kind === 'failed-sight') return;
+    set({ notice: { tone: 'error', text: SIGHT_REFUSALS[refusalOf(notice.kind)] } });
+    playSound('refusal');
+  },
+
+  showAllLots() {
+    set({ lotProduct: null });
   },
 
   async chooseLot(lotId, how, lotNumber) {

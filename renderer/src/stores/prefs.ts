@@ -3,6 +3,7 @@
  * personal, so they live in localStorage and survive a restart.
  */
 import { create } from 'zustand';
+import { DEFAULT_BURST, MAX_BURST_GAP_MS, MAX_SPLIT_GAP_MS, type BurstOptions } from '../scanner/handheld';
 
 export type Language = 'ja' | 'en';
 /** How this desk reads codes: both ways, the handheld only (camera off), or the camera only. */
@@ -14,10 +15,21 @@ export interface Prefs {
   readonly cameraId: string;
   readonly scannerMode: ScannerMode;
   readonly sound: boolean;
+  /** The handheld scanner's timing as this desk's test scan measured it (null: the defaults). */
+  readonly burst: BurstOptions | null;
 }
 
 const KEY = 'venue-prefs-v1';
-const DEFAULTS: Prefs = { language: 'ja', cameraId: '', scannerMode: 'both', sound: true };
+const DEFAULTS: Prefs = { language: 'ja', cameraId: '', scannerMode: 'both', sound: true, burst: null };
+
+/** A saved burst timing, only within the bounds a test scan can set. */
+function burstOf(saved: unknown): BurstOptions | null {
+  if (!saved || typeof saved !== 'object') return null;
+  const { maxGapMs, splitGapMs } = saved as Partial<BurstOptions>;
+  if (typeof maxGapMs !== 'number' || typeof splitGapMs !== 'number') return null;
+  if (!(maxGapMs > 0 && maxGapMs <= MAX_BURST_GAP_MS && splitGapMs > 0 && splitGapMs <= MAX_SPLIT_GAP_MS)) return null;
+  return { ...DEFAULT_BURST, maxGapMs, splitGapMs };
+}
 
 function load(): Prefs {
   try {
@@ -29,6 +41,7 @@ function load(): Prefs {
       cameraId: typeof saved.cameraId === 'string' ? saved.cameraId : '',
       scannerMode: saved.scannerMode === 'handheld' || saved.scannerMode === 'camera' ? saved.scannerMode : 'both',
       sound: saved.sound !== false,
+      burst: burstOf(saved.burst),
     };
   } catch {
     return DEFAULTS;
@@ -44,9 +57,9 @@ export const usePrefs = create<PrefsStore>((set, get) => ({
   ...load(),
   set(patch) {
     set(patch);
-    const { language, cameraId, scannerMode, sound } = get();
+    const { language, cameraId, scannerMode, sound, burst } = get();
     try {
-      localStorage.setItem(KEY, JSON.stringify({ language, cameraId, scannerMode, sound }));
+      localStorage.setItem(KEY, JSON.stringify({ language, cameraId, scannerMode, sound, burst }));
     } catch {
       // Storage may be full or blocked; the preference still applies until reload.
     }

@@ -8,7 +8,11 @@ import { create } from 'zustand';
 import type { StaffText } from '../../../src/common/messages';
 import type { ReplyError } from '../../../src/api/reply';
 import { call, type Value } from '../api/venue';
+import { refusalOf, SIGHT_REFUSALS } from '../scanner/notices';
 import { readTicket } from '../scanner/reads';
+import type { ReadVia } from '../scanner/sight';
+import type { CameraNotice } from '../scanner/useCameraScanner';
+import { recordHealth } from './health';
 import { playSound } from '../sound/sounds';
 import { onWipe } from './privacy';
 import { useSession } from './session';
@@ -17,7 +21,15 @@ export type Verdict = Extract<Value<'scanTicket'>, { read: 'ticket' }>['verdict'
 export type VerdictCode = Verdict['code'];
 
 export type ReadSource =
-  | { readonly kind: 'camera'; readonly firstFrameAt: number | null; readonly cameraSession: number }
+  | {
+      readonly kind: 'camera';
+      /** A code, or the printed 18-digit line (OCR): the card then asks staff to confirm name and date of birth. */
+      readonly via: ReadVia;
+      readonly firstFrameAt: number | null;
+      /** When the ticket came into view (page time): the reader's health measures from here to the card. */
+      readonly sightStartedAt: number;
+      readonly cameraSession: number;
+    }
   | { readonly kind: 'handheld' }
   | { readonly kind: 'manual' };
 
@@ -45,6 +57,8 @@ interface ReceptionState {
   readonly card: Card | null;
   readonly seq: number;
   submit(raw: string, source: ReadSource): Promise<void>;
+  /** A camera sight that came to no single ticket: refused on the page, with words for staff. */
+  notice(notice: CameraNotice, source: ReadSource): void;
   checkIn(): Promise<void>;
   requestWalkIn(): Promise<void>;
   /** Asks again for the card's ticket (a walk-in decision arrived); the card stays the same read. */
@@ -62,6 +76,7 @@ export const useReception = create<ReceptionState>((set, get) => ({
   async submit(raw, source) {
     const seq = get().seq + 1;
     const read = readTicket(raw, useSession.getState().device?.defaultMunicipality);
+    recordHealth(source, read.kind === 'error' ? { refused: read.code } : { read: true });
     if (read.kind === 'error') {
       set({ seq, card: { kind: 'read-error', seq, source, code: read.code, message: read.message } });
       playSound('refusal');
@@ -86,6 +101,15 @@ export const useReception = create<ReceptionState>((set, get) => ({
       card: { kind: 'verdict', seq, source, canonical: read.canonical, verdict, checkIn: 'idle', checkedInAt: null, walkIn: 'idle', actionError: null, shownAt: performance.now() },
     });
     playSound(verdict.admit ? 'ok' : 'refusal');
+  },
+
+  notice(notice, source) {
+    recordHealth(source, notice.kind === 'failed-sight' ? { failedSight: true } : { refused: refusalOf(notice.kind) });
+    if (notice.kind === 'failed-sight') return;
+    const seq = get().seq + 1;
+    const code = refusalOf(notice.kind);
+    set({ seq, card: { kind: 'read-error', seq, source, code, message: SIGHT_REFUSALS[code] } });
+    playSound('refusal');
   },
 
   async checkIn() {

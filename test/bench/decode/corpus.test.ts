@@ -2,9 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { corpusSpecs, renderSample, smallPxPerModule, type SampleSpec } from './corpus';
 import { loadZxingWasm } from './engines';
 import { hashFrame } from './image';
-import { createPipeline } from './pipeline';
-import { RECOMMENDED } from '../../../renderer/src/scanner/recommended';
-import { WASM_DEFAULT } from './setups';
+import { createSetup } from './pipeline';
+import { WASM_DEFAULT, WORKER } from './setups';
 
 const spec = (id: string): SampleSpec => {
   const found = corpusSpecs({ perSeverity: 1 }).find((s) => s.id === id);
@@ -39,7 +38,7 @@ describe('the corpus', () => {
   });
 
   it('is readable when clean and really harder when distorted past the bench’s worst levels', async () => {
-    const decoder = createPipeline(WASM_DEFAULT);
+    const decoder = await createSetup(WASM_DEFAULT);
     const read = async (s: SampleSpec) => {
       const sample = renderSample(s);
       return (await decoder.decode(sample.frame)).some((c) => c.text === sample.expected);
@@ -54,7 +53,7 @@ describe('the corpus', () => {
 
   it('has no code in its empty frames for any setup to find', async () => {
     const empty = corpusSpecs({ perSeverity: 1, empty: 2, symbologies: [] });
-    const decoder = createPipeline(RECOMMENDED);
+    const decoder = await createSetup(WORKER);
     for (const s of empty) expect(await decoder.decode(renderSample(s).frame)).toEqual([]);
   });
 });

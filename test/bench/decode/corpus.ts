@@ -17,7 +17,7 @@ import {
   rotation,
   sampleBilinear,
   scaling,
-  toRgba,
+  toLuma,
   translation,
   warpOnto,
   apply,
@@ -152,7 +152,7 @@ export function renderSample(spec: SampleSpec): Sample {
   if (spec.distortion === 'glare') glare(frame, label, labelToFrame, spec.level, rng);
   const blurred = spec.distortion === 'blur' ? gaussianBlur(frame, spec.level) : frame;
   addNoise(blurred, spec.distortion === 'noise' ? Math.hypot(spec.level, SENSOR_NOISE) : SENSOR_NOISE, rng);
-  return { spec, frame: toRgba(blurred), expected: spec.symbology === null ? null : payload.expected };
+  return { spec, frame: toLuma(blurred), expected: spec.symbology === null ? null : payload.expected };
 }
 
 /**
@@ -178,7 +178,7 @@ export function pureFrame(payload: Payload, modulePx = 4): Frame {
       x += w * unit;
     });
   }
-  return toRgba(image);
+  return toLuma(image);
 }
 
 /** A desk under room light: a smooth, uneven grey (bilinear over a coarse random grid). */

@@ -3,11 +3,12 @@ import { runInNewContext } from 'node:vm';
 import { purgeZXingModule } from 'zxing-wasm/reader';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pureFrame } from './corpus';
-import { forgetZxingWasm, loadZxingWasm, readWithWasm, wasmReaderOptions } from './engines';
-import { createPipeline } from './pipeline';
+import { forgetZxingWasm, loadZxingWasm } from './engines';
+import { createSetup } from './pipeline';
 import { mulberry32 } from './prng';
-import { NW7_SHAPE, RECOMMENDED } from '../../../renderer/src/scanner/recommended';
-import { LIBRARY_DEFAULT, WASM_DEFAULT } from './setups';
+import { NW7_SHAPE } from '../../../renderer/src/scanner/recommended';
+import { readerOptions, readLuma } from '../../../renderer/src/scanner/decoders/zxing-wasm';
+import { LIBRARY_DEFAULT, WASM_DEFAULT, WORKER } from './setups';
 import { GS, gs1Payload, ticketNw7Payload, ticketQrPayload, type Payload } from './symbols';
 
 const rng = mulberry32(42);
@@ -37,16 +38,16 @@ describe('zxing-wasm loads its .wasm from the package', () => {
     purgeZXingModule();
     forgetZxingWasm();
     await loadZxingWasm();
-    const codes = await createPipeline(WASM_DEFAULT).decode(pureFrame(qr));
+    const codes = await (await createSetup(WASM_DEFAULT)).decode(pureFrame(qr));
     expect(codes.map((c) => c.text)).toEqual([qr.expected]);
     expect(fetch).not.toHaveBeenCalled();
   });
 });
 
-describe.each([WASM_DEFAULT, LIBRARY_DEFAULT, RECOMMENDED])('the $name setup', (setup) => {
-  const decoder = createPipeline(setup);
+describe.each([WASM_DEFAULT, LIBRARY_DEFAULT, WORKER])('the $name setup', (setup) => {
+  let decoder: Awaited<ReturnType<typeof createSetup>>;
   beforeAll(async () => {
-    await loadZxingWasm();
+    decoder = await createSetup(setup);
   });
 
   it.each(cases)('reads %s exactly', async (_, payload, format) => {
@@ -55,7 +56,7 @@ describe.each([WASM_DEFAULT, LIBRARY_DEFAULT, RECOMMENDED])('the $name setup', (
   });
 
   it('reads nothing from a blank frame', async () => {
-    const blank = { width: 640, height: 480, data: new Uint8ClampedArray(640 * 480 * 4).fill(230) };
+    const blank = { width: 640, height: 480, data: new Uint8ClampedArray(640 * 480).fill(230) };
     expect(await decoder.decode(blank)).toEqual([]);
   });
 });
@@ -76,18 +77,18 @@ describe('reading many frames keeps nothing behind', () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     const frame = pureFrame(qr);
-    const options = wasmReaderOptions({ formats: ['qr'], tryHarder: false });
+    const options = readerOptions({ formats: ['qr'], tryHarder: false });
     const heapAfterGc = () => {
       gc();
       gc();
       return process.memoryUsage().heapUsed;
     };
     // Warm up first: the first reads compile and cache what later ones reuse.
-    for (let i = 0; i < 1_000; i++) await readWithWasm(frame, options);
+    for (let i = 0; i < 1_000; i++) await readLuma(frame, options);
     const before = heapAfterGc();
     const reads = 2_000;
     let read = 0;
-    for (let i = 0; i < reads; i++) read += (await readWithWasm(frame, options)).length;
+    for (let i = 0; i < reads; i++) read += (await readLuma(frame, options)).length;
     const grown = heapAfterGc() - before;
     expect(read).toBe(reads);
     // A leak of 700 bytes a read would be 1.4 MB here; allow a fifth of that for the noise between GCs.

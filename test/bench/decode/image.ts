@@ -17,7 +17,7 @@ export interface Gray {
   readonly data: Float32Array;
 }
 
-/** RGBA pixels, the shape of ImageData: what a camera frame is in the app's decode worker. */
+/** 8-bit grey pixels: what the app's decode worker copies out of a camera frame (its luminance plane). */
 export interface Frame {
   readonly width: number;
   readonly height: number;
@@ -272,16 +272,10 @@ export function addGlare(image: Gray, cx: number, cy: number, radius: number, pe
 }
 
 /** Quantises to 8 bits, grey in R, G and B, opaque: what getImageData gives the decode worker. */
-export function toRgba(image: Gray): Frame {
-  const rgba = new Uint8ClampedArray(image.width * image.height * 4);
-  for (let i = 0, p = 0; i < image.data.length; i++, p += 4) {
-    const v = Math.round(image.data[i]!);
-    rgba[p] = v;
-    rgba[p + 1] = v;
-    rgba[p + 2] = v;
-    rgba[p + 3] = 255;
-  }
-  return { width: image.width, height: image.height, data: rgba };
+export function toLuma(image: Gray): Frame {
+  const out = new Uint8ClampedArray(image.width * image.height);
+  for (let i = 0; i < image.data.length; i++) out[i] = Math.round(image.data[i]!);
+  return { width: image.width, height: image.height, data: out };
 }
 
 /** FNV-1a over the pixels: the determinism test compares these. */

@@ -31,7 +31,7 @@ function chunk(type: string, data: Uint8Array): Buffer {
   return Buffer.concat([head.subarray(0, 4), body, crc]);
 }
 
-/** An 8-bit greyscale PNG of the frame's red channel (the corpus is grey). */
+/** An 8-bit greyscale PNG of the (grey) frame. */
 export function framePng(frame: Frame): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(frame.width, 0);
@@ -40,7 +40,7 @@ export function framePng(frame: Frame): Buffer {
   ihdr[9] = 0; // greyscale
   const raw = Buffer.alloc((frame.width + 1) * frame.height);
   for (let y = 0; y < frame.height; y++) {
-    for (let x = 0; x < frame.width; x++) raw[y * (frame.width + 1) + 1 + x] = frame.data[(y * frame.width + x) * 4]!;
+    for (let x = 0; x < frame.width; x++) raw[y * (frame.width + 1) + 1 + x] = frame.data[y * frame.width + x]!;
   }
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array())]);

@@ -1,5 +1,5 @@
 /** What a person at a desk does, as test steps: sign in, scan with the handheld, wait for the card. */
-import type { Locator, Page } from 'playwright-core';
+import type { CDPSession, Locator, Page } from 'playwright-core';
 import { DEMO_STAFF } from '../../fixtures/demo';
 
 export type DemoRole = keyof typeof DEMO_STAFF;
@@ -12,14 +12,53 @@ export async function signIn(page: Page, role: DemoRole): Promise<void> {
   await page.getByTestId('staff-name').waitFor();
 }
 
+const sessions = new WeakMap<Page, Promise<CDPSession>>();
+/** The newest key timestamp sent to each page (seconds), so bursts never overlap in the page's time. */
+const lastSent = new WeakMap<Page, number>();
+/** A person puts down the keyboard and picks up the scanner: the burst starts this long after anything typed before. */
+const PICK_UP_S = 0.3;
+
+function cdpOf(page: Page): Promise<CDPSession> {
+  let session = sessions.get(page);
+  if (!session) {
+    session = page.context().newCDPSession(page);
+    sessions.set(page, session);
+  }
+  return session;
+}
+
+/** Key timing of a scanner: the gaps (ms) between its keys, cycled; a USB scanner's 4 ms by default. */
+export type ScannerTiming = readonly number[];
+/** A Bluetooth scanner sending three keys at once, then waiting 90 ms for the radio. */
+export const CLUMPED_BLUETOOTH: ScannerTiming = [1, 1, 90];
+
+function keyEvent(key: string): { key: string; code: string; windowsVirtualKeyCode: number; text?: string } {
+  if (key === 'Enter') return { key, code: 'Enter', windowsVirtualKeyCode: 13, text: '\r' };
+  if (/^[0-9]$/.test(key)) return { key, code: `Digit${key}`, windowsVirtualKeyCode: 48 + Number(key), text: key };
+  if (/^[A-Za-z]$/.test(key)) return { key, code: `Key${key.toUpperCase()}`, windowsVirtualKeyCode: key.toUpperCase().charCodeAt(0), text: key };
+  return { key, code: '', windowsVirtualKeyCode: 0, text: key };
+}
+
 /**
- * A handheld scanner in keyboard mode: the read typed in one fast burst, then
- * Enter. The key presses are all sent at once, without waiting for each to be
- * acknowledged, as a scanner sends them: on a busy test machine a round trip
- * per key would spread the burst out to human typing speed.
+ * A handheld scanner in keyboard mode: the read typed as a burst, then
+ * Enter. Each key goes through the DevTools protocol (Input.dispatchKeyEvent)
+ * with its own event timestamp, `timing` apart: the page sees exactly the
+ * scanner's timing however busy the test machine is, so a loaded machine
+ * can never split a burst (or slow it to typing speed). The burst is stamped
+ * a third of a second after now (a person picking up the scanner), so keys
+ * typed just before are never taken as part of it.
  */
-export async function handheldScan(page: Page, text: string): Promise<void> {
-  await Promise.all([...text, 'Enter'].map((key) => page.keyboard.press(key)));
+export async function handheldScan(page: Page, text: string, timing: ScannerTiming = [4]): Promise<void> {
+  const cdp = await cdpOf(page);
+  let at = Math.max(Date.now() / 1000, lastSent.get(page) ?? 0) + PICK_UP_S;
+  const keys = [...text, 'Enter'];
+  for (const [i, key] of keys.entries()) {
+    const event = keyEvent(key);
+    await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...event, timestamp: at });
+    await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: event.key, code: event.code, windowsVirtualKeyCode: event.windowsVirtualKeyCode, timestamp: at + 0.0005 });
+    lastSent.set(page, at);
+    at += (timing[i % timing.length] ?? 4) / 1000;
+  }
 }
 
 /** Slow human typing, well apart from a scanner's burst. */

@@ -132,14 +132,7 @@ export function writeY4m(path: string, scenes: readonly { picture: Picture; fram
   writeFileSync(path, Buffer.concat(parts));
 }
 
-/** Pixels as RGBA, the way the decoder gets them from a canvas (for unit tests of the decoders). */
-export function toRgba(picture: Picture): { data: Uint8ClampedArray; width: number; height: number } {
-  const data = new Uint8ClampedArray(picture.width * picture.height * 4);
-  picture.luma.forEach((v, i) => {
-    data[i * 4] = v;
-    data[i * 4 + 1] = v;
-    data[i * 4 + 2] = v;
-    data[i * 4 + 3] = 255;
-  });
-  return { data, width: picture.width, height: picture.height };
+/** The picture's luminance, the way the decode worker copies it out of a camera frame (for tests of the decoders). */
+export function toLuma(picture: Picture): { data: Uint8ClampedArray; width: number; height: number } {
+  return { data: Uint8ClampedArray.from(picture.luma), width: picture.width, height: picture.height };
 }

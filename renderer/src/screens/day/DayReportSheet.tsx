@@ -3,6 +3,7 @@
  * the discrepancies with their explanations, and the sign-off. No list of
  * people: the report holds counts, not names.
  */
+import { ReaderHealth } from '../../components/ReaderHealth';
 import { formatDateBoth, formatDateTime } from '../../i18n/format';
 import { useT } from '../../i18n/t';
 import { useDay, type DayReport } from '../../stores/day';
@@ -32,6 +33,8 @@ export function DayReportSheet({ report }: { report: DayReport }) {
       <DayChart report={report} />
       <h2>{t('day.lots')}</h2>
       <LotTable report={report} editable={false} />
+      <h2>{t('health.title')}</h2>
+      <ReaderHealth date={report.date} />
       <h2>{t('day.discrepancies')}</h2>
       {report.discrepancies.length === 0 ? <p>{t('day.discrepancy.none')}</p> : null}
       <ol className="report__discrepancies">

@@ -6,6 +6,7 @@
  * explained), closing the day, the day's records with void and re-record,
  * and the printable report.
  */
+import { ReaderHealth } from '../../components/ReaderHealth';
 import { useEffect } from 'react';
 import { useVenueEvents } from '../../api/events';
 import { PrintSheet } from '../../print/PrintSheet';
@@ -91,6 +92,10 @@ export function DayScreen() {
             <h2 id="day-discrepancies-title">{t('day.discrepancies')}</h2>
             <DiscrepancyList discrepancies={report.discrepancies} />
             {report.closed ? null : <CloseDay report={report} />}
+          </section>
+          <section className="panel" aria-labelledby="day-health-title">
+            <h2 id="day-health-title">{t('health.title')}</h2>
+            <ReaderHealth date={report.date} />
           </section>
           <section className="panel" aria-labelledby="day-records-title" data-testid="day-records">
             <h2 id="day-records-title">{t('day.records')}</h2>
