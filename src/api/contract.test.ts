@@ -30,6 +30,7 @@ function samples(venue: TestVenue): { [N in OperationName]: InputOf<N> } {
     addDesk: { id: 'R9', name: '受付9' },
     listDesks: {},
     scanTicket: { code: ticketLine(T.ok) },
+    ticketVerdict: { municipality: M, number: T.ok, kind: '1', dose: '1' },
     checkIn: { municipality: M, number: T.ok },
     vaccinationQueue: {},
     todayCounts: {},
