@@ -46,6 +46,7 @@ port.on('message', ({ data }) => {
         runtime = VenueRuntime.start({
           dataDir: data.dataDir,
           key: Buffer.from(data.keyHex, 'hex'),
+          auditKey: Buffer.from(data.auditKeyHex, 'hex'),
           nativeBinding: data.nativeBinding,
           onEvent: (event: VenueEvent) => post({ kind: 'event', event }),
           onInternalError: (operation, error) => console.error(`[database] ${operation}: ${error instanceof Error ? error.message : 'error'}`),

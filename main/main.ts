@@ -70,7 +70,7 @@ function keyVaultFor(settings: ReturnType<typeof openShellSettings>): KeyVault {
   return new SafeStorageKeyVault(safeStorage, settings);
 }
 
-function openDatabaseProcess(dataDir: string, keyHex: string): Promise<UtilityProcess> {
+function openDatabaseProcess(dataDir: string, keyHex: string, auditKeyHex: string): Promise<UtilityProcess> {
   const child = utilityProcess.fork(join(__dirname, 'db-process.cjs'), [], { serviceName: 'venue-database' });
   const nativeBinding = process.env.VENUE_NATIVE_BINDING;
   return new Promise((resolve, reject) => {
@@ -84,7 +84,7 @@ function openDatabaseProcess(dataDir: string, keyHex: string): Promise<UtilityPr
       }
     };
     child.on('message', onMessage);
-    child.postMessage({ kind: 'open', dataDir, keyHex, ...(nativeBinding ? { nativeBinding } : {}) } satisfies ShellMessage);
+    child.postMessage({ kind: 'open', dataDir, keyHex, auditKeyHex, ...(nativeBinding ? { nativeBinding } : {}) } satisfies ShellMessage);
   });
 }
 
@@ -98,10 +98,13 @@ async function start(): Promise<void> {
   session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionCheckAllowed(permission, requestingOrigin));
 
   const settings = openShellSettings();
-  const key = await keyVaultFor(settings).getOrCreateKey();
+  const vault = keyVaultFor(settings);
+  const key = await vault.getOrCreateKey();
+  const auditKey = await vault.getOrCreateAuditKey();
   const dataDirectory = settings.get('dataDirectory') ?? app.getPath('userData');
-  const child = await openDatabaseProcess(dataDirectory, key.toString('hex'));
+  const child = await openDatabaseProcess(dataDirectory, key.toString('hex'), auditKey.toString('hex'));
   key.fill(0);
+  auditKey.fill(0);
 
   const windows = new Set<BrowserWindow>();
   const relay = new DatabaseRelay(child, ({ event }) => {

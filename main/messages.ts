@@ -3,7 +3,7 @@ import type { VenueEvent } from '../src/api/operation';
 import type { Reply } from '../src/api/reply';
 
 export type ShellMessage =
-  | { kind: 'open'; dataDir: string; keyHex: string; nativeBinding?: string }
+  | { kind: 'open'; dataDir: string; keyHex: string; auditKeyHex: string; nativeBinding?: string }
   | { kind: 'call'; id: number; windowId: number; operation: string; input: unknown }
   | { kind: 'window-closed'; windowId: number };
 

@@ -13,13 +13,14 @@ import { VenueRuntime } from './runtime';
 
 const newDir = useTempDir('venue-runtime-');
 
-function startRuntime(dataDir = newDir(), key = randomBytes(32)) {
+function startRuntime(dataDir = newDir(), key = randomBytes(32), auditKey = randomBytes(32)) {
   const clock = new ManualClock(DEMO_NOW);
   const events: VenueEvent[] = [];
   let seeded = false;
   const runtime = VenueRuntime.start({
     dataDir,
     key,
+    auditKey,
     clock,
     onEvent: (event) => events.push(event),
     afterOpen: (db) => {
@@ -33,14 +34,14 @@ function startRuntime(dataDir = newDir(), key = randomBytes(32)) {
     d.ok('signIn', { login: logins[role][0], password: logins[role][1] });
     return d;
   };
-  return { runtime, clock, events, desk, dataDir, key };
+  return { runtime, clock, events, desk, dataDir, key, auditKey };
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 /** A runtime in recovery mode: its database damaged, one backup kept. */
 function brokenRuntime() {
-  const { runtime, desk, dataDir, key } = startRuntime();
+  const { runtime, desk, dataDir, key, auditKey } = startRuntime();
   desk('reception').ok('checkIn', { municipality: M, number: T.ok });
   const backup = runtime.backupIfDue();
   runtime.close();
@@ -48,7 +49,7 @@ function brokenRuntime() {
   const bytes = readFileSync(path);
   for (let i = 4096; i < bytes.length; i += 4096) bytes[i + 100] = (bytes[i + 100] ?? 0) ^ 0xff;
   writeFileSync(path, bytes);
-  const broken = startRuntime(dataDir, key);
+  const broken = startRuntime(dataDir, key, auditKey);
   expect(broken.runtime.mode).toBe('recovery');
   return { ...broken, backupId: backup?.id ?? '', page: new Desk(broken.runtime.connect()) };
 }

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { appendAudit } from '../audit/log';
+import { appendAudit, useAuditKey } from '../audit/log';
 import { text, type StaffText } from '../common/messages';
 import { systemClock, venueDate, venueIso, type Clock } from '../common/time';
 import { checkPasswordAgainst } from '../staff/passwords';
@@ -25,6 +25,8 @@ import type { Reply } from './reply';
 export interface RuntimeOptions {
   readonly dataDir: string;
   readonly key: Buffer;
+  /** Seals the audit chain (src/audit/chain.ts); kept in the key vault beside the database key. */
+  readonly auditKey: Buffer;
   readonly clock?: Clock;
   readonly nativeBinding?: string;
   /** Told about committed changes and about restores, to pass on to the pages. */
@@ -102,6 +104,7 @@ export class VenueRuntime implements CallTarget {
   private open(): void {
     try {
       const db = openVenueDatabase({ path: this.databasePath, key: this.options.key, nativeBinding: this.options.nativeBinding });
+      useAuditKey(db, this.options.auditKey);
       this.db = db;
       this.problem = null;
       this.dispatcher = new Dispatcher({

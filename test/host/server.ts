@@ -101,10 +101,10 @@ function equalToken(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-async function databaseKey(options: HostOptions): Promise<Buffer> {
+async function vaultKeys(options: HostOptions): Promise<{ key: Buffer; auditKey: Buffer }> {
   mkdirSync(options.dataDir, { recursive: true });
   const vault = new PassphraseKeyVault(join(options.dataDir, KEY_VAULT_FILE), options.passphrase, options.scryptCost ?? DEFAULT_SCRYPT_COST);
-  return vault.getOrCreateKey();
+  return { key: await vault.getOrCreateKey(), auditKey: await vault.getOrCreateAuditKey() };
 }
 
 function injectShim(html: string): string {
@@ -139,7 +139,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const clock = options.clock ?? systemClock;
   const runtime = VenueRuntime.start({
     dataDir: options.dataDir,
-    key: await databaseKey(options),
+    ...(await vaultKeys(options)),
     clock,
     onEvent: (event: VenueEvent) => {
       broadcast(event);

@@ -4,6 +4,7 @@ import { afterEach } from 'vitest';
 import { Connection } from '../../../src/api/connection';
 import { operations } from '../../../src/api/contract';
 import { Dispatcher } from '../../../src/api/dispatcher';
+import { useAuditKey } from '../../../src/audit/log';
 import { ManualClock } from '../../../src/common/time';
 import { openVenueDatabase, type VenueDb } from '../../../src/store/database';
 import { createHttpTransport, startSyncService, type SyncAppliedEvent, type SyncService, type SyncTransport, type SyncTuning } from '../../../src/sync';
@@ -20,6 +21,7 @@ import { DEMO_NOW, Desk } from '../../support/venue';
 export interface TestDevice {
   readonly name: string;
   readonly db: VenueDb;
+  readonly auditKey: Buffer;
   readonly clock: ManualClock;
   readonly dispatcher: Dispatcher;
   readonly applied: SyncAppliedEvent[];
@@ -69,6 +71,9 @@ export function useDevices(): (options?: DeviceOptions) => TestDevice {
   });
   return (options = {}) => {
     const db = openVenueDatabase({ path: join(newDir(), 'venue.db'), key: randomBytes(32) });
+    // Keyed like the runtime's connection: the audit chain the central service compares is the real one.
+    const auditKey = randomBytes(32);
+    useAuditKey(db, auditKey);
     const clock = new ManualClock(options.now ?? DEMO_NOW);
     const applied: SyncAppliedEvent[] = [];
     const errors: unknown[] = [];
@@ -84,6 +89,7 @@ export function useDevices(): (options?: DeviceOptions) => TestDevice {
     const device: TestDevice = {
       name: options.name ?? 'device',
       db,
+      auditKey,
       clock,
       dispatcher,
       applied,
