@@ -67,7 +67,7 @@ export function compareChain(db: VenueDb, point: ChainPoint): { result: ChainCom
  * Compares the chain with a point it must still hold (the central head, or a
  * head this run sent earlier), and logs and reports a difference once.
  */
-export function checkChainHolds(db: VenueDb, point: ChainPoint, now: Date, source: 'central' | 'sent'): ChainComparison {
+export function checkChainHolds(db: VenueDb, point: ChainPoint, now: Date, source: 'central' | 'sent'): { result: ChainComparison; reported: boolean } {
   return db.transaction(() => {
     const { result, localHash } = compareChain(db, point);
     const last = readCentralCheck(db);
@@ -97,7 +97,7 @@ export function checkChainHolds(db: VenueDb, point: ChainPoint, now: Date, sourc
     } else if (last && reported !== last.reported) {
       writeCentralCheck(db, { ...last, ...(reported ? { reported } : {}) });
     }
-    return result;
+    return { result, reported: result !== 'match' && !known };
   })();
 }
 
@@ -117,16 +117,16 @@ export class AuditHeadKeeper {
     private readonly db: VenueDb,
     private readonly clock: Clock,
     private readonly intervalMs: number,
-    /** Told once, after the first comparison: a head may be sent now. */
-    private readonly onReady: () => void,
+    /** Told when there is a head to send now: after the first comparison, and when a difference was reported. */
+    private readonly wakeUpload: () => void,
   ) {}
 
   /** After each feed page the device accepted: `auditHead` as the page carried it (undefined from an older server). */
   feedPage(central: ChainPoint | null | undefined): void {
-    if (central) checkChainHolds(this.db, central, this.clock.now(), 'central');
-    if (!this.compared) {
+    const reported = central ? checkChainHolds(this.db, central, this.clock.now(), 'central').reported : false;
+    if (!this.compared || reported) {
       this.compared = true;
-      this.onReady();
+      this.wakeUpload();
     }
   }
 
