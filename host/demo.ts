@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATABASE_FILE } from '../src/api/runtime';
+import { useAuditKey } from '../src/audit/log';
 import { addDays, venueDate } from '../src/common/time';
 import { insertLot, upsertDesk, upsertProducts, upsertVenue } from '../src/doses/catalog';
 import { importRosterCsv } from '../src/roster/import';
@@ -43,7 +44,7 @@ export function seedDemoVenue(db: VenueDb, now: Date): void {
  * there yet, before the app opens it. True when it seeded. A database that
  * cannot be opened is left for the app (which starts in recovery mode).
  */
-export function seedDemoIfNew(options: { dataDir: string; key: Uint8Array; now: Date; nativeBinding?: string }): boolean {
+export function seedDemoIfNew(options: { dataDir: string; key: Uint8Array; auditKey: Uint8Array; now: Date; nativeBinding?: string }): boolean {
   let db: VenueDb;
   const key = Buffer.from(options.key);
   try {
@@ -55,11 +56,15 @@ export function seedDemoIfNew(options: { dataDir: string; key: Uint8Array; now: 
   } finally {
     key.fill(0);
   }
+  const auditKey = Buffer.from(options.auditKey);
   try {
+    // Keyed like the app's own connection, so whatever the seeding logs is part of the keyed chain.
+    useAuditKey(db, auditKey);
     if (countStaff(db) > 0) return false;
     seedDemoVenue(db, options.now);
     return true;
   } finally {
     db.close();
+    auditKey.fill(0);
   }
 }

@@ -99,10 +99,10 @@ function equalToken(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-async function databaseKey(options: HostOptions): Promise<Buffer> {
+async function vaultKeys(options: HostOptions): Promise<{ key: Buffer; auditKey: Buffer }> {
   mkdirSync(options.dataDir, { recursive: true });
   const vault = new PassphraseKeyVault(join(options.dataDir, KEY_VAULT_FILE), options.passphrase, options.scryptCost ?? DEFAULT_SCRYPT_COST);
-  return vault.getOrCreateKey();
+  return { key: await vault.getOrCreateKey(), auditKey: await vault.getOrCreateAuditKey() };
 }
 
 function injectShim(html: string): string {
@@ -133,12 +133,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(message);
   };
   const clock = options.clock ?? systemClock;
-  const key = await databaseKey(options);
-  if (options.demo && seedDemoIfNew({ dataDir: options.dataDir, key, now: clock.now() })) {
+  const keys = await vaultKeys(options);
+  if (options.demo && seedDemoIfNew({ dataDir: options.dataDir, ...keys, now: clock.now() })) {
     log('demo venue seeded (made-up roster and staff; sign-ins in the README)');
   }
-  const app = startVenueApp({ dataDir: options.dataDir, key, clock, transport: options.transport, syncTuning: options.syncTuning, log });
-  key.fill(0);
+  const app = startVenueApp({ dataDir: options.dataDir, ...keys, clock, transport: options.transport, syncTuning: options.syncTuning, log });
+  keys.key.fill(0);
+  keys.auditKey.fill(0);
   app.subscribe(broadcast);
   const token = randomBytes(32).toString('base64url');
   const shim = shimSource(OPERATION_NAMES);

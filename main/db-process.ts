@@ -33,14 +33,15 @@ function open(data: Extract<ShellMessage, { kind: 'open' }>): void {
   try {
     // In recovery mode (a database that cannot be opened) the app still answers the
     // few recovery operations, so the window can offer a restore.
-    app = startVenueApp({ dataDir: data.dataDir, key: data.key, nativeBinding: data.nativeBinding, log });
+    app = startVenueApp({ dataDir: data.dataDir, key: data.key, auditKey: data.auditKey, nativeBinding: data.nativeBinding, log });
   } catch (error) {
     // Not a database problem (those start recovery mode): the driver itself failed to load.
     post({ kind: 'failed', message: { ja: 'データベースの部品を読み込めません。アプリを入れ直してください。', en: `The database driver could not be loaded (${error instanceof Error ? error.message : 'error'}). Reinstall the app.` } });
     return;
   } finally {
-    // The app keeps its own copy of the key.
+    // The app keeps its own copies of the keys.
     data.key.fill(0);
+    data.auditKey.fill(0);
   }
   app.subscribe((event: VenueEvent) => post({ kind: 'event', event }));
   post({ kind: 'opened' });

@@ -11,10 +11,10 @@ function fakeSafeStorage(backend: 'basic_text' | 'gnome_libsecret' = 'gnome_libs
   };
 }
 
-function memoryStore(): WrappedKeyStore & { value?: string } {
-  const store: WrappedKeyStore & { value?: string } = {
-    getWrappedKey: () => store.value,
-    setWrappedKey: (wrapped) => (store.value = wrapped),
+function memoryStore(): WrappedKeyStore & { value?: string; audit?: string } {
+  const store: WrappedKeyStore & { value?: string; audit?: string } = {
+    getWrappedKey: (name) => (name === 'database' ? store.value : store.audit),
+    setWrappedKey: (name, wrapped) => (name === 'database' ? (store.value = wrapped) : (store.audit = wrapped)),
   };
   return store;
 }
@@ -30,6 +30,19 @@ describe('the safeStorage key vault', () => {
     expect((await new SafeStorageKeyVault(fakeSafeStorage(), store, 'linux').getOrCreateKey()).equals(key)).toBe(true);
     const other = await new SafeStorageKeyVault(fakeSafeStorage(), memoryStore(), 'win32').getOrCreateKey();
     expect(other.equals(key)).toBe(false);
+  });
+
+  it('keeps an audit key of its own beside the database key, made once', async () => {
+    const store = memoryStore();
+    const vault = new SafeStorageKeyVault(fakeSafeStorage(), store, 'linux');
+    const key = await vault.getOrCreateKey();
+    const audit = await vault.getOrCreateAuditKey();
+    expect(audit.length).toBe(32);
+    expect(audit.equals(key)).toBe(false);
+    expect(store.audit).toBeDefined();
+    expect(store.audit).not.toContain(audit.toString('hex'));
+    expect((await new SafeStorageKeyVault(fakeSafeStorage(), store, 'linux').getOrCreateAuditKey()).equals(audit)).toBe(true);
+    expect((await new SafeStorageKeyVault(fakeSafeStorage(), store, 'linux').getOrCreateKey()).equals(key)).toBe(true);
   });
 
   it('refuses the Linux basic_text backend', async () => {

@@ -1,7 +1,7 @@
 /**
- * The database key, wrapped with the operating system's keychain through
- * Electron safeStorage and kept with the app's settings (electron-store).
- * The key is made once: 32 random bytes. On Linux, safeStorage may fall back
+ * The database key and the audit key, each wrapped with the operating
+ * system's keychain through Electron safeStorage and kept with the app's
+ * settings (electron-store). Each key is made once: 32 random bytes. On Linux, safeStorage may fall back
  * to a hard-coded password ("basic_text"), which protects nothing; that is
  * refused unless the supervisor chose the passphrase vault instead.
  */
@@ -10,9 +10,12 @@ import type { SafeStorage } from 'electron';
 import { text } from '../src/common/messages';
 import { DATABASE_KEY_BYTES, KeyVaultError, type KeyVault } from '../src/store/keyvault';
 
+/** The two keys the vault keeps: the database's, and the audit chain's (src/store/keyvault.ts). */
+export type VaultKeyName = 'database' | 'audit';
+
 export interface WrappedKeyStore {
-  getWrappedKey(): string | undefined;
-  setWrappedKey(wrapped: string): void;
+  getWrappedKey(name: VaultKeyName): string | undefined;
+  setWrappedKey(name: VaultKeyName, wrapped: string): void;
 }
 
 export class SafeStorageKeyVault implements KeyVault {
@@ -24,7 +27,15 @@ export class SafeStorageKeyVault implements KeyVault {
     private readonly platform: NodeJS.Platform = process.platform,
   ) {}
 
-  async getOrCreateKey(): Promise<Buffer> {
+  getOrCreateKey(): Promise<Buffer> {
+    return this.getOrCreate('database');
+  }
+
+  getOrCreateAuditKey(): Promise<Buffer> {
+    return this.getOrCreate('audit');
+  }
+
+  private async getOrCreate(name: VaultKeyName): Promise<Buffer> {
     if (!this.safeStorage.isEncryptionAvailable()) {
       throw new KeyVaultError(
         'KEYCHAIN_UNAVAILABLE',
@@ -43,7 +54,7 @@ export class SafeStorageKeyVault implements KeyVault {
         ),
       );
     }
-    const wrapped = this.store.getWrappedKey();
+    const wrapped = this.store.getWrappedKey(name);
     if (wrapped) {
       const key = Buffer.from(this.safeStorage.decryptString(Buffer.from(wrapped, 'base64')), 'hex');
       if (key.length !== DATABASE_KEY_BYTES) {
@@ -52,7 +63,7 @@ export class SafeStorageKeyVault implements KeyVault {
       return key;
     }
     const key = randomBytes(DATABASE_KEY_BYTES);
-    this.store.setWrappedKey(this.safeStorage.encryptString(key.toString('hex')).toString('base64'));
+    this.store.setWrappedKey(name, this.safeStorage.encryptString(key.toString('hex')).toString('base64'));
     return key;
   }
 }

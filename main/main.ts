@@ -81,7 +81,7 @@ function developmentNativeBinding(): string | undefined {
   return app.isPackaged ? undefined : process.env.VENUE_NATIVE_BINDING || undefined;
 }
 
-function openDatabaseProcess(dataDir: string, key: Buffer): Promise<UtilityProcess> {
+function openDatabaseProcess(dataDir: string, key: Buffer, auditKey: Buffer): Promise<UtilityProcess> {
   const child = utilityProcess.fork(join(__dirname, 'db-process.cjs'), [], { serviceName: 'venue-database' });
   const nativeBinding = developmentNativeBinding();
   return new Promise((resolve, reject) => {
@@ -96,7 +96,7 @@ function openDatabaseProcess(dataDir: string, key: Buffer): Promise<UtilityProce
     };
     child.on('message', onMessage);
     // Bytes, copied by the structured clone; never a hex string left in this process's memory.
-    child.postMessage({ kind: 'open', dataDir, key: new Uint8Array(key), ...(nativeBinding ? { nativeBinding } : {}) } satisfies ShellMessage);
+    child.postMessage({ kind: 'open', dataDir, key: new Uint8Array(key), auditKey: new Uint8Array(auditKey), ...(nativeBinding ? { nativeBinding } : {}) } satisfies ShellMessage);
   });
 }
 
@@ -134,13 +134,16 @@ async function start(): Promise<void> {
   refuseDevices(session.defaultSession);
 
   const settings = openShellSettings();
-  const key = await keyVaultFor(settings).getOrCreateKey();
+  const vault = keyVaultFor(settings);
+  const key = await vault.getOrCreateKey();
+  const auditKey = await vault.getOrCreateAuditKey();
   const dataDirectory = settings.get('dataDirectory') ?? app.getPath('userData');
   let child: UtilityProcess;
   try {
-    child = await openDatabaseProcess(dataDirectory, key);
+    child = await openDatabaseProcess(dataDirectory, key, auditKey);
   } finally {
     key.fill(0);
+    auditKey.fill(0);
   }
   closeDatabaseOnQuit(child);
 

@@ -3,8 +3,8 @@ import type { VenueEvent } from '../src/api/operation';
 import type { Reply } from '../src/api/reply';
 
 export type ShellMessage =
-  /** The key travels as bytes (structured clone), never as text; the database process wipes what it received. */
-  | { kind: 'open'; dataDir: string; key: Uint8Array; nativeBinding?: string }
+  /** The keys travel as bytes (structured clone), never as text; the database process wipes what it received. */
+  | { kind: 'open'; dataDir: string; key: Uint8Array; auditKey: Uint8Array; nativeBinding?: string }
   | { kind: 'call'; id: number; windowId: number; operation: string; input: unknown }
   /** The window is gone: its session ends. */
   | { kind: 'window-closed'; windowId: number }

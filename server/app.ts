@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { systemClock, type Clock } from '../src/common/time';
 import { describeIssues, refusesIndividualNumber } from '../src/privacy/schema';
 import { enrollRequestSchema, feedQuerySchema, LIMITS, PROTOCOL_VERSION, uploadRequestSchema } from '../src/sync/protocol';
+import { checkAuditHeads } from './audit-heads';
 import type { CentralDb } from './db';
 import { authenticate, enroll, type DeviceRow } from './enrollment';
 import { readPage, type FeedWatch } from './feed';
@@ -120,7 +121,7 @@ export function buildCentralApp(options: CentralAppOptions): FastifyInstance {
     if (!parsed.success) throw invalid(parsed.error);
     const query = parsed.data;
     let device = deviceOf(request);
-    const pageRequest = { municipality: device.municipality, venueId: device.venue_id, after: query.after, limit: query.limit, count: query.count === '1' };
+    const pageRequest = { municipality: device.municipality, venueId: device.venue_id, after: query.after, limit: query.limit, count: query.count === '1', deviceId: device.id };
     const gone = new AbortController();
     reply.raw.once('close', () => gone.abort());
     const deadline = Date.now() + query.wait * 1000;
@@ -142,7 +143,13 @@ export function buildCentralApp(options: CentralAppOptions): FastifyInstance {
   app.post('/v1/records', { bodyLimit: LIMITS.uploadBodyBytes, onRequest: deviceOnly }, async (request) => {
     const parsed = uploadRequestSchema.safeParse(request.body);
     if (!parsed.success) throw invalid(parsed.error);
-    return { results: await storeRecords(db, deviceOf(request), parsed.data.records, clock.now()) };
+    const device = deviceOf(request);
+    const results = await storeRecords(db, device, parsed.data.records, clock.now());
+    // A head that cannot follow the ones held: the device's audit log was cut or rewritten. Kept, and said here.
+    for (const m of await checkAuditHeads(db, device, parsed.data.records, results, clock.now())) {
+      options.log?.(`audit chain of device ${m.deviceId} (${device.venue_id}/${device.desk_id}) ${m.kind}: the central service holds #${m.heldSeq}, the device sent #${m.sentSeq}`);
+    }
+    return { results };
   });
 
   return app;

@@ -1,4 +1,5 @@
 import type { FeedKind } from '../src/sync/protocol';
+import { heldAuditHead } from './audit-heads';
 import type { CentralDb, Queryable } from './db';
 
 /**
@@ -117,6 +118,8 @@ export interface PageRequest {
   readonly after: number;
   readonly limit: number;
   readonly count: boolean;
+  /** The device asking: its page also carries the newest head held of its audit chain (see audit-heads.ts). */
+  readonly deviceId?: string;
 }
 
 export interface Page {
@@ -154,8 +157,9 @@ export async function readPage(db: CentralDb | Queryable, request: PageRequest):
   }
   // The sequence, not the table: cheap, and never behind anything committed.
   const [sequence] = await db.query<{ head: number }>(`SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS head FROM feed_seq`);
+  const auditHead = request.deviceId === undefined ? '' : `"auditHead":${JSON.stringify(await heldAuditHead(db, request.deviceId))},`;
   return {
-    json: `{"after":${request.after},"next":${next},"more":${more},"remaining":${remaining === null ? 'null' : remaining},"head":${sequence?.head ?? 0},"changes":[${row?.items ?? ''}]}`,
+    json: `{"after":${request.after},"next":${next},"more":${more},"remaining":${remaining === null ? 'null' : remaining},"head":${sequence?.head ?? 0},${auditHead}"changes":[${row?.items ?? ''}]}`,
     changes: n,
   };
 }

@@ -372,6 +372,26 @@ ALTER TABLE conflicts ADD CONSTRAINT conflicts_kind_check CHECK (kind IN ('dose'
 ALTER TABLE conflicts ADD COLUMN subject text;
 `,
   },
+  {
+    version: 3,
+    name: 'audit chain heads that do not follow the ones held',
+    sql: /* sql */ `
+-- A head a device sent that cannot follow what is held of its chain: a lower
+-- seq (cut), or the same seq with another hash (rewritten). One row per head.
+CREATE TABLE audit_head_mismatches (
+  id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  head_id     text NOT NULL UNIQUE,
+  device_id   text NOT NULL,
+  kind        text NOT NULL CHECK (kind IN ('cut', 'rewritten')),
+  held_seq    bigint NOT NULL,
+  held_hash   text NOT NULL,
+  sent_seq    bigint NOT NULL,
+  sent_hash   text NOT NULL,
+  detected_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX audit_head_mismatches_by_device ON audit_head_mismatches (device_id, detected_at);
+`,
+  },
 ];
 
 export const LATEST_CENTRAL_VERSION = CENTRAL_MIGRATIONS[CENTRAL_MIGRATIONS.length - 1]?.version ?? 0;

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { venueDate, venueIso, type Clock } from '../../src/common/time';
 import { maskIndividualNumbers } from '../../src/privacy/individual-number';
 import type { CsvEncodingOption } from '../../src/roster/csv';
+import { heldAuditHead, listAuditMismatches } from '../audit-heads';
 import { listConflicts, resolveConflictCentrally } from '../conflicts';
 import type { CentralDb } from '../db';
 import { issueEnrollmentCode, listDevices, revokeDevice } from '../enrollment';
@@ -50,6 +51,7 @@ export const USAGE = `Usage: npm run admin -- --data <folder> [--database-url po
   device list [--venue <venue-code>]
   device revoke <device-id>                          refused from its next call on
   device records <device-id> [--json]                counts and digest of what the device sent (compare with the venue)
+  device audit [<device-id>]                         the device's audit-chain head held here, and every head that did not follow it
   conflicts list [--municipality <code>] [--all] [--json]
   conflicts resolve <conflict-id> --note <text> [--by <name>]
   export doses <municipality> <YYYY-MM-DD> [--encoding utf-8|shift_jis] [--out <file.csv>]
@@ -225,12 +227,38 @@ async function run(ctx: CommandContext, argv: readonly string[], stdin: string, 
     }
     case 'device list': {
       const rows = await listDevices(db, values.venue);
+      const mismatches = new Map<string, number>();
+      for (const m of await listAuditMismatches(db)) mismatches.set(m.device_id, (mismatches.get(m.device_id) ?? 0) + 1);
       out(
         table([
-          ['device', 'venue', 'desk', 'name', 'enrolled', 'last seen', 'revoked'],
-          ...rows.map((r) => [r.id, r.venue_id, r.desk_id, r.name ?? '', when(r.enrolled_at), when(r.last_seen_at), when(r.revoked_at)]),
+          ['device', 'venue', 'desk', 'name', 'enrolled', 'last seen', 'revoked', 'audit chain'],
+          ...rows.map((r) => {
+            const n = mismatches.get(r.id) ?? 0;
+            return [r.id, r.venue_id, r.desk_id, r.name ?? '', when(r.enrolled_at), when(r.last_seen_at), when(r.revoked_at), n ? `MISMATCH ×${n} (device audit ${r.id})` : 'ok'];
+          }),
         ]),
       );
+      return;
+    }
+    case 'device audit': {
+      // Cut or rewritten audit chains: what the venue device's own log no longer shows.
+      const deviceId = args[0];
+      if (deviceId) {
+        const held = await heldAuditHead(db, deviceId);
+        out(held ? `Audit chain of ${deviceId}: newest head held #${held.seq} (${held.hash.slice(0, 16)}…). / 操作ログの最新の控え: #${held.seq}` : `No audit-chain head held for ${deviceId}. / 操作ログの控えはまだありません。`);
+      }
+      const rows = await listAuditMismatches(db, deviceId);
+      if (rows.length === 0) {
+        out('No mismatch: every head received follows the ones held. / 不一致はありません。');
+        return;
+      }
+      out(
+        table([
+          ['detected', 'device', 'kind', 'held', 'sent'],
+          ...rows.map((m) => [when(m.detected_at), m.device_id, m.kind, `#${m.held_seq}`, `#${m.sent_seq}`]),
+        ]),
+      );
+      out('cut: the device’s log now ends before a head it sent (entries removed); rewritten: the entry at that number is not the one sent. / cut: 送信済みの記録が端末から消えています。rewritten: 記録が書き換えられています。');
       return;
     }
     case 'device records': {

@@ -22,6 +22,7 @@ export const OPERATION_NAMES = [
   'addDesk',
   'listDesks',
   'scanTicket',
+  'ticketVerdict',
   'checkIn',
   'vaccinationQueue',
   'todayCounts',

@@ -6,18 +6,21 @@ import { DEMO_MUNICIPALITY as M, DEMO_TICKETS as T } from '../../test/fixtures/d
 import { useTempDir } from '../../test/support/temp';
 import { DEMO_NOW, Desk, seedDemoVenue } from '../../test/support/venue';
 import { ManualClock } from '../common/time';
+import { MAX_FAILED_SIGN_INS } from '../staff/accounts';
 import type { VenueEvent } from './operation';
+import { RECOVERY_LOCK_MINUTES, RECOVERY_MAX_OVERALL, RECOVERY_MAX_PER_LOGIN } from './recovery-throttle';
 import { VenueRuntime } from './runtime';
 
 const newDir = useTempDir('venue-runtime-');
 
-function startRuntime(dataDir = newDir(), key = randomBytes(32)) {
+function startRuntime(dataDir = newDir(), key = randomBytes(32), auditKey = randomBytes(32)) {
   const clock = new ManualClock(DEMO_NOW);
   const events: VenueEvent[] = [];
   let seeded = false;
   const runtime = VenueRuntime.start({
     dataDir,
     key,
+    auditKey,
     clock,
     onEvent: (event) => events.push(event),
     afterOpen: (db) => {
@@ -31,10 +34,25 @@ function startRuntime(dataDir = newDir(), key = randomBytes(32)) {
     d.ok('signIn', { login: logins[role][0], password: logins[role][1] });
     return d;
   };
-  return { runtime, clock, events, desk, dataDir, key };
+  return { runtime, clock, events, desk, dataDir, key, auditKey };
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+/** A runtime in recovery mode: its database damaged, one backup kept. */
+function brokenRuntime() {
+  const { runtime, desk, dataDir, key, auditKey } = startRuntime();
+  desk('reception').ok('checkIn', { municipality: M, number: T.ok });
+  const backup = runtime.backupIfDue();
+  runtime.close();
+  const path = join(dataDir, 'venue.db');
+  const bytes = readFileSync(path);
+  for (let i = 4096; i < bytes.length; i += 4096) bytes[i + 100] = (bytes[i + 100] ?? 0) ^ 0xff;
+  writeFileSync(path, bytes);
+  const broken = startRuntime(dataDir, key, auditKey);
+  expect(broken.runtime.mode).toBe('recovery');
+  return { ...broken, backupId: backup?.id ?? '', page: new Desk(broken.runtime.connect()) };
+}
 
 describe('the runtime', () => {
   it('backs up on demand and once a day, and restores a backup asked for by a supervisor', async () => {
@@ -67,18 +85,9 @@ describe('the runtime', () => {
   });
 
   it('starts in recovery mode on a damaged database and recovers with a supervisor’s password from the backup', () => {
-    const { runtime, desk, dataDir, key } = startRuntime();
-    desk('reception').ok('checkIn', { municipality: M, number: T.ok });
-    const backup = runtime.backupIfDue();
-    runtime.close();
-    const path = join(dataDir, 'venue.db');
-    const bytes = readFileSync(path);
-    for (let i = 4096; i < bytes.length; i += 4096) bytes[i + 100] = (bytes[i + 100] ?? 0) ^ 0xff;
-    writeFileSync(path, bytes);
-
-    const broken = startRuntime(dataDir, key);
-    expect(broken.runtime.mode).toBe('recovery');
-    const page = new Desk(broken.runtime.connect());
+    const broken = brokenRuntime();
+    const { page } = broken;
+    const backup = { id: broken.backupId };
     expect(page.ok('deviceStatus', {})).toMatchObject({ recovery: { code: 'DAMAGED' } });
     page.refused('signIn', { login: 'kanri', password: 'kanri-pass-1' }, 'RECOVERY_MODE');
     expect(page.ok('listBackups', {}).map((b) => b.id)).toEqual([backup?.id]);
@@ -88,5 +97,42 @@ describe('the runtime', () => {
     expect(broken.runtime.mode).toBe('ready');
     expect(broken.desk('supervisor').ok('todayCounts', {}).checkedIn).toBe(1);
     broken.runtime.close();
+  });
+
+  it('counts wrong passwords confirming a restore toward the same lock-out as sign-in', () => {
+    const { runtime, desk } = startRuntime();
+    const supervisor = desk('supervisor');
+    const backup = supervisor.ok('backupNow', {});
+    for (let i = 0; i < MAX_FAILED_SIGN_INS - 1; i++) supervisor.refused('restoreBackup', { backupId: backup.id, password: `wrong-pass-${i}` }, 'WRONG_CREDENTIALS');
+    // The fifth locks the account and ends the session, as at the lock screen.
+    supervisor.refused('restoreBackup', { backupId: backup.id, password: 'wrong-pass-last' }, 'WRONG_CREDENTIALS');
+    supervisor.refused('whoAmI', {}, 'SESSION_ENDED');
+    new Desk(runtime.connect()).refused('signIn', { login: 'kanri', password: 'kanri-pass-1' }, 'WRONG_CREDENTIALS');
+    runtime.close();
+  });
+
+  it(`recovery mode: ${RECOVERY_MAX_PER_LOGIN} wrong passwords for one login block that login for ${RECOVERY_LOCK_MINUTES} minutes, even the right password`, () => {
+    const { runtime, page, backupId, clock } = brokenRuntime();
+    for (let i = 0; i < RECOVERY_MAX_PER_LOGIN; i++) page.refused('recoverFromBackup', { backupId, login: 'kanri', password: `guess-${i}` }, 'WRONG_CREDENTIALS');
+    const blocked = page.refused('recoverFromBackup', { backupId, login: 'kanri', password: 'kanri-pass-1' }, 'RECOVERY_LOCKED');
+    expect(blocked.messageEn).toMatch(/15 minutes/);
+    // The same login written another way is the same login.
+    page.refused('recoverFromBackup', { backupId, login: 'ＫＡＮＲＩ', password: 'kanri-pass-1' }, 'RECOVERY_LOCKED');
+    expect(runtime.mode).toBe('recovery');
+    clock.advance((RECOVERY_LOCK_MINUTES - 1) * 60_000);
+    page.refused('recoverFromBackup', { backupId, login: 'kanri', password: 'kanri-pass-1' }, 'RECOVERY_LOCKED');
+    clock.advance(2 * 60_000);
+    page.ok('recoverFromBackup', { backupId, login: 'kanri', password: 'kanri-pass-1' });
+    expect(runtime.mode).toBe('ready');
+    runtime.close();
+  });
+
+  it(`recovery mode: ${RECOVERY_MAX_OVERALL} wrong attempts over any logins block every restore for ${RECOVERY_LOCK_MINUTES} minutes`, () => {
+    const { runtime, page, backupId, clock } = brokenRuntime();
+    for (let i = 0; i < RECOVERY_MAX_OVERALL; i++) page.refused('recoverFromBackup', { backupId, login: `someone-${i}`, password: 'guess-pass' }, 'WRONG_CREDENTIALS');
+    page.refused('recoverFromBackup', { backupId, login: 'kanri', password: 'kanri-pass-1' }, 'RECOVERY_LOCKED');
+    clock.advance((RECOVERY_LOCK_MINUTES + 1) * 60_000);
+    page.ok('recoverFromBackup', { backupId, login: 'kanri', password: 'kanri-pass-1' });
+    runtime.close();
   });
 });

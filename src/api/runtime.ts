@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { appendAudit } from '../audit/log';
+import { appendAudit, useAuditKey } from '../audit/log';
 import { text, type StaffText } from '../common/messages';
 import { systemClock, venueDate, venueIso, type Clock } from '../common/time';
-import { verifyPassword } from '../staff/passwords';
+import { checkPasswordAgainst } from '../staff/passwords';
 import { createBackup, findBackup, listBackups, planRestore, restoreBackup, type BackupInfo } from '../store/backup';
 import { applyKey, openVenueDatabase, StoreError, type VenueDb } from '../store/database';
 import { settleDayState } from '../sync/apply-day';
@@ -12,6 +12,7 @@ import { Connection, type CallTarget } from './connection';
 import { operations } from './contract';
 import { Dispatcher } from './dispatcher';
 import type { BackupService, VenueEvent } from './operation';
+import { RecoveryThrottle, RECOVERY_LOCK_MINUTES } from './recovery-throttle';
 import type { Reply } from './reply';
 
 /**
@@ -24,6 +25,8 @@ import type { Reply } from './reply';
 export interface RuntimeOptions {
   readonly dataDir: string;
   readonly key: Buffer;
+  /** Seals the audit chain (src/audit/chain.ts); kept in the key vault beside the database key. */
+  readonly auditKey: Buffer;
   readonly clock?: Clock;
   readonly nativeBinding?: string;
   /** Told about committed changes and about restores, to pass on to the pages. */
@@ -42,6 +45,14 @@ function failure(code: string, message: StaffText): Reply<never> {
   return { ok: false, error: { code, message: message.ja, messageEn: message.en } };
 }
 
+function recoveryLocked(waitMs: number): StaffText {
+  const minutes = Math.max(1, Math.ceil(waitMs / 60_000));
+  return text(
+    `管理者のパスワードを続けて間違えたため、復元は${RECOVERY_LOCK_MINUTES}分間できません（あと約${minutes}分）。`,
+    `Too many wrong supervisor passwords: restoring is blocked for ${RECOVERY_LOCK_MINUTES} minutes (about ${minutes} more).`,
+  );
+}
+
 const backupIdSchema = z.string().regex(/^venue-\d{8}-\d{6}-[0-9a-f]{6}\.db$/);
 const recoveryInputs = {
   listBackups: z.strictObject({}),
@@ -55,6 +66,7 @@ export class VenueRuntime implements CallTarget {
   private dispatcher: Dispatcher | null = null;
   private problem: StoreError | null = null;
   private readonly clock: Clock;
+  private readonly recoveryAttempts = new RecoveryThrottle();
   readonly databasePath: string;
   readonly backupDir: string;
 
@@ -92,6 +104,7 @@ export class VenueRuntime implements CallTarget {
   private open(): void {
     try {
       const db = openVenueDatabase({ path: this.databasePath, key: this.options.key, nativeBinding: this.options.nativeBinding });
+      useAuditKey(db, this.options.auditKey);
       this.db = db;
       this.problem = null;
       this.dispatcher = new Dispatcher({
@@ -156,8 +169,16 @@ export class VenueRuntime implements CallTarget {
         }
         case 'recoverFromBackup': {
           const request = parsed.data as z.infer<typeof recoveryInputs.recoverFromBackup>;
+          const now = this.clock.now();
+          // Counted in memory (the database is unreadable); while blocked no password is even checked.
+          const waitMs = this.recoveryAttempts.wait(request.login, now);
+          if (waitMs > 0) return failure('RECOVERY_LOCKED', recoveryLocked(waitMs));
           const supervisor = this.supervisorInBackup(request.backupId, request.login, request.password);
-          if (!supervisor) return failure('WRONG_CREDENTIALS', text('管理者のログインIDかパスワードが違います。', 'The supervisor login or password is wrong.'));
+          if (!supervisor) {
+            this.recoveryAttempts.failed(request.login, now);
+            return failure('WRONG_CREDENTIALS', text('管理者のログインIDかパスワードが違います。', 'The supervisor login or password is wrong.'));
+          }
+          this.recoveryAttempts.succeeded(request.login);
           this.restore(request.backupId, supervisor);
           return this.dispatcher
             ? { ok: true, value: { restoring: true, backupId: request.backupId } }
@@ -181,7 +202,8 @@ export class VenueRuntime implements CallTarget {
       const row = db.prepare(`SELECT id, password_hash FROM staff WHERE login = ? AND role = 'supervisor' AND disabled = 0`).get(login) as
         | { id: string; password_hash: string }
         | undefined;
-      return row && verifyPassword(row.password_hash, password) ? row.id : null;
+      // The same argon2 work for any login, so timing does not tell which supervisor logins exist.
+      return checkPasswordAgainst(row?.password_hash ?? null, password) && row ? row.id : null;
     } catch {
       return null;
     } finally {

@@ -28,6 +28,8 @@ export interface VenueAppOptions {
   readonly dataDir: string;
   /** The 32-byte database key, as bytes. The app keeps its own copy; the caller may wipe theirs. */
   readonly key: Uint8Array;
+  /** The 32-byte key of the audit chain's MACs (kept in the vault beside the database key); copied likewise. */
+  readonly auditKey: Uint8Array;
   readonly clock?: Clock;
   /** The database driver's compiled module, where it is not the one in node_modules (Electron's ABI). */
   readonly nativeBinding?: string;
@@ -136,9 +138,11 @@ export function startVenueApp(options: VenueAppOptions): VenueApp {
 
   mkdirSync(options.dataDir, { recursive: true });
   const key = Buffer.from(options.key);
+  const auditKey = Buffer.from(options.auditKey);
   const runtime = VenueRuntime.start({
     dataDir: options.dataDir,
     key,
+    auditKey,
     clock,
     nativeBinding: options.nativeBinding,
     onEvent: (event) => {
@@ -218,6 +222,7 @@ export function startVenueApp(options: VenueAppOptions): VenueApp {
       runtime.close();
       transport.close?.();
       key.fill(0);
+      auditKey.fill(0);
     },
   };
 }

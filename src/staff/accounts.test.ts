@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_TICKETS as T, ticketLine } from '../../test/fixtures/demo';
-import { useTestVenue } from '../../test/support/venue';
+import { useTestVenue, type TestVenue } from '../../test/support/venue';
 import { LOCKOUT_MINUTES, MAX_FAILED_SIGN_INS } from './accounts';
 
 const newVenue = useTestVenue();
+
+function staffId(venue: TestVenue, login: string): string {
+  return (venue.db.prepare(`SELECT id FROM staff WHERE login = ?`).get(login) as { id: string }).id;
+}
+
+/** The newest refused sign-in in the audit log, as a supervisor reads it. */
+function lastSignIn(venue: TestVenue): { staff_id: string | null; outcome: string; reason: string } {
+  const row = venue.db.prepare(`SELECT staff_id, outcome, detail FROM audit_log WHERE action = 'signIn' AND outcome <> 'ok' ORDER BY seq DESC LIMIT 1`).get() as
+    | { staff_id: string | null; outcome: string; detail: string | null }
+    | undefined;
+  if (!row) throw new Error('no refused sign-in in the log');
+  return { staff_id: row.staff_id, outcome: row.outcome, reason: (JSON.parse(row.detail ?? '{}') as { reason?: string }).reason ?? '' };
+}
 
 describe('signing in', () => {
   it('signs in with the right password and refuses a wrong one with the same words as an unknown login', () => {
@@ -19,9 +32,35 @@ describe('signing in', () => {
     const venue = newVenue();
     const desk = venue.anonymous();
     for (let i = 0; i < MAX_FAILED_SIGN_INS; i++) desk.refused('signIn', { login: 'kango', password: 'wrong-pass' }, 'WRONG_CREDENTIALS');
-    desk.refused('signIn', { login: 'kango', password: 'kango-pass-1' }, 'ACCOUNT_LOCKED');
+    desk.refused('signIn', { login: 'kango', password: 'kango-pass-1' }, 'WRONG_CREDENTIALS');
+    expect(lastSignIn(venue)).toEqual({ staff_id: staffId(venue, 'kango'), outcome: 'WRONG_CREDENTIALS', reason: 'ACCOUNT_LOCKED' });
     venue.clock.advance((LOCKOUT_MINUTES + 1) * 60_000);
     desk.ok('signIn', { login: 'kango', password: 'kango-pass-1' });
+  });
+
+  it('answers an unknown login, a disabled account, a locked account and a wrong password alike, whatever the password', () => {
+    const venue = newVenue();
+    const supervisor = venue.signIn('supervisor');
+    supervisor.ok('setStaffDisabled', { staffId: staffId(venue, 'uketsuke'), disabled: true });
+    const desk = venue.anonymous();
+    for (let i = 0; i < MAX_FAILED_SIGN_INS; i++) desk.call('signIn', { login: 'kango', password: 'wrong-pass' });
+    const replies = {
+      unknown: desk.call('signIn', { login: 'nobody', password: 'nobody-pass-1' }),
+      wrong: desk.call('signIn', { login: 'kanri', password: 'wrong-pass' }),
+      disabledRightPassword: desk.call('signIn', { login: 'uketsuke', password: 'uketsuke-pass-1' }),
+      disabledWrongPassword: desk.call('signIn', { login: 'uketsuke', password: 'wrong-pass' }),
+      lockedRightPassword: desk.call('signIn', { login: 'kango', password: 'kango-pass-1' }),
+      lockedWrongPassword: desk.call('signIn', { login: 'kango', password: 'wrong-pass' }),
+    };
+    const shapes = new Set(Object.values(replies).map((reply) => JSON.stringify(reply)));
+    expect(shapes.size, [...shapes].join('\n')).toBe(1);
+    expect(replies.unknown).toMatchObject({ ok: false, error: { code: 'WRONG_CREDENTIALS' } });
+    // The supervisor sees in the log what it was (never the login typed for an unknown one).
+    const reasons = (venue.db.prepare(`SELECT detail FROM audit_log WHERE action = 'signIn' AND outcome <> 'ok' ORDER BY seq DESC LIMIT 6`).all() as { detail: string }[])
+      .map((row) => (JSON.parse(row.detail) as { reason: string }).reason)
+      .reverse();
+    expect(reasons).toEqual(['UNKNOWN_LOGIN', 'WRONG_PASSWORD', 'ACCOUNT_DISABLED', 'ACCOUNT_DISABLED', 'ACCOUNT_LOCKED', 'ACCOUNT_LOCKED']);
+    expect(JSON.stringify(venue.db.prepare(`SELECT * FROM audit_log`).all())).not.toContain('nobody');
   });
 
   it('stores only argon2id hashes of passwords and of session tokens', () => {
@@ -72,7 +111,7 @@ describe('the idle lock', () => {
     expect(desk.ok('whoAmI', {}).locked).toBe(true);
   });
 
-  it('ends the session after repeated wrong passwords at the lock screen', () => {
+  it('ends the session and locks the account after repeated wrong passwords at the lock screen', () => {
     const venue = newVenue();
     const desk = venue.signIn('reception');
     desk.ok('lockSession', {});
@@ -80,6 +119,34 @@ describe('the idle lock', () => {
     desk.refused('unlockSession', { password: 'wrong-pass' }, 'WRONG_CREDENTIALS');
     desk.refused('whoAmI', {}, 'SESSION_ENDED');
     desk.refused('whoAmI', {}, 'NOT_SIGNED_IN');
+    // The account waits like after wrong passwords at sign-in, even for the right password at another desk.
+    venue.anonymous().refused('signIn', { login: 'uketsuke', password: 'uketsuke-pass-1' }, 'WRONG_CREDENTIALS');
+    expect(lastSignIn(venue).reason).toBe('ACCOUNT_LOCKED');
+    venue.clock.advance((LOCKOUT_MINUTES + 1) * 60_000);
+    venue.anonymous().ok('signIn', { login: 'uketsuke', password: 'uketsuke-pass-1' });
+  });
+
+  it('counts wrong passwords at sign-in and at the lock screen together', () => {
+    const venue = newVenue();
+    const desk = venue.signIn('reception');
+    desk.ok('lockSession', {});
+    const other = venue.anonymous();
+    for (let i = 0; i < MAX_FAILED_SIGN_INS - 2; i++) other.refused('signIn', { login: 'uketsuke', password: 'wrong-pass' }, 'WRONG_CREDENTIALS');
+    desk.refused('unlockSession', { password: 'wrong-pass' }, 'WRONG_CREDENTIALS');
+    desk.refused('unlockSession', { password: 'wrong-pass' }, 'WRONG_CREDENTIALS');
+    other.refused('signIn', { login: 'uketsuke', password: 'uketsuke-pass-1' }, 'WRONG_CREDENTIALS');
+    expect(lastSignIn(venue).reason).toBe('ACCOUNT_LOCKED');
+  });
+
+  it('keeps a locked screen locked while the account is locked out, even for the right password', () => {
+    const venue = newVenue();
+    const desk = venue.signIn('reception');
+    desk.ok('lockSession', {});
+    for (let i = 0; i < MAX_FAILED_SIGN_INS; i++) venue.anonymous().refused('signIn', { login: 'uketsuke', password: 'wrong-pass' }, 'WRONG_CREDENTIALS');
+    desk.refused('unlockSession', { password: 'uketsuke-pass-1' }, 'ACCOUNT_LOCKED');
+    expect(desk.ok('whoAmI', {}).locked).toBe(true);
+    venue.clock.advance((LOCKOUT_MINUTES + 1) * 60_000);
+    desk.ok('unlockSession', { password: 'uketsuke-pass-1' });
   });
 });
 
@@ -93,7 +160,8 @@ describe('staff accounts', () => {
     nurse.ok('signIn', { login: 'temp.nurse', password: 'temp-nurse-pass' });
     supervisor.ok('setStaffDisabled', { staffId: created.id, disabled: true });
     nurse.refused('vaccinationQueue', {}, 'SESSION_ENDED');
-    nurse.refused('signIn', { login: 'temp.nurse', password: 'temp-nurse-pass' }, 'ACCOUNT_DISABLED');
+    nurse.refused('signIn', { login: 'temp.nurse', password: 'temp-nurse-pass' }, 'WRONG_CREDENTIALS');
+    expect(lastSignIn(venue)).toMatchObject({ staff_id: created.id, reason: 'ACCOUNT_DISABLED' });
     supervisor.ok('setStaffDisabled', { staffId: created.id, disabled: false });
     nurse.ok('signIn', { login: 'temp.nurse', password: 'temp-nurse-pass' });
   });

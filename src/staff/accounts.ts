@@ -3,7 +3,7 @@ import { randomToken, uuidv7 } from '../common/ids';
 import { text, type StaffText } from '../common/messages';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
-import { burnPasswordCheck, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords';
+import { checkPasswordAgainst, hashPassword, MIN_PASSWORD_LENGTH } from './passwords';
 import type { Role } from './roles';
 
 /** After this many wrong passwords in a row the account waits LOCKOUT_MINUTES. */
@@ -101,50 +101,59 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-const WRONG_SIGN_IN = text(
-  'ログインIDかパスワードが違います。',
-  'The login or password is wrong.',
+/**
+ * The one answer to every refused sign-in: an unknown login, a wrong
+ * password, a disabled account and a locked-out one look alike at the desk,
+ * whatever the password (telling "locked" only for the right password would
+ * turn the lock-out into an oracle). The supervisor reads the reason in the
+ * audit log.
+ */
+export const SIGN_IN_REFUSED = text(
+  'ログインIDかパスワードが違います。正しく入力しても入れないときは、アカウントが一時的にロックされているか無効になっています。管理者に連絡してください。',
+  'The login or password is wrong. If they are right and you still cannot sign in, the account is locked for a while or disabled: call the supervisor.',
 );
+
+/** Why a sign-in was refused: for the audit log only, never for the reply. */
+export type SignInRefusal = 'UNKNOWN_LOGIN' | 'WRONG_PASSWORD' | 'ACCOUNT_DISABLED' | 'ACCOUNT_LOCKED';
 
 export type SignInResult =
   | { ok: true; token: string; staff: StaffIdentity }
-  | { ok: false; code: 'WRONG_CREDENTIALS' | 'ACCOUNT_LOCKED' | 'ACCOUNT_DISABLED'; message: StaffText };
+  | { ok: false; code: 'WRONG_CREDENTIALS'; message: StaffText; reason: SignInRefusal; staffId: string | null };
+
+function lockedOut(row: Pick<StaffRow, 'locked_until'>, now: Date): boolean {
+  return row.locked_until !== null && new Date(row.locked_until) > now;
+}
 
 /**
- * Checks the password and opens a session at a desk. Failures are counted
- * even though the caller is refused, so the caller must commit this
- * transaction whatever the answer.
+ * Counts one wrong password, wherever it was typed (sign-in, the lock
+ * screen, a password confirmation). The fifth in a row locks the account for
+ * LOCKOUT_MINUTES. True when this one locked it.
+ */
+function countWrongPassword(db: VenueDb, staffId: string, now: Date): boolean {
+  const { failed_attempts: before } = db.prepare(`SELECT failed_attempts FROM staff WHERE id = ?`).get(staffId) as { failed_attempts: number };
+  const failures = before + 1;
+  const lockedUntil = failures >= MAX_FAILED_SIGN_INS ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null;
+  db.prepare(`UPDATE staff SET failed_attempts = ?, locked_until = ? WHERE id = ?`).run(lockedUntil ? 0 : failures, lockedUntil, staffId);
+  return lockedUntil !== null;
+}
+
+/**
+ * Checks the password and opens a session at a desk. Every attempt does the
+ * same work (one argon2 verification, see checkPasswordAgainst) before
+ * anything about the account is looked at, and every refusal gets the same
+ * answer. Failures are counted even though the caller is refused, so the
+ * caller must commit this transaction whatever the answer.
  */
 export function signIn(db: VenueDb, input: { login: string; password: string; deskId: string }, now: Date): SignInResult {
   const row = db.prepare(`SELECT * FROM staff WHERE login = ?`).get(input.login) as StaffRow | undefined;
-  if (!row) {
-    burnPasswordCheck(input.password);
-    return { ok: false, code: 'WRONG_CREDENTIALS', message: WRONG_SIGN_IN };
-  }
-  if (row.disabled) {
-    burnPasswordCheck(input.password);
-    return {
-      ok: false,
-      code: 'ACCOUNT_DISABLED',
-      message: text('このアカウントは無効です。管理者に連絡してください。', 'This account is disabled. Call the supervisor.'),
-    };
-  }
-  if (row.locked_until && new Date(row.locked_until) > now) {
-    burnPasswordCheck(input.password);
-    return {
-      ok: false,
-      code: 'ACCOUNT_LOCKED',
-      message: text(
-        `パスワードを続けて間違えたため、しばらくログインできません（${LOCKOUT_MINUTES}分）。管理者に連絡してください。`,
-        `Too many wrong passwords: sign-in is blocked for ${LOCKOUT_MINUTES} minutes. Call the supervisor.`,
-      ),
-    };
-  }
-  if (!verifyPassword(row.password_hash, input.password)) {
-    const failures = row.failed_attempts + 1;
-    const lockedUntil = failures >= MAX_FAILED_SIGN_INS ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null;
-    db.prepare(`UPDATE staff SET failed_attempts = ?, locked_until = ? WHERE id = ?`).run(lockedUntil ? 0 : failures, lockedUntil, row.id);
-    return { ok: false, code: 'WRONG_CREDENTIALS', message: WRONG_SIGN_IN };
+  const passwordRight = checkPasswordAgainst(row?.password_hash ?? null, input.password);
+  const refused = (reason: SignInRefusal): SignInResult => ({ ok: false, code: 'WRONG_CREDENTIALS', message: SIGN_IN_REFUSED, reason, staffId: row?.id ?? null });
+  if (!row) return refused('UNKNOWN_LOGIN');
+  if (row.disabled) return refused('ACCOUNT_DISABLED');
+  if (lockedOut(row, now)) return refused('ACCOUNT_LOCKED');
+  if (!passwordRight) {
+    countWrongPassword(db, row.id, now);
+    return refused('WRONG_PASSWORD');
   }
   db.prepare(`UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?`).run(row.id);
   const token = randomToken();
@@ -203,17 +212,30 @@ export function endSession(db: VenueDb, tokenHash: string, now: Date): void {
   db.prepare(`UPDATE sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL`).run(now.toISOString(), tokenHash);
 }
 
-/** Unlocks an idle-locked session with its owner's password. */
-export function unlockSession(db: VenueDb, session: ActiveSession, password: string, now: Date): boolean {
-  const row = db.prepare(`SELECT password_hash, failed_attempts FROM staff WHERE id = ?`).get(session.staff.id) as { password_hash: string; failed_attempts: number };
-  if (!verifyPassword(row.password_hash, password)) {
-    // Guessing at a locked screen counts like guessing at sign-in; too many ends the session.
-    const failures = row.failed_attempts + 1;
-    db.prepare(`UPDATE staff SET failed_attempts = ? WHERE id = ?`).run(failures >= MAX_FAILED_SIGN_INS ? 0 : failures, session.staff.id);
-    if (failures >= MAX_FAILED_SIGN_INS) endSession(db, session.tokenHash, now);
-    return false;
+/**
+ * The signed-in person's own password, asked again (unlocking the screen,
+ * confirming a restore). Wrong ones count toward the same lock-out as at
+ * sign-in; the one that locks the account also ends this session. While the
+ * account is locked out the answer is "locked", whatever the password.
+ */
+export function checkOwnPassword(db: VenueDb, session: ActiveSession, password: string, now: Date): 'ok' | 'wrong' | 'locked' {
+  const row = db.prepare(`SELECT password_hash, locked_until FROM staff WHERE id = ?`).get(session.staff.id) as Pick<StaffRow, 'password_hash' | 'locked_until'>;
+  const right = checkPasswordAgainst(row.password_hash, password);
+  if (lockedOut(row, now)) return 'locked';
+  if (!right) {
+    if (countWrongPassword(db, session.staff.id, now)) endSession(db, session.tokenHash, now);
+    return 'wrong';
   }
   db.prepare(`UPDATE staff SET failed_attempts = 0 WHERE id = ?`).run(session.staff.id);
+  return 'ok';
+}
+
+export const ACCOUNT_LOCKED = text(
+  `パスワードを続けて間違えたため、このアカウントは${LOCKOUT_MINUTES}分間使えません。別の職員がログインするか、管理者に連絡してください。`,
+  `Too many wrong passwords: this account is blocked for ${LOCKOUT_MINUTES} minutes. Someone else may sign in, or call the supervisor.`,
+);
+
+/** Unlocks an idle-locked session; its owner's password has been checked (checkOwnPassword). */
+export function unlockSession(db: VenueDb, session: ActiveSession, now: Date): void {
   db.prepare(`UPDATE sessions SET locked = 0, last_active_at = ? WHERE token_hash = ?`).run(now.toISOString(), session.tokenHash);
-  return true;
 }

@@ -22,8 +22,15 @@ export function verifyPassword(hash: string, password: string): boolean {
   }
 }
 
-/** Spent on unknown logins so that timing does not reveal which logins exist. */
+/** Checked against for unknown logins: made with the same cost, so the work is the same as for a real account. */
 const DUMMY_HASH = hashPassword('not-a-real-password-for-timing');
-export function burnPasswordCheck(password: string): void {
-  verifyPassword(DUMMY_HASH, password);
+
+/**
+ * One argon2 verification whatever the account: its own hash, or (no
+ * account) a dummy of the same cost, which never counts as a match. So the
+ * time taken does not tell which logins exist.
+ */
+export function checkPasswordAgainst(hash: string | null, password: string): boolean {
+  const right = verifyPassword(hash ?? DUMMY_HASH, password);
+  return hash !== null && right;
 }

@@ -5,7 +5,7 @@ import { DEMO_MUNICIPALITY as M, DEMO_TICKETS as T } from '../../test/fixtures/d
 import { useTempDir } from '../../test/support/temp';
 import { useTestVenue, type TestVenue } from '../../test/support/venue';
 import { createBackup, listBackups, planRestore, restoreBackup, verifyBackup } from './backup';
-import { verifyAuditLog } from '../audit/log';
+import { useAuditKey, verifyAuditLog } from '../audit/log';
 import { openVenueDatabase } from './database';
 
 const newVenue = useTestVenue();
@@ -90,6 +90,7 @@ describe('restoring', () => {
     const result = restoreBackup({ currentPath: venue.path, backupDir: dir, backupId: backup.id, key: venue.key, now: venue.clock.now() });
     expect(result.setAside && existsSync(result.setAside)).toBe(true);
     const db = openVenueDatabase({ path: venue.path, key: venue.key });
+    useAuditKey(db, venue.auditKey);
     const ids = (db.prepare('SELECT id FROM dose_records ORDER BY id').all() as { id: string }[]).map((r) => r.id);
     expect(ids).toEqual([early.id, later.id].sort());
     // The audit entries written since the backup come along, and the chain still verifies.

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { randomBytes } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { writeAuditHead, type AuditHead } from '../audit/log';
+import { AUDIT_HEAD_SETTING } from '../audit/log';
 import { venueIso } from '../common/time';
 import { applyKey, StoreError, keyCheckFile, openVenueDatabase, type VenueDb } from './database';
 import { writeFileAtomic } from './files';
@@ -293,8 +293,10 @@ function carryOverSync(db: VenueDb, carriedOver: Record<string, number>): void {
  * The audit entries written since the backup. The backup's chain is the
  * start of the current one (same entry, same hash, at the backup's last
  * seq), so the later entries follow it exactly as they were and the chain
- * still verifies. When it is not (the current file's log does not continue
- * the backup's), nothing is copied: the entries stay in the file set aside.
+ * still verifies; the replaced file's head comes along as it is (keyed: only
+ * the app, holding the audit key, could have made it). When the current
+ * file's log does not continue the backup's, nothing is copied: the entries
+ * stay in the file set aside.
  */
 function carryOverAudit(db: VenueDb, carried: Record<string, number>): void {
   const head = db.prepare(`SELECT seq, hash FROM main.audit_log ORDER BY seq DESC LIMIT 1`).get() as { seq: number; hash: string } | undefined;
@@ -302,8 +304,9 @@ function carryOverAudit(db: VenueDb, carried: Record<string, number>): void {
   carried.audit_log = continues
     ? db.prepare(`INSERT INTO main.audit_log SELECT * FROM old.audit_log WHERE seq > ? ORDER BY seq`).run(head?.seq ?? 0).changes
     : 0;
-  const last = db.prepare(`SELECT seq, hash FROM main.audit_log ORDER BY seq DESC LIMIT 1`).get() as AuditHead | undefined;
-  if (carried.audit_log > 0 && last) writeAuditHead(db, last);
+  if (carried.audit_log > 0) {
+    db.prepare(`UPDATE main.settings SET value = (SELECT value FROM old.settings WHERE key = ?) WHERE key = ?`).run(AUDIT_HEAD_SETTING, AUDIT_HEAD_SETTING);
+  }
 }
 
 function copyDurably(from: string, to: string): void {

@@ -28,6 +28,23 @@ describe('the passphrase key vault', () => {
     expect(readFileSync(file, 'utf8')).not.toContain(first.toString('base64'));
   });
 
+  it('keeps an audit key of its own beside the database key, also in a vault made before it', async () => {
+    const file = join(newDir(), 'key.json');
+    const key = await new PassphraseKeyVault(file, 'correct horse battery', CHEAP).getOrCreateKey();
+    const before = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    expect(before.audit).toBeUndefined();
+    const audit = await new PassphraseKeyVault(file, 'correct horse battery', CHEAP).getOrCreateAuditKey();
+    expect(audit.length).toBe(32);
+    expect(audit.equals(key)).toBe(false);
+    const after = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    expect(after.cipher).toEqual(before.cipher);
+    expect(readFileSync(file, 'utf8')).not.toContain(audit.toString('hex'));
+    const again = new PassphraseKeyVault(file, 'correct horse battery', CHEAP);
+    expect((await again.getOrCreateAuditKey()).equals(audit)).toBe(true);
+    expect((await again.getOrCreateKey()).equals(key)).toBe(true);
+    expect((await vaultError(new PassphraseKeyVault(file, 'wrong horse battery', CHEAP).getOrCreateAuditKey())).code).toBe('WRONG_PASSPHRASE');
+  });
+
   it('two vaults make different keys', async () => {
     const a = await new PassphraseKeyVault(join(newDir(), 'a.json'), 'correct horse battery', CHEAP).getOrCreateKey();
     const b = await new PassphraseKeyVault(join(newDir(), 'b.json'), 'correct horse battery', CHEAP).getOrCreateKey();

@@ -11,12 +11,19 @@ export const DATABASE_KEY_BYTES = 32;
  * keychain (safeStorage, see main/); headless hosts, tests and recovery use
  * the passphrase vault below. Either way the key itself is random: the
  * passphrase only wraps it, so the hot path never runs a key derivation.
+ *
+ * Beside it the vault keeps the audit key (32 random bytes of its own, not
+ * derived from the database key), which seals the audit chain
+ * (src/audit/chain.ts): a copy of the database key alone (a backup tool, a
+ * support session) does not let anyone rewrite the audit log unnoticed.
  */
 export interface KeyVault {
   /** Words for logs and settings screens, never the key. */
   readonly description: string;
-  /** The key, made and stored on first use. */
+  /** The database key, made and stored on first use. */
   getOrCreateKey(): Promise<Buffer>;
+  /** The audit key, made and stored on first use (a vault from before it gains one). */
+  getOrCreateAuditKey(): Promise<Buffer>;
 }
 
 export type KeyVaultErrorCode = 'WRONG_PASSPHRASE' | 'VAULT_DAMAGED' | 'WEAK_PASSPHRASE' | 'KEYCHAIN_UNAVAILABLE' | 'WEAK_KEYCHAIN';
@@ -31,11 +38,19 @@ export class KeyVaultError extends Error {
   }
 }
 
+interface Wrapped {
+  iv: string;
+  tag: string;
+  wrapped: string;
+}
+
 interface VaultFile {
   format: 'venue-key-vault';
   version: 1;
   kdf: { name: 'scrypt'; N: number; r: number; p: number; salt: string };
-  cipher: { name: 'aes-256-gcm'; iv: string; tag: string; wrapped: string };
+  cipher: { name: 'aes-256-gcm' } & Wrapped;
+  /** The audit key, under the same wrapping key. Absent in vaults from before it (older versions ignore it). */
+  audit?: Wrapped;
 }
 
 export interface ScryptCost {
@@ -65,6 +80,8 @@ function deriveWrappingKey(passphrase: string, salt: Buffer, cost: ScryptCost): 
  */
 export class PassphraseKeyVault implements KeyVault {
   readonly description: string;
+  /** The scrypt result for the vault's salt: derived once per start, not once per key. */
+  private wrapping: { salt: string; key: Buffer } | null = null;
 
   constructor(
     private readonly file: string,
@@ -75,7 +92,10 @@ export class PassphraseKeyVault implements KeyVault {
   }
 
   async getOrCreateKey(): Promise<Buffer> {
-    if (existsSync(this.file)) return this.unwrap(this.readVault());
+    if (existsSync(this.file)) {
+      const vault = this.readVault();
+      return this.unwrap(vault, vault.cipher);
+    }
     if (this.passphrase.length < MIN_PASSPHRASE_LENGTH) {
       throw new KeyVaultError(
         'WEAK_PASSPHRASE',
@@ -86,21 +106,38 @@ export class PassphraseKeyVault implements KeyVault {
       );
     }
     const key = randomBytes(DATABASE_KEY_BYTES);
-    writeFileAtomic(this.file, JSON.stringify(this.wrap(key), null, 2), 0o600);
+    const salt = randomBytes(16).toString('base64');
+    const vault: VaultFile = {
+      format: 'venue-key-vault',
+      version: 1,
+      kdf: { name: 'scrypt', ...this.cost, salt },
+      cipher: { name: 'aes-256-gcm', ...this.wrap(salt, this.cost, key) },
+    };
+    writeFileAtomic(this.file, JSON.stringify(vault, null, 2), 0o600);
     return key;
   }
 
-  private wrap(key: Buffer): VaultFile {
-    const salt = randomBytes(16);
+  async getOrCreateAuditKey(): Promise<Buffer> {
+    // The database key first: it checks the passphrase, and makes the vault on first use.
+    await this.getOrCreateKey();
+    const vault = this.readVault();
+    if (vault.audit) return this.unwrap(vault, vault.audit);
+    const key = randomBytes(DATABASE_KEY_BYTES);
+    const updated: VaultFile = { ...vault, audit: this.wrap(vault.kdf.salt, vault.kdf, key) };
+    writeFileAtomic(this.file, JSON.stringify(updated, null, 2), 0o600);
+    return key;
+  }
+
+  private wrappingKey(salt: string, cost: ScryptCost): Buffer {
+    if (this.wrapping?.salt !== salt) this.wrapping = { salt, key: deriveWrappingKey(this.passphrase, Buffer.from(salt, 'base64'), cost) };
+    return this.wrapping.key;
+  }
+
+  private wrap(salt: string, cost: ScryptCost, key: Buffer): Wrapped {
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', deriveWrappingKey(this.passphrase, salt, this.cost), iv);
+    const cipher = createCipheriv('aes-256-gcm', this.wrappingKey(salt, cost), iv);
     const wrapped = Buffer.concat([cipher.update(key), cipher.final()]);
-    return {
-      format: 'venue-key-vault',
-      version: 1,
-      kdf: { name: 'scrypt', ...this.cost, salt: salt.toString('base64') },
-      cipher: { name: 'aes-256-gcm', iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), wrapped: wrapped.toString('base64') },
-    };
+    return { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), wrapped: wrapped.toString('base64') };
   }
 
   private readVault(): VaultFile {
@@ -121,13 +158,12 @@ export class PassphraseKeyVault implements KeyVault {
     }
   }
 
-  private unwrap(vault: VaultFile): Buffer {
-    const { kdf, cipher } = vault;
-    const wrappingKey = deriveWrappingKey(this.passphrase, Buffer.from(kdf.salt, 'base64'), kdf);
+  private unwrap(vault: VaultFile, sealed: Wrapped): Buffer {
+    const wrappingKey = this.wrappingKey(vault.kdf.salt, vault.kdf);
     try {
-      const decipher = createDecipheriv('aes-256-gcm', wrappingKey, Buffer.from(cipher.iv, 'base64'));
-      decipher.setAuthTag(Buffer.from(cipher.tag, 'base64'));
-      const key = Buffer.concat([decipher.update(Buffer.from(cipher.wrapped, 'base64')), decipher.final()]);
+      const decipher = createDecipheriv('aes-256-gcm', wrappingKey, Buffer.from(sealed.iv, 'base64'));
+      decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
+      const key = Buffer.concat([decipher.update(Buffer.from(sealed.wrapped, 'base64')), decipher.final()]);
       if (key.length !== DATABASE_KEY_BYTES) throw new Error('wrong key size');
       return key;
     } catch {

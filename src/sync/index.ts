@@ -64,7 +64,9 @@
  *   a long-poll: the server answers as soon as something changes. Each page
  *   also carries the server's newest seq: below the device's cursor means the
  *   central database was restored from an older copy, and the device reads
- *   everything again and sends everything it made again.
+ *   everything again and sends everything it made again. And the newest head
+ *   of this device's audit chain the server holds: the device checks its
+ *   chain still has that entry unchanged (audit-check.ts).
  * - `POST /v1/records {records: [{kind, data}]}`: the outbox, oldest first,
  *   idempotent by record id; the answer is per record: stored, duplicate
  *   (already had), conflict (stored and flagged), rejected. A record is

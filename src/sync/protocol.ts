@@ -124,6 +124,12 @@ export const feedResponseSchema = z.object({
    * again and sends everything it made again.
    */
   head: z.number().int().min(0).optional(),
+  /**
+   * The newest head of this device's audit chain the server holds (null: none
+   * yet; absent from an older server). The device checks its chain still has
+   * that entry, unchanged (src/sync/audit-check.ts).
+   */
+  auditHead: z.object({ seq: z.number().int().min(0), hash: z.string().regex(/^[0-9a-f]{64}$/) }).nullable().optional(),
   changes: z.array(feedChangeSchema),
 });
 export type FeedResponse = z.infer<typeof feedResponseSchema>;

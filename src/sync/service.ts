@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { appendAudit, readAuditHead } from '../audit/log';
-import { randomToken, uuidv7 } from '../common/ids';
+import { appendAudit } from '../audit/log';
+import { randomToken } from '../common/ids';
 import { systemClock, venueIso, type Clock } from '../common/time';
 import { upsertDesk, upsertVenue } from '../doses/catalog';
 import type { VenueDb } from '../store/database';
@@ -8,7 +8,8 @@ import { writeDeviceSettings } from '../store/settings';
 import { createFeedApplier, FeedDataError, type FeedApplier } from './apply';
 import { Backoff } from './backoff';
 import { syncMessage } from './messages';
-import { enqueueAuditHead, recordAnswers, requeueAll, takeBatch, toUploadRecords } from './outbox';
+import { AuditHeadKeeper } from './audit-check';
+import { recordAnswers, requeueAll, takeBatch, toUploadRecords } from './outbox';
 import {
   apiErrorSchema,
   bearer,
@@ -25,7 +26,6 @@ import {
   markEnrollmentWorking,
   markFailure,
   markSuccess,
-  readAuditHeadSent,
   readCursor,
   readEnrollment,
   readSyncIdentity,
@@ -430,6 +430,7 @@ export function startSyncService(options: SyncServiceOptions): SyncService {
         // A page that answers another cursor (a stale or duplicated answer) is not applied.
         if (page.after !== cursor) throw new ServerAnswer(200, 'STALE_PAGE');
         success();
+        auditHeads.feedPage(page.auditHead);
         backoff.reset();
         if (page.head !== undefined && page.head < cursor) {
           startOver();
@@ -486,26 +487,14 @@ export function startSyncService(options: SyncServiceOptions): SyncService {
   // -------------------------------------------------------------------------
   // Up: the outbox
 
-  let lastAuditHeadCheck = 0;
-
-  function maybeEnqueueAuditHead(): void {
-    const nowMs = Date.now();
-    if (lastAuditHeadCheck !== 0 && nowMs - lastAuditHeadCheck < tuning.auditHeadIntervalMs) return;
-    lastAuditHeadCheck = nowMs;
-    const head = readAuditHead(db);
-    if (head.seq <= readAuditHeadSent(db)) return;
-    const now = clock.now();
-    db.transaction(() => {
-      enqueueAuditHead(db, { id: uuidv7(now.getTime()), seq: head.seq, hash: head.hash, at: venueIso(now) }, now);
-      writeAuditHeadSent(db, head.seq);
-    })();
-  }
+  // The audit chain's head goes up, and is compared with the central copy at every feed page (audit-check.ts).
+  const auditHeads = new AuditHeadKeeper(db, clock, tuning.auditHeadIntervalMs, () => uploadWork.wake());
 
   async function uploadLoop(identity: SyncIdentity): Promise<void> {
     const backoff = new Backoff(tuning.backoffBaseMs, tuning.backoffMaxMs);
     let batchSize = tuning.uploadBatch;
     while (!stopped) {
-      maybeEnqueueAuditHead();
+      auditHeads.maybeEnqueue();
       const batch = takeBatch(db, batchSize, LIMITS.uploadBodyBytes - 64 * 1024, clock.now());
       if (batch.length === 0) {
         await uploadWork.wait(tuning.auditHeadIntervalMs);

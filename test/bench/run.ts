@@ -7,6 +7,7 @@
  *   npm run bench -- --only sync --database-url postgres://…   sync against PostgreSQL instead of PGlite
  *   npm run bench -- --only reading   first camera frame → verdict on screen in Chromium (QR and NW-7, 60 scans each)
  *   npm run bench -- --only memory    core process and renderer memory: roster download (--people), an hour of scanning
+ *   npm run bench -- --only signin    refused sign-ins (unknown, wrong, disabled, locked): the same time whatever the reason
  */
 import { cpus, totalmem } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { benchOcr, ocrMarkdown } from './decode/ocr-bench';
 import { benchVideos, videoMarkdown } from './decode/video-bench';
 import { benchMemory, memorySection } from './memory';
 import { benchReading, readingSection } from './reading';
+import { benchSignIn, signInSection } from './signin';
 import { benchStore } from './store';
 import { benchSync, syncSection } from './sync';
 
@@ -95,6 +97,13 @@ if (wanted('memory')) {
   console.log(JSON.stringify(r, null, 2));
   console.log(`  memory took ${r.wallSeconds} s`);
   sections.push(memorySection(r));
+}
+
+if (wanted('signin')) {
+  console.log('signin: refused sign-ins of four kinds, side by side…');
+  const r = benchSignIn();
+  console.log(JSON.stringify(r, null, 2));
+  sections.push(signInSection(r));
 }
 
 // A run of some groups keeps the other groups' last figures.

@@ -108,7 +108,7 @@ export async function benchSync(options: { people: number; doses: number; databa
     server.stop = running.stop;
 
     // The venue app as it ships (the composition root), on a new encrypted database.
-    app = startVenueApp({ dataDir: join(dir, 'device'), key: randomBytes(32), clock, backupCheckMs: null });
+    app = startVenueApp({ dataDir: join(dir, 'device'), key: randomBytes(32), auditKey: randomBytes(32), clock, backupCheckMs: null });
     const device: VenueDb | null = app.runtime.database;
     if (!device) throw new Error('the device database did not open');
     let longestApplyMs = 0;

@@ -23,6 +23,7 @@ const KILLS = 200;
 let dir: string;
 let childScript: string;
 const key = randomBytes(32);
+const auditKey = randomBytes(32);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'venue-crash-'));
@@ -51,7 +52,7 @@ function runAndKill(delayMs: number): Promise<{ acked: string[]; exitedEarly: bo
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [childScript], {
       cwd: process.cwd(),
-      env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules'), CRASH_DB: join(dir, 'venue.db'), CRASH_KEY: key.toString('hex') },
+      env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules'), CRASH_DB: join(dir, 'venue.db'), CRASH_KEY: key.toString('hex'), CRASH_AUDIT_KEY: auditKey.toString('hex') },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const acked: string[] = [];

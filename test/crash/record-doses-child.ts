@@ -10,9 +10,10 @@ import { startVenueApp } from '../../src/app/venue-app';
 
 const path = process.env.CRASH_DB;
 const keyHex = process.env.CRASH_KEY;
-if (!path || !keyHex) throw new Error('CRASH_DB and CRASH_KEY are required');
+const auditKeyHex = process.env.CRASH_AUDIT_KEY;
+if (!path || !keyHex || !auditKeyHex) throw new Error('CRASH_DB, CRASH_KEY and CRASH_AUDIT_KEY are required');
 
-const app = startVenueApp({ dataDir: dirname(path), key: Buffer.from(keyHex, 'hex') });
+const app = startVenueApp({ dataDir: dirname(path), key: Buffer.from(keyHex, 'hex'), auditKey: Buffer.from(auditKeyHex, 'hex') });
 const db = app.runtime.database;
 if (!db) throw new Error(`the database did not open: ${app.runtime.recoveryProblem?.code ?? '?'}`);
 const connection = app.connect();

@@ -42,6 +42,8 @@ let nurseBrowser: Browser;
 let reception: Page;
 let nurse: Page;
 const codes: Record<string, string> = {};
+/** The reception device's audit head before it enrolled: genuine, and older than any head the central service holds. */
+let headBeforeEnrollment = '';
 const tap = new Wiretap();
 
 async function admin(argv: string[], stdin = ''): Promise<string> {
@@ -121,6 +123,7 @@ describe('two devices and the central service', () => {
 
   it('enrolls each new device with an address and a one-time code, and downloads the roster', async () => {
     expect(codes.R1?.length).toBeGreaterThanOrEqual(8);
+    headBeforeEnrollment = (receptionHost.db.prepare(`SELECT value FROM settings WHERE key = 'audit_head'`).get() as { value: string }).value;
     await enroll(reception, codes.R1 ?? '', 'setup-enroll');
     await enroll(nurse, codes.N1 ?? '', 'setup-enroll-nurse');
     expect(await reception.getByTestId('signin-device').textContent()).toContain('区民会館ホール');
@@ -197,5 +200,37 @@ describe('two devices and the central service', () => {
     for (const [place, text] of Object.entries(places)) {
       for (const number of individualNumbers) for (const spelling of spellings(number)) expect(text.includes(spelling), `${place} holds an individual number`).toBe(false);
     }
+  });
+
+  it('entries cut off a device’s audit log are found against the central copy, and its audit screen says so in both languages', async () => {
+    // Someone with the database removes everything logged since enrolling and puts back the head saved then:
+    // every entry left and the head are genuine, so only the central copy can tell.
+    const db = receptionHost.db;
+    const { seq } = JSON.parse(headBeforeEnrollment) as { seq: number };
+    db.exec('DROP TRIGGER IF EXISTS audit_log_no_delete');
+    db.prepare(`DELETE FROM audit_log WHERE seq > ?`).run(seq);
+    db.prepare(`UPDATE settings SET value = ? WHERE key = 'audit_head'`).run(headBeforeEnrollment);
+    const found = () => (db.prepare(`SELECT count(*) AS n FROM audit_log WHERE action = 'auditCentralMismatch'`).get() as { n: number }).n;
+    // At the next feed page (a long-poll answers within 20 s).
+    await expect.poll(found, { timeout: 45_000, interval: 250 }).toBeGreaterThan(0);
+
+    await reception.keyboard.press('F9');
+    await reception.getByTestId('lock-screen').waitFor();
+    await reception.getByTestId('lock-signout').click();
+    await signIn(reception, 'supervisor');
+    await reception.getByTestId('nav-supervisor').click();
+    await reception.getByTestId('sup-tab-audit').click();
+    const central = reception.getByTestId('audit-central');
+    await central.waitFor();
+    expect(await central.getAttribute('data-state')).toBe('broken');
+    expect(await central.textContent()).toContain('本部の控えと一致しません');
+    expect(await reception.getByTestId('audit-central-mismatch').count()).toBeGreaterThan(0);
+    await saveScreen(reception, 'audit-central-mismatch');
+    await reception.keyboard.press('F8');
+    await expect.poll(() => central.textContent()).toContain('MISMATCH with the central service’s copy');
+    await reception.keyboard.press('F8');
+
+    // Centrally too: the device listing flags it.
+    await expect.poll(() => admin(['device', 'list', '--venue', 'V001']), { timeout: 20_000, interval: 500 }).toMatch(/MISMATCH/);
   });
 });

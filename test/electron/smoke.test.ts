@@ -47,8 +47,10 @@ async function prepare(): Promise<{ userData: string; video: string; nativeBindi
   const userData = join(work, 'user-data');
   const vault = new PassphraseKeyVault(join(userData, 'key-vault.json'), PASSPHRASE);
   const key = await vault.getOrCreateKey();
-  seedDemoIfNew({ dataDir: userData, key, now: new Date() });
+  const auditKey = await vault.getOrCreateAuditKey();
+  seedDemoIfNew({ dataDir: userData, key, auditKey, now: new Date() });
   key.fill(0);
+  auditKey.fill(0);
   writeFileSync(join(userData, 'shell-settings.json'), JSON.stringify({ keyVault: 'passphrase' }));
   const video = join(work, 'qr.y4m');
   writeY4m(video, [{ picture: ticketQr(ticketLine(T.ok)), frames: 1 }]);

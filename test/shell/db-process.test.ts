@@ -115,8 +115,7 @@ beforeAll(async () => {
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
   });
   shell = new ShellProcess(child);
-  const key = new Uint8Array(randomBytes(32));
-  shell.send({ kind: 'open', dataDir: join(work, 'data'), key });
+  shell.send({ kind: 'open', dataDir: join(work, 'data'), key: new Uint8Array(randomBytes(32)), auditKey: new Uint8Array(randomBytes(32)) });
   await until(
     () => {
       if (child.exitCode !== null) throw new Error(`the database process exited (${child.exitCode}):\n${shell.stderr}`);

@@ -67,6 +67,7 @@ export function contractSamples(lotId: string, today: string): { [N in Operation
     resolveConflict: { conflictId: '01900000-0000-7000-8000-000000000000', note: '確認済み' },
     reportReaderHealth: { attempts: 3, misreadsRefused: 1, failedSights: 1, toCardMs: [420, 980] },
     readerHealth: {},
+    ticketVerdict: { municipality: M, number: T.ok, kind: '1', dose: '1' },
   };
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, expect } from 'vitest';
 import { Connection } from '../../src/api/connection';
+import { useAuditKey } from '../../src/audit/log';
 import { operations, type InputOf, type OperationName, type OutputOf } from '../../src/api/contract';
 import { Dispatcher } from '../../src/api/dispatcher';
 import type { Reply } from '../../src/api/reply';
@@ -41,6 +42,7 @@ export interface TestVenue {
   readonly db: VenueDb;
   readonly path: string;
   readonly key: Buffer;
+  readonly auditKey: Buffer;
   readonly clock: ManualClock;
   readonly dispatcher: Dispatcher;
   readonly today: string;
@@ -63,6 +65,9 @@ export function useTestVenue(): (options?: { now?: string; seed?: boolean }) => 
     const path = join(newDir(), 'venue.db');
     const key = randomBytes(32);
     const db = openVenueDatabase({ path, key });
+    // Keyed like the runtime's connection.
+    const auditKey = randomBytes(32);
+    useAuditKey(db, auditKey);
     open.push(db);
     const clock = new ManualClock(options.now ?? DEMO_NOW);
     if (options.seed ?? true) seedDemoVenue(db, clock.now());
@@ -72,6 +77,7 @@ export function useTestVenue(): (options?: { now?: string; seed?: boolean }) => 
       db,
       path,
       key,
+      auditKey,
       clock,
       dispatcher,
       today: venueDate(clock.now()),

@@ -157,9 +157,10 @@ export const useReception = create<ReceptionState>((set, get) => ({
   async refresh() {
     const card = get().card;
     if (card?.kind !== 'verdict') return;
-    const reply = await call('scanTicket', { code: card.canonical });
+    // Passive: an event brought this, not the person at the desk, so it must not hold off the idle lock.
+    const reply = await call('ticketVerdict', card.verdict.ticket);
     const now = get().card;
-    if (!reply.ok || reply.value.read !== 'ticket' || now?.kind !== 'verdict' || now.seq !== card.seq) return;
+    if (!reply.ok || now?.kind !== 'verdict' || now.seq !== card.seq) return;
     const verdict = reply.value.verdict;
     const becameAdmit = verdict.admit && !now.verdict.admit;
     set({ card: { ...now, verdict } });

@@ -54,7 +54,7 @@ export const adminOperations = {
   }),
 
   verifyAudit: defineOperation({
-    summary: 'Walk the audit log’s hash chain and report any edited, missing, inserted or truncated entry.',
+    summary: 'Walk the audit log’s keyed hash chain and report any edited, missing, inserted or truncated entry, and a head the app did not write.',
     access: { roles: ['supervisor'] },
     input: z.strictObject({}),
     output: z.object({

@@ -2,10 +2,9 @@ import { z } from 'zod';
 import { noIndividualNumber } from '../../privacy/schema';
 import { text } from '../../common/messages';
 import { staffText } from '../../common/schemas';
-import { verifyPassword } from '../../staff/passwords';
 import type { BackupService, HandlerContext } from '../operation';
 import { defineOperation, refuse } from '../operation';
-import { sessionOf } from './common';
+import { requireOwnPassword } from './common';
 
 const backupSchema = z.object({
   id: z.string(),
@@ -76,9 +75,8 @@ export const backupOperations = {
     input: z.strictObject({ backupId, password: z.string().min(1).max(256) }),
     output: z.object({ restoring: z.literal(true), backupId: z.string() }),
     handler(input, context) {
-      const session = sessionOf(context);
-      const row = context.db.prepare(`SELECT password_hash FROM staff WHERE id = ?`).get(session.staff.id) as { password_hash: string };
-      if (!verifyPassword(row.password_hash, input.password)) refuse('WRONG_CREDENTIALS', text('パスワードが違います。', 'The password is wrong.'));
+      // Wrong passwords here count toward the same lock-out as at sign-in.
+      requireOwnPassword(context, input.password);
       backupsOf(context).plan(input.backupId);
       context.audit(input.backupId);
       // The restore itself needs the database closed: the runtime does it right after this call commits.

@@ -10,6 +10,8 @@ import { ALL_ROLES, sessionOf, venueOf } from './common';
 
 /** Scanner output is short; anything longer is not a ticket and is not worth parsing. */
 const scannedText = z.string().max(512);
+/** The kind or dose digit printed on an 18-digit ticket (null for an NW-7 read). */
+const printedDigit = z.string().regex(/^\d$/).nullish();
 
 export const checkinOperations = {
   scanTicket: defineOperation({
@@ -34,6 +36,24 @@ export const checkinOperations = {
       });
       context.audit(`${parsed.municipality}-${parsed.number}`, { verdict: verdict.code });
       return { read: 'ticket' as const, verdict };
+    },
+  }),
+
+  ticketVerdict: defineOperation({
+    summary: 'The verdict, decided again now, for a ticket already on the reception card (its walk-in request was decided, or sync brought news).',
+    // The card re-checks itself when an event arrives: nobody at the desk did anything.
+    passive: true,
+    access: { roles: ALL_ROLES },
+    input: z.strictObject({ municipality: municipalityCode, number: ticketNumber, kind: printedDigit, dose: printedDigit }),
+    output: z.object({ verdict: verdictSchema }),
+    handler(input, context) {
+      const verdict = decideVerdict(context.db, input, {
+        venueId: venueOf(context),
+        now: context.now,
+        servedMunicipalities: context.device.servedMunicipalities,
+      });
+      context.audit(`${input.municipality}-${input.number}`, { verdict: verdict.code });
+      return { verdict };
     },
   }),
 

@@ -17,6 +17,7 @@ import { findTicket, venueName } from '../../roster/repo';
 import { defineOperation, refuse, type HandlerContext } from '../operation';
 import { sessionOf, venueOf } from './common';
 import { daySyncFacts } from '../../sync/facts';
+import { centralComparison } from '../../sync/audit-check';
 
 const calendarDate = isoDate.refine(isCalendarDate, 'a real calendar date');
 const reason = noIndividualNumber(z.string().trim().min(2).max(200));
@@ -268,6 +269,15 @@ export const dayOperations = {
         action: z.string(), recordId: z.string().nullable(), outcome: z.string(), detail: z.string().nullable(),
       })),
       chain: z.object({ ok: z.boolean(), entries: z.number(), problems: z.array(z.object({ seq: z.number(), kind: z.string() })) }),
+      /** The chain against the copy the central service keeps (null on a device that does not sync). */
+      central: z
+        .object({
+          checkedAt: z.string().nullable(),
+          centralSeq: z.number().nullable(),
+          ok: z.boolean(),
+          mismatches: z.array(z.object({ at: z.string(), kind: z.enum(['cut', 'rewritten']), centralSeq: z.number(), localSeq: z.number() })),
+        })
+        .nullable(),
     }),
     handler(input, context) {
       const filters: [string, string | undefined][] = [
@@ -289,7 +299,7 @@ export const dayOperations = {
         seq: number; at: string; staffId: string | null; staffName: string | null; deskId: string | null; action: string; recordId: string | null; outcome: string; detail: string | null;
       }[];
       const verified = verifyAuditLog(context.db);
-      return { entries, chain: { ok: verified.ok, entries: verified.entries, problems: [...verified.problems] } };
+      return { entries, chain: { ok: verified.ok, entries: verified.entries, problems: [...verified.problems] }, central: centralComparison(context.db) };
     },
   }),
 

@@ -43,6 +43,7 @@ function describeDevice(db: Parameters<typeof readDeviceSettings>[0]) {
 export const deviceOperations = {
   deviceStatus: defineOperation({
     summary: 'What this device is (venue, desk) and whether it still needs its first-run setup. No personal data.',
+    passive: true,
     access: { public: true },
     input: z.strictObject({}),
     output: settingsSchema,

@@ -13,7 +13,7 @@ import {
 import { ROLES } from '../../staff/roles';
 import { NOT_CONFIGURED } from '../../store/settings';
 import { defineOperation, refuse } from '../operation';
-import { ALL_ROLES, sessionOf } from './common';
+import { ALL_ROLES, requireOwnPassword, sessionOf } from './common';
 
 const staffIdentity = z.object({ id: z.string(), login: z.string(), displayName: z.string(), role: z.enum(ROLES) });
 const login = noIndividualNumber(z.string().trim().min(1).max(64));
@@ -29,8 +29,12 @@ export const sessionOperations = {
       const deskId = context.device.deskId;
       if (!deskId) refuse('NOT_CONFIGURED', NOT_CONFIGURED);
       const result = signIn(context.db, { login: input.login, password: input.password, deskId }, context.now);
-      // Failed attempts are counted, so the refusal keeps what was written.
-      if (!result.ok) refuse(result.code, result.message, { commit: true });
+      if (!result.ok) {
+        // One answer for every refusal; the log keeps why (and whose account, never the login typed for an unknown one).
+        context.audit(null, { reason: result.reason }, result.staffId ? { staffId: result.staffId } : undefined);
+        // Failed attempts are counted, so the refusal keeps what was written.
+        refuse(result.code, result.message, { commit: true });
+      }
       context.audit(result.staff.id, undefined, { staffId: result.staff.id });
       return { token: result.token, staff: result.staff, deskId, idleLockMinutes: context.device.idleLockMinutes };
     },
@@ -64,9 +68,8 @@ export const sessionOperations = {
     input: z.strictObject({ password }),
     output: z.object({ locked: z.literal(false) }),
     handler(input, context) {
-      if (!unlockSession(context.db, sessionOf(context), input.password, context.now)) {
-        refuse('WRONG_CREDENTIALS', text('パスワードが違います。', 'The password is wrong.'), { commit: true });
-      }
+      requireOwnPassword(context, input.password);
+      unlockSession(context.db, sessionOf(context), context.now);
       return { locked: false as const };
     },
   }),

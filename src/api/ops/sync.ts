@@ -43,6 +43,8 @@ function withName<T extends { municipality: string; ticketNumber: string }>(db: 
 export const syncOperations = {
   syncStatus: defineOperation({
     summary: 'Sync with the central service: online, last success, records pending / sent / confirmed, conflicts, roster download progress.',
+    // The sync bar polls it every few seconds on every screen.
+    passive: true,
     access: { roles: ALL_ROLES },
     input: z.strictObject({}),
     output: z.object({
@@ -65,6 +67,7 @@ export const syncOperations = {
 
   enrollmentStatus: defineOperation({
     summary: 'How enrolling this device with the central service went, and how far the first roster download is. Public: no personal data.',
+    passive: true,
     access: { public: true },
     input: z.strictObject({}),
     output: z.object({
@@ -126,6 +129,8 @@ export const syncOperations = {
 
   listConflicts: defineOperation({
     summary: 'Records of the same ticket and dose (or check-ins of the same day, or decisions on one walk-in request) made twice, here and elsewhere: for the supervisor to sort out.',
+    // The supervisor's screen reloads it whenever sync brings something.
+    passive: true,
     access: { roles: ['supervisor'] },
     input: z.strictObject({ includeResolved: z.boolean().optional() }),
     output: z.array(conflictSchema),

@@ -5,6 +5,7 @@ import { m005Sync } from './005-sync';
 import { m006DaySync } from './006-day-sync';
 import { m007LateRecords } from './007-late-records';
 import { m008LotAliases } from './008-lot-aliases';
+import { m009AuditKey } from './009-audit-key';
 import { m010ReaderHealth } from './010-reader-health';
 
 export interface Migration {
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m006DaySync,
   m007LateRecords,
   m008LotAliases,
+  m009AuditKey,
   m010ReaderHealth,
 ];
 

@@ -19,6 +19,7 @@ export interface TestDevice {
   readonly app: VenueApp;
   /** The open database (it changes after a restore). */
   readonly db: VenueDb;
+  readonly auditKey: Buffer;
   readonly clock: ManualClock;
   readonly applied: SyncAppliedEvent[];
   readonly errors: unknown[];
@@ -67,9 +68,11 @@ export function useDevices(): (options?: DeviceOptions) => TestDevice {
     const clock = new ManualClock(options.now ?? DEMO_NOW);
     const applied: SyncAppliedEvent[] = [];
     const errors: unknown[] = [];
+    const auditKey = randomBytes(32);
     const app = startVenueApp({
       dataDir: newDir(),
       key: randomBytes(32),
+      auditKey,
       clock,
       transport: options.transport,
       syncTuning: { ...TEST_TUNING, ...options.tuning },
@@ -84,6 +87,7 @@ export function useDevices(): (options?: DeviceOptions) => TestDevice {
     const device: TestDevice = {
       name: options.name ?? 'device',
       app,
+      auditKey,
       get db(): VenueDb {
         const db = app.runtime.database;
         if (!db) throw new Error('the database is not open (recovery mode)');

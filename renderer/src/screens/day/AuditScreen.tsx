@@ -19,7 +19,7 @@ type Staff = Value<'listStaff'>[number];
 /** Reads the screens make on their own every few seconds; hidden by default so the actions people took stand out. */
 const ROUTINE = new Set([
   'syncStatus', 'whoAmI', 'deviceStatus', 'vaccinationQueue', 'todayCounts', 'observationBoard', 'listLots', 'listDesks',
-  'listProducts', 'listWalkIns', 'listConflicts', 'dosesToday', 'dayReport', 'dayRecords', 'listStaff', 'listBackups', 'enrollmentStatus', 'auditLog',
+  'listProducts', 'listWalkIns', 'listConflicts', 'ticketVerdict', 'dosesToday', 'dayReport', 'dayRecords', 'listStaff', 'listBackups', 'enrollmentStatus', 'auditLog',
 ]);
 const SHOWN = 200;
 
@@ -60,9 +60,47 @@ function ChainStatus({ chain }: { chain: Audit['chain'] }) {
   );
 }
 
+const PROBLEM_KINDS = ['edited', 'missing', 'inserted', 'truncated', 'out-of-chain', 'beyond-head', 'head-forged', 'unkeyed', 'no-key'];
+
 function problemWord(kind: string, t: ReturnType<typeof useT>): string {
   const key = `audit.kind.${kind}`;
-  return ['edited', 'missing', 'inserted', 'truncated'].includes(kind) ? t(key as StringKey) : kind;
+  return PROBLEM_KINDS.includes(kind) ? t(key as StringKey) : kind;
+}
+
+/** The chain against the copy the central service keeps: a cut or a rewrite the device alone cannot see. */
+function CentralStatus({ central }: { central: NonNullable<Audit['central']> }) {
+  const t = useT();
+  const state = !central.ok ? 'broken' : central.checkedAt ? 'ok' : 'never';
+  return (
+    <div className={`chain chain--${state === 'broken' ? 'broken' : 'ok'}`} data-testid="audit-central" data-state={state} role={state === 'broken' ? 'alert' : 'status'}>
+      {state === 'broken' ? <AlertIcon /> : <CheckIcon />}
+      <div>
+        <p className="chain__word">
+          {state === 'broken' ? t('audit.central.broken') : state === 'ok' ? t('audit.central.ok', { seq: central.centralSeq ?? 0 }) : t('audit.central.never')}
+        </p>
+        <p>
+          {state === 'broken'
+            ? t('audit.central.brokenLead')
+            : state === 'ok'
+              ? t('audit.central.okLead', { time: formatDateTime(central.checkedAt ?? '', t.language) })
+              : t('audit.central.neverLead')}
+        </p>
+        {central.mismatches.length ? (
+          <ul data-testid="audit-central-mismatches">
+            {central.mismatches.map((m) => (
+              <li key={`${m.at}-${m.centralSeq}`} data-testid="audit-central-mismatch" data-kind={m.kind}>
+                {t(m.kind === 'cut' ? 'audit.central.cut' : 'audit.central.rewritten', {
+                  at: formatDateTime(m.at, t.language),
+                  central: m.centralSeq,
+                  local: m.localSeq,
+                })}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
+    </div>
+  );
 }
 
 export function AuditScreen() {
@@ -106,6 +144,7 @@ export function AuditScreen() {
       <section className="panel" aria-labelledby="audit-title">
         <h2 id="audit-title">{t('audit.title')}</h2>
         {audit ? <ChainStatus chain={audit.chain} /> : null}
+        {audit?.central ? <CentralStatus central={audit.central} /> : null}
         <form className="filters" onSubmit={submit}>
           <label className="field">
             <span>{t('audit.staff')}</span>
@@ -122,7 +161,7 @@ export function AuditScreen() {
             <span>{t('audit.action')}</span>
             <select value={filters.action} onChange={(event) => setFilters({ ...filters, action: event.target.value })} data-testid="audit-action">
               <option value="">{t('audit.all')}</option>
-              {[...OPERATION_NAMES, 'restoreBackup'].filter((n, i, all) => all.indexOf(n) === i).sort().map((name) => (
+              {[...OPERATION_NAMES, 'restoreBackup', 'auditCentralMismatch', 'auditHeadForged'].filter((n, i, all) => all.indexOf(n) === i).sort().map((name) => (
                 <option key={name} value={name}>
                   {name}
                 </option>
