@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { useTempDir, useTestDatabase } from '../../test/support/temp';
 import { openVenueDatabase } from '../store/database';
-import { MIGRATIONS } from '../store/migrations';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../store/migrations';
 import type { VenueDb } from '../store/database';
 import { randomBytes } from 'node:crypto';
 import { appendAudit, entryHash, readAuditHead, useAuditKey, verifyAuditLog } from './log';
@@ -167,7 +167,7 @@ describe('a database from before migration 9', () => {
 
     const db = openVenueDatabase({ path, key });
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(9);
+      expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
       useAuditKey(db, randomBytes(32));
       expect(verifyAuditLog(db)).toMatchObject({ ok: true, entries: 5, keyed: false });
       fill(db, 2);
