@@ -7,6 +7,7 @@ import { dayOperations } from './ops/day';
 import { healthOperations } from './ops/health';
 import { deviceOperations } from './ops/device';
 import { doseOperations } from './ops/doses';
+import { secondFactorOperations } from './ops/second-factor';
 import { sessionOperations } from './ops/session';
 import { syncOperations } from './ops/sync';
 import { walkInOperations } from './ops/walkin';
@@ -17,6 +18,7 @@ import { walkInOperations } from './ops/walkin';
  */
 export const operations = {
   ...sessionOperations,
+  ...secondFactorOperations,
   ...deviceOperations,
   ...checkinOperations,
   ...doseOperations,

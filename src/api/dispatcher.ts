@@ -25,6 +25,10 @@ const MESSAGES = {
   VALIDATION: text('入力内容に誤りがあります。', 'The input is not valid.'),
   SESSION_LOCKED: text('画面がロックされています。パスワードを入力してください。', 'The screen is locked. Enter your password.'),
   FORBIDDEN: text('この操作の権限がありません。', 'You are not allowed to do this.'),
+  SECOND_FACTOR_SETUP_REQUIRED: text(
+    '管理者の操作には2段階認証（認証アプリの確認コード）が必要です。先に2段階認証を設定してください。',
+    'Supervisor work needs two-factor sign-in (a code from an authenticator app). Set it up first.',
+  ),
   INTERNAL: text(
     '予期しないエラーが起きました。記録は保存されていません。もう一度試し、続くようなら管理者に連絡してください。',
     'Something unexpected went wrong and nothing was saved. Try again; if it keeps happening, call the supervisor.',
@@ -85,6 +89,11 @@ export class Dispatcher {
         return failure('FORBIDDEN', MESSAGES.FORBIDDEN);
       }
       if (session.locked && !access.whileLocked) return failure('SESSION_LOCKED', MESSAGES.SESSION_LOCKED);
+      if (session.secondFactor === 'setup-required' && privileged(access.roles) && !access.withoutSecondFactor) {
+        // A screen's own polling is not logged each time; anything else asked for is.
+        if (!operation.passive) this.auditAlone({ session, now, action: name, outcome: 'SECOND_FACTOR_SETUP_REQUIRED' });
+        return failure('SECOND_FACTOR_SETUP_REQUIRED', MESSAGES.SECOND_FACTOR_SETUP_REQUIRED);
+      }
     }
     return this.run(name, operation, parsed.data, { now, device, session });
   }
@@ -209,6 +218,11 @@ export class Dispatcher {
 }
 
 const PASSIVE_AUDIT_INTERVAL_MS = 5 * 60_000;
+
+/** Supervisor-only work (closing the day, voiding, staff, backups, lots…): what the second factor guards. */
+function privileged(roles: readonly string[]): boolean {
+  return roles.length > 0 && roles.every((role) => role === 'supervisor');
+}
 
 class OutputMismatch extends Error {
   constructor(operation: string, cause: z.ZodError) {

@@ -15,6 +15,11 @@ export type Access =
       readonly roles: readonly Role[];
       /** Callable while the session is idle-locked (unlock, sign out, who am I). */
       readonly whileLocked?: boolean;
+      /**
+       * Callable by a supervisor who has no second factor yet (setting one up).
+       * Every other supervisor-only operation is privileged and refused until then.
+       */
+      readonly withoutSecondFactor?: true;
     };
 
 export type AuditDetail = Readonly<Record<string, string | number | boolean | null>>;

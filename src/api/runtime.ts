@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { appendAudit, useAuditKey } from '../audit/log';
 import { text, type StaffText } from '../common/messages';
 import { systemClock, venueDate, venueIso, type Clock } from '../common/time';
+import { SECOND_FACTOR_REQUIRED, WRONG_CODE } from '../staff/accounts';
 import { checkPasswordAgainst } from '../staff/passwords';
+import { kindOfSecondFactor, matchTotp, normaliseRecoveryCode, recoveryCodeMatches, SECOND_FACTOR_INPUT } from '../staff/second-factor';
 import { createBackup, findBackup, listBackups, planRestore, restoreBackup, type BackupInfo } from '../store/backup';
 import { applyKey, openVenueDatabase, StoreError, type VenueDb } from '../store/database';
 import { settleDayState } from '../sync/apply-day';
@@ -57,7 +59,12 @@ const backupIdSchema = z.string().regex(/^venue-\d{8}-\d{6}-[0-9a-f]{6}\.db$/);
 const recoveryInputs = {
   listBackups: z.strictObject({}),
   planRestore: z.strictObject({ backupId: backupIdSchema }),
-  recoverFromBackup: z.strictObject({ backupId: backupIdSchema, login: z.string().trim().min(1).max(64), password: z.string().min(1).max(256) }),
+  recoverFromBackup: z.strictObject({
+    backupId: backupIdSchema,
+    login: z.string().trim().min(1).max(64),
+    password: z.string().min(1).max(256),
+    code: z.string().max(24).regex(SECOND_FACTOR_INPUT).optional(),
+  }),
   deviceStatus: z.strictObject({}),
 } as const;
 
@@ -67,6 +74,8 @@ export class VenueRuntime implements CallTarget {
   private problem: StoreError | null = null;
   private readonly clock: Clock;
   private readonly recoveryAttempts = new RecoveryThrottle();
+  /** Second factors used for recovery restores: the backup cannot be written, so they are kept here (no replay in this run). */
+  private readonly recoveryFactorsUsed = new Map<string, { step: number | null; codes: Set<string> }>();
   readonly databasePath: string;
   readonly backupDir: string;
 
@@ -178,8 +187,16 @@ export class VenueRuntime implements CallTarget {
             this.recoveryAttempts.failed(request.login, now);
             return failure('WRONG_CREDENTIALS', text('管理者のログインIDかパスワードが違います。', 'The supervisor login or password is wrong.'));
           }
+          // A supervisor with a second factor (as kept in the backup) gives the code too; wrong ones are throttled alike.
+          if (supervisor.totp) {
+            if (!request.code) return failure('SECOND_FACTOR_REQUIRED', SECOND_FACTOR_REQUIRED);
+            if (!this.recoveryFactorRight(supervisor.id, supervisor.totp, request.code, now)) {
+              this.recoveryAttempts.failed(request.login, now);
+              return failure('WRONG_CODE', WRONG_CODE);
+            }
+          }
           this.recoveryAttempts.succeeded(request.login);
-          this.restore(request.backupId, supervisor);
+          this.restore(request.backupId, supervisor.id);
           return this.dispatcher
             ? { ok: true, value: { restoring: true, backupId: request.backupId } }
             : failure('RESTORE_FAILED', this.problem?.staffMessage ?? text('復元できませんでした。', 'The restore failed.'));
@@ -192,23 +209,48 @@ export class VenueRuntime implements CallTarget {
     return failure('INTERNAL', text('予期しないエラーが起きました。', 'Something unexpected went wrong.'));
   }
 
-  /** A supervisor account as kept in the backup: the only accounts there are when the database is lost. */
-  private supervisorInBackup(backupId: string, login: string, password: string): string | null {
+  /** A supervisor account as kept in the backup (with its second factor): the only accounts there are when the database is lost. */
+  private supervisorInBackup(
+    backupId: string,
+    login: string,
+    password: string,
+  ): { id: string; totp: { secret: string; lastStep: number | null; recoveryHashes: string[] } | null } | null {
     const backup = findBackup(this.backupDir, backupId);
     if (!backup) return null;
     const db = new Database(backup.path, { readonly: true, fileMustExist: true, nativeBinding: this.options.nativeBinding });
     try {
       applyKey(db, this.options.key);
-      const row = db.prepare(`SELECT id, password_hash FROM staff WHERE login = ? AND role = 'supervisor' AND disabled = 0`).get(login) as
-        | { id: string; password_hash: string }
+      const row = db.prepare(`SELECT * FROM staff WHERE login = ? AND role = 'supervisor' AND disabled = 0`).get(login) as
+        | { id: string; password_hash: string; totp_secret?: string | null; totp_last_step?: number | null }
         | undefined;
       // The same argon2 work for any login, so timing does not tell which supervisor logins exist.
-      return checkPasswordAgainst(row?.password_hash ?? null, password) && row ? row.id : null;
+      if (!checkPasswordAgainst(row?.password_hash ?? null, password) || !row) return null;
+      if (!row.totp_secret) return { id: row.id, totp: null };
+      const recoveryHashes = db.prepare(`SELECT code_hash FROM staff_recovery_codes WHERE staff_id = ? AND used_at IS NULL`).pluck().all(row.id) as string[];
+      return { id: row.id, totp: { secret: row.totp_secret, lastStep: row.totp_last_step ?? null, recoveryHashes } };
     } catch {
       return null;
     } finally {
       db.close();
     }
+  }
+
+  /** A code from the app (later than any used, in the backup or in this run) or an unused recovery code; spent here. */
+  private recoveryFactorRight(staffId: string, totp: { secret: string; lastStep: number | null; recoveryHashes: string[] }, code: string, now: Date): boolean {
+    const used = this.recoveryFactorsUsed.get(staffId) ?? { step: null, codes: new Set<string>() };
+    this.recoveryFactorsUsed.set(staffId, used);
+    const typed = code.replace(/\s+/g, '');
+    if (kindOfSecondFactor(typed) === 'recovery') {
+      const normal = normaliseRecoveryCode(typed) ?? '';
+      if (used.codes.has(normal) || !totp.recoveryHashes.some((hash) => recoveryCodeMatches(hash, normal))) return false;
+      used.codes.add(normal);
+      return true;
+    }
+    const floor = Math.max(totp.lastStep ?? -1, used.step ?? -1);
+    const step = matchTotp(totp.secret, typed, now.getTime(), floor < 0 ? null : floor);
+    if (step === null) return false;
+    used.step = step;
+    return true;
   }
 
   /** Closes the database, restores the backup, reopens, and logs who restored what. */

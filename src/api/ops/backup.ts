@@ -4,7 +4,7 @@ import { text } from '../../common/messages';
 import { staffText } from '../../common/schemas';
 import type { BackupService, HandlerContext } from '../operation';
 import { defineOperation, refuse } from '../operation';
-import { requireOwnPassword } from './common';
+import { requireOwnPassword, secondFactorCode } from './common';
 
 const backupSchema = z.object({
   id: z.string(),
@@ -86,9 +86,10 @@ export const backupOperations = {
   }),
 
   recoverFromBackup: defineOperation({
-    summary: 'When the database cannot be opened: restore a backup, authorised by a supervisor’s login and password as kept in that backup.',
+    summary:
+      'When the database cannot be opened: restore a backup, authorised by a supervisor’s login and password (and second factor) as kept in that backup.',
     access: { public: true },
-    input: z.strictObject({ backupId, login: noIndividualNumber(z.string().trim().min(1).max(64)), password: z.string().min(1).max(256) }),
+    input: z.strictObject({ backupId, login: noIndividualNumber(z.string().trim().min(1).max(64)), password: z.string().min(1).max(256), code: secondFactorCode.optional() }),
     output: z.object({ restoring: z.literal(true), backupId: z.string() }),
     handler() {
       // Only the recovery mode of the runtime answers this; an open database has nothing to recover.

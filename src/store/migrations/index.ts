@@ -7,6 +7,7 @@ import { m007LateRecords } from './007-late-records';
 import { m008LotAliases } from './008-lot-aliases';
 import { m009AuditKey } from './009-audit-key';
 import { m010ReaderHealth } from './010-reader-health';
+import { m013SecondFactor } from './013-second-factor';
 
 export interface Migration {
   /** Recorded in PRAGMA user_version once applied; strictly increasing. */
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m008LotAliases,
   m009AuditKey,
   m010ReaderHealth,
+  m013SecondFactor,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
