@@ -392,6 +392,17 @@ CREATE TABLE audit_head_mismatches (
 CREATE INDEX audit_head_mismatches_by_device ON audit_head_mismatches (device_id, detected_at);
 `,
   },
+  {
+    version: 4,
+    name: 'second factor of supervisors',
+    sql: /* sql */ `
+-- A supervisor's TOTP secret (set by \`admin staff totp\`, shown once, sent to the
+-- municipality's devices with the staff data) and the salted hashes of the
+-- ten recovery codes. NULL and empty: none set, or reset.
+ALTER TABLE staff ADD COLUMN totp_secret text;
+ALTER TABLE staff ADD COLUMN totp_recovery_hashes text[] NOT NULL DEFAULT '{}';
+`,
+  },
 ];
 
 export const LATEST_CENTRAL_VERSION = CENTRAL_MIGRATIONS[CENTRAL_MIGRATIONS.length - 1]?.version ?? 0;
