@@ -33,7 +33,7 @@ function samples(venue: TestVenue): { [N in OperationName]: InputOf<N> } {
     checkIn: { municipality: M, number: T.ok },
     vaccinationQueue: {},
     todayCounts: {},
-    recordDose: { municipality: M, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', lotId: lot.id },
+    recordDose: { municipality: M, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id },
     getDoseRecord: { id: '01900000-0000-7000-8000-000000000000' },
     dosesToday: {},
     voidRecord: { recordId: '01900000-0000-7000-8000-000000000000', reason: 'テスト' },
@@ -54,8 +54,11 @@ function samples(venue: TestVenue): { [N in OperationName]: InputOf<N> } {
     recordVialsOpened: { lotId: lot.id, vials: 3 },
     rerecordDose: {
       voidedRecordId: '01900000-0000-7000-8000-000000000000', reason: '別人の券で記録したため', municipality: M, ticketNumber: T.ok,
-      doseNumber: 1, status: 'performed', givenAt: '2026-11-23T09:00:00+09:00', lotId: lot.id,
+      doseNumber: 1, status: 'performed', givenAt: '2026-11-23T09:00:00+09:00', lotId: lot.id, site: 'left_arm', doctor: '予診 医師',
     },
+    doseContext: { municipality: M, ticketNumber: T.ok, doseNumber: 1, lotId: lot.id },
+    setDeskDoctor: { deskId: 'N1', doctor: '予診 医師' },
+    reopenDay: { reason: '待機中の方の接種を記録するため' },
     observationBoard: {},
     endObservation: { doseId: '01900000-0000-7000-8000-000000000000', outcome: 'released' },
     exportDoses: { encoding: 'utf-8' },
@@ -133,6 +136,8 @@ function malformed(sample: Record<string, unknown>): unknown[] {
     variants.push({ ...sample, [key]: { nested: value } });
     // '%' is outside base64 too, so CSV payload fields are caught by their schema as well.
     if (typeof value === 'string') variants.push({ ...sample, [key]: '%'.repeat(1_000_000) });
+    // A NUL character in any text (free text too: a reason, a doctor's name) is refused, never stored.
+    if (typeof value === 'string') variants.push({ ...sample, [key]: `${value.slice(0, 1)}\u0000${value.slice(1)}` });
   }
   return variants;
 }

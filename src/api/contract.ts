@@ -4,6 +4,7 @@ import { adminOperations } from './ops/admin';
 import { backupOperations } from './ops/backup';
 import { checkinOperations } from './ops/checkin';
 import { dayOperations } from './ops/day';
+import { dayCloseOperations } from './ops/day-close';
 import { deviceOperations } from './ops/device';
 import { doseOperations } from './ops/doses';
 import { sessionOperations } from './ops/session';
@@ -22,6 +23,7 @@ export const operations = {
   ...adminOperations,
   ...walkInOperations,
   ...dayOperations,
+  ...dayCloseOperations,
   ...backupOperations,
   ...syncOperations,
 } satisfies Record<string, Operation>;

@@ -50,6 +50,8 @@ async function recordFor(number: string, minutes: 15 | 30): Promise<void> {
   await nurse.getByTestId('dose-form').waitFor();
   await nurse.getByTestId('lot-select').selectOption(lotIdOf('FA1234'));
   await nurse.getByTestId(`observe-${minutes}`).check();
+  await nurse.getByTestId('site-left_arm').check();
+  await nurse.getByTestId('doctor').fill('予診 医師');
   await nurse.getByTestId('record-dose-button').click();
   await nurse.getByTestId('dose-saved').waitFor();
 }

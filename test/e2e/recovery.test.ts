@@ -63,7 +63,7 @@ describe('backups and recovery', () => {
     const lot = (host.db.prepare(`SELECT id FROM lots WHERE lot_number = 'FA1234'`).get() as { id: string }).id;
     must(front.call('checkIn', { municipality: M, number: T.ok }));
     must(nurse.call('setDeskLot', { lotId: lot }));
-    const dose = must(nurse.call('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot }));
+    const dose = must(nurse.call('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot }));
 
     const { page } = await openDesk(browser, host.url);
     await signIn(page, 'supervisor');

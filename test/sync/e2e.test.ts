@@ -136,7 +136,7 @@ describe('desks of one venue', () => {
     expect(nurseDesk.applied.some((e) => e.recordIds.includes(checkin.checkinId))).toBe(true);
 
     const lot = supervisor.ok('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'FA1234', expiry: '2027-06-30' });
-    const dose = n.ok('recordDose', { municipality: m.code, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot.id });
+    const dose = n.ok('recordDose', { municipality: m.code, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id });
     const doseShown = await until(
       () => {
         const scan = r.ok('scanTicket', { code: ticketLine(T.ok, 1, m.code) });
@@ -173,7 +173,7 @@ describe('desks of one venue', () => {
     }
     for (const device of [a, b, c]) {
       const lot = device.signIn('supervisor').ok('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'FA1234', expiry: '2027-06-30' });
-      device.signIn('nurse').ok('recordDose', { municipality: m.code, ticketNumber: T.okSecond, doseNumber: 2, status: 'performed', lotId: lot.id });
+      device.signIn('nurse').ok('recordDose', { municipality: m.code, ticketNumber: T.okSecond, doseNumber: 2, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id });
     }
 
     for (const device of [a, b, c]) device.start();
@@ -210,7 +210,7 @@ describe('desks of one venue', () => {
     const here = await enrolled(m, 'R1');
     const elsewhere = await enrolled(m, 'R1', { venue: m.otherVenue, name: 'elsewhere' });
     const lot = elsewhere.signIn('supervisor').ok('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'EL0001', expiry: '2027-06-30' });
-    elsewhere.signIn('nurse').ok('recordDose', { municipality: m.code, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', lotId: lot.id });
+    elsewhere.signIn('nurse').ok('recordDose', { municipality: m.code, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id });
     const reception = here.signIn('reception');
     await until(
       () => {

@@ -9,7 +9,7 @@ import type { StaffText } from '../../../src/common/messages';
 import type { ReplyError } from '../../../src/api/reply';
 import { call, type Value } from '../api/venue';
 import { readTicket } from '../scanner/reads';
-import { playSound } from '../sound/sounds';
+import { playSound, type SoundName } from '../sound/sounds';
 import { onWipe } from './privacy';
 import { useSession } from './session';
 
@@ -55,6 +55,16 @@ interface ReceptionState {
 /** An Enter arriving this soon after the card appeared is not a decision about it. */
 export const MIN_CARD_AGE_FOR_KEY_MS = 300;
 
+/**
+ * What the desk hears: the chime to admit; a calm tone for someone already
+ * known today (checked in, vaccinated here): no buzzer, nobody is refused;
+ * the buzzer for a person refused.
+ */
+export function soundOf(verdict: Verdict): SoundName {
+  if (verdict.admit) return 'ok';
+  return verdict.code === 'ALREADY_CHECKED_IN' || verdict.code === 'VACCINATED_TODAY' ? 'notice' : 'refusal';
+}
+
 export const useReception = create<ReceptionState>((set, get) => ({
   card: null,
   seq: 0,
@@ -63,8 +73,9 @@ export const useReception = create<ReceptionState>((set, get) => ({
     const seq = get().seq + 1;
     const read = readTicket(raw, useSession.getState().device?.defaultMunicipality);
     if (read.kind === 'error') {
+      // A read that failed (a misread, a vial, not a ticket) is not a refusal of anyone: it looks and sounds apart.
       set({ seq, card: { kind: 'read-error', seq, source, code: read.code, message: read.message } });
-      playSound('refusal');
+      playSound('misread');
       return;
     }
     // The old card goes at once: it must never be taken for the new ticket.
@@ -78,14 +89,14 @@ export const useReception = create<ReceptionState>((set, get) => ({
     }
     if (reply.value.read === 'error') {
       set({ card: { kind: 'read-error', seq, source, code: reply.value.code, message: reply.value.message } });
-      playSound('refusal');
+      playSound('misread');
       return;
     }
     const verdict = reply.value.verdict;
     set({
       card: { kind: 'verdict', seq, source, canonical: read.canonical, verdict, checkIn: 'idle', checkedInAt: null, walkIn: 'idle', actionError: null, shownAt: performance.now() },
     });
-    playSound(verdict.admit ? 'ok' : 'refusal');
+    playSound(soundOf(verdict));
   },
 
   async checkIn() {
@@ -108,7 +119,7 @@ export const useReception = create<ReceptionState>((set, get) => ({
     } else {
       // Decided again at this moment (another desk may have checked them in): show why not.
       update({ checkIn: 'idle', verdict: reply.value.verdict });
-      playSound('refusal');
+      playSound(soundOf(reply.value.verdict));
     }
   },
 

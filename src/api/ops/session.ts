@@ -27,7 +27,7 @@ export const sessionOperations = {
     handler(input, context) {
       const deskId = context.device.deskId;
       if (!deskId) refuse('NOT_CONFIGURED', NOT_CONFIGURED);
-      const result = signIn(context.db, { login: input.login, password: input.password, deskId }, context.now);
+      const result = signIn(context.db, { login: input.login, password: input.password, deskId }, context.now, context.clock);
       // Failed attempts are counted, so the refusal keeps what was written.
       if (!result.ok) refuse(result.code, result.message, { commit: true });
       context.audit(result.staff.id, undefined, { staffId: result.staff.id });
@@ -63,7 +63,7 @@ export const sessionOperations = {
     input: z.strictObject({ password }),
     output: z.object({ locked: z.literal(false) }),
     handler(input, context) {
-      if (!unlockSession(context.db, sessionOf(context), input.password, context.now)) {
+      if (!unlockSession(context.db, sessionOf(context), input.password, context.now, context.clock)) {
         refuse('WRONG_CREDENTIALS', text('パスワードが違います。', 'The password is wrong.'), { commit: true });
       }
       return { locked: false as const };

@@ -5,6 +5,7 @@ import { m005Sync } from './005-sync';
 import { m006DaySync } from './006-day-sync';
 import { m007LateRecords } from './007-late-records';
 import { m008LotAliases } from './008-lot-aliases';
+import { m012NoWrongRecord } from './012-no-wrong-record';
 
 export interface Migration {
   /** Recorded in PRAGMA user_version once applied; strictly increasing. */
@@ -17,7 +18,8 @@ export interface Migration {
 /**
  * Every migration the app knows, oldest first. Append only: never edit a
  * shipped one. Versions only need to increase (2 was never used: sync came
- * in as 5, after 3 and 4 had been committed).
+ * in as 5, after 3 and 4 had been committed; 12 came before 9–11, which
+ * were being written on other branches).
  */
 export const MIGRATIONS: readonly Migration[] = [
   m001Initial,
@@ -27,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m006DaySync,
   m007LateRecords,
   m008LotAliases,
+  m012NoWrongRecord,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
