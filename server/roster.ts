@@ -242,8 +242,9 @@ export async function importProducts(
   options: { municipality: string; csv: Uint8Array | string; encoding?: CsvEncodingOption; replace?: boolean },
 ): Promise<{ products: number; removed: number }> {
   let parsed: ProductRow[];
+  const known = new Set((await db.query<{ id: string }>(`SELECT id FROM products WHERE municipality = $1`, [options.municipality])).map((r) => r.id));
   try {
-    parsed = parseProductsCsv(options.csv, { encoding: options.encoding });
+    parsed = parseProductsCsv(options.csv, { encoding: options.encoding, knownProducts: known });
   } catch (error) {
     if (error instanceof RosterImportError) throw refused(error);
     throw error;

@@ -97,6 +97,8 @@ describe('parseProductsCsv', () => {
     const unknown = expectError(csv([COMIRNATY, { ...SPIKEVAX, may_follow: 'NO-SUCH' }]), 'UNKNOWN_PRODUCT', 3, 'may_follow');
     expect(unknown.staffMessage.ja).toContain('NO-SUCH');
     expect(unknown.staffMessage.en).toContain('separated by ";"');
+    // A product loaded before may be named as well.
+    expect(parseProductsCsv(csv([{ ...SPIKEVAX, may_follow: 'OLD-PRODUCT' }]), { knownProducts: new Set(['OLD-PRODUCT']) })[0]?.mayFollow).toEqual(['OLD-PRODUCT']);
     expectError(csv([{ ...COMIRNATY, may_follow: 'PFZ COMIRNATY' }]), 'INVALID', 2, 'may_follow');
   });
 

@@ -81,6 +81,8 @@ export interface ProductRow {
 export interface ProductParseOptions {
   /** Default 'auto': UTF-8 (with or without BOM) or Shift_JIS (CP932). */
   encoding?: CsvEncodingOption;
+  /** Product codes loaded before, which may_follow may name besides the file's own. */
+  knownProducts?: ReadonlySet<string>;
 }
 
 function say(ja: string, en: string): StaffText {
@@ -181,7 +183,7 @@ export function parseProductsCsv(input: Uint8Array | string, options: ProductPar
       products.push(product);
     }
     if (header === null) fail('EMPTY_FILE', null, null, 'ファイルが空です。', 'the file is empty.');
-    checkMayFollow(products, codes);
+    checkMayFollow(products, codes, options.knownProducts ?? new Set());
     if (products.length === 0) {
       fail('EMPTY_FILE', null, null, '列名の行だけで、データの行がありません。', 'the file has column names but no data rows.');
     }
@@ -194,18 +196,18 @@ export function parseProductsCsv(input: Uint8Array | string, options: ProductPar
   }
 }
 
-/** Every code in may_follow names a product of the same file. */
-function checkMayFollow(products: readonly ProductRow[], codes: ReadonlyMap<string, number>): void {
+/** Every code in may_follow names a product of the same file, or one loaded before. */
+function checkMayFollow(products: readonly ProductRow[], codes: ReadonlyMap<string, number>, known: ReadonlySet<string>): void {
   for (const product of products) {
-    const unknown = product.mayFollow.find((code) => !codes.has(code));
+    const unknown = product.mayFollow.find((code) => !codes.has(code) && !known.has(code));
     if (unknown === undefined) continue;
     const c = quotable(unknown);
     fail(
       'UNKNOWN_PRODUCT',
       product.row,
       'may_follow',
-      `製品コード${c === null ? '' : `「${c}」`}はこのファイルにありません。may_follow には同じファイルの product_code を「;」で区切って書いてください。`,
-      `the product code${c === null ? '' : ` "${c}"`} is not in this file. List product_code values of this file in may_follow, separated by ";".`,
+      `製品コード${c === null ? '' : `「${c}」`}はこのファイルにも製品マスタにもありません。may_follow には製品の product_code を「;」で区切って書いてください。`,
+      `the product code${c === null ? '' : ` "${c}"`} is neither in this file nor in the product master. List product_code values in may_follow, separated by ";".`,
     );
   }
 }

@@ -6,7 +6,7 @@ import { issueEnrollmentCode, revokeDevice } from '../../server/enrollment';
 import { importProducts, importRoster } from '../../server/roster';
 import { setStaffDisabled, setStaffPassword } from '../../server/staff';
 import { DEMO_NOW } from '../support/venue';
-import { DEMO_PRODUCTS, ticketLine } from '../fixtures/demo';
+import { DEMO_PRODUCTS, productCsvRows, ticketLine } from '../fixtures/demo';
 import { rosterCsv } from '../fixtures/roster';
 import { writeCsv } from '../../src/roster/csv';
 import { PRODUCT_COLUMNS } from '../../src/roster/products-csv';
@@ -285,9 +285,7 @@ describe('changes made centrally', () => {
     const people = peopleOf(m.code, m.venue, m.otherVenue, today).filter((p) => p.ticketNumber !== T.moved && p.ticketNumber !== T.bookedOtherDay);
     const summary = await importRoster(db, { municipality: m.code, csv: rosterCsv(people), today, replace: true });
     expect(summary.removedPeople).toBe(2);
-    const onlyPfizer = DEMO_PRODUCTS.filter((p) => p.id === 'PFZ-COMIRNATY').map((p) => [
-      p.id, p.maker, p.name, p.vaccineType, p.gtins.join(';'), String(p.doseVolumeMl), String(p.minIntervalDays), String(p.minAge), '', String(p.observationMinutes), String(p.dosesPerVial),
-    ]);
+    const onlyPfizer = productCsvRows(DEMO_PRODUCTS.filter((p) => p.id === 'PFZ-COMIRNATY'));
     await importProducts(db, { municipality: m.code, csv: writeCsv([...PRODUCT_COLUMNS], onlyPfizer, { encoding: 'utf-8' }), replace: true });
     const reception = device.signIn('reception');
     await until(() => {
