@@ -218,6 +218,27 @@ describe('the day across devices', () => {
     expect(reception.call('checkIn', { municipality: M, number: T.ok })).toMatchObject({ ok: false, error: { code: 'DAY_CLOSED' } });
   });
 
+  it('a reopen travels like the close, and both orders of arrival end the same: the day open again everywhere', () => {
+    const { a, b, reception, supervisor } = twoDevices();
+    const close = closeDay(supervisor, { note: '本日分の締め' });
+    relay(b, a, ['day_close']);
+    expect(reception.call('checkIn', { municipality: M, number: T.ok })).toMatchObject({ ok: false, error: { code: 'DAY_CLOSED' } });
+    const reopen = supervisor.ok('reopenDay', { reason: '待機中の方の接種を記録するため' });
+    expect(reopen.closeId).toBe(close.id);
+    relay(b, a, ['day_reopen']);
+    expect(reception.ok('checkIn', { municipality: M, number: T.ok }).checkedIn).toBe(true);
+    // A third device gets the reopen before the close it undoes (after a central restore, say): the day is open there too.
+    const c = newVenue();
+    deliver(c, queued(b, ['day_reopen']));
+    deliver(c, queued(b, ['day_close']));
+    for (const device of [a, b, c]) expect(device.db.prepare(`SELECT count(*) AS n FROM day_closes`).get()).toEqual({ n: 0 });
+    expect(c.db.prepare(`SELECT count(*) AS n FROM day_close_log`).get()).toEqual({ n: 1 });
+    // Closed again later: a new close, which no reopen names.
+    const again = closeDay(supervisor, { note: '再度の締め' });
+    relay(b, a, ['day_close']);
+    expect(a.db.prepare(`SELECT id FROM day_closes`).get()).toEqual({ id: again.id });
+  });
+
   it('explanations, desk lots and vials travel; the latest vials count wins on both; a desk lot waits for its lot', () => {
     const a = newVenue();
     const b = newVenue();
