@@ -74,17 +74,7 @@ export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
 // tombstones (data null).
 
 /** The supervisor's-day records of the venue, each an immutable record with its own id (see "Up" below). */
-export const DAY_KINDS = [
-  'walkin_request',
-  'walkin_decision',
-  'observation_outcome',
-  'day_close',
-  'discrepancy_note',
-  'desk_lot',
-  'lot_vials',
-  'day_reopen',
-  'desk_doctor',
-] as const;
+export const DAY_KINDS = ['walkin_request', 'walkin_decision', 'observation_outcome', 'day_close', 'discrepancy_note', 'desk_lot', 'lot_vials', 'day_reopen', 'desk_doctor'] as const;
 export type DayKind = (typeof DAY_KINDS)[number];
 
 export const FEED_KINDS = ['venue', 'desk', 'product', 'staff', 'person', 'checkin', 'dose', 'void', 'lot', 'conflict', ...DAY_KINDS] as const;
@@ -273,12 +263,7 @@ export const doseData = z.strictObject({
   /** How long the person is observed after the dose (15 or 30); absent from older devices. */
   observationMinutes: z.number().int().min(0).max(120).nullable().optional(),
   /** Product checks the nurse confirmed before the save, with the reason; absent when there was nothing to confirm. */
-  checks: z
-    .strictObject({
-      codes: z.array(z.enum(DOSE_CHECK_CODES)).min(1).max(DOSE_CHECK_CODES.length),
-      reason: z.string().trim().min(2).max(200).refine(withoutIndividualNumber, 'must not hold an individual number'),
-    })
-    .optional(),
+  checks: z.strictObject({ codes: z.array(z.enum(DOSE_CHECK_CODES)).min(1).max(DOSE_CHECK_CODES.length), reason: staffNote(2) }).optional(),
 });
 export type DoseData = z.infer<typeof doseData>;
 
@@ -442,27 +427,11 @@ export const lotVialsData = z.strictObject({
 export type LotVialsData = z.infer<typeof lotVialsData>;
 
 /** A supervisor reopens a closed day, naming the close it undoes, with the reason. */
-export const dayReopenData = z.strictObject({
-  id: recordId,
-  venueId: shortId,
-  venueDate: isoDate,
-  closeId: recordId,
-  staffId: staffRef,
-  at: instant,
-  reason: staffNote(2),
-});
+export const dayReopenData = z.strictObject({ id: recordId, venueId: shortId, venueDate: isoDate, closeId: recordId, staffId: staffRef, at: instant, reason: staffNote(2) });
 export type DayReopenData = z.infer<typeof dayReopenData>;
 
 /** The doctor (予診医) a supervisor set for a desk for the day; the latest in the central service's order is the desk's. */
-export const deskDoctorData = z.strictObject({
-  id: recordId,
-  venueId: shortId,
-  deskId: shortId,
-  venueDate: isoDate,
-  doctor: staffNote(1, 20),
-  staffId: staffRef,
-  at: instant,
-});
+export const deskDoctorData = z.strictObject({ id: recordId, venueId: shortId, deskId: shortId, venueDate: isoDate, doctor: staffNote(1, 20), staffId: staffRef, at: instant });
 export type DeskDoctorData = z.infer<typeof deskDoctorData>;
 
 export const uploadRecordSchema = z.discriminatedUnion('kind', [
