@@ -61,4 +61,8 @@ export const GUARD_STRINGS = {
   'day.history': ['締めと再開の記録', 'Closes and reopens'],
   'day.history.close': ['締め', 'Closed'],
   'day.history.reopen': ['再開', 'Reopened'],
+
+  'backup.table.day_close_log': ['日の締め（すべて）', 'Day closes (all)'],
+  'backup.table.day_reopens': ['日の再開', 'Day reopens'],
+  'backup.table.desk_doctors': ['台の予診医', 'Desk doctors'],
 } as const satisfies Record<string, readonly [string, string]>;
