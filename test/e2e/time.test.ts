@@ -26,6 +26,7 @@ import { DEMO_MUNICIPALITY as M, DEMO_STAFF, DEMO_TICKETS as T, demoProductsCsv,
 import { launchChromium, openDesk, saveScreen } from './support/browser';
 import { currentSeq, handheldScan, nextVerdict, signIn } from './support/desk';
 import { startTestHost, type TestHost } from './support/host';
+import { until } from '../sync/support/devices';
 
 const DAY_MS = 24 * 60 * 60_000;
 const today = venueDate(new Date());
@@ -67,12 +68,15 @@ function must<T>(reply: { ok: true; value: unknown } | { ok: false; error: { cod
 async function enroll(host: TestHost, desk: string): Promise<void> {
   const code = (/^\s+(\S+)\s*$/m.exec(await admin(['enroll-code', 'V001', desk])) ?? [])[1] ?? '';
   must(host.connect().call('requestEnrollment', { serverUrl: central.url, code }));
-  await expect
-    .poll(() => {
+  await until(
+    () => {
       const status = host.connect().call('enrollmentStatus', {});
-      return status.ok ? (status.value as { state: string; download: { finishedAt: string | null } }) : null;
-    }, { timeout: 60_000 })
-    .toMatchObject({ state: 'enrolled', download: { finishedAt: expect.any(String) } });
+      const value = status.ok ? (status.value as { state: string; download: { finishedAt: string | null } }) : null;
+      return value?.state === 'enrolled' && value.download.finishedAt !== null;
+    },
+    60_000,
+    `desk ${desk} enrolled with its roster`,
+  );
 }
 
 async function supervisorDay(host: TestHost): Promise<Page> {
