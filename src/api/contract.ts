@@ -5,6 +5,7 @@ import { backupOperations } from './ops/backup';
 import { checkinOperations } from './ops/checkin';
 import { dayOperations } from './ops/day';
 import { healthOperations } from './ops/health';
+import { dayCloseOperations } from './ops/day-close';
 import { deviceOperations } from './ops/device';
 import { doseOperations } from './ops/doses';
 import { sessionOperations } from './ops/session';
@@ -23,6 +24,7 @@ export const operations = {
   ...adminOperations,
   ...walkInOperations,
   ...dayOperations,
+  ...dayCloseOperations,
   ...backupOperations,
   ...syncOperations,
   ...healthOperations,

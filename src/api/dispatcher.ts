@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appendAudit, type AuditEntryInput } from '../audit/log';
 import { NO_INDIVIDUAL_NUMBER, text, type StaffText } from '../common/messages';
+import { holdsNul } from '../common/schemas';
 import { systemClock, venueIso, type Clock } from '../common/time';
 import { describeIssues, refusesIndividualNumber } from '../privacy/schema';
 import { lookUpSession, touchSession, type ActiveSession } from '../staff/accounts';
@@ -23,6 +24,7 @@ export interface DispatcherOptions {
 const MESSAGES = {
   UNKNOWN_OPERATION: text('この操作はありません。', 'There is no such operation.'),
   VALIDATION: text('入力内容に誤りがあります。', 'The input is not valid.'),
+  NUL: text('入力に記録できない文字（NUL）が含まれています。入力し直してください。', 'The input holds a character that cannot be recorded (NUL). Enter it again.'),
   SESSION_LOCKED: text('画面がロックされています。パスワードを入力してください。', 'The screen is locked. Enter your password.'),
   FORBIDDEN: text('この操作の権限がありません。', 'You are not allowed to do this.'),
   INTERNAL: text(
@@ -67,6 +69,8 @@ export class Dispatcher {
     const operation = typeof name === 'string' && Object.hasOwn(this.operations, name) ? this.operations[name] : undefined;
     if (!operation) return failure('UNKNOWN_OPERATION', MESSAGES.UNKNOWN_OPERATION);
 
+    // A NUL character has no place in any record (some readers cut the text there): refused whatever the field.
+    if (holdsNul(input)) return failure('VALIDATION', MESSAGES.NUL, [{ path: '(input)', message: 'holds a NUL character (U+0000)' }]);
     const parsed = operation.input.safeParse(input);
     if (!parsed.success) return invalid(parsed.error);
 
@@ -74,7 +78,7 @@ export class Dispatcher {
     const device = readDeviceSettings(this.db);
     let session: ActiveSession | null = null;
     if (!('public' in operation.access) || token) {
-      const found = lookUpSession(this.db, token, now, device.idleLockMinutes);
+      const found = lookUpSession(this.db, token, now, device.idleLockMinutes, this.clock);
       if (found.ok) session = found.session;
       else if (!('public' in operation.access)) return failure(found.code, found.message);
     }
@@ -130,7 +134,7 @@ export class Dispatcher {
       // run first, and only their session touch and audit entry are written in one.
       const early = operation.transactional === false ? { result: operation.handler(input, context) } : null;
       const value = this.db.transaction(() => {
-        if (base.session && !base.session.locked && !operation.passive) touchSession(this.db, base.session, base.now);
+        if (base.session && !base.session.locked && !operation.passive) touchSession(this.db, base.session, base.now, this.clock);
         let result: unknown;
         try {
           result = early ? early.result : operation.handler(input, context);

@@ -36,6 +36,9 @@ export const RECORD_TABLES = [
   'lots',
   'walk_in_decisions',
   'observation_outcomes',
+  'day_close_log',
+  'day_reopens',
+  'desk_doctors',
 ] as const;
 
 export interface BackupSummary {

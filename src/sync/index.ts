@@ -90,10 +90,18 @@
  *   the venue's supervisors (listConflicts, the day report).
  * - observations: a dose from another desk starts its row here; the outcome
  *   is a referral if any device referred, else the earliest release.
- * - day_closes: the earliest close of a venue-day; check-ins and doses of a
- *   closed day are then refused here too.
- * - desks.active_lot_id: the lot of the desk's latest desk_lot_history entry.
- * - lot_vials: the latest count (at, then record id).
+ * - day_closes: the earliest close of a venue-day that no reopen names
+ *   (day_close_log, day_reopens); check-ins and doses of a closed day are
+ *   then refused here too.
+ * - desks.active_lot_id: the lot of the desk's latest desk_lot_history entry;
+ *   lot_vials: the latest count; a desk's doctor (desk_doctors): the latest
+ *   of the day. "Latest" is the central service's order of the records (the
+ *   feed seq each arrived with, record_order / server_seq), never a desk's
+ *   clock; a record made here and not yet back from the feed is the latest.
+ *
+ * Time: every answer's Date header is compared with this desk's clock
+ * (clock.ts; the status bar warns beyond two minutes), and the server
+ * refuses a record whose times are after its receipt (rejected, per record).
  *
  * Free text in these records (reasons, notes) never carries an individual
  * number: the device refuses it before storing, the server refuses it too.

@@ -7,6 +7,7 @@ import type { VenueDb } from '../store/database';
 import { writeDeviceSettings } from '../store/settings';
 import { createFeedApplier, FeedDataError, type FeedApplier } from './apply';
 import { Backoff } from './backoff';
+import { noteServerTime } from './clock';
 import { syncMessage } from './messages';
 import { AuditHeadKeeper } from './audit-check';
 import { recordAnswers, requeueAll, takeBatch, toUploadRecords } from './outbox';
@@ -222,6 +223,8 @@ export function startSyncService(options: SyncServiceOptions): SyncService {
       timeoutMs,
       signal: controller.signal,
     });
+    // Every exchange compares this desk's clock with the central service's.
+    if (!stopped) noteServerTime(db, response.serverDate, clock.now());
     if (response.status !== 200) throw answerError(response);
     try {
       return JSON.parse(response.body) as unknown;

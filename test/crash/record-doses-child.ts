@@ -30,7 +30,7 @@ const pending = db
 
 writeSync(1, 'READY\n');
 for (const ticket of pending) {
-  const reply = connection.call('recordDose', { municipality: ticket.municipality, ticketNumber: ticket.number, doseNumber: 1, status: 'performed', lotId: lot.id });
+  const reply = connection.call('recordDose', { municipality: ticket.municipality, ticketNumber: ticket.number, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id });
   if (!reply.ok) {
     writeSync(2, `refused: ${reply.error.code}\n`);
     process.exit(3);

@@ -5,9 +5,11 @@
  * the observation board keep theirs in strings-day.ts.
  */
 import { DAY_STRINGS } from './strings-day';
+import { GUARD_STRINGS } from './strings-guards';
 
 export const STRINGS = {
   ...DAY_STRINGS,
+  ...GUARD_STRINGS,
   'app.title': ['接種会場 受付システム', 'Vaccination venue reception'],
   'app.loading': ['準備しています…', 'Getting ready…'],
   'app.hostDown': ['ホストとの接続が切れました。再接続しています…', 'Lost the connection to the host. Reconnecting…'],

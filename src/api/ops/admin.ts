@@ -45,7 +45,8 @@ export const adminOperations = {
     input: z.strictObject({ csvBase64: csvPayload, encoding }),
     output: z.object({ products: z.number() }),
     handler(input, context) {
-      const rows = parseProductsCsv(decodeBase64(input.csvBase64), { encoding: input.encoding });
+      const known = new Set(listProducts(context.db).map((p) => p.id));
+      const rows = parseProductsCsv(decodeBase64(input.csvBase64), { encoding: input.encoding, knownProducts: known });
       upsertProducts(context.db, rows.map(({ row: _row, code, ...rest }) => ({ ...rest, id: code })));
       context.audit(null, { products: rows.length });
       context.emit({ type: 'products' });

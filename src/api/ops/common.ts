@@ -23,7 +23,7 @@ export function venueOf(context: HandlerContext): string {
  * so the refusal keeps what was written.
  */
 export function requireOwnPassword(context: HandlerContext, password: string): void {
-  switch (checkOwnPassword(context.db, sessionOf(context), password, context.now)) {
+  switch (checkOwnPassword(context.db, sessionOf(context), password, context.now, context.clock)) {
     case 'ok':
       return;
     case 'wrong':

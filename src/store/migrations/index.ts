@@ -7,6 +7,7 @@ import { m007LateRecords } from './007-late-records';
 import { m008LotAliases } from './008-lot-aliases';
 import { m009AuditKey } from './009-audit-key';
 import { m010ReaderHealth } from './010-reader-health';
+import { m012NoWrongRecord } from './012-no-wrong-record';
 
 export interface Migration {
   /** Recorded in PRAGMA user_version once applied; strictly increasing. */
@@ -19,7 +20,8 @@ export interface Migration {
 /**
  * Every migration the app knows, oldest first. Append only: never edit a
  * shipped one. Versions only need to increase (2 was never used: sync came
- * in as 5, after 3 and 4 had been committed).
+ * in as 5, after 3 and 4 had been committed; 12 came before 9–11, which
+ * were being written on other branches).
  */
 export const MIGRATIONS: readonly Migration[] = [
   m001Initial,
@@ -31,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m008LotAliases,
   m009AuditKey,
   m010ReaderHealth,
+  m012NoWrongRecord,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
