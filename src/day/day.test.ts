@@ -238,7 +238,7 @@ describe('the VRS export with a record that slipped through', () => {
   it('exports the rest of the day and names the record left out, never its value', () => {
     const venue = newVenue();
     const { nurse, fa } = morning(venue);
-    const other = nurse.ok('recordDose', { municipality: M, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', lotId: fa, doctor: '医師 二郎' });
+    const other = nurse.ok('recordDose', { municipality: M, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', lotId: fa, site: 'left_arm', doctor: '医師 二郎' });
     // As if stored before entries were checked: the doctor's field holds a number in disguise.
     venue.db.prepare(`UPDATE dose_records SET doctor = ? WHERE id = ?`).run('医師 1234.5678.9018', other.id);
     const file = supervisorOf(venue).ok('exportDoses', { encoding: 'utf-8' });

@@ -322,7 +322,7 @@ describe('the day across devices', () => {
     const before = queued(b).length;
     supervisor.refused('decideWalkIn', { requestId: request.id, approve: false, reason: '番号 1234 5678 9018 の方' }, 'INDIVIDUAL_NUMBER');
     supervisor.refused('closeDay', { note: 'メモ 123456789018' }, 'INDIVIDUAL_NUMBER');
-    supervisor.refused('reopenDay', { reason: 'メモ 123456789018' }, 'NOT_CLOSED');
+    supervisor.refused('reopenDay', { reason: 'メモ 123456789018' }, 'INDIVIDUAL_NUMBER');
     expect(queued(b)).toHaveLength(before);
     expect(b.db.prepare(`SELECT count(*) AS n FROM walk_in_decisions`).get()).toEqual({ n: 0 });
   });

@@ -45,7 +45,7 @@ const doseRecordSchema = z.object({
 });
 
 /** The nurse's confirmation of the product checks, with the reason (see src/doses/checks.ts). */
-export const confirmChecksInput = z.strictObject({ codes: z.array(z.enum(DOSE_CHECK_CODES)).max(DOSE_CHECK_CODES.length), reason: z.string().trim().max(200) });
+export const confirmChecksInput = z.strictObject({ codes: z.array(z.enum(DOSE_CHECK_CODES)).max(DOSE_CHECK_CODES.length), reason: noIndividualNumber(z.string().trim().max(200)) });
 
 const lotSchema = z.object({
   id: z.string(),
@@ -118,7 +118,7 @@ export const doseOperations = {
     summary: 'Read only: what the nurse sees next to the lot — the booked product, the doses before (product, date) — and the product checks the lot raises.',
     passive: true,
     access: { roles: ['nurse', 'supervisor'] },
-    input: z.strictObject({ municipality: municipalityCode, ticketNumber, doseNumber, lotId: z.string().max(64).nullish() }),
+    input: z.strictObject({ municipality: municipalityCode, ticketNumber, doseNumber, lotId: noIndividualNumber(z.string().max(64)).nullish() }),
     output: z.object({
       booked: z.object({ productId: z.string(), productName: z.string().nullable(), source: z.enum(['booking', 'walk-in']), slotStart: z.string().nullable(), slotEnd: z.string().nullable() }).nullable(),
       previous: z.array(z.object({ dose: z.number(), date: z.string(), productId: z.string(), productName: z.string().nullable(), place: z.string() })),
