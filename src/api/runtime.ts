@@ -5,6 +5,7 @@ import { appendAudit } from '../audit/log';
 import { text, type StaffText } from '../common/messages';
 import { systemClock, venueDate, venueIso, type Clock } from '../common/time';
 import { verifyPassword } from '../staff/passwords';
+import { AckMarkKeeper, clearAckMark, readAckMark } from '../store/ack-mark';
 import { createBackup, findBackup, listBackups, planRestore, restoreBackup, type BackupInfo } from '../store/backup';
 import { applyKey, openVenueDatabase, StoreError, type VenueDb } from '../store/database';
 import { settleDayState } from '../sync/apply-day';
@@ -54,6 +55,8 @@ export class VenueRuntime implements CallTarget {
   private db: VenueDb | null = null;
   private dispatcher: Dispatcher | null = null;
   private problem: StoreError | null = null;
+  /** The high-water mark of what was acknowledged (store/ack-mark.ts), kept after every answered call. */
+  private ackMark: AckMarkKeeper | null = null;
   private readonly clock: Clock;
   readonly databasePath: string;
   readonly backupDir: string;
@@ -91,9 +94,15 @@ export class VenueRuntime implements CallTarget {
 
   private open(): void {
     try {
-      const db = openVenueDatabase({ path: this.databasePath, key: this.options.key, nativeBinding: this.options.nativeBinding });
+      const db = openVenueDatabase({
+        path: this.databasePath,
+        key: this.options.key,
+        nativeBinding: this.options.nativeBinding,
+        acknowledged: readAckMark(this.databasePath),
+      });
       this.db = db;
       this.problem = null;
+      this.ackMark = new AckMarkKeeper(db, this.databasePath, (error) => this.options.onInternalError?.('ack-mark', error));
       this.dispatcher = new Dispatcher({
         db,
         operations,
@@ -131,8 +140,11 @@ export class VenueRuntime implements CallTarget {
 
   /** Dispatches one call: to the dispatcher, or in recovery mode to the few recovery operations. */
   call(operation: string, input: unknown, token: string | null): Reply<unknown> {
-    if (this.dispatcher) return this.dispatcher.call(operation, input, token);
-    return this.recoveryCall(operation, input);
+    if (!this.dispatcher) return this.recoveryCall(operation, input);
+    const reply = this.dispatcher.call(operation, input, token);
+    // On disk before the answer goes out: what staff are told is saved, a reopened database must hold.
+    this.ackMark?.note();
+    return reply;
   }
 
   private recoveryCall(operation: string, input: unknown): Reply<unknown> {
@@ -192,18 +204,15 @@ export class VenueRuntime implements CallTarget {
   /** Closes the database, restores the backup, reopens, and logs who restored what. */
   restore(backupId: string, staffId: string | null): void {
     const requestedBy = staffId ?? this.lastRestoreRequester(backupId);
-    if (this.db) {
-      this.options.beforeClose?.(this.db);
-      this.db.close();
-    }
-    this.db = null;
-    this.dispatcher = null;
+    this.closeDatabase();
     const now = this.clock.now();
     let outcome = 'ok';
     let carried = 0;
     try {
       const result = restoreBackup({ currentPath: this.databasePath, backupDir: this.backupDir, backupId, key: this.options.key, now });
       carried = Object.values(result.carriedOver).reduce((a, b) => a + b, 0);
+      // A supervisor chose this backup: what it holds (and what was carried over) is what this device holds now.
+      clearAckMark(this.databasePath);
     } catch (error) {
       outcome = error instanceof StoreError ? error.code : 'RESTORE_FAILED';
       this.options.onInternalError?.('restore', error);
@@ -217,6 +226,7 @@ export class VenueRuntime implements CallTarget {
         settleDayState(db);
         appendAudit(db, { at: venueIso(now), staffId: requestedBy, deskId: null, action: 'restoreBackup', recordId: backupId, outcome, detail: { carriedOver: carried } });
       })();
+      this.ackMark?.note();
     }
     this.options.onEvent?.({ type: 'restored', id: backupId });
   }
@@ -239,10 +249,16 @@ export class VenueRuntime implements CallTarget {
   }
 
   close(): void {
+    this.closeDatabase();
+  }
+
+  private closeDatabase(): void {
     if (this.db) {
       this.options.beforeClose?.(this.db);
       this.db.close();
     }
+    this.ackMark?.close();
+    this.ackMark = null;
     this.db = null;
     this.dispatcher = null;
   }

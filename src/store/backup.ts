@@ -344,8 +344,15 @@ export function restoreBackup(options: { currentPath: string; backupDir: string;
   const db = openVenueDatabase({ path: options.currentPath, key: options.key });
   const carriedOver: Record<string, number> = {};
   const carriedSync: Record<string, number> = {};
+  // The replaced files are evidence (a damaged log, say) and stay byte for byte as they were: a
+  // read-only connection holds them open throughout, so the attaching connection is never the last
+  // one to close them and so never merges their log into them or deletes it.
+  const madeShm = setAside !== null && !existsSync(`${setAside}-shm`);
+  let holder: VenueDb | undefined;
   try {
     if (setAside && plan.currentReadable) {
+      holder = openForReading(setAside, options.key);
+      holder.prepare('SELECT count(*) FROM sqlite_schema').get();
       db.prepare(`ATTACH DATABASE ? AS old KEY "x'${options.key.toString('hex')}'"`).run(setAside);
       db.transaction(() => {
         for (const table of RECORD_TABLES) {
@@ -362,6 +369,8 @@ export function restoreBackup(options: { currentPath: string; backupDir: string;
     }
   } finally {
     db.close();
+    holder?.close();
+    if (madeShm && setAside) rmSync(`${setAside}-shm`, { force: true });
   }
   return { plan, setAside, carriedOver, carriedSync };
 }
