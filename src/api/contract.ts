@@ -5,6 +5,7 @@ import { backupOperations } from './ops/backup';
 import { checkinOperations } from './ops/checkin';
 import { dayOperations } from './ops/day';
 import { deviceOperations } from './ops/device';
+import { diskOperations } from './ops/disk';
 import { doseOperations } from './ops/doses';
 import { sessionOperations } from './ops/session';
 import { syncOperations } from './ops/sync';
@@ -23,6 +24,7 @@ export const operations = {
   ...walkInOperations,
   ...dayOperations,
   ...backupOperations,
+  ...diskOperations,
   ...syncOperations,
 } satisfies Record<string, Operation>;
 

@@ -56,6 +56,7 @@ export const OPERATION_NAMES = [
   'planRestore',
   'restoreBackup',
   'recoverFromBackup',
+  'diskStatus',
   'syncStatus',
   'enrollmentStatus',
   'requestEnrollment',

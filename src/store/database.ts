@@ -20,7 +20,9 @@ export type StoreErrorCode =
   /** The write-ahead log holds committed data SQLite would silently drop (see wal.ts). */
   | 'WAL_DAMAGED'
   /** The database holds less than this device acknowledged (see ack-mark.ts), or is gone. */
-  | 'RECORDS_MISSING';
+  | 'RECORDS_MISSING'
+  /** Refused before anything was written: the disk cannot hold it (a backup). */
+  | 'NOT_ENOUGH_SPACE';
 
 export class StoreError extends Error {
   constructor(
@@ -195,8 +197,21 @@ function inspectExisting(
   }
 }
 
+/**
+ * The write-ahead log's bound. The automatic checkpoint merges it into the
+ * database every 256 pages (2 MiB; SQLite's default of 1000 pages is 8 MiB
+ * at our page size, which filled a small disk before the first merge), and
+ * a merged log is cut back to this size rather than kept at its largest. A
+ * single transaction larger than that (a roster import) still grows it; the
+ * runtime merges and cuts it right after such a call.
+ */
+export const WAL_LIMIT_BYTES = 4 * 1024 * 1024;
+const WAL_AUTOCHECKPOINT_PAGES = 256;
+
 function configure(db: VenueDb): void {
   db.pragma('journal_mode = WAL');
+  db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+  db.pragma(`journal_size_limit = ${WAL_LIMIT_BYTES}`);
   // FULL: a commit is on disk before the caller hears "recorded".
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
