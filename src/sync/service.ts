@@ -9,6 +9,7 @@ import { createFeedApplier, FeedDataError, type FeedApplier } from './apply';
 import { Backoff } from './backoff';
 import { syncMessage } from './messages';
 import { enqueueAuditHead, recordAnswers, requeueAll, takeBatch, toUploadRecords } from './outbox';
+import { ReconcileTask } from './reconcile';
 import {
   apiErrorSchema,
   bearer,
@@ -60,6 +61,10 @@ export interface SyncTuning {
   readonly auditHeadIntervalMs: number;
   /** Tries at enrolling while the server cannot be reached, before giving up. */
   readonly enrollAttempts: number;
+  /** Longest time between two comparisons of the confirmed records with the central service's (reconcile.ts). */
+  readonly reconcileIntervalMs: number;
+  /** Shortest time between two comparisons (each sync wakes one). */
+  readonly reconcileMinGapMs: number;
 }
 
 export const DEFAULT_TUNING: SyncTuning = {
@@ -75,6 +80,8 @@ export const DEFAULT_TUNING: SyncTuning = {
   idleCheckMs: 1_000,
   auditHeadIntervalMs: 60_000,
   enrollAttempts: 5,
+  reconcileIntervalMs: 30_000,
+  reconcileMinGapMs: 2_000,
 };
 
 /** Told after remote changes are applied (the page should refresh). */
@@ -185,6 +192,20 @@ export function startSyncService(options: SyncServiceOptions): SyncService {
   let lastSuccessWrite = 0;
   let online: boolean | null = null;
   let uploadFailing = false;
+
+  // What this device holds as confirmed, compared with what the service holds at every sync (reconcile.ts).
+  const reconciliation = new ReconcileTask({
+    db,
+    clock,
+    intervalMs: tuning.reconcileIntervalMs,
+    minGapMs: tuning.reconcileMinGapMs,
+    onResend: (records) => {
+      report(new Error(`the central service lacks ${records} record(s) it had confirmed (restored from an older copy?): sending them again`));
+      uploadWork.wake();
+      uploadRetry.wake();
+    },
+    unsupported: (error) => error instanceof ServerAnswer && error.status === 404,
+  });
 
   const report = (error: unknown) => {
     try {
@@ -475,10 +496,12 @@ export function startSyncService(options: SyncServiceOptions): SyncService {
   function startOver(): void {
     db.transaction(() => {
       writeCursor(db, 0);
-      requeueAll(db);
+      // What it lacks is found by comparing (reconcile.ts) and sent again; an older service without that gets everything.
+      if (!reconciliation.supported) requeueAll(db);
       writeAuditHeadSent(db, 0);
     })();
-    report(new Error('the central service is behind this device (restored from an older copy?): reading and sending everything again'));
+    report(new Error('the central service is behind this device (restored from an older copy?): reading everything again and sending what it lacks'));
+    reconciliation.requestFull();
     uploadWork.wake();
     uploadRetry.wake();
   }
@@ -523,6 +546,8 @@ export function startSyncService(options: SyncServiceOptions): SyncService {
           recordAnswers(db, sent, answer.data.results, now);
           storeConflicts(db, answer.data.results);
         })();
+        // A sync: what is confirmed now is compared with what the service holds.
+        if (batch.length < batchSize) reconciliation.wake();
         success();
         backoff.reset();
         uploadFailing = false;
@@ -550,7 +575,8 @@ export function startSyncService(options: SyncServiceOptions): SyncService {
       identity = readSyncIdentity(db);
     }
     if (!identity || stopped) return;
-    await Promise.all([downloadLoop(identity), uploadLoop(identity)]);
+    const reconcile = (request: unknown) => call(identity, 'POST', '/v1/reconcile', JSON.stringify(request), tuning.requestTimeoutMs);
+    await Promise.all([downloadLoop(identity), uploadLoop(identity), reconciliation.run(reconcile)]);
   }
 
   const running = main().catch((error: unknown) => report(error));
@@ -563,6 +589,7 @@ export function startSyncService(options: SyncServiceOptions): SyncService {
       uploadWork.wake();
       uploadRetry.wake();
       downloadRetry.wake();
+      reconciliation.stop();
       await running;
     },
     nudge() {
