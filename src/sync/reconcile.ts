@@ -3,7 +3,6 @@ import { venueIso, type Clock } from '../common/time';
 import type { VenueDb } from '../store/database';
 import { openOutboxCount } from './outbox';
 import {
-  bucketOf,
   compareResponseSchema,
   listResponseSchema,
   RECONCILE_LIMITS,
@@ -92,10 +91,12 @@ export class Reconciler {
     let requeued = 0;
     for (let i = 0; i < differing.length; i += RECONCILE_LIMITS.listed) {
       const chunk = differing.slice(i, i + RECONCILE_LIMITS.listed);
+      // Only what was confirmed before asking: a record confirmed while the list is on its way is held there already.
+      const before = new Map(chunk.map(({ sum }) => [sum.b, this.confirmedIn(sum.b)]));
       const listed = listResponseSchema.parse(await this.options.post({ list: chunk.map((d) => d.sum.b) }));
       const held = new Map(listed.ids.map((entry) => [entry.b, new Set(entry.ids)]));
       for (const { sum, key } of chunk) {
-        const again = this.requeueMissing(sum.b, held.get(sum.b) ?? new Set());
+        const again = this.requeueMissing(before.get(sum.b) ?? [], held.get(sum.b) ?? new Set());
         requeued += again;
         if (again === 0) {
           this.settled.set(sum.b, key);
@@ -112,21 +113,23 @@ export class Reconciler {
   private ownSums(): Map<string, BucketSum> {
     const { db } = this.options;
     const counts = db.prepare(`SELECT substr(record_id, 1, 6) AS b, count(*) AS n FROM sync_outbox WHERE state = 'confirmed' GROUP BY 1`).all() as { b: string; n: number }[];
-    const ids = db.prepare(`SELECT record_id FROM sync_outbox WHERE state = 'confirmed' AND substr(record_id, 1, 6) = ?`).pluck();
     const mine = new Map<string, BucketSum>();
     for (const { b, n } of counts) {
       const kept = this.sums.get(b);
-      mine.set(b, { b, n, x: kept && kept.n === n ? kept.x : xorOfIds(ids.all(b) as string[]) });
+      mine.set(b, { b, n, x: kept && kept.n === n ? kept.x : xorOfIds(this.confirmedIn(b)) });
     }
     return mine;
   }
 
-  /** Queues again the bucket's confirmed records the service does not hold; one audit entry says how many. */
-  private requeueMissing(bucket: string, held: ReadonlySet<string>): number {
+  private confirmedIn(bucket: string): string[] {
+    return this.options.db.prepare(`SELECT record_id FROM sync_outbox WHERE state = 'confirmed' AND substr(record_id, 1, 6) = ?`).pluck().all(bucket) as string[];
+  }
+
+  /** Queues again those of the confirmed records the service does not hold; one audit entry says how many. */
+  private requeueMissing(confirmed: readonly string[], held: ReadonlySet<string>): number {
     const { db, clock } = this.options;
     return db.transaction(() => {
-      const confirmed = db.prepare(`SELECT record_id FROM sync_outbox WHERE state = 'confirmed' AND substr(record_id, 1, 6) = ? ORDER BY seq`).pluck().all(bucket) as string[];
-      const missing = confirmed.filter((id) => bucketOf(id) === bucket && !held.has(id) && !this.resent.has(id));
+      const missing = confirmed.filter((id) => !held.has(id) && !this.resent.has(id));
       const requeue = db.prepare(`UPDATE sync_outbox SET state = 'pending', outcome = NULL, error_code = NULL WHERE record_id = ? AND state = 'confirmed'`);
       for (const id of missing) {
         requeue.run(id);

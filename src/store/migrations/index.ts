@@ -5,6 +5,7 @@ import { m005Sync } from './005-sync';
 import { m006DaySync } from './006-day-sync';
 import { m007LateRecords } from './007-late-records';
 import { m008LotAliases } from './008-lot-aliases';
+import { m011Reconcile } from './011-reconcile';
 
 export interface Migration {
   /** Recorded in PRAGMA user_version once applied; strictly increasing. */
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m006DaySync,
   m007LateRecords,
   m008LotAliases,
+  m011Reconcile,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
