@@ -229,8 +229,13 @@ export function startSyncService(options: SyncServiceOptions): SyncService {
   function failure(error: unknown): void {
     if (stopped) return;
     if (!(error instanceof TransportError || error instanceof ServerAnswer || error instanceof FeedDataError)) report(error);
-    markFailure(db, errorCode(error), clock.now());
     online = false;
+    try {
+      markFailure(db, errorCode(error), clock.now());
+    } catch (unwritable) {
+      // A full disk takes no bookkeeping either; the loops go on and catch up once it does.
+      report(unwritable);
+    }
   }
 
   async function call(identity: SyncIdentity, method: 'GET' | 'POST', path: string, body: string | undefined, timeoutMs: number): Promise<unknown> {
@@ -528,8 +533,16 @@ export function startSyncService(options: SyncServiceOptions): SyncService {
     const backoff = new Backoff(tuning.backoffBaseMs, tuning.backoffMaxMs);
     let batchSize = tuning.uploadBatch;
     while (!stopped) {
-      maybeEnqueueAuditHead();
-      const batch = takeBatch(db, batchSize, LIMITS.uploadBodyBytes - 64 * 1024, clock.now());
+      let batch: ReturnType<typeof takeBatch>;
+      try {
+        maybeEnqueueAuditHead();
+        batch = takeBatch(db, batchSize, LIMITS.uploadBodyBytes - 64 * 1024, clock.now());
+      } catch (error) {
+        // The database took no write (a full disk): wait and try again, as for the network.
+        failure(error);
+        await uploadRetry.wait(backoff.next());
+        continue;
+      }
       if (batch.length === 0) {
         await uploadWork.wait(tuning.auditHeadIntervalMs);
         continue;
