@@ -133,7 +133,7 @@ export function buildCentralApp(options: CentralAppOptions): FastifyInstance {
       const page = await readPage(db, pageRequest);
       if (page.changes > 0 || !change || Date.now() >= deadline || gone.signal.aborted) {
         change?.cancel();
-        await noteServed(db, device.id, page.next);
+        if (page.next > query.after) await noteServed(db, device.id, page.next);
         return reply.type('application/json').send(page.json);
       }
       await change.done;

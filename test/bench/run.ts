@@ -7,11 +7,13 @@
  *   npm run bench -- --only sync --database-url postgres://…   sync against PostgreSQL instead of PGlite
  *   npm run bench -- --only reading   first camera frame → verdict on screen in Chromium (QR and NW-7, 60 scans each)
  *   npm run bench -- --only memory    core process and renderer memory: roster download (--people), an hour of scanning
+ *   npm run bench -- --only durable   what the acknowledged mark costs a dose (side by side with the bare dispatcher)
  */
 import { cpus, totalmem } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { benchDecode, decodeMarkdown } from './decode/bench';
+import { benchDurable, durableSection } from './durable';
 import { benchMemory, memorySection } from './memory';
 import { benchReading, readingSection } from './reading';
 import { benchStore } from './store';
@@ -87,6 +89,13 @@ if (wanted('memory')) {
   console.log(JSON.stringify(r, null, 2));
   console.log(`  memory took ${r.wallSeconds} s`);
   sections.push(memorySection(r));
+}
+
+if (wanted('durable')) {
+  console.log('durable: 1,000 doses through the runtime as shipped and through the bare dispatcher, alternating…');
+  const r = benchDurable(1_000);
+  console.log(JSON.stringify(r, null, 2));
+  sections.push(durableSection(r));
 }
 
 // A run of some groups keeps the other groups' last figures.
