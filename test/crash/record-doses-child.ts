@@ -4,8 +4,9 @@
  * "ACK <record id>" to stdout after each one is acknowledged. The parent
  * kills it with SIGKILL at a random moment.
  *
- * With CRASH_STOP_AFTER=n it first checkpoints the log (so what follows lives
- * only in the -wal file), records n doses, prints "HELD" and waits for the kill.
+ * With CRASH_STOP_AFTER=n it first merges the log and turns the automatic
+ * merge off (so what follows lives only in the -wal file), records n doses,
+ * prints "HELD" and waits for the kill.
  */
 import { writeSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -31,7 +32,12 @@ const pending = db
   .all() as { municipality: string; number: string }[];
 
 const stopAfter = Number(process.env.CRASH_STOP_AFTER ?? 0);
-if (stopAfter > 0) db.pragma('wal_checkpoint(TRUNCATE)');
+if (stopAfter > 0) {
+  // Everything so far into the database file, and no automatic merge after: the doses that
+  // follow live only in the log (the app merges every 2 MiB, which these stay under anyway).
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.pragma('wal_autocheckpoint = 0');
+}
 
 writeSync(1, 'READY\n');
 for (const ticket of stopAfter > 0 ? pending.slice(0, stopAfter) : pending) {
