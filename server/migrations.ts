@@ -428,6 +428,20 @@ CREATE TABLE desk_doctors (
 CREATE INDEX desk_doctors_by_device ON desk_doctors (device_id);
 `,
   },
+  {
+    version: 5,
+    name: 'the feed cursor handed to each device: a witness that a restore of the database rewinds',
+    sql: /* sql */ `
+-- A device asking from a cursor higher than the one recorded here was handed
+-- pages this database no longer remembers: it was restored from an older
+-- copy (see server/reconcile.ts). Written before each page is sent.
+CREATE TABLE device_feed_marks (
+  device_id  text PRIMARY KEY,
+  served     bigint NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+`,
+  },
 ];
 
 export const LATEST_CENTRAL_VERSION = CENTRAL_MIGRATIONS[CENTRAL_MIGRATIONS.length - 1]?.version ?? 0;

@@ -7,6 +7,7 @@ import { dayOperations } from './ops/day';
 import { healthOperations } from './ops/health';
 import { dayCloseOperations } from './ops/day-close';
 import { deviceOperations } from './ops/device';
+import { diskOperations } from './ops/disk';
 import { doseOperations } from './ops/doses';
 import { sessionOperations } from './ops/session';
 import { syncOperations } from './ops/sync';
@@ -26,6 +27,7 @@ export const operations = {
   ...dayOperations,
   ...dayCloseOperations,
   ...backupOperations,
+  ...diskOperations,
   ...syncOperations,
   ...healthOperations,
 } satisfies Record<string, Operation>;

@@ -60,6 +60,7 @@ export const OPERATION_NAMES = [
   'planRestore',
   'restoreBackup',
   'recoverFromBackup',
+  'diskStatus',
   'syncStatus',
   'enrollmentStatus',
   'requestEnrollment',

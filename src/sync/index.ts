@@ -64,9 +64,16 @@
  *   a long-poll: the server answers as soon as something changes. Each page
  *   also carries the server's newest seq: below the device's cursor means the
  *   central database was restored from an older copy, and the device reads
- *   everything again and sends everything it made again. And the newest head
- *   of this device's audit chain the server holds: the device checks its
- *   chain still has that entry unchanged (audit-check.ts).
+ *   everything again. The newest head of this device's audit chain the
+ *   server holds comes with it too: the device checks its chain still has
+ *   that entry unchanged (audit-check.ts). The server records the cursor each page hands the
+ *   device before sending it, so a device asking from a cursor the database
+ *   no longer remembers is told so (a page whose head is below its cursor)
+ *   whatever later writes did to the sequence.
+ * - `POST /v1/reconcile` (reconcile.ts, reconcile-protocol.ts): at every
+ *   sync the device proves what it holds as confirmed, as sums per bucket of
+ *   record ids, and sends again, by the usual upload, the confirmed records
+ *   the server no longer holds.
  * - `POST /v1/records {records: [{kind, data}]}`: the outbox, oldest first,
  *   idempotent by record id; the answer is per record: stored, duplicate
  *   (already had), conflict (stored and flagged), rejected. A record is

@@ -1,10 +1,12 @@
 /**
  * The frame around the work screens: who is signed in at which desk, the
- * screens this role may use, the sync bar (always visible), language, lock.
+ * screens this role may use, the sync bar (always visible), a disk-space
+ * warning when it matters, language, lock.
  */
 import { useState } from 'react';
 import { LanguageToggle } from '../components/LanguageToggle';
 import { AlertIcon } from '../components/Icons';
+import { DiskWarning } from '../components/DiskWarning';
 import { SyncStatus } from '../components/SyncStatus';
 import { useT } from '../i18n/t';
 import type { StringKey } from '../i18n/strings';
@@ -100,6 +102,7 @@ export function Shell() {
         </div>
       </header>
       <SyncStatus />
+      <DiskWarning role={role} />
       <main className="shell__main">
         {current === 'reception' ? <ReceptionScreen /> : null}
         {current === 'nurse' ? <NurseScreen /> : null}

@@ -7,7 +7,8 @@ import { m007LateRecords } from './007-late-records';
 import { m008LotAliases } from './008-lot-aliases';
 import { m009AuditKey } from './009-audit-key';
 import { m010ReaderHealth } from './010-reader-health';
-import { m012NoWrongRecord } from './012-no-wrong-record';
+import { m011NoWrongRecord } from './011-no-wrong-record';
+import { m012Reconcile } from './012-reconcile';
 
 export interface Migration {
   /** Recorded in PRAGMA user_version once applied; strictly increasing. */
@@ -33,7 +34,8 @@ export const MIGRATIONS: readonly Migration[] = [
   m008LotAliases,
   m009AuditKey,
   m010ReaderHealth,
-  m012NoWrongRecord,
+  m011NoWrongRecord,
+  m012Reconcile,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
