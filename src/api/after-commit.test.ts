@@ -9,6 +9,7 @@ import { ManualClock, venueDate } from '../common/time';
 import { listBackups } from '../store/backup';
 import { VenueRuntime } from './runtime';
 
+
 /**
  * A roster import and a backup commit their own work before the dispatcher
  * writes their audit entry (they cannot run inside its transaction). When
@@ -27,6 +28,7 @@ function start() {
   const runtime = VenueRuntime.start({
     dataDir: newDir(),
     key: randomBytes(32),
+    auditKey: randomBytes(32),
     clock,
     afterOpen: (db) => {
       if ((db.prepare('SELECT count(*) AS n FROM staff').get() as { n: number }).n === 0) seedDemoVenue(db, clock.now());

@@ -20,6 +20,7 @@ import { seedDemoVenue } from '../../host/demo';
 import { DEMO_MUNICIPALITY, DEMO_VENUE } from '../fixtures/demo';
 import { syntheticRosterCsv } from '../fixtures/roster';
 import { median, percentile, round } from './stats';
+import { testAuditKey } from '../support/keys';
 
 export interface DurableResult {
   readonly doses: number;
@@ -44,7 +45,8 @@ export function benchDurable(doses = 1_000): DurableResult {
   const bareDir = join(root, 'bare');
   mkdirSync(shippedDir);
   mkdirSync(bareDir);
-  const runtime = VenueRuntime.start({ dataDir: shippedDir, key: prepare(shippedDir), clock });
+  const shippedKey = prepare(shippedDir);
+  const runtime = VenueRuntime.start({ dataDir: shippedDir, key: shippedKey, auditKey: testAuditKey(shippedKey), clock });
   const bareKey = prepare(bareDir);
   const bareDb = openVenueDatabase({ path: join(bareDir, 'venue.db'), key: bareKey });
   const dispatcher = new Dispatcher({ db: bareDb, operations, clock });

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { testAuditKey } from '../support/keys';
 
 /** Bundles record-doses-child.ts into `dir` (the native modules stay outside); returns the script's path. */
 export async function buildDoseChild(dir: string): Promise<string> {
@@ -25,7 +26,7 @@ export function recordThenKill(script: string, databasePath: string, key: Buffer
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script], {
       cwd: process.cwd(),
-      env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules'), CRASH_DB: databasePath, CRASH_KEY: key.toString('hex'), CRASH_STOP_AFTER: String(count) },
+      env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules'), CRASH_DB: databasePath, CRASH_KEY: key.toString('hex'), CRASH_AUDIT_KEY: testAuditKey(key).toString('hex'), CRASH_STOP_AFTER: String(count) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const acked: string[] = [];

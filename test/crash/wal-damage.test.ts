@@ -13,6 +13,7 @@ import { DEMO_MUNICIPALITY, DEMO_STAFF, DEMO_VENUE } from '../fixtures/demo';
 import { syntheticRosterCsv } from '../fixtures/roster';
 import { seedDemoVenue } from '../support/venue';
 import { buildDoseChild, recordThenKill } from './child';
+import { testAuditKey } from '../support/keys';
 
 /**
  * A damaged write-ahead log is never opened silently. The app records 30
@@ -91,7 +92,7 @@ describe('a damaged write-ahead log', () => {
       const readable = foundBySqlite(dir, key, acked);
       const before = { db: sha(db), wal: sha(`${db}-wal`) };
 
-      const app = startVenueApp({ dataDir: dir, key, backupCheckMs: null });
+      const app = startVenueApp({ dataDir: dir, key, auditKey: testAuditKey(key), backupCheckMs: null });
       const opened = app.mode;
       const found = app.runtime.database ? acked.filter((id) => app.runtime.database?.prepare(`SELECT 1 FROM dose_records WHERE id = ?`).get(id)).length : null;
       console.log(`WAL damage (${name}): ${DOSES} doses acknowledged; SQLite alone replays ${readable}; the app ${opened === 'ready' ? `opened with ${found ?? 0}` : `refused (${app.runtime.recoveryProblem?.code ?? '?'})`}`);
@@ -101,7 +102,7 @@ describe('a damaged write-ahead log', () => {
       expect({ db: sha(db), wal: sha(`${db}-wal`) }).toEqual(before);
 
       // Recovery: the newest backup, and every dose the log still holds in readable form carried over.
-      const recovering = startVenueApp({ dataDir: dir, key, backupCheckMs: null });
+      const recovering = startVenueApp({ dataDir: dir, key, auditKey: testAuditKey(key), backupCheckMs: null });
       try {
         expect(recovering.mode).toBe('recovery');
         const line = recovering.connect();

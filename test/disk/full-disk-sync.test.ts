@@ -73,6 +73,7 @@ describe('sync and a full disk', () => {
     const app = startVenueApp({
       dataDir: join(mount, 'venue'),
       key: randomBytes(32),
+      auditKey: randomBytes(32),
       clock: new ManualClock(DEMO_NOW),
       backupCheckMs: null,
       diskCheckMs: null,

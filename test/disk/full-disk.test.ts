@@ -12,6 +12,7 @@ import { RESERVE_FILE } from '../../src/store/disk-space';
 import { DEMO_MUNICIPALITY, DEMO_STAFF, DEMO_VENUE } from '../fixtures/demo';
 import { syntheticRosterCsv } from '../fixtures/roster';
 import { DEMO_NOW, Desk, seedDemoVenue } from '../support/venue';
+import { testAuditKey } from '../support/keys';
 
 /**
  * A full disk, for real: the venue's data folder on an 8 MiB tmpfs, filled
@@ -61,7 +62,7 @@ function seededFolder(root: string, people = 400): { dir: string; key: Buffer } 
 }
 
 function startApp(dir: string, key: Buffer): VenueApp {
-  return startVenueApp({ dataDir: dir, key, clock: new ManualClock(DEMO_NOW), backupCheckMs: null, diskCheckMs: null, disk: { lowBytes: 3 * 1024 * 1024, reserveBytes: 512 * 1024 } });
+  return startVenueApp({ dataDir: dir, key, auditKey: testAuditKey(key), clock: new ManualClock(DEMO_NOW), backupCheckMs: null, diskCheckMs: null, disk: { lowBytes: 3 * 1024 * 1024, reserveBytes: 512 * 1024 } });
 }
 
 function signIn(app: VenueApp, role: keyof typeof DEMO_STAFF): Desk {

@@ -63,6 +63,7 @@ export function contractSamples(lotId: string, today: string): { [N in Operation
     planRestore: { backupId: 'venue-20261123-090000-abcdef.db' },
     restoreBackup: { backupId: 'venue-20261123-090000-abcdef.db', password: 'kanri-pass-1' },
     recoverFromBackup: { backupId: 'venue-20261123-090000-abcdef.db', login: 'kanri', password: 'kanri-pass-1' },
+    diskStatus: {},
     syncStatus: {},
     enrollmentStatus: {},
     requestEnrollment: { serverUrl: 'https://central.example.jp:8443', code: 'ABCDE-FGHJK-MNPQR-STVWX' },

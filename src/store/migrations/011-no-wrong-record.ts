@@ -25,8 +25,8 @@ import type { Migration } from './index';
  * - the outbox takes the two new record kinds (SQLite cannot change a CHECK:
  *   the table is rebuilt with its rows).
  */
-export const m012NoWrongRecord: Migration = {
-  version: 12,
+export const m011NoWrongRecord: Migration = {
+  version: 11,
   name: 'product checks, desk doctors, day reopen, server order, clock check',
   sql: /* sql */ `
 ALTER TABLE products ADD COLUMN may_follow TEXT;
