@@ -1,9 +1,13 @@
 /**
- * Writes the two result sounds to assets/sounds/ (committed; run again only
+ * Writes the result sounds to assets/sounds/ (committed; run again only
  * to change them): `npx tsx scripts/make-sounds.ts`.
  *
  * ok.wav       a rising two-note chime (E6 → B6), short and bright: admit
- * refusal.wav  a low buzz twice (a 196 Hz square-ish tone): refusal or failed read
+ * refusal.wav  a low buzz twice (a 196 Hz square-ish tone): a person refused
+ * misread.wav  three quick high ticks (A5, pure): the read failed (misread,
+ *              a vial at reception, not a ticket): scan again, nobody refused
+ * notice.wav   one soft falling tone (G5 → D5): someone known today (already
+ *              checked in, vaccinated here today): calm, no buzzer
  *
  * They differ in pitch, rhythm and timbre, so they are told apart even by
  * someone who cannot tell pitches apart.
@@ -59,4 +63,6 @@ const out = join(import.meta.dirname, '..', 'assets', 'sounds');
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'ok.wav'), wav([tone(1318.5, 0.09), silence(0.02), tone(1975.5, 0.16)], 0.6));
 writeFileSync(join(out, 'refusal.wav'), wav([tone(196, 0.16, [1, 3, 5, 7]), silence(0.07), tone(196, 0.16, [1, 3, 5, 7])], 0.8));
-console.log(`wrote ${join(out, 'ok.wav')} and ${join(out, 'refusal.wav')}`);
+writeFileSync(join(out, 'misread.wav'), wav([tone(880, 0.035), silence(0.05), tone(880, 0.035), silence(0.05), tone(880, 0.035)], 0.5));
+writeFileSync(join(out, 'notice.wav'), wav([tone(784, 0.12, [1, 2]), tone(587.3, 0.2, [1, 2])], 0.35));
+console.log(`wrote ok.wav, refusal.wav, misread.wav and notice.wav in ${out}`);

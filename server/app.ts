@@ -4,11 +4,13 @@ import { systemClock, type Clock } from '../src/common/time';
 import { describeIssues, refusesIndividualNumber } from '../src/privacy/schema';
 import { enrollRequestSchema, feedQuerySchema, LIMITS, PROTOCOL_VERSION, uploadRequestSchema } from '../src/sync/protocol';
 import { checkAuditHeads } from './audit-heads';
+import { reconcileRequestSchema } from '../src/sync/reconcile-protocol';
 import type { CentralDb } from './db';
 import { authenticate, enroll, type DeviceRow } from './enrollment';
 import { readPage, type FeedWatch } from './feed';
 import { openApiDocument } from './openapi';
 import { Problem, problems } from './problems';
+import { feedRewound, noteServed, reconcile, rewoundPageJson } from './reconcile';
 import { storeRecords } from './records';
 
 declare module 'fastify' {
@@ -122,6 +124,9 @@ export function buildCentralApp(options: CentralAppOptions): FastifyInstance {
     const query = parsed.data;
     let device = deviceOf(request);
     const pageRequest = { municipality: device.municipality, venueId: device.venue_id, after: query.after, limit: query.limit, count: query.count === '1', deviceId: device.id };
+    // A cursor this database never handed out: it was restored from an older copy (reconcile.ts).
+    const served = await feedRewound(db, device.id, query.after);
+    if (served !== null) return reply.type('application/json').send(rewoundPageJson(query.after, served));
     const gone = new AbortController();
     reply.raw.once('close', () => gone.abort());
     const deadline = Date.now() + query.wait * 1000;
@@ -131,6 +136,7 @@ export function buildCentralApp(options: CentralAppOptions): FastifyInstance {
       const page = await readPage(db, pageRequest);
       if (page.changes > 0 || !change || Date.now() >= deadline || gone.signal.aborted) {
         change?.cancel();
+        if (page.next > query.after) await noteServed(db, device.id, page.next);
         return reply.type('application/json').send(page.json);
       }
       await change.done;
@@ -150,6 +156,12 @@ export function buildCentralApp(options: CentralAppOptions): FastifyInstance {
       options.log?.(`audit chain of device ${m.deviceId} (${device.venue_id}/${device.desk_id}) ${m.kind}: the central service holds #${m.heldSeq}, the device sent #${m.sentSeq}`);
     }
     return { results };
+  });
+
+  app.post('/v1/reconcile', { bodyLimit: 256 * 1024, onRequest: deviceOnly }, async (request) => {
+    const parsed = reconcileRequestSchema.safeParse(request.body);
+    if (!parsed.success) throw invalid(parsed.error);
+    return reconcile(db, deviceOf(request), parsed.data);
   });
 
   return app;

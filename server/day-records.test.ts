@@ -34,7 +34,8 @@ let reception: DeviceRow;
 let supervisor: DeviceRow;
 let http: { authorization: string };
 let elsewhereHttp: { authorization: string };
-const now = new Date('2026-11-23T03:00:00Z');
+/** The central service's time of receipt: after every record of the day (18:00 at the venue, the day's close). */
+const now = new Date('2026-11-23T10:00:00Z');
 
 async function deviceRow(id: string): Promise<DeviceRow> {
   const [row] = await db.query<DeviceRow>(`SELECT id, municipality, venue_id, desk_id, credential_hash, revoked_at, last_seen_at FROM devices WHERE id = $1`, [id]);
@@ -95,13 +96,16 @@ function oneOfEach(): UploadRecord[] {
   const lot = dayRecord.lot(m);
   const request = dayRecord.walkInRequest(m, T.otherVenue);
   const dose = doseRecord(m, T.okNw7);
+  const close = dayRecord.dayClose(m);
   return [
     lot,
     request,
     dayRecord.walkInDecision(request),
     dose,
     dayRecord.observationOutcome(m, dose.data.id),
-    dayRecord.dayClose(m),
+    close,
+    dayRecord.dayReopen(m, close.data.id),
+    dayRecord.deskDoctor(m),
     dayRecord.discrepancyNote(m),
     dayRecord.deskLot(m, lot.data.id),
     dayRecord.lotVials(m, lot.data.id),

@@ -8,7 +8,8 @@ import { problems } from './problems';
 
 /**
  * The supervisor's-day records (walk-in requests and decisions, observation
- * outcomes, day closes, explanations, desk lots, vials): stored once per id
+ * outcomes, day closes and reopens, explanations, desk lots and doctors,
+ * vials): stored once per id
  * and put on the feed of the device's venue, like check-ins and doses. The
  * server keeps every record; the devices derive the current state from them.
  *
@@ -32,6 +33,8 @@ export const DAY_TABLE = {
   discrepancy_note: 'discrepancy_notes',
   desk_lot: 'desk_lots',
   lot_vials: 'lot_vials',
+  day_reopen: 'day_reopens',
+  desk_doctor: 'desk_doctors',
 } as const satisfies Record<DayKind, string>;
 
 export function isDayRecord(record: UploadRecord): record is DayRecord {
@@ -93,6 +96,18 @@ export async function checkDayRecord(tx: Queryable, device: DeviceRow, record: D
       if (venue !== null && venue !== device.venue_id) throw problems.otherVenue(id);
       return;
     }
+    case 'desk_doctor': {
+      const [desk] = await tx.query(`SELECT 1 FROM desks WHERE venue_id = $1 AND id = $2`, [device.venue_id, record.data.deskId]);
+      if (!desk) throw problems.unknownDesk(id);
+      return;
+    }
+    case 'day_reopen': {
+      // The close it undoes may arrive later (like a void's target); when here, it is of this venue.
+      const earlier = batch.get(record.data.closeId);
+      const [close] = earlier?.kind === 'day_close' ? [{ venue_id: earlier.data.venueId }] : await tx.query<{ venue_id: string }>(`SELECT venue_id FROM day_closes WHERE id = $1`, [record.data.closeId]);
+      if (close && close.venue_id !== device.venue_id) throw problems.otherVenue(id);
+      return;
+    }
     case 'day_close':
     case 'discrepancy_note':
       return;
@@ -123,6 +138,10 @@ function columnsOf(record: DayRecord): Record<string, string> {
       return { venue_id: record.data.venueId, desk_id: record.data.deskId, lot_id: record.data.lotId, from_at: record.data.fromAt };
     case 'lot_vials':
       return { venue_id: record.data.venueId, venue_date: record.data.venueDate, lot_id: record.data.lotId, at: record.data.at };
+    case 'day_reopen':
+      return { venue_id: record.data.venueId, venue_date: record.data.venueDate, close_id: record.data.closeId, at: record.data.at };
+    case 'desk_doctor':
+      return { venue_id: record.data.venueId, desk_id: record.data.deskId, venue_date: record.data.venueDate };
   }
 }
 

@@ -126,6 +126,8 @@ export interface Page {
   /** The response body, assembled from the stored JSON without parsing it. */
   readonly json: string;
   readonly changes: number;
+  /** The cursor after this page. */
+  readonly next: number;
 }
 
 /** One page of the feed as a device sees it: its municipality's entries, and its own venue's. */
@@ -161,6 +163,7 @@ export async function readPage(db: CentralDb | Queryable, request: PageRequest):
   return {
     json: `{"after":${request.after},"next":${next},"more":${more},"remaining":${remaining === null ? 'null' : remaining},"head":${sequence?.head ?? 0},${auditHead}"changes":[${row?.items ?? ''}]}`,
     changes: n,
+    next,
   };
 }
 

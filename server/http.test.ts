@@ -80,7 +80,7 @@ describe('the public endpoints', () => {
     expect(doc.status).toBe(200);
     const body = doc.body as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
     expect(body.openapi).toBe('3.1.0');
-    expect(Object.keys(body.paths).sort()).toEqual(['/healthz', '/openapi.json', '/v1/enroll', '/v1/feed', '/v1/records']);
+    expect(Object.keys(body.paths).sort()).toEqual(['/healthz', '/openapi.json', '/v1/enroll', '/v1/feed', '/v1/reconcile', '/v1/records']);
     expect(Object.keys(body.components.schemas)).toEqual(expect.arrayContaining(['UploadRequest', 'FeedResponse', 'FeedPerson', 'Error']));
   });
 

@@ -394,6 +394,56 @@ CREATE INDEX audit_head_mismatches_by_device ON audit_head_mismatches (device_id
   },
   {
     version: 4,
+    name: 'no wrong record: product rules, day reopens, desk doctors',
+    sql: /* sql */ `
+-- Which products may come before this one (the product master's may_follow); NULL: any.
+ALTER TABLE products ADD COLUMN may_follow text[];
+
+-- A supervisor reopening a closed day names the close it undoes.
+CREATE TABLE day_reopens (
+  id          text PRIMARY KEY,
+  venue_id    text NOT NULL,
+  venue_date  text NOT NULL,
+  close_id    text NOT NULL,
+  device_id   text NOT NULL,
+  at          text NOT NULL,
+  body        text NOT NULL,
+  body_hash   text NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX day_reopens_by_day ON day_reopens (venue_id, venue_date);
+CREATE INDEX day_reopens_by_device ON day_reopens (device_id);
+
+-- The doctor (予診医) a supervisor set for a desk for a day; the latest in feed order is the desk's.
+CREATE TABLE desk_doctors (
+  id          text PRIMARY KEY,
+  venue_id    text NOT NULL,
+  desk_id     text NOT NULL,
+  venue_date  text NOT NULL,
+  device_id   text NOT NULL,
+  body        text NOT NULL,
+  body_hash   text NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX desk_doctors_by_device ON desk_doctors (device_id);
+`,
+  },
+  {
+    version: 5,
+    name: 'the feed cursor handed to each device: a witness that a restore of the database rewinds',
+    sql: /* sql */ `
+-- A device asking from a cursor higher than the one recorded here was handed
+-- pages this database no longer remembers: it was restored from an older
+-- copy (see server/reconcile.ts). Written before each page is sent.
+CREATE TABLE device_feed_marks (
+  device_id  text PRIMARY KEY,
+  served     bigint NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+`,
+  },
+  {
+    version: 6,
     name: 'second factor of supervisors',
     sql: /* sql */ `
 -- A supervisor's TOTP secret (set by \`admin staff totp\`, shown once, sent to the

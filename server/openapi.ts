@@ -27,6 +27,7 @@ import {
   walkInDecisionData,
   walkInRequestData,
 } from '../src/sync/protocol';
+import { compareResponseSchema, listResponseSchema, RECONCILE_LIMITS, reconcileRequestSchema } from '../src/sync/reconcile-protocol';
 
 /**
  * The OpenAPI 3.1 document served at /openapi.json, generated from the same
@@ -84,6 +85,9 @@ export function openApiDocument(): Record<string, unknown> {
         DiscrepancyNote: schema(discrepancyNoteData),
         DeskLot: schema(deskLotData),
         LotVials: schema(lotVialsData),
+        ReconcileRequest: schema(reconcileRequestSchema),
+        ReconcileCompareResponse: schema(compareResponseSchema),
+        ReconcileListResponse: schema(listResponseSchema),
       },
     },
     paths: {
@@ -130,6 +134,19 @@ export function openApiDocument(): Record<string, unknown> {
             '403': problem('Revoked device, or a record of another venue (DEVICE_REVOKED, RECORD_FOR_OTHER_VENUE)'),
             '413': problem('Body too large (BODY_TOO_LARGE)'),
             '415': problem('Not application/json'),
+          },
+        },
+      },
+      '/v1/reconcile': {
+        post: {
+          summary: 'Compare what the device holds as confirmed with what the service holds from it; list the ids of buckets that differ',
+          description: `Records are grouped by the first 6 characters of their id; a bucket is summed up as {b, n: count, x: 64-bit XOR of the first 16 hex digits of each id's SHA-256, lower-case hex}. {compare, everything} answers the service's sums for those buckets (all of this device's with everything; at most ${RECONCILE_LIMITS.buckets}); {list} answers the ids held in up to ${RECONCILE_LIMITS.listed} buckets. The device sends again, by the usual upload, what the service lacks.`,
+          security: deviceAuth,
+          requestBody: { required: true, content: json('ReconcileRequest') },
+          responses: {
+            '200': { description: 'Sums (ReconcileCompareResponse) or ids (ReconcileListResponse)', content: { 'application/json': { schema: { oneOf: [{ $ref: '#/components/schemas/ReconcileCompareResponse' }, { $ref: '#/components/schemas/ReconcileListResponse' }] } } } },
+            ...refusals,
+            '413': problem('Body too large (BODY_TOO_LARGE)'),
           },
         },
       },

@@ -98,7 +98,7 @@ describe('storing records', () => {
 
     // Resolving it (from one venue) tells both.
     const mark = await head();
-    const resolution: UploadRecord = { kind: 'resolution', data: { id: newRecordId(), conflictId: conflict.id, staffId: m.staffIds.supervisor, at: '2026-11-23T12:00:00.000+09:00', note: '別会場の記録を取り消し' } };
+    const resolution: UploadRecord = { kind: 'resolution', data: { id: newRecordId(), conflictId: conflict.id, staffId: m.staffIds.supervisor, at: '2026-11-23T10:50:00.000+09:00', note: '別会場の記録を取り消し' } };
     expect((await storeRecords(db, elsewhere, [resolution], now))[0]?.status).toBe('stored');
     const resolved = (await feedAfter(m.venue, mark)).find((x) => x.kind === 'conflict');
     expect(conflictData.parse(resolved?.data)).toMatchObject({ resolvedBy: m.staffIds.supervisor, note: '別会場の記録を取り消し' });
@@ -112,7 +112,7 @@ describe('storing records', () => {
     expect(first[0]?.status).toBe('stored');
     expect(second[0]).toMatchObject({ status: 'conflict', conflict: { kind: 'checkin', venueDate: '2026-11-23' } });
     // Another day is no clash.
-    expect((await storeRecords(db, deskA, [checkinRecord(m, T.tooSoon, { venueDate: '2026-11-24', at: '2026-11-24T10:00:00.000+09:00' })], now))[0]?.status).toBe('stored');
+    expect((await storeRecords(db, deskA, [checkinRecord(m, T.tooSoon, { venueDate: '2026-11-22', at: '2026-11-22T10:00:00.000+09:00' })], now))[0]?.status).toBe('stored');
   });
 
   it('applies voids, also to a record that arrives after its void, and a voided dose is no clash', async () => {

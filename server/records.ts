@@ -7,6 +7,7 @@ import { checkDayRecord, DAY_TABLE, isDayRecord, storeDayRecord } from './day-re
 import type { DeviceRow } from './enrollment';
 import { emit, emitPeople, lockFeed, notifyFeed, peopleOfTickets, type FeedEntry } from './feed';
 import { problems } from './problems';
+import { timeAfterReceipt } from './record-times';
 
 /**
  * Records uploaded by a device: stored once per id, whatever how often they
@@ -182,6 +183,9 @@ async function storeResolution(b: Batch, record: Extract<UploadRecord, { kind: '
 }
 
 function storeOne(b: Batch, record: UploadRecord): Promise<UploadResult> {
+  // A time after this receipt (a desk clock set wrong) is refused with the reason, not stored.
+  const late = timeAfterReceipt(record, b.now);
+  if (late) return Promise.resolve({ id: record.data.id, status: 'rejected', error: late });
   // Stored exactly as parsed (keys in schema order): the same record always has the same body and hash.
   const body = JSON.stringify(record.data);
   const hash = sha256(body);

@@ -3,7 +3,7 @@ import { writeCsv } from '../src/roster/csv';
 import { PRODUCT_COLUMNS } from '../src/roster/products-csv';
 import { ROSTER_COLUMNS } from '../src/roster/roster-csv';
 import { personData, productData } from '../src/sync/protocol';
-import { DEMO_PRODUCTS, DEMO_TICKETS as T } from '../test/fixtures/demo';
+import { DEMO_PRODUCTS, DEMO_TICKETS as T, productCsvRows } from '../test/fixtures/demo';
 import { fakeMyNumber, rosterCsv, rosterRows } from '../test/fixtures/roster';
 import { centralSnapshot, peopleOf, seedMunicipality, useCentralDb, type SeededMunicipality } from '../test/sync/support/central';
 import type { CentralDb } from './db';
@@ -137,14 +137,13 @@ describe('the roster import', () => {
 });
 
 describe('the product master', () => {
-  const productRows = (products = DEMO_PRODUCTS) =>
-    products.map((p) => [p.id, p.maker, p.name, p.vaccineType, p.gtins.join(';'), String(p.doseVolumeMl), String(p.minIntervalDays), String(p.minAge), '', String(p.observationMinutes), String(p.dosesPerVial)]);
+  const productRows = productCsvRows;
 
   it('loads products for the municipality and puts them on its feed', async () => {
     const m = await seedMunicipality(db, { today });
     const products = (await changes(m)).filter((c) => c.kind === 'product').map((c) => productData.parse(c.data));
     expect(products.map((p) => p.id).sort()).toEqual(DEMO_PRODUCTS.map((p) => p.id).sort());
-    expect(products.find((p) => p.id === 'PFZ-COMIRNATY')).toMatchObject({ maker: 'ファイザー', doseVolumeMl: 0.3, gtins: ['04987123456784'] });
+    expect(products.find((p) => p.id === 'PFZ-COMIRNATY')).toMatchObject({ maker: 'ファイザー', doseVolumeMl: 0.3, gtins: ['04987123456784'], mayFollow: ['PFZ-COMIRNATY'] });
   });
 
   it('refuses a GTIN that would belong to two products, across loads too; nothing is written', async () => {

@@ -218,6 +218,7 @@ function productDoc(row: {
   observation_minutes: number;
   doses_per_vial: number;
   gtins: string[];
+  may_follow: string[] | null;
 }): ProductData {
   return {
     id: row.id,
@@ -231,6 +232,8 @@ function productDoc(row: {
     observationMinutes: row.observation_minutes,
     dosesPerVial: row.doses_per_vial,
     gtins: row.gtins,
+    // Only when the master says: a product without the rule keeps the body it always had.
+    ...(row.may_follow && row.may_follow.length > 0 ? { mayFollow: row.may_follow } : {}),
   };
 }
 
@@ -239,8 +242,9 @@ export async function importProducts(
   options: { municipality: string; csv: Uint8Array | string; encoding?: CsvEncodingOption; replace?: boolean },
 ): Promise<{ products: number; removed: number }> {
   let parsed: ProductRow[];
+  const known = new Set((await db.query<{ id: string }>(`SELECT id FROM products WHERE municipality = $1`, [options.municipality])).map((r) => r.id));
   try {
-    parsed = parseProductsCsv(options.csv, { encoding: options.encoding });
+    parsed = parseProductsCsv(options.csv, { encoding: options.encoding, knownProducts: known });
   } catch (error) {
     if (error instanceof RosterImportError) throw refused(error);
     throw error;
@@ -251,12 +255,15 @@ export async function importProducts(
     await lockFeed(tx, municipality);
     for (const p of parsed) {
       await tx.query(
-        `INSERT INTO products (municipality, id, maker, name, vaccine_type, dose_volume_ml, min_interval_days, min_age, max_age, observation_minutes, doses_per_vial, gtins)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::text[])
+        `INSERT INTO products (municipality, id, maker, name, vaccine_type, dose_volume_ml, min_interval_days, min_age, max_age, observation_minutes, doses_per_vial, gtins, may_follow)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::text[], $13::text[])
          ON CONFLICT (municipality, id) DO UPDATE SET maker = EXCLUDED.maker, name = EXCLUDED.name, vaccine_type = EXCLUDED.vaccine_type,
            dose_volume_ml = EXCLUDED.dose_volume_ml, min_interval_days = EXCLUDED.min_interval_days, min_age = EXCLUDED.min_age, max_age = EXCLUDED.max_age,
-           observation_minutes = EXCLUDED.observation_minutes, doses_per_vial = EXCLUDED.doses_per_vial, gtins = EXCLUDED.gtins`,
-        [municipality, p.code, p.maker, p.name, p.vaccineType, p.doseVolumeMl, p.minIntervalDays, p.minAge, p.maxAge, p.observationMinutes, p.dosesPerVial, p.gtins],
+           observation_minutes = EXCLUDED.observation_minutes, doses_per_vial = EXCLUDED.doses_per_vial, gtins = EXCLUDED.gtins, may_follow = EXCLUDED.may_follow`,
+        [
+          municipality, p.code, p.maker, p.name, p.vaccineType, p.doseVolumeMl, p.minIntervalDays, p.minAge, p.maxAge, p.observationMinutes, p.dosesPerVial, p.gtins,
+          p.mayFollow.length > 0 ? p.mayFollow : null,
+        ],
       );
     }
     const removed = options.replace
@@ -276,7 +283,7 @@ export async function importProducts(
       );
     }
     const rows = await tx.query<Parameters<typeof productDoc>[0]>(
-      `SELECT id, maker, name, vaccine_type, dose_volume_ml, min_interval_days, min_age, max_age, observation_minutes, doses_per_vial, gtins
+      `SELECT id, maker, name, vaccine_type, dose_volume_ml, min_interval_days, min_age, max_age, observation_minutes, doses_per_vial, gtins, may_follow
        FROM products WHERE municipality = $1 AND id = ANY($2::text[])`,
       [municipality, parsed.map((p) => p.code)],
     );

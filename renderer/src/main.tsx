@@ -8,6 +8,7 @@ import './styles/forms.css';
 import './styles/verdict.css';
 import './styles/scanner.css';
 import './styles/day.css';
+import './styles/guards.css';
 import './styles/print.css';
 
 installGuards();

@@ -71,6 +71,8 @@ function malformed(sample: Record<string, unknown>): unknown[] {
     variants.push({ ...sample, [key]: { nested: value } });
     // '%' is outside base64 too, so CSV payload fields are caught by their schema as well.
     if (typeof value === 'string') variants.push({ ...sample, [key]: '%'.repeat(1_000_000) });
+    // A NUL character in any text (free text too: a reason, a doctor's name) is refused, never stored.
+    if (typeof value === 'string') variants.push({ ...sample, [key]: `${value.slice(0, 1)}\u0000${value.slice(1)}` });
   }
   return variants;
 }

@@ -5,7 +5,9 @@ import { backupOperations } from './ops/backup';
 import { checkinOperations } from './ops/checkin';
 import { dayOperations } from './ops/day';
 import { healthOperations } from './ops/health';
+import { dayCloseOperations } from './ops/day-close';
 import { deviceOperations } from './ops/device';
+import { diskOperations } from './ops/disk';
 import { doseOperations } from './ops/doses';
 import { secondFactorOperations } from './ops/second-factor';
 import { sessionOperations } from './ops/session';
@@ -25,7 +27,9 @@ export const operations = {
   ...adminOperations,
   ...walkInOperations,
   ...dayOperations,
+  ...dayCloseOperations,
   ...backupOperations,
+  ...diskOperations,
   ...syncOperations,
   ...healthOperations,
 } satisfies Record<string, Operation>;

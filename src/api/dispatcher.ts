@@ -1,11 +1,15 @@
 import type { z } from 'zod';
 import { appendAudit, type AuditEntryInput } from '../audit/log';
 import { NO_INDIVIDUAL_NUMBER, text, type StaffText } from '../common/messages';
+import { holdsNul } from '../common/schemas';
 import { systemClock, venueIso, type Clock } from '../common/time';
 import { describeIssues, refusesIndividualNumber } from '../privacy/schema';
 import { lookUpSession, touchSession, type ActiveSession } from '../staff/accounts';
 import type { VenueDb } from '../store/database';
+import { DISK_FULL, isDiskFull, type DiskSpace } from '../store/disk-space';
 import { readDeviceSettings } from '../store/settings';
+import type { OperationName } from './contract';
+import { PendingAudit } from './pending-audit';
 import { asStaffFacing, Refusal, type AuditDetail, type HandlerContext, type Operation, type VenueEvent, type VenueServices } from './operation';
 import type { Reply, ReplyError } from './reply';
 
@@ -18,11 +22,14 @@ export interface DispatcherOptions {
   /** Where unexpected errors are reported. Messages only: no inputs, which may hold personal data. */
   readonly onInternalError?: (operation: string, error: unknown) => void;
   readonly services?: VenueServices;
+  /** The data folder's disk: when it is full, records are refused as DISK_FULL while reads and sign-in go on. */
+  readonly disk?: DiskSpace | null;
 }
 
 const MESSAGES = {
   UNKNOWN_OPERATION: text('この操作はありません。', 'There is no such operation.'),
   VALIDATION: text('入力内容に誤りがあります。', 'The input is not valid.'),
+  NUL: text('入力に記録できない文字（NUL）が含まれています。入力し直してください。', 'The input holds a character that cannot be recorded (NUL). Enter it again.'),
   SESSION_LOCKED: text('画面がロックされています。パスワードを入力してください。', 'The screen is locked. Enter your password.'),
   FORBIDDEN: text('この操作の権限がありません。', 'You are not allowed to do this.'),
   SECOND_FACTOR_SETUP_REQUIRED: text(
@@ -56,6 +63,7 @@ export class Dispatcher {
   private readonly operations: Readonly<Record<string, Operation>>;
   private readonly clock: Clock;
   private readonly lastPassiveAudit = new Map<string, number>();
+  private readonly pending = new PendingAudit();
 
   constructor(private readonly options: DispatcherOptions) {
     this.db = options.db;
@@ -71,6 +79,8 @@ export class Dispatcher {
     const operation = typeof name === 'string' && Object.hasOwn(this.operations, name) ? this.operations[name] : undefined;
     if (!operation) return failure('UNKNOWN_OPERATION', MESSAGES.UNKNOWN_OPERATION);
 
+    // A NUL character has no place in any record (some readers cut the text there): refused whatever the field.
+    if (holdsNul(input)) return failure('VALIDATION', MESSAGES.NUL, [{ path: '(input)', message: 'holds a NUL character (U+0000)' }]);
     const parsed = operation.input.safeParse(input);
     if (!parsed.success) return invalid(parsed.error);
 
@@ -78,7 +88,7 @@ export class Dispatcher {
     const device = readDeviceSettings(this.db);
     let session: ActiveSession | null = null;
     if (!('public' in operation.access) || token) {
-      const found = lookUpSession(this.db, token, now, device.idleLockMinutes);
+      const found = lookUpSession(this.db, token, now, device.idleLockMinutes, this.clock);
       if (found.ok) session = found.session;
       else if (!('public' in operation.access)) return failure(found.code, found.message);
     }
@@ -98,12 +108,28 @@ export class Dispatcher {
     return this.run(name, operation, parsed.data, { now, device, session });
   }
 
-  private run(
-    name: string,
-    operation: Operation,
-    input: unknown,
-    base: { now: Date; device: HandlerContext['device']; session: ActiveSession | null },
-  ): Reply<unknown> {
+  private run(name: string, operation: Operation, input: unknown, base: CallBase): Reply<unknown> {
+    this.flushKeptAudit();
+    const disk = this.options.disk ?? null;
+    // On a full disk only what keeps the desk usable writes (it has the reserve given back for it):
+    // signing in and out, locking. Everything else runs as a read, and is refused if it would write.
+    const keepsWriting = KEEP_WORKING_WHEN_FULL.has(name);
+    if (disk?.full && !keepsWriting && operation.transactional !== false) return this.runAsRead(name, operation, input, base);
+    const outcome = this.attempt(name, operation, input, base);
+    if (outcome !== OUT_OF_SPACE) return outcome;
+    disk?.noteFull();
+    if (keepsWriting) {
+      const again = this.attempt(name, operation, input, base);
+      if (again !== OUT_OF_SPACE) return again;
+    } else if (operation.transactional !== false) {
+      return this.runAsRead(name, operation, input, base);
+    }
+    this.keepAudit(this.prepare(name, base).entry('DISK_FULL'));
+    return failure('DISK_FULL', DISK_FULL);
+  }
+
+  /** The handler's context, the events it queued, and its audit entry. */
+  private prepare(name: string, base: CallBase) {
     const events: VenueEvent[] = [];
     let recordId: string | null = null;
     let actor: string | null = null;
@@ -132,14 +158,21 @@ export class Dispatcher {
       outcome,
       detail,
     });
+    return { context, events, entry, recordId: () => recordId };
+  }
 
+  /** One try at the call; OUT_OF_SPACE when the disk could not take it (nothing was written). */
+  private attempt(name: string, operation: Operation, input: unknown, base: CallBase): Reply<unknown> | typeof OUT_OF_SPACE {
+    const { context, events, entry, recordId } = this.prepare(name, base);
     let committedRefusal: { code: string; staffMessage: StaffText } | null = null;
+    let early: { result: unknown } | null = null;
     try {
-      // A few operations cannot run inside a transaction (VACUUM INTO for backups): they
-      // run first, and only their session touch and audit entry are written in one.
-      const early = operation.transactional === false ? { result: operation.handler(input, context) } : null;
+      // A few operations cannot run inside a transaction (VACUUM INTO for backups, the roster import
+      // with its own): they run first and commit their own work; only their session touch and audit
+      // entry are written in the dispatcher's transaction.
+      if (operation.transactional === false) early = { result: operation.handler(input, context) };
       const value = this.db.transaction(() => {
-        if (base.session && !base.session.locked && !operation.passive) touchSession(this.db, base.session, base.now);
+        if (base.session && !base.session.locked && !operation.passive) touchSession(this.db, base.session, base.now, this.clock);
         let result: unknown;
         try {
           result = early ? early.result : operation.handler(input, context);
@@ -163,15 +196,89 @@ export class Dispatcher {
       this.publish(events);
       return { ok: true, value };
     } catch (error) {
+      if (early && !(error instanceof OutputMismatch)) {
+        // The work is committed: say so. Only its log entry is missing; it waits and is written
+        // before the next entry, so the chain stays whole.
+        if (!isDiskFull(error)) this.options.onInternalError?.(`${name} (audit entry)`, error);
+        this.keepAudit(entry('ok'), false);
+        this.publish(events);
+        const checked = operation.output.safeParse(early.result);
+        return checked.success ? { ok: true, value: checked.data } : failure('INTERNAL', MESSAGES.INTERNAL);
+      }
+      if (isDiskFull(error)) return OUT_OF_SPACE;
       const refusal = asStaffFacing(error);
       if (refusal) {
         // The action rolled back; the attempt itself is still logged.
-        this.auditAlone({ session: base.session, now: base.now, action: name, outcome: refusal.code, recordId, deskId: base.device.deskId });
+        this.auditAlone({ session: base.session, now: base.now, action: name, outcome: refusal.code, recordId: recordId(), deskId: base.device.deskId });
         return failure(refusal.code, refusal.staffMessage);
       }
       this.options.onInternalError?.(name, error);
       return failure('INTERNAL', MESSAGES.INTERNAL);
     }
+  }
+
+  /**
+   * The call on a full disk: the handler runs in a transaction that must not
+   * write (no session touch either). A read answers as usual and its audit
+   * entry is written when it fits, else kept until it does; anything that
+   * would write is refused as DISK_FULL, nothing saved.
+   */
+  private runAsRead(name: string, operation: Operation, input: unknown, base: CallBase): Reply<unknown> {
+    const { context, events, entry } = this.prepare(name, base);
+    const changes = () => (this.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+    try {
+      const before = changes();
+      const value = this.db.transaction(() => {
+        const result = operation.handler(input, context);
+        if (changes() !== before) throw new WouldWrite();
+        const checked = operation.output.safeParse(result);
+        if (!checked.success) throw new OutputMismatch(name, checked.error);
+        return checked.data;
+      })();
+      if (!this.quietRepeat(name, operation, base.session)) this.keepAudit(entry('ok'));
+      this.publish(events);
+      return { ok: true, value };
+    } catch (error) {
+      if (error instanceof WouldWrite || isDiskFull(error)) {
+        this.keepAudit(entry('DISK_FULL'));
+        return failure('DISK_FULL', DISK_FULL);
+      }
+      const refusal = asStaffFacing(error);
+      if (refusal) {
+        this.keepAudit(entry(refusal.code));
+        return failure(refusal.code, refusal.staffMessage);
+      }
+      this.options.onInternalError?.(name, error);
+      return failure('INTERNAL', MESSAGES.INTERNAL);
+    }
+  }
+
+  /** Writes an entry in a transaction of its own, or keeps it for later when that fails (a full disk). */
+  private keepAudit(entry: AuditEntryInput, tryNow = true): void {
+    if (tryNow && this.pending.size === 0) {
+      try {
+        this.db.transaction(() => appendAudit(this.db, entry))();
+        return;
+      } catch (error) {
+        if (!isDiskFull(error)) this.options.onInternalError?.(entry.action, error);
+      }
+    }
+    this.pending.add(entry);
+  }
+
+  /** Entries kept for later go first, so the log keeps the order things happened in. */
+  flushKeptAudit(): void {
+    if (this.pending.size === 0) return;
+    try {
+      this.pending.flush(this.db);
+    } catch (error) {
+      if (!isDiskFull(error)) this.options.onInternalError?.('audit (kept entries)', error);
+    }
+  }
+
+  /** Audit entries waiting for the disk (or the database) to take them. */
+  get pendingAudit(): number {
+    return this.pending.size;
   }
 
   /**
@@ -190,20 +297,14 @@ export class Dispatcher {
   }
 
   private auditAlone(input: { session: ActiveSession | null; now: Date; action: string; outcome: string; recordId?: string | null; deskId?: string | null }): void {
-    try {
-      this.db.transaction(() =>
-        appendAudit(this.db, {
-          at: venueIso(input.now),
-          staffId: input.session?.staff.id ?? null,
-          deskId: input.session?.deskId ?? input.deskId ?? null,
-          action: input.action,
-          recordId: input.recordId ?? null,
-          outcome: input.outcome,
-        }),
-      )();
-    } catch (error) {
-      this.options.onInternalError?.(input.action, error);
-    }
+    this.keepAudit({
+      at: venueIso(input.now),
+      staffId: input.session?.staff.id ?? null,
+      deskId: input.session?.deskId ?? input.deskId ?? null,
+      action: input.action,
+      recordId: input.recordId ?? null,
+      outcome: input.outcome,
+    });
   }
 
   private publish(events: readonly VenueEvent[]): void {
@@ -218,6 +319,24 @@ export class Dispatcher {
 }
 
 const PASSIVE_AUDIT_INTERVAL_MS = 5 * 60_000;
+
+/** A call on a full disk tried to write (see runAsRead). */
+class WouldWrite extends Error {}
+
+/** What attempt() answers when the disk could not take the call. */
+const OUT_OF_SPACE = Symbol('out of space');
+
+/**
+ * What keeps a desk usable on a full disk, writing into the space the reserve
+ * gave back (store/disk-space.ts): signing in and out, and the idle lock.
+ */
+const KEEP_WORKING_WHEN_FULL: ReadonlySet<string> = new Set(['signIn', 'signOut', 'lockSession', 'unlockSession'] satisfies OperationName[]);
+
+interface CallBase {
+  readonly now: Date;
+  readonly device: HandlerContext['device'];
+  readonly session: ActiveSession | null;
+}
 
 /** Supervisor-only work (closing the day, voiding, staff, backups, lots…): what the second factor guards. */
 function privileged(roles: readonly string[]): boolean {

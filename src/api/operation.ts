@@ -5,6 +5,7 @@ import type { ActiveSession, StaffIdentity } from '../staff/accounts';
 import type { Role } from '../staff/roles';
 import type { VenueDb } from '../store/database';
 import type { BackupInfo, RestorePlan } from '../store/backup';
+import type { DiskView } from '../store/disk-space';
 import type { DeviceSettings } from '../store/settings';
 
 /** Who may call an operation. Every operation declares it; there is no default. */
@@ -58,6 +59,8 @@ export interface BackupService {
 
 export interface VenueServices {
   readonly backups: BackupService | null;
+  /** The data folder's free space (null where there is no folder, e.g. in unit tests). */
+  readonly disk?: { view(): DiskView } | null;
 }
 
 export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {

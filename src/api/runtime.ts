@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3-multiple-ciphers';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { appendAudit, useAuditKey } from '../audit/log';
@@ -7,8 +8,10 @@ import { systemClock, venueDate, venueIso, type Clock } from '../common/time';
 import { SECOND_FACTOR_REQUIRED, WRONG_CODE } from '../staff/accounts';
 import { checkPasswordAgainst } from '../staff/passwords';
 import { kindOfSecondFactor, matchTotp, normaliseRecoveryCode, recoveryCodeMatches, SECOND_FACTOR_INPUT } from '../staff/second-factor';
-import { createBackup, findBackup, listBackups, planRestore, restoreBackup, type BackupInfo } from '../store/backup';
-import { applyKey, openVenueDatabase, StoreError, type VenueDb } from '../store/database';
+import { AckMarkKeeper, clearAckMark, readAckMark } from '../store/ack-mark';
+import { cleanBackupFolder, createBackup, findBackup, listBackups, planRestore, restoreBackup, setAsideBackup, verifyBackup, type BackupInfo } from '../store/backup';
+import { applyKey, openVenueDatabase, StoreError, WAL_LIMIT_BYTES, type VenueDb } from '../store/database';
+import { DiskSpace, isDiskFull, type DiskView } from '../store/disk-space';
 import { settleDayState } from '../sync/apply-day';
 import { Connection, type CallTarget } from './connection';
 import { operations } from './contract';
@@ -38,6 +41,8 @@ export interface RuntimeOptions {
   readonly afterOpen?: (db: VenueDb, dispatcher: Dispatcher) => void;
   /** Runs before the database closes for a restore: stop whatever uses it. */
   readonly beforeClose?: (db: VenueDb) => void;
+  /** The low-space warning threshold and the reserve kept for a full disk (store/disk-space.ts); defaults there. */
+  readonly disk?: { readonly lowBytes?: number; readonly reserveBytes?: number };
 }
 
 export const DATABASE_FILE = 'venue.db';
@@ -72,22 +77,35 @@ export class VenueRuntime implements CallTarget {
   private db: VenueDb | null = null;
   private dispatcher: Dispatcher | null = null;
   private problem: StoreError | null = null;
+  /** The high-water mark of what was acknowledged (store/ack-mark.ts), kept after every answered call. */
+  private ackMark: AckMarkKeeper | null = null;
   private readonly clock: Clock;
   private readonly recoveryAttempts = new RecoveryThrottle();
+  /** Backups checked sound this run (today's is checked once before it counts). */
+  private readonly verifiedBackups = new Set<string>();
   /** Second factors used for recovery restores: the backup cannot be written, so they are kept here (no replay in this run). */
   private readonly recoveryFactorsUsed = new Map<string, { step: number | null; codes: Set<string> }>();
   readonly databasePath: string;
   readonly backupDir: string;
+  readonly disk: DiskSpace;
 
   private constructor(private readonly options: RuntimeOptions) {
     this.clock = options.clock ?? systemClock;
     this.databasePath = join(options.dataDir, DATABASE_FILE);
     this.backupDir = join(options.dataDir, BACKUP_FOLDER);
+    this.disk = new DiskSpace(options.dataDir, options.disk);
   }
 
-  /** Opens the database; if it cannot be opened the runtime starts in recovery mode instead of failing. */
+  /**
+   * Opens the database; if it cannot be opened the runtime starts in recovery
+   * mode instead of failing. Before that: backups a kill left half-written are
+   * removed, and the disk's reserve is made if there is room.
+   */
   static start(options: RuntimeOptions): VenueRuntime {
     const runtime = new VenueRuntime(options);
+    cleanBackupFolder(runtime.backupDir);
+    rmSync(`${runtime.databasePath}.restoring`, { force: true });
+    runtime.disk.check();
     runtime.open();
     return runtime;
   }
@@ -112,15 +130,22 @@ export class VenueRuntime implements CallTarget {
 
   private open(): void {
     try {
-      const db = openVenueDatabase({ path: this.databasePath, key: this.options.key, nativeBinding: this.options.nativeBinding });
+      const db = openVenueDatabase({
+        path: this.databasePath,
+        key: this.options.key,
+        nativeBinding: this.options.nativeBinding,
+        acknowledged: readAckMark(this.databasePath),
+      });
       useAuditKey(db, this.options.auditKey);
       this.db = db;
       this.problem = null;
+      this.ackMark = new AckMarkKeeper(db, this.databasePath, (error) => this.options.onInternalError?.('ack-mark', error));
       this.dispatcher = new Dispatcher({
         db,
         operations,
         clock: this.clock,
-        services: { backups: this.backupService(db) },
+        services: { backups: this.backupService(db), disk: this.disk },
+        disk: this.disk,
         onEvent: (event) => this.onEvent(event),
         onInternalError: this.options.onInternalError,
       });
@@ -153,8 +178,46 @@ export class VenueRuntime implements CallTarget {
 
   /** Dispatches one call: to the dispatcher, or in recovery mode to the few recovery operations. */
   call(operation: string, input: unknown, token: string | null): Reply<unknown> {
-    if (this.dispatcher) return this.dispatcher.call(operation, input, token);
-    return this.recoveryCall(operation, input);
+    if (!this.dispatcher) return this.recoveryCall(operation, input);
+    const wasFull = this.disk.full;
+    const reply = this.dispatcher.call(operation, input, token);
+    // On disk before the answer goes out: what staff are told is saved, a reopened database must hold.
+    this.ackMark?.note();
+    this.boundLog();
+    if (this.disk.full !== wasFull) this.options.onEvent?.({ type: 'disk' });
+    return reply;
+  }
+
+  /**
+   * After a big write (a roster import, a restore) the log is merged and cut
+   * back at once, so it never holds much more than the bound (the automatic
+   * checkpoint keeps it there otherwise: store/database.ts).
+   */
+  private boundLog(): void {
+    const db = this.db;
+    if (!db) return;
+    try {
+      if ((statSync(`${this.databasePath}-wal`, { throwIfNoEntry: false })?.size ?? 0) > WAL_LIMIT_BYTES) db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (error) {
+      // A full disk cannot take the merge; the log keeps its frames and the next call tries again.
+      if (!isDiskFull(error)) this.options.onInternalError?.('checkpoint', error);
+    }
+  }
+
+  /** The disk as supervisors see it (the diskStatus operation, the on-screen warning). */
+  diskView(): DiskView {
+    return this.disk.view();
+  }
+
+  /**
+   * Looks at the free space (the app does it every half minute): makes the
+   * reserve again once there is room, which ends the full state, and writes
+   * audit entries kept while the disk was full. Returns whether the state changed.
+   */
+  checkDisk(): boolean {
+    const changed = this.disk.check();
+    if (!this.disk.full) this.dispatcher?.flushKeptAudit();
+    return changed;
   }
 
   private recoveryCall(operation: string, input: unknown): Reply<unknown> {
@@ -256,18 +319,15 @@ export class VenueRuntime implements CallTarget {
   /** Closes the database, restores the backup, reopens, and logs who restored what. */
   restore(backupId: string, staffId: string | null): void {
     const requestedBy = staffId ?? this.lastRestoreRequester(backupId);
-    if (this.db) {
-      this.options.beforeClose?.(this.db);
-      this.db.close();
-    }
-    this.db = null;
-    this.dispatcher = null;
+    this.closeDatabase();
     const now = this.clock.now();
     let outcome = 'ok';
     let carried = 0;
     try {
       const result = restoreBackup({ currentPath: this.databasePath, backupDir: this.backupDir, backupId, key: this.options.key, now });
       carried = Object.values(result.carriedOver).reduce((a, b) => a + b, 0);
+      // A supervisor chose this backup: what it holds (and what was carried over) is what this device holds now.
+      clearAckMark(this.databasePath);
     } catch (error) {
       outcome = error instanceof StoreError ? error.code : 'RESTORE_FAILED';
       this.options.onInternalError?.('restore', error);
@@ -281,6 +341,7 @@ export class VenueRuntime implements CallTarget {
         settleDayState(db);
         appendAudit(db, { at: venueIso(now), staffId: requestedBy, deskId: null, action: 'restoreBackup', recordId: backupId, outcome, detail: { carriedOver: carried } });
       })();
+      this.ackMark?.note();
     }
     this.options.onEvent?.({ type: 'restored', id: backupId });
   }
@@ -292,21 +353,43 @@ export class VenueRuntime implements CallTarget {
     return row?.staff_id ?? null;
   }
 
-  /** Makes today's backup if there is none yet; call at start and from time to time. */
+  /**
+   * Makes today's backup if there is none yet; call at start and from time to
+   * time. Today's backup counts only once it has been opened and checked in
+   * this run: one that fails the check is set aside and a new one is made.
+   */
   backupIfDue(): BackupInfo | null {
     if (!this.db) return null;
     const now = this.clock.now();
     const today = venueDate(now);
-    const latest = listBackups(this.backupDir)[0];
-    if (latest && venueDate(new Date(latest.createdAt)) === today) return null;
+    const latest = listBackups(this.backupDir).find((backup) => backup.createdAt !== '');
+    if (latest && venueDate(new Date(latest.createdAt)) === today && this.soundBackup(latest)) return null;
     return createBackup(this.db, { dir: this.backupDir, key: this.options.key, now });
   }
 
+  private soundBackup(backup: BackupInfo): boolean {
+    if (this.verifiedBackups.has(backup.id)) return true;
+    try {
+      verifyBackup(backup.path, this.options.key);
+      this.verifiedBackups.add(backup.id);
+      return true;
+    } catch {
+      setAsideBackup(backup);
+      return false;
+    }
+  }
+
   close(): void {
+    this.closeDatabase();
+  }
+
+  private closeDatabase(): void {
     if (this.db) {
       this.options.beforeClose?.(this.db);
       this.db.close();
     }
+    this.ackMark?.close();
+    this.ackMark = null;
     this.db = null;
     this.dispatcher = null;
   }

@@ -10,7 +10,8 @@
  * service on the runtime's connection and nudges it after every committed
  * change, makes the daily backup (at start and then hourly, if today has
  * none), stops sync around a restore and starts it again on the restored
- * file, and closes everything in order: timers, sync, sessions, database.
+ * file, watches the free disk space, and closes everything in order: timers,
+ * sync, sessions, database.
  *
  * No Electron, no DOM, no transport: plain Node.
  */
@@ -38,6 +39,10 @@ export interface VenueAppOptions {
   readonly syncTuning?: Partial<SyncTuning>;
   /** How often to check whether today's backup is made; null: only at start (tests that time backups themselves). */
   readonly backupCheckMs?: number | null;
+  /** How often to look at the free disk space (DISK_CHECK_MS); null: only at start and when a write fails for lack of it. */
+  readonly diskCheckMs?: number | null;
+  /** The low-space warning threshold and the reserve kept for a full disk (defaults: 500 MB and 16 MB). */
+  readonly disk?: { readonly lowBytes?: number; readonly reserveBytes?: number };
   /**
    * Log lines: operation names, codes and counts only, never inputs or
    * personal details. Defaults to nothing.
@@ -80,11 +85,15 @@ export interface VenueApp {
   readonly sync: AppSync;
   /** Makes today's backup if there is none yet (the timer calls it too). */
   backupIfDue(): void;
+  /** Looks at the free disk space now (the timer calls it too). */
+  checkDisk(): void;
   close(): Promise<void>;
 }
 
 /** The default interval of the daily-backup check. */
 export const BACKUP_CHECK_MS = 60 * 60_000;
+/** The default interval of the free-space check. */
+export const DISK_CHECK_MS = 30_000;
 
 const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error');
 
@@ -145,6 +154,7 @@ export function startVenueApp(options: VenueAppOptions): VenueApp {
     auditKey,
     clock,
     nativeBinding: options.nativeBinding,
+    disk: options.disk,
     onEvent: (event) => {
       publish(event);
       sync?.nudge();
@@ -170,6 +180,23 @@ export function startVenueApp(options: VenueAppOptions): VenueApp {
   const backupCheckMs = options.backupCheckMs === undefined ? BACKUP_CHECK_MS : options.backupCheckMs;
   const backupTimer = backupCheckMs === null ? null : setInterval(backupIfDue, backupCheckMs);
   backupTimer?.unref();
+
+  // Free space: the pages are told when it runs low or out (supervisors see a warning), and once there
+  // is room again the reserve is made anew and audit entries kept in memory meanwhile are written.
+  const checkDisk = () => {
+    try {
+      if (runtime.checkDisk()) {
+        const view = runtime.diskView();
+        log(`disk ${view.full ? 'full' : view.low ? 'low' : 'ok'}: ${Math.floor(view.freeBytes / (1024 * 1024))} MB free`);
+        publish({ type: 'disk' });
+      }
+    } catch (error) {
+      log(`disk check failed: ${describe(error)}`);
+    }
+  };
+  const diskCheckMs = options.diskCheckMs === undefined ? DISK_CHECK_MS : options.diskCheckMs;
+  const diskTimer = diskCheckMs === null ? null : setInterval(checkDisk, diskCheckMs);
+  diskTimer?.unref();
 
   return {
     get mode() {
@@ -210,9 +237,11 @@ export function startVenueApp(options: VenueAppOptions): VenueApp {
       nudge: () => sync?.nudge(),
     },
     backupIfDue,
+    checkDisk,
     async close() {
       if (closed) return;
       if (backupTimer) clearInterval(backupTimer);
+      if (diskTimer) clearInterval(diskTimer);
       stopSync();
       await Promise.all([...stopping]);
       // Sessions end with the app.

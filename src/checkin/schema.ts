@@ -14,6 +14,7 @@ export const VERDICT_CODES = [
   'UNKNOWN_TICKET',
   'DOSE_OUT_OF_ORDER',
   'DAY_CLOSED',
+  'VACCINATED_TODAY',
 ] as const;
 export type VerdictCode = (typeof VERDICT_CODES)[number];
 
@@ -43,6 +44,8 @@ export const doseSummarySchema = z.object({
   date: isoDate,
   place: z.string(),
   productName: z.string().nullable(),
+  /** When it was given, for a dose recorded by a venue of this app (HH:MM on the card); null for roster history. */
+  givenAt: z.string().nullable(),
 });
 
 export const verdictSchema = z.object({

@@ -49,7 +49,12 @@ describe('check-in verdicts', () => {
     const venue = newVenue();
     venue.signIn('reception', 'R2').ok('checkIn', { municipality: DEMO_MUNICIPALITY, number: T.ok });
     const value = venue.signIn('reception', 'R1').ok('scanTicket', { code: ticketLine(T.ok) });
-    expect(value.read === 'ticket' && value.verdict).toMatchObject({ code: 'ALREADY_CHECKED_IN', admit: false, checkedIn: { deskId: 'R2' } });
+    expect(value.read === 'ticket' && value.verdict).toMatchObject({
+      code: 'ALREADY_CHECKED_IN',
+      admit: false,
+      checkedIn: { deskId: 'R2' },
+      headline: { ja: '09:00 に受付済みです', en: 'Already checked in at 09:00' },
+    });
   });
 
   it('NOT_BOOKED_TODAY shows the real booking', () => {
@@ -73,10 +78,20 @@ describe('check-in verdicts', () => {
     const venue = newVenue();
     venue.signIn('reception').ok('checkIn', { municipality: DEMO_MUNICIPALITY, number: T.ok });
     const nurse = venue.signIn('nurse', 'N1');
-    const lot = nurse.ok('listLots', {})[0];
-    nurse.ok('recordDose', { municipality: DEMO_MUNICIPALITY, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot?.id });
+    const lot = nurse.ok('listLots', {}).find((l) => l.lotNumber === 'FA1234');
+    nurse.ok('recordDose', { municipality: DEMO_MUNICIPALITY, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot?.id });
     const value = venue.signIn('reception', 'R1').ok('scanTicket', { code: ticketLine(T.ok) });
-    expect(value.read === 'ticket' && value.verdict).toMatchObject({ code: 'ALREADY_VACCINATED', previousDose: { dose: 1, date: '2026-11-23', place: '区民会館ホール' } });
+    // Given here today: a calm card with the time, not a refusal.
+    expect(value.read === 'ticket' && value.verdict).toMatchObject({
+      code: 'VACCINATED_TODAY',
+      admit: false,
+      previousDose: { dose: 1, date: '2026-11-23', place: '区民会館ホール', givenAt: '2026-11-23T09:00:00.000+09:00' },
+      headline: { ja: '本日 09:00 にこの会場で接種済みです（1回目）' },
+    });
+    // Given at another venue (or another day): refused as already vaccinated.
+    venue.db.prepare(`UPDATE dose_records SET venue_id = 'V002'`).run();
+    const elsewhere = venue.signIn('reception', 'R1').ok('scanTicket', { code: ticketLine(T.ok) });
+    expect(elsewhere.read === 'ticket' && elsewhere.verdict).toMatchObject({ code: 'ALREADY_VACCINATED' });
   });
 
   it('INTERVAL_NOT_MET gives the earliest allowed date', () => {
@@ -142,8 +157,8 @@ describe('checking in', () => {
     const nurse = venue.signIn('nurse', 'N1');
     const queue = nurse.ok('vaccinationQueue', {});
     expect(queue.map((q) => [q.ticketNumber, q.deskId])).toEqual([[T.ok, 'R1'], [T.okSecond, 'R2']]);
-    const lot = nurse.ok('listLots', {})[0];
-    nurse.ok('recordDose', { municipality: DEMO_MUNICIPALITY, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot?.id });
+    const lot = nurse.ok('listLots', {}).find((l) => l.lotNumber === 'FA1234');
+    nurse.ok('recordDose', { municipality: DEMO_MUNICIPALITY, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot?.id });
     expect(nurse.ok('vaccinationQueue', {}).map((q) => q.ticketNumber)).toEqual([T.okSecond]);
   });
 });

@@ -1,5 +1,5 @@
 import { text, type StaffText } from '../common/messages';
-import { addDays, venueDate } from '../common/time';
+import { addDays, venueDate, venueTime } from '../common/time';
 import { dayClose } from '../day/close';
 import { getProduct } from '../doses/catalog';
 import {
@@ -51,7 +51,13 @@ export function summarize(db: VenueDb, booking: BookingRecord): BookingSummary {
 }
 
 function doseSummary(db: VenueDb, entry: DoseHistoryEntry) {
-  return { dose: entry.dose, date: entry.date, place: entry.place, productName: getProduct(db, entry.productId)?.name ?? entry.productId };
+  return { dose: entry.dose, date: entry.date, place: entry.place, productName: getProduct(db, entry.productId)?.name ?? entry.productId, givenAt: entry.givenAt };
+}
+
+/** A dose recorded at this venue today: the person is here for their slip or their observation, not to be refused. */
+function givenHereToday(db: VenueDb, entry: DoseHistoryEntry, venueId: string, today: string): boolean {
+  if (entry.source !== 'venue' || entry.date !== today || !entry.recordId) return false;
+  return db.prepare(`SELECT 1 FROM dose_records WHERE id = ? AND venue_id = ?`).pluck().get(entry.recordId, venueId) !== undefined;
 }
 
 /** The booking nearest to today: the next one to come, else the latest past one. */
@@ -119,11 +125,24 @@ function words(code: VerdictCode, v: Draft): { headline: StaffText; advice: Staf
         headline: text(`受付できます：本日 ${v.dose} 回目の予約があります`, `Admit: booked here today for dose ${v.dose}`),
         advice: text('お名前と生年月日を確認し、受付してください。', 'Confirm the name and date of birth, then check the person in.'),
       };
-    case 'ALREADY_CHECKED_IN':
+    case 'ALREADY_CHECKED_IN': {
+      const at = v.checkedIn ? venueTime(new Date(v.checkedIn.at)) : '';
       return {
-        headline: text('受付済みです', 'Already checked in'),
+        headline: text(`${at} に受付済みです`, `Already checked in at ${at}`),
         advice: text('この方は本日すでに受付されています。二重受付はできません。接種の列へご案内ください。', 'This person was already checked in today. Do not check in again; send them to the vaccination queue.'),
       };
+    }
+    case 'VACCINATED_TODAY': {
+      const p = v.previousDose;
+      const at = p?.givenAt ? venueTime(new Date(p.givenAt)) : '';
+      return {
+        headline: text(`本日 ${at} にこの会場で接種済みです（${p?.dose ?? ''}回目）`, `Vaccinated here today at ${at} (dose ${p?.dose ?? ''})`),
+        advice: text(
+          '接種済証のシールや次回の予約の控えが必要なら、「本日の接種の控え」を印刷してお渡しください。経過観察中なら観察の場所へご案内ください。',
+          'If the person needs the certificate label or a note of the next booking, print "today’s dose slip" and hand it over. If they are under observation, show them back to the observation area.',
+        ),
+      };
+    }
     case 'NOT_BOOKED_TODAY':
       return {
         headline: text('本日の予約がありません', 'Not booked today'),
@@ -253,6 +272,8 @@ export function decideVerdict(db: VenueDb, ticketRef: TicketRef, context: Verdic
 
   const given = history.filter((h) => h.dose >= dose);
   const same = given.find((h) => h.dose === dose) ?? given[given.length - 1];
+  const latestHere = latest && givenHereToday(db, latest, context.venueId, today) ? latest : null;
+  if (latestHere && (same || !here)) return finish('VACCINATED_TODAY', { ...withDose, previousDose: doseSummary(db, latestHere) });
   if (same) return finish('ALREADY_VACCINATED', { ...withDose, previousDose: doseSummary(db, same) });
 
   const checkedIn = todaysCheckIn(db, ticketRef, context.venueId, today);

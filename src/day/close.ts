@@ -2,7 +2,7 @@ import { uuidv7 } from '../common/ids';
 import { NO_INDIVIDUAL_NUMBER, text, type StaffText } from '../common/messages';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
-import { enqueueDayClose, enqueueDiscrepancyNote } from '../sync/outbox';
+import { enqueueDayClose, enqueueDayReopen, enqueueDiscrepancyNote } from '../sync/outbox';
 import { containsIndividualNumber } from '../privacy/individual-number';
 
 export class DayRefusal extends Error {
@@ -91,9 +91,44 @@ function figures(summary: unknown): Record<string, number> {
  * Signs off a day. The caller passes the day's open discrepancies (from the
  * reconciliation); any left unexplained refuses the close.
  */
+/** What is still open on a day when it is closed: each count must be confirmed by the supervisor who closes it. */
+export interface OpenCounts {
+  readonly waiting: number;
+  readonly observing: number;
+  readonly notYetCome: number;
+  readonly unsent: number;
+}
+
+/** The open counts in words, as the confirmation names them. */
+export function openWords(open: OpenCounts): StaffText {
+  return text(
+    `受付済みで未接種 ${open.waiting}人、経過観察中 ${open.observing}人、これから来る予約 ${open.notYetCome}件、未送信の記録 ${open.unsent}件`,
+    `${open.waiting} checked in and not vaccinated, ${open.observing} in observation, ${open.notYetCome} bookings still to come, ${open.unsent} records not yet sent`,
+  );
+}
+
+const sameOpen = (a: OpenCounts, b: OpenCounts) => a.waiting === b.waiting && a.observing === b.observing && a.notYetCome === b.notYetCome && a.unsent === b.unsent;
+
+/**
+ * Nobody is closed out of the day unnoticed: the supervisor must have
+ * confirmed exactly what is still open now (the screen shows the counts and
+ * sends back the ones it showed).
+ */
+function assertOpenConfirmed(open: OpenCounts, confirmed: OpenCounts | undefined): void {
+  if (confirmed && sameOpen(open, confirmed)) return;
+  const words = openWords(open);
+  throw new DayRefusal(
+    confirmed ? 'OPEN_ITEMS_CHANGED' : 'OPEN_ITEMS_UNCONFIRMED',
+    text(
+      `${confirmed ? '確認した後に状況が変わりました。' : ''}まだ終わっていないものがあります：${words.ja}。内容を確かめ、この数を確認してから締めてください。`,
+      `${confirmed ? 'Things changed since you confirmed. ' : ''}Not everything is finished: ${words.en}. Check them, confirm these counts, then close the day.`,
+    ),
+  );
+}
+
 export function closeDay(
   db: VenueDb,
-  input: { venueId: string; date: string; note: string; unexplained: readonly string[]; summary: unknown },
+  input: { venueId: string; date: string; note: string; unexplained: readonly string[]; summary: unknown; open: OpenCounts; confirmOpen: OpenCounts | undefined },
   staffId: string,
   now: Date,
 ): DayClose {
@@ -110,17 +145,80 @@ export function closeDay(
   const note = input.note.trim();
   if (note.length < 2) throw new DayRefusal('NOTE_REQUIRED', text('締めのメモを入力してください。', 'Enter a closing note.'));
   refuseIndividualNumber(note);
+  assertOpenConfirmed(input.open, input.confirmOpen);
   const close: DayClose = { id: uuidv7(now.getTime()), venueId: input.venueId, date: input.date, staffId, at: venueIso(now), note };
-  db.prepare(`INSERT INTO day_closes (id, venue_id, venue_date, staff_id, at, note, summary) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
-    close.id,
-    close.venueId,
-    close.date,
-    close.staffId,
-    close.at,
-    close.note,
-    JSON.stringify(input.summary),
-  );
+  storeDayClose(db, { id: close.id, venueId: close.venueId, venueDate: close.date, staffId, at: close.at, note, summary: JSON.stringify(input.summary) });
   // Same transaction: every device of the venue (and the central service) learns the day is closed.
   enqueueDayClose(db, { id: close.id, venueId: close.venueId, venueDate: close.date, staffId, at: close.at, note, summary: figures(input.summary) }, now);
   return close;
+}
+
+/** Keeps a close (made here or at another desk) and derives the day's state again. */
+export function storeDayClose(db: VenueDb, close: { id: string; venueId: string; venueDate: string; staffId: string; at: string; note: string; summary: string }): boolean {
+  const stored = db
+    .prepare(`INSERT OR IGNORE INTO day_close_log (id, venue_id, venue_date, staff_id, at, note, summary) VALUES (@id, @venueId, @venueDate, @staffId, @at, @note, @summary)`)
+    .run(close).changes;
+  settleDayClose(db, close.venueId, close.venueDate);
+  return stored > 0;
+}
+
+/** Keeps a reopen (made here or at another desk) and derives the day's state again. */
+export function storeDayReopen(db: VenueDb, reopen: { id: string; venueId: string; venueDate: string; closeId: string; staffId: string; at: string; reason: string }): boolean {
+  const stored = db
+    .prepare(`INSERT OR IGNORE INTO day_reopens (id, venue_id, venue_date, close_id, staff_id, at, reason) VALUES (@id, @venueId, @venueDate, @closeId, @staffId, @at, @reason)`)
+    .run(reopen).changes;
+  settleDayClose(db, reopen.venueId, reopen.venueDate);
+  return stored > 0;
+}
+
+/**
+ * The day's current close, derived from every close and reopen there is: a
+ * day is closed while some close of it has not been reopened, and then the
+ * earliest such close (time, then id) is its close. A reopen names the close
+ * it undoes, so every device agrees whatever order the records reached it in.
+ */
+export function settleDayClose(db: VenueDb, venueId: string, date: string): void {
+  const current = db
+    .prepare(
+      `SELECT id, venue_id, venue_date, staff_id, at, note, summary FROM day_close_log c
+       WHERE venue_id = ? AND venue_date = ? AND NOT EXISTS (SELECT 1 FROM day_reopens r WHERE r.close_id = c.id)
+       ORDER BY at, id LIMIT 1`,
+    )
+    .get(venueId, date);
+  if (!current) {
+    db.prepare(`DELETE FROM day_closes WHERE venue_id = ? AND venue_date = ?`).run(venueId, date);
+    return;
+  }
+  db.prepare(
+    `INSERT INTO day_closes (id, venue_id, venue_date, staff_id, at, note, summary) VALUES (@id, @venue_id, @venue_date, @staff_id, @at, @note, @summary)
+     ON CONFLICT (venue_id, venue_date) DO UPDATE SET id = excluded.id, staff_id = excluded.staff_id, at = excluded.at, note = excluded.note, summary = excluded.summary`,
+  ).run(current);
+}
+
+/** Every close and reopen of a day, oldest first: the sign-off history the screen shows. */
+export function dayCloseHistory(db: VenueDb, venueId: string, date: string): { kind: 'close' | 'reopen'; id: string; staffId: string; at: string; text: string }[] {
+  return db
+    .prepare(
+      `SELECT 'close' AS kind, id, staff_id AS staffId, at, note AS text FROM day_close_log WHERE venue_id = ? AND venue_date = ?
+       UNION ALL SELECT 'reopen', id, staff_id, at, reason FROM day_reopens WHERE venue_id = ? AND venue_date = ?
+       ORDER BY at, id`,
+    )
+    .all(venueId, date, venueId, date) as { kind: 'close' | 'reopen'; id: string; staffId: string; at: string; text: string }[];
+}
+
+/**
+ * A supervisor reopens a closed day, with a reason (to record a dose for
+ * someone still waiting, say). Records made afterwards are ordinary records
+ * of an open day; the reopen is a record of its own, audited and synced.
+ */
+export function reopenDay(db: VenueDb, input: { venueId: string; date: string; reason: string }, staffId: string, now: Date): { id: string; closeId: string; at: string } {
+  const close = dayClose(db, input.venueId, input.date);
+  if (!close) throw new DayRefusal('NOT_CLOSED', text('この日は締めていません。再開するものはありません。', 'This day is not closed: there is nothing to reopen.'));
+  const reason = input.reason.trim();
+  if (reason.length < 2) throw new DayRefusal('REASON_REQUIRED', text('再開する理由を入力してください。', 'Enter why the day is reopened.'));
+  refuseIndividualNumber(reason);
+  const reopen = { id: uuidv7(now.getTime()), venueId: input.venueId, venueDate: input.date, closeId: close.id, staffId, at: venueIso(now), reason };
+  storeDayReopen(db, reopen);
+  enqueueDayReopen(db, reopen, now);
+  return { id: reopen.id, closeId: close.id, at: reopen.at };
 }

@@ -1,7 +1,10 @@
 import { text, type StaffText } from '../common/messages';
+import { venueDate, venueTime } from '../common/time';
 import type { VenueDb } from '../store/database';
 import { activeLotAt } from '../doses/catalog';
-import { dayClose, discrepancyNotes, type DayClose, type DiscrepancyNote } from './close';
+import { DOSE_CHECK_CODES } from '../doses/check-codes';
+import { CHECK_LABELS } from '../doses/checks';
+import { dayClose, dayCloseHistory, discrepancyNotes, type DayClose, type DiscrepancyNote, type OpenCounts } from './close';
 
 /**
  * The day's reconciliation for a venue: what the supervisor must be able to
@@ -14,6 +17,7 @@ import { dayClose, discrepancyNotes, type DayClose, type DiscrepancyNote } from 
 export type DiscrepancyKind =
   | 'checked-in-no-dose'
   | 'dose-no-checkin'
+  | 'product-check'
   | 'dose-history'
   | 'lot-expired'
   | 'lot-outside-desk'
@@ -57,7 +61,10 @@ export interface DayReport {
   readonly counts: {
     readonly booked: number;
     readonly checkedIn: number;
+    /** Booked, not checked in, and the slot is over. */
     readonly noShows: number;
+    /** Booked, not checked in, and the slot has not ended yet (still to come). */
+    readonly notYetCome: number;
     readonly vaccinated: number;
     readonly notVaccinated: number;
     readonly walkIns: number;
@@ -75,6 +82,27 @@ export interface DayReport {
   readonly medianSecondsToDoseByDesk: { deskId: string; seconds: number }[];
   readonly discrepancies: Discrepancy[];
   readonly closed: DayClose | null;
+  /** Whether the report is made for closing the day (then people still waiting are discrepancies too). */
+  readonly closing: boolean;
+  /** What is still open: what a close must name and have confirmed. */
+  readonly open: OpenItems;
+  /** Every close and reopen of the day, oldest first. */
+  readonly closeHistory: { kind: 'close' | 'reopen'; id: string; staffId: string; at: string; text: string }[];
+}
+
+/**
+ * What is still open: people checked in and neither vaccinated nor recorded
+ * as not vaccinated, people still under observation, bookings whose slot has
+ * not ended yet and who have not come, the day's records the central service
+ * has not confirmed yet.
+ */
+export type OpenItems = OpenCounts;
+
+export interface ReconcileOptions {
+  /** The venue's time now: which slots are over. */
+  readonly now: Date;
+  /** The supervisor is closing the day: people waiting are discrepancies to explain. */
+  readonly closing?: boolean;
 }
 
 /** What the sync layer knows about records; absent until the device syncs. */
@@ -103,6 +131,8 @@ interface DoseRow {
   lot_id: string | null;
   expiry: string | null;
   voided_by: string | null;
+  check_codes: string | null;
+  check_reason: string | null;
 }
 
 interface CheckinRow {
@@ -133,13 +163,20 @@ const ticketKey = (r: { municipality: string; ticket_number: string }) => `${r.m
 /** Hour of a +09:00 instant, e.g. "09". */
 const hourOf = (instant: string) => instant.slice(11, 13);
 
-export function reconcileDay(db: VenueDb, venueId: string, date: string, sync: SyncFacts = NO_SYNC): DayReport {
+export function reconcileDay(db: VenueDb, venueId: string, date: string, sync: SyncFacts = NO_SYNC, options?: ReconcileOptions): DayReport {
   const doses = db.prepare(`SELECT * FROM dose_records WHERE venue_id = ? AND venue_date = ? ORDER BY given_at`).all(venueId, date) as DoseRow[];
   const checkins = db.prepare(`SELECT * FROM checkins WHERE venue_id = ? AND venue_date = ? ORDER BY at`).all(venueId, date) as CheckinRow[];
-  const bookings = db.prepare(`SELECT municipality, ticket_number FROM bookings WHERE venue_id = ? AND date = ?`).all(venueId, date) as {
+  const bookings = db.prepare(`SELECT municipality, ticket_number, slot_end FROM bookings WHERE venue_id = ? AND date = ?`).all(venueId, date) as {
     municipality: string;
     ticket_number: string;
+    slot_end: string;
   }[];
+  // Without a time (an older caller), the day is taken as over: every booking not checked in is a no-show.
+  const today = options ? venueDate(options.now) : null;
+  const timeNow = options ? venueTime(options.now) : '24:00';
+  const slotAhead = (slotEnd: string) => today !== null && (date > today || (date === today && slotEnd > timeNow));
+  // A past day is being looked at after the fact: whoever was waiting is to be explained.
+  const closing = options?.closing === true || today === null || date < today;
   const liveDoses = doses.filter((d) => !d.voided_by);
   const performed = liveDoses.filter((d) => d.status === 'performed');
   const notPerformed = liveDoses.filter((d) => d.status === 'not_performed');
@@ -151,15 +188,15 @@ export function reconcileDay(db: VenueDb, venueId: string, date: string, sync: S
   );
 
   const discrepancies: Omit<Discrepancy, 'explanation'>[] = [];
-  for (const c of liveCheckins) {
-    if (!dosedTickets.has(ticketKey(c))) {
-      discrepancies.push({
-        key: `checked-in-no-dose:${c.id}`,
-        kind: 'checked-in-no-dose',
-        recordIds: [c.id],
-        message: text(`受付済み（${c.at.slice(11, 16)}、${c.desk_id}）ですが、接種の記録も接種しなかった理由もありません。`, `Checked in (${c.at.slice(11, 16)}, ${c.desk_id}) but no dose and no reason recorded.`),
-      });
-    }
+  const waiting = liveCheckins.filter((c) => !dosedTickets.has(ticketKey(c)));
+  // During the day someone checked in and not yet vaccinated is simply waiting; at the close they must be accounted for.
+  for (const c of closing ? waiting : []) {
+    discrepancies.push({
+      key: `checked-in-no-dose:${c.id}`,
+      kind: 'checked-in-no-dose',
+      recordIds: [c.id],
+      message: text(`受付済み（${c.at.slice(11, 16)}、${c.desk_id}）ですが、接種の記録も接種しなかった理由もありません。`, `Checked in (${c.at.slice(11, 16)}, ${c.desk_id}) but no dose and no reason recorded.`),
+    });
   }
   for (const d of liveDoses) {
     if (!d.checkin_id && !checkedInTickets.has(ticketKey(d))) {
@@ -172,6 +209,19 @@ export function reconcileDay(db: VenueDb, venueId: string, date: string, sync: S
     }
   }
   discrepancies.push(...historyBreaks(db, performed));
+  for (const d of performed) {
+    if (!d.check_codes) continue;
+    const labels = d.check_codes.split(',').filter((c): c is (typeof DOSE_CHECK_CODES)[number] => (DOSE_CHECK_CODES as readonly string[]).includes(c)).map((c) => CHECK_LABELS[c]);
+    discrepancies.push({
+      key: `product-check:${d.id}`,
+      kind: 'product-check',
+      recordIds: [d.id],
+      message: text(
+        `確認のうえ記録された接種です（${labels.map((l) => l.ja).join('・')}、${d.given_at.slice(11, 16)}、${d.desk_id}）。理由：${d.check_reason ?? ''}`,
+        `Recorded after confirming a product check (${labels.map((l) => l.en).join(', ')}; ${d.given_at.slice(11, 16)}, ${d.desk_id}). Reason: ${d.check_reason ?? ''}`,
+      ),
+    });
+  }
   for (const d of performed) {
     if (d.expiry && d.expiry < date) {
       discrepancies.push({
@@ -259,13 +309,21 @@ export function reconcileDay(db: VenueDb, venueId: string, date: string, sync: S
   });
   const desks = [...new Set(minutesToDose.map((m) => m.deskId))].sort();
 
+  const notCome = bookings.filter((b) => !checkedInTickets.has(ticketKey(b)));
+  const notYetCome = notCome.filter((b) => slotAhead(b.slot_end)).length;
+  const observing = (db.prepare(`SELECT count(*) AS n FROM observations WHERE venue_id = ? AND venue_date = ? AND outcome = 'observing'`).get(venueId, date) as { n: number }).n;
+
   return {
     venueId,
     date,
+    closing,
+    open: { waiting: waiting.length, observing, notYetCome, unsent: unconfirmed.length },
+    closeHistory: dayCloseHistory(db, venueId, date),
     counts: {
       booked: bookings.length,
       checkedIn: liveCheckins.length,
-      noShows: bookings.filter((b) => !checkedInTickets.has(ticketKey(b))).length,
+      noShows: notCome.length - notYetCome,
+      notYetCome,
       vaccinated: performed.length,
       notVaccinated: notPerformed.length,
       walkIns: liveCheckins.filter((c) => c.walk_in_approved_by).length,

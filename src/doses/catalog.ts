@@ -17,6 +17,8 @@ export interface Product {
   readonly observationMinutes: number;
   readonly dosesPerVial: number;
   readonly gtins: readonly string[];
+  /** Products that may come before this one (the previous dose's); empty: any. From the product master. */
+  readonly mayFollow: readonly string[];
 }
 
 interface ProductRow {
@@ -30,6 +32,18 @@ interface ProductRow {
   max_age: number | null;
   observation_minutes: number;
   doses_per_vial: number;
+  may_follow: string | null;
+}
+
+/** may_follow as stored: a JSON array of product codes, or NULL (any). */
+export function mayFollowColumn(codes: readonly string[] | undefined): string | null {
+  return codes && codes.length > 0 ? JSON.stringify(codes) : null;
+}
+
+function mayFollowOf(stored: string | null): string[] {
+  if (!stored) return [];
+  const parsed: unknown = JSON.parse(stored);
+  return Array.isArray(parsed) ? parsed.filter((c): c is string => typeof c === 'string') : [];
 }
 
 function product(row: ProductRow, gtins: string[]): Product {
@@ -45,6 +59,7 @@ function product(row: ProductRow, gtins: string[]): Product {
     observationMinutes: row.observation_minutes,
     dosesPerVial: row.doses_per_vial,
     gtins,
+    mayFollow: mayFollowOf(row.may_follow),
   };
 }
 
@@ -63,19 +78,20 @@ export function listProducts(db: VenueDb): Product[] {
 }
 
 /** Adds or replaces products by id; GTINs are replaced with the given ones (GTIN-14). */
-export function upsertProducts(db: VenueDb, products: readonly Omit<Product, never>[]): void {
+export function upsertProducts(db: VenueDb, products: readonly (Omit<Product, 'mayFollow'> & { mayFollow?: readonly string[] })[]): void {
   const upsert = db.prepare(
-    `INSERT INTO products (id, maker, name, vaccine_type, dose_volume_ml, min_interval_days, min_age, max_age, observation_minutes, doses_per_vial)
-     VALUES (@id, @maker, @name, @vaccineType, @doseVolumeMl, @minIntervalDays, @minAge, @maxAge, @observationMinutes, @dosesPerVial)
+    `INSERT INTO products (id, maker, name, vaccine_type, dose_volume_ml, min_interval_days, min_age, max_age, observation_minutes, doses_per_vial, may_follow)
+     VALUES (@id, @maker, @name, @vaccineType, @doseVolumeMl, @minIntervalDays, @minAge, @maxAge, @observationMinutes, @dosesPerVial, @mayFollow)
      ON CONFLICT (id) DO UPDATE SET maker = excluded.maker, name = excluded.name, vaccine_type = excluded.vaccine_type,
        dose_volume_ml = excluded.dose_volume_ml, min_interval_days = excluded.min_interval_days, min_age = excluded.min_age,
-       max_age = excluded.max_age, observation_minutes = excluded.observation_minutes, doses_per_vial = excluded.doses_per_vial`,
+       max_age = excluded.max_age, observation_minutes = excluded.observation_minutes, doses_per_vial = excluded.doses_per_vial,
+       may_follow = excluded.may_follow`,
   );
   const clearGtins = db.prepare(`DELETE FROM product_gtins WHERE product_id = ?`);
   const addGtin = db.prepare(`INSERT INTO product_gtins (gtin, product_id) VALUES (?, ?)`);
   for (const p of products) {
-    const { gtins, ...fields } = p;
-    upsert.run(fields);
+    const { gtins, mayFollow, ...fields } = p;
+    upsert.run({ ...fields, mayFollow: mayFollowColumn(mayFollow) });
     clearGtins.run(p.id);
     for (const gtin of gtins) addGtin.run(gtin, p.id);
   }
@@ -195,23 +211,39 @@ export function aliasLot(db: VenueDb, aliasId: string, lotId: string): void {
   db.prepare(`UPDATE dose_records SET lot_id = ? WHERE lot_id = ?`).run(lotId, aliasId);
   db.prepare(`UPDATE desk_lot_history SET lot_id = ? WHERE lot_id = ?`).run(lotId, aliasId);
   const vials = db
-    .prepare(`SELECT venue_id AS venueId, venue_date AS venueDate, vials, staff_id AS staffId, at, record_id AS id FROM lot_vials WHERE lot_id = ?`)
-    .all(aliasId) as { venueId: string; venueDate: string; vials: number; staffId: string; at: string; id: string | null }[];
+    .prepare(`SELECT venue_id AS venueId, venue_date AS venueDate, vials, staff_id AS staffId, at, record_id AS id, server_seq AS serverSeq FROM lot_vials WHERE lot_id = ?`)
+    .all(aliasId) as { venueId: string; venueDate: string; vials: number; staffId: string; at: string; id: string | null; serverSeq: number | null }[];
   db.prepare(`DELETE FROM lot_vials WHERE lot_id = ?`).run(aliasId);
   for (const v of vials) storeLotVials(db, { ...v, lotId });
   for (const deskId of db.prepare(`SELECT id FROM desks`).pluck().all() as string[]) refreshActiveLot(db, deskId);
 }
 
 /**
- * A desk's active lot is the lot of its latest history entry (by time, then
- * id), whichever device set it: every device of the venue agrees on it.
+ * "The latest" between desks, in SQL: by the central service's order of the
+ * records (their feed seq, server_seq), never by the desks' clocks, which may
+ * be set wrong. A record made here and not yet ordered (server_seq NULL) is
+ * later than every ordered one: the feed hands out seqs in order, so any
+ * record ordered before it has already reached this device. Among those,
+ * the order they were stored here (rowid).
+ */
+export const LATEST_FIRST = (alias: string) => `${alias}.server_seq IS NULL DESC, ${alias}.server_seq DESC, ${alias}.rowid DESC`;
+
+/**
+ * A desk's active lot is the lot of its latest history entry (in the central
+ * service's order), whichever device set it: every device of the venue
+ * agrees on it once the records have come back through the feed.
  */
 export function refreshActiveLot(db: VenueDb, deskId: string): void {
   db.prepare(
     `UPDATE desks SET active_lot_id = (SELECT h.lot_id FROM desk_lot_history h JOIN lots l ON l.id = h.lot_id
-                                       WHERE h.desk_id = desks.id ORDER BY h.from_at DESC, h.id DESC LIMIT 1)
+                                       WHERE h.desk_id = desks.id ORDER BY ${LATEST_FIRST('h')} LIMIT 1)
      WHERE id = ?`,
   ).run(deskId);
+}
+
+/** The central service's order of a desk-lot record that came back through the feed (made here or at another desk). */
+export function orderDeskLot(db: VenueDb, recordId: string, serverSeq: number): void {
+  db.prepare(`UPDATE desk_lot_history SET server_seq = ? WHERE id = ? AND server_seq IS NULL`).run(serverSeq, recordId);
 }
 
 /** The lot active at a desk at an instant, by its history. */
@@ -229,13 +261,24 @@ export function recordVialsOpened(db: VenueDb, input: { venueId: string; date: s
   enqueueLotVials(db, entry, now);
 }
 
-/** Keeps a vials count unless the one here is later (by time, then record id): the latest count wins on every device. */
-export function storeLotVials(db: VenueDb, entry: { id: string | null; venueId: string; venueDate: string; lotId: string; vials: number; staffId: string; at: string }): void {
+/**
+ * Keeps a vials count unless the one here is later in the central service's
+ * order (see LATEST_FIRST): a count made here (serverSeq null) is the latest
+ * until the feed orders it; a count from the feed replaces an ordered one
+ * with a smaller seq, and gives the count made here its seq when it is that
+ * very record coming back. The latest count wins on every device, whatever
+ * the desks' clocks say.
+ */
+export function storeLotVials(
+  db: VenueDb,
+  entry: { id: string | null; venueId: string; venueDate: string; lotId: string; vials: number; staffId: string; at: string; serverSeq?: number | null },
+): void {
   db.prepare(
-    `INSERT INTO lot_vials (venue_id, venue_date, lot_id, vials, staff_id, at, record_id) VALUES (@venueId, @venueDate, @lotId, @vials, @staffId, @at, @id)
-     ON CONFLICT (venue_id, venue_date, lot_id) DO UPDATE SET vials = excluded.vials, staff_id = excluded.staff_id, at = excluded.at, record_id = excluded.record_id
-     WHERE excluded.at > lot_vials.at OR (excluded.at = lot_vials.at AND excluded.record_id > COALESCE(lot_vials.record_id, ''))`,
-  ).run(entry);
+    `INSERT INTO lot_vials (venue_id, venue_date, lot_id, vials, staff_id, at, record_id, server_seq) VALUES (@venueId, @venueDate, @lotId, @vials, @staffId, @at, @id, @serverSeq)
+     ON CONFLICT (venue_id, venue_date, lot_id) DO UPDATE SET vials = excluded.vials, staff_id = excluded.staff_id, at = excluded.at, record_id = excluded.record_id,
+       server_seq = excluded.server_seq
+     WHERE excluded.server_seq IS NULL OR lot_vials.record_id = excluded.record_id OR (lot_vials.server_seq IS NOT NULL AND lot_vials.server_seq < excluded.server_seq)`,
+  ).run({ ...entry, serverSeq: entry.serverSeq ?? null });
 }
 
 export function upsertVenue(db: VenueDb, input: { id: string; municipality: string; name: string }): void {

@@ -45,20 +45,20 @@ describe('recording a dose', () => {
 
   it('refuses a second record for the same ticket and dose', () => {
     const { venue, nurse, lot } = setUp();
-    nurse.ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot });
-    nurse.refused('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot }, 'DUPLICATE_DOSE');
+    nurse.ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot });
+    nurse.refused('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot }, 'DUPLICATE_DOSE');
     expect(doseCount(venue)).toBe(1);
   });
 
   it('after a supervisor voids the first record, the dose can be recorded again; nothing is deleted', () => {
     const { venue, nurse, lot } = setUp();
-    const first = nurse.ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot });
+    const first = nurse.ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot });
     const supervisor = venue.signIn('supervisor');
     supervisor.refused('voidRecord', { recordId: first.id, reason: '  ' }, 'VALIDATION');
     const voided = supervisor.ok('voidRecord', { recordId: first.id, reason: '別人の券で記録したため' });
     expect(voided).toMatchObject({ targetKind: 'dose', targetId: first.id });
     supervisor.refused('voidRecord', { recordId: first.id, reason: 'again' }, 'ALREADY_VOIDED');
-    const second = nurse.ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot });
+    const second = nurse.ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot });
     expect(second.id).not.toBe(first.id);
     expect(doseCount(venue)).toBe(2);
     expect(nurse.ok('getDoseRecord', { id: first.id }).voidedBy).toBe(voided.id);
@@ -66,34 +66,34 @@ describe('recording a dose', () => {
 
   it('refuses a dose number that does not follow the history', () => {
     const { venue, nurse, lot } = setUp();
-    nurse.refused('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 2, status: 'performed', lotId: lot }, 'DOSE_OUT_OF_ORDER');
-    nurse.refused('recordDose', { municipality: M, ticketNumber: T.alreadyVaccinated, doseNumber: 2, status: 'performed', lotId: lot }, 'DUPLICATE_DOSE');
-    nurse.refused('recordDose', { municipality: M, ticketNumber: T.alreadyVaccinated, doseNumber: 4, status: 'performed', lotId: lot }, 'DOSE_OUT_OF_ORDER');
+    nurse.refused('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 2, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot }, 'DOSE_OUT_OF_ORDER');
+    nurse.refused('recordDose', { municipality: M, ticketNumber: T.alreadyVaccinated, doseNumber: 2, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot }, 'DUPLICATE_DOSE');
+    nurse.refused('recordDose', { municipality: M, ticketNumber: T.alreadyVaccinated, doseNumber: 4, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot }, 'DOSE_OUT_OF_ORDER');
     expect(doseCount(venue)).toBe(0);
   });
 
   it('refuses an expired lot and an unknown lot', () => {
     const { venue, nurse, lot } = setUp();
-    nurse.refused('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: 'no-such-lot' }, 'UNKNOWN_LOT');
-    nurse.refused('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed' }, 'LOT_REQUIRED');
+    nurse.refused('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: 'no-such-lot' }, 'UNKNOWN_LOT');
+    nurse.refused('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師' }, 'LOT_REQUIRED');
     // 121 days later the FA1234 lot (120 days) has expired.
     venue.clock.set(`${addDays('2026-11-23', 121)}T10:00:00+09:00`);
     const late = venue.signIn('nurse', 'N1');
-    late.refused('recordDose', { municipality: M, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', lotId: lot }, 'EXPIRED_LOT');
+    late.refused('recordDose', { municipality: M, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot }, 'EXPIRED_LOT');
     expect(doseCount(venue)).toBe(0);
   });
 
   it('refuses a time in the future or before the previous dose', () => {
     const { venue, nurse, lot } = setUp();
-    nurse.refused('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot, givenAt: '2026-11-23T09:10:00+09:00' }, 'TIME_IN_FUTURE');
-    nurse.refused('recordDose', { municipality: M, ticketNumber: T.okSecond, doseNumber: 2, status: 'performed', lotId: lot, givenAt: `${addDays('2026-11-23', -61)}T10:00:00+09:00` }, 'BEFORE_PREVIOUS_DOSE');
-    nurse.refused('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot, givenAt: '2026-11-23 09:00' }, 'VALIDATION');
+    nurse.refused('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot, givenAt: '2026-11-23T09:10:00+09:00' }, 'TIME_IN_FUTURE');
+    nurse.refused('recordDose', { municipality: M, ticketNumber: T.okSecond, doseNumber: 2, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot, givenAt: `${addDays('2026-11-23', -61)}T10:00:00+09:00` }, 'BEFORE_PREVIOUS_DOSE');
+    nurse.refused('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot, givenAt: '2026-11-23 09:00' }, 'VALIDATION');
     expect(doseCount(venue)).toBe(0);
   });
 
   it('accepts a time one minute ahead (a desk clock running fast)', () => {
     const { nurse, lot } = setUp();
-    expect(nurse.ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot, givenAt: '2026-11-23T00:01:00Z' }).givenAt).toBe('2026-11-23T09:01:00.000+09:00');
+    expect(nurse.ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot, givenAt: '2026-11-23T00:01:00Z' }).givenAt).toBe('2026-11-23T09:01:00.000+09:00');
   });
 
   it('records a dose not performed with its reason, and the dose stays open', () => {
@@ -101,18 +101,18 @@ describe('recording a dose', () => {
     nurse.refused('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'not_performed' }, 'REASON_REQUIRED');
     const skipped = nurse.ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'not_performed', reason: '発熱（37.8℃）のため予診で中止' });
     expect(skipped).toMatchObject({ status: 'not_performed', lotId: null, volumeMl: null, reason: '発熱（37.8℃）のため予診で中止' });
-    expect(nurse.ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot }).status).toBe('performed');
+    expect(nurse.ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot }).status).toBe('performed');
   });
 
   it('refuses a void ticket', () => {
     const { nurse, lot } = setUp();
-    nurse.refused('recordDose', { municipality: M, ticketNumber: T.moved, doseNumber: 1, status: 'performed', lotId: lot }, 'TICKET_VOID');
-    nurse.refused('recordDose', { municipality: M, ticketNumber: T.unknown, doseNumber: 1, status: 'performed', lotId: lot }, 'UNKNOWN_TICKET');
+    nurse.refused('recordDose', { municipality: M, ticketNumber: T.moved, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot }, 'TICKET_VOID');
+    nurse.refused('recordDose', { municipality: M, ticketNumber: T.unknown, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot }, 'UNKNOWN_TICKET');
   });
 
   it('logs a refused attempt in the audit log without the record', () => {
     const { venue, nurse, lot } = setUp();
-    nurse.refused('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 2, status: 'performed', lotId: lot }, 'DOSE_OUT_OF_ORDER');
+    nurse.refused('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 2, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot }, 'DOSE_OUT_OF_ORDER');
     const last = venue.db.prepare(`SELECT action, outcome FROM audit_log ORDER BY seq DESC LIMIT 1`).get();
     expect(last).toEqual({ action: 'recordDose', outcome: 'DOSE_OUT_OF_ORDER' });
   });
@@ -127,10 +127,10 @@ describe('an individual number typed into a reason or a name', () => {
     const auditBefore = (venue.db.prepare(`SELECT count(*) AS n FROM audit_log`).get() as { n: number }).n;
     const errors = [
       nurse.refused('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'not_performed', reason: `本人申告 ${spaced}` }, 'INDIVIDUAL_NUMBER'),
-      nurse.refused('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot, doctor: mine }, 'INDIVIDUAL_NUMBER'),
+      nurse.refused('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', lotId: lot, doctor: mine }, 'INDIVIDUAL_NUMBER'),
     ];
     expect(doseCount(venue)).toBe(0);
-    const first = nurse.ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot });
+    const first = nurse.ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot });
     const supervisor = venue.signIn('supervisor');
     // Full-width digits are the same number.
     const fullWidth = mine.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
@@ -140,7 +140,7 @@ describe('an individual number typed into a reason or a name', () => {
     errors.push(
       supervisor.refused(
         'rerecordDose',
-        { voidedRecordId: first.id, reason: `正しくは ${mine}`, municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', givenAt: first.givenAt, lotId: lot },
+        { voidedRecordId: first.id, reason: `正しくは ${mine}`, municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', givenAt: first.givenAt, lotId: lot, site: 'left_arm', doctor: '予診 医師' },
         'INDIVIDUAL_NUMBER',
       ),
     );
@@ -194,9 +194,9 @@ describe('lots at the desk', () => {
 describe('a set booking', () => {
   it('recording dose 1 gives the booked dose-2 appointment', () => {
     const { nurse, lot } = setUp();
-    const record = nurse.ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot });
+    const record = nurse.ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot });
     expect(record.nextBooking).toMatchObject({ dose: 2, date: addDays('2026-11-23', 21), slotStart: '10:00', venueName: '区民会館ホール' });
-    const other = nurse.ok('recordDose', { municipality: M, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', lotId: lot });
+    const other = nurse.ok('recordDose', { municipality: M, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot });
     expect(other.nextBooking).toBeNull();
   });
 });

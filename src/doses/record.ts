@@ -8,6 +8,8 @@ import { assertDayOpen } from '../day/close';
 import { startObservation, type ObservationMinutes } from '../day/observation';
 import { containsIndividualNumber } from '../privacy/individual-number';
 import { getLot, getProduct } from './catalog';
+import { DOSE_CHECK_CODES, type DoseCheckCode } from './check-codes';
+import { CHECK_ADVICE, doseChecks } from './checks';
 
 /** A refusal to record, with words for the nurse. Thrown inside the transaction, so nothing is written. */
 export class DoseRefusal extends Error {
@@ -40,6 +42,14 @@ export interface DoseInput {
   readonly doctor?: string | null;
   /** 30 when the person's history calls for it; otherwise the product's own (15 or 30). */
   readonly observationMinutes?: ObservationMinutes | null;
+  /** The nurse's confirmation of the product checks the lot raised (src/doses/checks.ts), with the reason. */
+  readonly confirmChecks?: ConfirmedChecks | null;
+}
+
+/** Product checks confirmed by the nurse before the save, and why: kept on the record. */
+export interface ConfirmedChecks {
+  readonly codes: readonly DoseCheckCode[];
+  readonly reason: string;
 }
 
 export interface DoseContext {
@@ -77,6 +87,8 @@ export interface DoseRecord {
   readonly replaces: string | null;
   readonly voidedBy: string | null;
   readonly observationMinutes: number | null;
+  /** Product checks the nurse confirmed with a reason; null when there was nothing to confirm. */
+  readonly checks: ConfirmedChecks | null;
 }
 
 function refuse(code: string, ja: string, en: string): never {
@@ -135,7 +147,9 @@ export function recordDose(db: VenueDb, input: DoseInput, context: DoseContext):
 
   let lot = null;
   let product = null;
+  let checks: ConfirmedChecks | null = null;
   if (input.status === 'performed') {
+    requireSiteAndDoctor(input);
     if (!input.lotId) refuse('LOT_REQUIRED', 'ロットを選んでください（バイアルか箱のバーコードを読み取ってください）。', 'Choose the lot: scan the vial or the box.');
     lot = getLot(db, input.lotId);
     if (!lot || lot.venueId !== context.venueId) refuse('UNKNOWN_LOT', 'この会場に登録されていないロットです。管理者にロットの追加を依頼してください。', 'This lot is not registered at this venue. Ask the supervisor to add it.');
@@ -143,6 +157,11 @@ export function recordDose(db: VenueDb, input: DoseInput, context: DoseContext):
       refuse('EXPIRED_LOT', `このロットは有効期限（${lot.expiry}）が切れています。使用しないでください。`, `This lot expired on ${lot.expiry}. Do not use it.`);
     }
     product = getProduct(db, lot.productId);
+    if (product) {
+      const subject = { personId: ticket.person.id, municipality: input.municipality, ticketNumber: input.ticketNumber, birthDate: ticket.person.birthDate };
+      const found = doseChecks(db, { ...subject, doseNumber: input.doseNumber, venueId: context.venueId, date: givenDate }, product);
+      checks = confirmed(found, input.confirmChecks ?? null);
+    }
   } else if (!input.reason?.trim()) {
     refuse('REASON_REQUIRED', '接種しなかった理由を入力してください。', 'Enter why the dose was not given.');
   }
@@ -179,19 +198,58 @@ export function recordDose(db: VenueDb, input: DoseInput, context: DoseContext):
     replaces: context.replaces ?? null,
     voidedBy: null,
     observationMinutes: input.status === 'performed' ? Math.max(input.observationMinutes ?? 15, product?.observationMinutes ?? 15) : null,
+    checks,
   };
   db.prepare(
     `INSERT INTO dose_records (id, municipality, ticket_number, person_id, checkin_id, dose_number, status, reason, given_at, venue_date,
-       venue_id, desk_id, product_id, lot_id, lot_number, expiry, volume_ml, site, nurse_id, doctor, recorded_at, replaces, observation_minutes)
+       venue_id, desk_id, product_id, lot_id, lot_number, expiry, volume_ml, site, nurse_id, doctor, recorded_at, replaces, observation_minutes,
+       check_codes, check_reason)
      VALUES (@id, @municipality, @ticketNumber, @personId, @checkinId, @doseNumber, @status, @reason, @givenAt, @venueDate,
-       @venueId, @deskId, @productId, @lotId, @lotNumber, @expiry, @volumeMl, @site, @nurseId, @doctor, @recordedAt, @replaces, @observationMinutes)`,
-  ).run({ ...record, personId: ticket.person.id });
+       @venueId, @deskId, @productId, @lotId, @lotNumber, @expiry, @volumeMl, @site, @nurseId, @doctor, @recordedAt, @replaces, @observationMinutes,
+       @checkCodes, @checkReason)`,
+  ).run({ ...record, personId: ticket.person.id, checkCodes: checks ? checks.codes.join(',') : null, checkReason: checks?.reason ?? null });
   // Same transaction as the record: it reaches the central service or stays queued, never neither.
   enqueueDose(db, record, context.now);
   if (record.observationMinutes === 15 || record.observationMinutes === 30) {
     startObservation(db, { doseId: record.id, venueId: record.venueId, venueDate: record.venueDate, startedAt: record.givenAt, minutes: record.observationMinutes });
   }
   return record;
+}
+
+/**
+ * A dose given needs where it went and which doctor cleared the
+ * pre-screening (the VRS export's 医師名): both are named when missing.
+ */
+function requireSiteAndDoctor(input: DoseInput): void {
+  const site = !input.site;
+  const doctor = !input.doctor?.trim();
+  if (!site && !doctor) return;
+  const missing = [site ? { ja: '接種部位', en: 'the injection site' } : null, doctor ? { ja: '予診医', en: 'the doctor who cleared the pre-screening (予診医)' } : null].filter(
+    (m): m is StaffText => m !== null,
+  );
+  refuse(
+    'MISSING_FIELDS',
+    `${missing.map((m) => m.ja).join('と')}が入力されていません。入力してから記録してください（接種しなかった場合は「接種せず」を選んでください）。`,
+    `${missing.map((m) => m.en).join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing. Enter ${missing.length > 1 ? 'them' : 'it'}, then record (if the dose was not given, choose "Not given").`,
+  );
+}
+
+/**
+ * The checks the lot raised must each be confirmed, with a reason of two
+ * characters or more; until then nothing is saved. The refusal lists every
+ * check and what to do.
+ */
+function confirmed(found: readonly { code: DoseCheckCode; message: StaffText }[], confirmation: ConfirmedChecks | null): ConfirmedChecks | null {
+  if (found.length === 0) return null;
+  const reason = confirmation?.reason.trim() ?? '';
+  if (confirmation && found.every((c) => confirmation.codes.includes(c.code)) && reason.length >= 2) {
+    if (containsIndividualNumber(reason.normalize('NFKC'))) throw new DoseRefusal('INDIVIDUAL_NUMBER', NO_INDIVIDUAL_NUMBER);
+    return { codes: DOSE_CHECK_CODES.filter((code) => found.some((c) => c.code === code)), reason };
+  }
+  throw new DoseRefusal(
+    'CHECK_CONFIRMATION_REQUIRED',
+    text(`${found.map((c) => c.message.ja).join('')}${CHECK_ADVICE.ja}`, `${found.map((c) => c.message.en).join(' ')} ${CHECK_ADVICE.en}`),
+  );
 }
 
 interface DoseRow {
@@ -220,6 +278,14 @@ interface DoseRow {
   replaces: string | null;
   voided_by: string | null;
   observation_minutes: number | null;
+  check_codes: string | null;
+  check_reason: string | null;
+}
+
+function checksOf(row: DoseRow): ConfirmedChecks | null {
+  if (!row.check_codes || row.check_reason === null) return null;
+  const codes = row.check_codes.split(',').filter((c): c is DoseCheckCode => (DOSE_CHECK_CODES as readonly string[]).includes(c));
+  return { codes, reason: row.check_reason };
 }
 
 export function toDoseRecord(row: DoseRow): DoseRecord {
@@ -249,6 +315,7 @@ export function toDoseRecord(row: DoseRow): DoseRecord {
     replaces: row.replaces,
     voidedBy: row.voided_by,
     observationMinutes: row.observation_minutes,
+    checks: checksOf(row),
   };
 }
 

@@ -68,6 +68,7 @@ describe('parseProductsCsv', () => {
         maxAge: null,
         observationMinutes: 15,
         dosesPerVial: 6,
+        mayFollow: [],
       },
       {
         row: 3,
@@ -82,8 +83,23 @@ describe('parseProductsCsv', () => {
         maxAge: 64,
         observationMinutes: 30,
         dosesPerVial: 10,
+        mayFollow: [],
       },
     ]);
+  });
+
+  it('reads may_follow: which products may come before this one (codes of the same file); a file without the column still reads', () => {
+    const [comirnaty, spikevax] = parseProductsCsv(csv([{ ...COMIRNATY, may_follow: 'PFZ-COMIRNATY' }, { ...SPIKEVAX, may_follow: ' PFZ-COMIRNATY ; MOD-SPIKEVAX;;PFZ-COMIRNATY' }]));
+    expect(comirnaty?.mayFollow).toEqual(['PFZ-COMIRNATY']);
+    expect(spikevax?.mayFollow).toEqual(['PFZ-COMIRNATY', 'MOD-SPIKEVAX']);
+    const older = PRODUCT_COLUMNS.filter((c) => c !== 'may_follow');
+    expect(parseProductsCsv(csv([COMIRNATY], older))[0]?.mayFollow).toEqual([]);
+    const unknown = expectError(csv([COMIRNATY, { ...SPIKEVAX, may_follow: 'NO-SUCH' }]), 'UNKNOWN_PRODUCT', 3, 'may_follow');
+    expect(unknown.staffMessage.ja).toContain('NO-SUCH');
+    expect(unknown.staffMessage.en).toContain('separated by ";"');
+    // A product loaded before may be named as well.
+    expect(parseProductsCsv(csv([{ ...SPIKEVAX, may_follow: 'OLD-PRODUCT' }]), { knownProducts: new Set(['OLD-PRODUCT']) })[0]?.mayFollow).toEqual(['OLD-PRODUCT']);
+    expectError(csv([{ ...COMIRNATY, may_follow: 'PFZ COMIRNATY' }]), 'INVALID', 2, 'may_follow');
   });
 
   it('reads Shift_JIS and goes without the optional columns', () => {

@@ -37,6 +37,7 @@ export const PRODUCT_COLUMNS = [
   'max_age',
   'observation_minutes',
   'doses_per_vial',
+  'may_follow',
 ] as const;
 export type ProductColumn = (typeof PRODUCT_COLUMNS)[number];
 
@@ -73,11 +74,15 @@ export interface ProductRow {
   maxAge: number | null;
   observationMinutes: 15 | 30;
   dosesPerVial: number;
+  /** Product codes after which this product may be given (the previous dose's product); empty: any. */
+  mayFollow: string[];
 }
 
 export interface ProductParseOptions {
   /** Default 'auto': UTF-8 (with or without BOM) or Shift_JIS (CP932). */
   encoding?: CsvEncodingOption;
+  /** Product codes loaded before, which may_follow may name besides the file's own. */
+  knownProducts?: ReadonlySet<string>;
 }
 
 function say(ja: string, en: string): StaffText {
@@ -178,6 +183,7 @@ export function parseProductsCsv(input: Uint8Array | string, options: ProductPar
       products.push(product);
     }
     if (header === null) fail('EMPTY_FILE', null, null, 'ファイルが空です。', 'the file is empty.');
+    checkMayFollow(products, codes, options.knownProducts ?? new Set());
     if (products.length === 0) {
       fail('EMPTY_FILE', null, null, '列名の行だけで、データの行がありません。', 'the file has column names but no data rows.');
     }
@@ -187,6 +193,22 @@ export function parseProductsCsv(input: Uint8Array | string, options: ProductPar
       throw myNumberElsewhere(records, names) ?? e;
     }
     throw e;
+  }
+}
+
+/** Every code in may_follow names a product of the same file, or one loaded before. */
+function checkMayFollow(products: readonly ProductRow[], codes: ReadonlyMap<string, number>, known: ReadonlySet<string>): void {
+  for (const product of products) {
+    const unknown = product.mayFollow.find((code) => !codes.has(code) && !known.has(code));
+    if (unknown === undefined) continue;
+    const c = quotable(unknown);
+    fail(
+      'UNKNOWN_PRODUCT',
+      product.row,
+      'may_follow',
+      `製品コード${c === null ? '' : `「${c}」`}はこのファイルにも製品マスタにもありません。may_follow には製品の product_code を「;」で区切って書いてください。`,
+      `the product code${c === null ? '' : ` "${c}"`} is neither in this file nor in the product master. List product_code values in may_follow, separated by ";".`,
+    );
   }
 }
 
@@ -248,6 +270,15 @@ function productRow(record: CsvRecord, index: Readonly<Record<ProductColumn, num
     fail('INVALID', r, 'observation_minutes', '経過観察の時間は 15 か 30（分）です。空欄なら15分です。', 'the observation time is 15 or 30 (minutes); empty means 15.');
   }
   const dosesPerVial = integer(need(cell(f, index.doses_per_vial), r, 'doses_per_vial'), r, 'doses_per_vial', 1, 1000);
+  const mayFollow: string[] = [];
+  for (const part of cell(f, index.may_follow).split(';')) {
+    const follows = part.trim();
+    if (follows === '') continue;
+    if (!CODE_PATTERN.test(follows)) {
+      fail('INVALID', r, 'may_follow', '製品コードを「;」で区切って書いてください（英数字・ハイフン・下線で1〜40文字）。', 'list product codes separated by ";" (1–40 letters, digits, hyphens or underscores each).');
+    }
+    if (!mayFollow.includes(follows)) mayFollow.push(follows);
+  }
 
-  return { row: r, code, maker, name, vaccineType, gtins, doseVolumeMl, minIntervalDays, minAge, maxAge, observationMinutes, dosesPerVial };
+  return { row: r, code, maker, name, vaccineType, gtins, doseVolumeMl, minIntervalDays, minAge, maxAge, observationMinutes, dosesPerVial, mayFollow };
 }

@@ -63,6 +63,19 @@ describe('signing in', () => {
     expect(JSON.stringify(venue.db.prepare(`SELECT * FROM audit_log`).all())).not.toContain('nobody');
   });
 
+  it('a lock-out runs on the monotonic clock: setting the desk clock forward does not end it, setting it back does not stretch it', () => {
+    const venue = newVenue();
+    const desk = venue.anonymous();
+    for (let i = 0; i < MAX_FAILED_SIGN_INS; i++) desk.refused('signIn', { login: 'kango', password: 'wrong-pass' }, 'WRONG_CREDENTIALS');
+    const start = venue.clock.now().getTime();
+    venue.clock.set(new Date(start + 2 * 60 * 60_000));
+    desk.refused('signIn', { login: 'kango', password: 'kango-pass-1' }, 'WRONG_CREDENTIALS');
+    expect(lastSignIn(venue)).toMatchObject({ reason: 'ACCOUNT_LOCKED' });
+    venue.clock.set(new Date(start - 24 * 60 * 60_000));
+    venue.clock.advance((LOCKOUT_MINUTES + 1) * 60_000);
+    desk.ok('signIn', { login: 'kango', password: 'kango-pass-1' });
+  });
+
   it('stores only argon2id hashes of passwords and of session tokens', () => {
     const venue = newVenue();
     venue.signIn('reception');
@@ -85,6 +98,18 @@ describe('the idle lock', () => {
     desk.refused('unlockSession', { password: 'kanri-pass-1' }, 'WRONG_CREDENTIALS');
     desk.ok('unlockSession', { password: 'uketsuke-pass-1' });
     expect(desk.ok('scanTicket', { code: ticketLine(T.ok) }).read).toBe('ticket');
+  });
+
+  it('times idleness on the monotonic clock: a clock set back does not keep an idle session open, one set forward does not lock it early', () => {
+    const venue = newVenue();
+    const desk = venue.signIn('reception');
+    desk.ok('scanTicket', { code: ticketLine(T.ok) });
+    const start = venue.clock.now().getTime();
+    venue.clock.set(new Date(start + 60 * 60_000));
+    expect(desk.ok('scanTicket', { code: ticketLine(T.ok) }).read).toBe('ticket');
+    venue.clock.set(new Date(start - 60 * 60_000));
+    venue.clock.advance(6 * 60_000);
+    desk.refused('scanTicket', { code: ticketLine(T.ok) }, 'SESSION_LOCKED');
   });
 
   it('locks at once on request, and staying active keeps a session open', () => {

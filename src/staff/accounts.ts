@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { randomToken, uuidv7 } from '../common/ids';
 import { text, type StaffText } from '../common/messages';
-import { venueIso } from '../common/time';
+import { systemClock, venueIso, type Clock } from '../common/time';
 import type { VenueDb } from '../store/database';
 import { checkPasswordAgainst, hashPassword, MIN_PASSWORD_LENGTH } from './passwords';
 import type { Role } from './roles';
+import { clearLockout, idleMs, lockoutLeftMs, noteActive, startLockout } from './timers';
 import { checkSecondFactor } from './two-factor';
 
 /** After this many wrong passwords in a row the account waits LOCKOUT_MINUTES. */
@@ -79,6 +80,7 @@ export function setStaffDisabled(db: VenueDb, staffId: string, disabled: boolean
   const row = db.prepare(`SELECT * FROM staff WHERE id = ?`).get(staffId) as StaffRow | undefined;
   if (!row) throw new StaffError('UNKNOWN_STAFF', text('その職員は登録されていません。', 'No such staff member.'));
   db.prepare(`UPDATE staff SET disabled = ?, failed_attempts = 0, locked_until = NULL WHERE id = ?`).run(disabled ? 1 : 0, staffId);
+  clearLockout(db, staffId);
   // A disabled account's sessions end at once.
   if (disabled) db.prepare(`UPDATE sessions SET ended_at = COALESCE(ended_at, ?) WHERE staff_id = ?`).run(now.toISOString(), staffId);
   return identity(row);
@@ -87,6 +89,7 @@ export function setStaffDisabled(db: VenueDb, staffId: string, disabled: boolean
 /** After the central service set a new password: the person's sessions end and a lock-out is cleared. */
 export function passwordReplaced(db: VenueDb, staffId: string, now: Date): void {
   db.prepare(`UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?`).run(staffId);
+  clearLockout(db, staffId);
   db.prepare(`UPDATE sessions SET ended_at = COALESCE(ended_at, ?) WHERE staff_id = ?`).run(now.toISOString(), staffId);
 }
 
@@ -149,8 +152,9 @@ export type SignInResult =
   | { ok: true; token: string; staff: StaffIdentity; secondFactor: SessionSecondFactor; recoveryCodesLeft: number | null }
   | { ok: false; code: 'WRONG_CREDENTIALS' | 'SECOND_FACTOR_REQUIRED' | 'WRONG_CODE'; message: StaffText; reason: SignInRefusal; staffId: string | null };
 
-function lockedOut(row: Pick<StaffRow, 'locked_until'>, now: Date): boolean {
-  return row.locked_until !== null && new Date(row.locked_until) > now;
+/** Timed on the monotonic clock (timers.ts): setting the desk's clock forward does not end a lock-out. */
+function lockedOut(db: VenueDb, row: Pick<StaffRow, 'id' | 'locked_until'>, now: Date, clock: Clock): boolean {
+  return lockoutLeftMs(db, row.id, clock, row.locked_until, now, LOCKOUT_MINUTES * 60_000) > 0;
 }
 
 function secondFactorOf(row: Pick<StaffRow, 'role' | 'totp_secret'>): SessionSecondFactor {
@@ -164,11 +168,12 @@ function secondFactorOf(row: Pick<StaffRow, 'role' | 'totp_secret'>): SessionSec
  * authenticator app). The fifth in a row locks the account for
  * LOCKOUT_MINUTES. True when this one locked it.
  */
-function countWrongPassword(db: VenueDb, staffId: string, now: Date): boolean {
+function countWrongPassword(db: VenueDb, staffId: string, now: Date, clock: Clock): boolean {
   const { failed_attempts: before } = db.prepare(`SELECT failed_attempts FROM staff WHERE id = ?`).get(staffId) as { failed_attempts: number };
   const failures = before + 1;
   const lockedUntil = failures >= MAX_FAILED_SIGN_INS ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null;
   db.prepare(`UPDATE staff SET failed_attempts = ?, locked_until = ? WHERE id = ?`).run(lockedUntil ? 0 : failures, lockedUntil, staffId);
+  if (lockedUntil) startLockout(db, staffId, clock, LOCKOUT_MINUTES * 60_000);
   return lockedUntil !== null;
 }
 
@@ -182,15 +187,20 @@ function countWrongPassword(db: VenueDb, staffId: string, now: Date): boolean {
  * lock-out as a wrong password. Failures are counted even though the caller
  * is refused, so the caller must commit this transaction whatever the answer.
  */
-export function signIn(db: VenueDb, input: { login: string; password: string; deskId: string; secondFactor?: string }, now: Date): SignInResult {
+export function signIn(
+  db: VenueDb,
+  input: { login: string; password: string; deskId: string; secondFactor?: string },
+  now: Date,
+  clock: Clock = systemClock,
+): SignInResult {
   const row = db.prepare(`SELECT * FROM staff WHERE login = ?`).get(input.login) as StaffRow | undefined;
   const passwordRight = checkPasswordAgainst(row?.password_hash ?? null, input.password);
   const refused = (reason: SignInRefusal): SignInResult => ({ ok: false, code: 'WRONG_CREDENTIALS', message: SIGN_IN_REFUSED, reason, staffId: row?.id ?? null });
   if (!row) return refused('UNKNOWN_LOGIN');
   if (row.disabled) return refused('ACCOUNT_DISABLED');
-  if (lockedOut(row, now)) return refused('ACCOUNT_LOCKED');
+  if (lockedOut(db, row, now, clock)) return refused('ACCOUNT_LOCKED');
   if (!passwordRight) {
-    countWrongPassword(db, row.id, now);
+    countWrongPassword(db, row.id, now, clock);
     return refused('WRONG_PASSWORD');
   }
   const secondFactor = secondFactorOf(row);
@@ -199,18 +209,20 @@ export function signIn(db: VenueDb, input: { login: string; password: string; de
     if (!input.secondFactor) return { ok: false, code: 'SECOND_FACTOR_REQUIRED', message: SECOND_FACTOR_REQUIRED, reason: 'SECOND_FACTOR_MISSING', staffId: row.id };
     const check = checkSecondFactor(db, row.id, input.secondFactor, now);
     if (!check.ok) {
-      countWrongPassword(db, row.id, now);
+      countWrongPassword(db, row.id, now, clock);
       return { ok: false, code: 'WRONG_CODE', message: WRONG_CODE, reason: check.reason, staffId: row.id };
     }
     // Said only when a recovery code was used, so the supervisor knows how many are left.
     if (check.method === 'recovery') recoveryCodesLeft = check.recoveryCodesLeft;
   }
   db.prepare(`UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?`).run(row.id);
+  clearLockout(db, row.id);
   const token = randomToken();
   const at = now.toISOString();
   db.prepare(
     `INSERT INTO sessions (token_hash, staff_id, desk_id, started_at, last_active_at) VALUES (?, ?, ?, ?, ?)`,
   ).run(hashToken(token), row.id, input.deskId, at, at);
+  noteActive(db, hashToken(token), clock);
   return { ok: true, token, staff: identity(row), secondFactor, recoveryCodesLeft };
 }
 
@@ -233,7 +245,7 @@ const NOT_SIGNED_IN = text('ログインしてください。', 'Please sign in.
  * unused for longer than the idle limit becomes locked (and stays locked
  * until unlocked with the owner's password).
  */
-export function lookUpSession(db: VenueDb, token: string | null | undefined, now: Date, idleLockMinutes: number): SessionLookup {
+export function lookUpSession(db: VenueDb, token: string | null | undefined, now: Date, idleLockMinutes: number, clock: Clock = systemClock): SessionLookup {
   if (!token) return { ok: false, code: 'NOT_SIGNED_IN', message: NOT_SIGNED_IN };
   const row = db
     .prepare(
@@ -245,14 +257,15 @@ export function lookUpSession(db: VenueDb, token: string | null | undefined, now
   if (row.ended_at || row.disabled) {
     return { ok: false, code: 'SESSION_ENDED', message: text('ログアウトしました。もう一度ログインしてください。', 'You were signed out. Please sign in again.') };
   }
-  const idleMs = now.getTime() - new Date(row.last_active_at).getTime();
-  const locked = row.locked === 1 || idleMs > idleLockMinutes * 60_000;
+  // Idle time on the monotonic clock: a changed wall clock neither locks early nor keeps an idle session open.
+  const locked = row.locked === 1 || idleMs(db, row.token_hash, clock, row.last_active_at, now) > idleLockMinutes * 60_000;
   return { ok: true, session: { tokenHash: row.token_hash, staff: identity(row), deskId: row.desk_id, locked, secondFactor: secondFactorOf(row) } };
 }
 
 /** Marks a call on the session: it keeps an unlocked session from going idle. */
-export function touchSession(db: VenueDb, session: ActiveSession, now: Date): void {
+export function touchSession(db: VenueDb, session: ActiveSession, now: Date, clock: Clock = systemClock): void {
   db.prepare(`UPDATE sessions SET last_active_at = ?, locked = ? WHERE token_hash = ?`).run(now.toISOString(), session.locked ? 1 : 0, session.tokenHash);
+  if (!session.locked) noteActive(db, session.tokenHash, clock);
 }
 
 export function lockSession(db: VenueDb, tokenHash: string): void {
@@ -276,13 +289,14 @@ export function checkOwnPassword(
   session: ActiveSession,
   password: string,
   now: Date,
+  clock: Clock = systemClock,
   secondFactor?: string,
 ): 'ok' | 'wrong' | 'locked' | 'code-required' | 'wrong-code' {
-  const row = db.prepare(`SELECT password_hash, locked_until FROM staff WHERE id = ?`).get(session.staff.id) as Pick<StaffRow, 'password_hash' | 'locked_until'>;
+  const row = db.prepare(`SELECT id, password_hash, locked_until FROM staff WHERE id = ?`).get(session.staff.id) as Pick<StaffRow, 'id' | 'password_hash' | 'locked_until'>;
   const right = checkPasswordAgainst(row.password_hash, password);
-  if (lockedOut(row, now)) return 'locked';
+  if (lockedOut(db, row, now, clock)) return 'locked';
   const fail = () => {
-    if (countWrongPassword(db, session.staff.id, now)) endSession(db, session.tokenHash, now);
+    if (countWrongPassword(db, session.staff.id, now, clock)) endSession(db, session.tokenHash, now);
   };
   if (!right) {
     fail();
@@ -305,6 +319,7 @@ export const ACCOUNT_LOCKED = text(
 );
 
 /** Unlocks an idle-locked session; its owner's password has been checked (checkOwnPassword). */
-export function unlockSession(db: VenueDb, session: ActiveSession, now: Date): void {
+export function unlockSession(db: VenueDb, session: ActiveSession, now: Date, clock: Clock = systemClock): void {
   db.prepare(`UPDATE sessions SET locked = 0, last_active_at = ? WHERE token_hash = ?`).run(now.toISOString(), session.tokenHash);
+  noteActive(db, session.tokenHash, clock);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_RECOVERY_CODES, DEMO_STAFF, DEMO_TOTP_SECRET } from '../../test/fixtures/demo';
+import { decodeWithApp, modulesToLuma } from '../../test/support/app-decoder';
 import { useTestVenue, type TestVenue } from '../../test/support/venue';
 import { writeEnrollmentRequest } from '../sync/state';
 import { LOCKOUT_MINUTES, MAX_FAILED_SIGN_INS } from './accounts';
@@ -167,7 +168,7 @@ describe('a supervisor without a second factor', () => {
     expect(desk.ok('secondFactorStatus', {})).toEqual({ state: 'setup-required', setUpHere: true, setupPending: false, recoveryCodesLeft: 0 });
   });
 
-  it('sets one up on a stand-alone device: the QR secret, the first code, ten recovery codes; then it is asked for everywhere', () => {
+  it('sets one up on a stand-alone device: the QR secret, the first code, ten recovery codes; then it is asked for everywhere', async () => {
     const venue = newVenue();
     withoutSecondFactor(venue);
     const desk = venue.anonymous();
@@ -178,6 +179,9 @@ describe('a supervisor without a second factor', () => {
     expect(setup.uri).toMatch(/^otpauth:\/\/totp\/.+\?.*secret=[A-Z2-7]{32}/);
     const secret = setup.secret.replace(/ /g, '');
     expect(setup.uri).toContain(secret);
+    // The QR code the page draws holds exactly the URI (read back by the app's own decoder).
+    const modules = setup.qr.split('/').map((row) => [...row].map((m) => m === '1'));
+    expect((await decodeWithApp(modulesToLuma(modules, 4, 4))).map((c) => [c.format, c.text])).toEqual([['qr', setup.uri]]);
     const now = totpStep(venue.clock.now().getTime());
     desk.refused('confirmSecondFactorSetup', { code: totpCodeForStep(secret, now - 3) }, 'WRONG_CODE');
     const { recoveryCodes } = desk.ok('confirmSecondFactorSetup', { code: totpCodeForStep(secret, now) });

@@ -15,7 +15,7 @@ function recordDose(venue: TestVenue, number: string) {
   venue.signIn('reception').ok('checkIn', { municipality: M, number });
   const nurse = venue.signIn('nurse', 'N1');
   const lot = nurse.ok('listLots', {})[0]?.id;
-  return nurse.ok('recordDose', { municipality: M, ticketNumber: number, doseNumber: number === T.okSecond ? 2 : 1, status: 'performed', lotId: lot });
+  return nurse.ok('recordDose', { municipality: M, ticketNumber: number, doseNumber: number === T.okSecond ? 2 : 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot });
 }
 
 describe('backups', () => {

@@ -3,8 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { AUDIT_HEAD_SETTING } from '../audit/log';
+import { text } from '../common/messages';
 import { venueIso } from '../common/time';
 import { applyKey, StoreError, keyCheckFile, openVenueDatabase, type VenueDb } from './database';
+import { diskNeeds, freeBytes } from './disk-space';
 import { writeFileAtomic } from './files';
 
 /**
@@ -36,6 +38,9 @@ export const RECORD_TABLES = [
   'lots',
   'walk_in_decisions',
   'observation_outcomes',
+  'day_close_log',
+  'day_reopens',
+  'desk_doctors',
 ] as const;
 
 export interface BackupSummary {
@@ -99,30 +104,72 @@ function stamp(now: Date): string {
 
 const BACKUP_NAME = /^venue-(\d{8}-\d{6})-[0-9a-f]{6}\.db$/;
 
-/** Writes, verifies and keeps a backup; removes generations beyond the tenth. */
+/** A little more than the pages in use: VACUUM INTO writes them compacted. */
+function backupSizeEstimate(db: VenueDb): number {
+  const pages = (db.pragma('page_count', { simple: true }) as number) - (db.pragma('freelist_count', { simple: true }) as number);
+  return Math.ceil(pages * (db.pragma('page_size', { simple: true }) as number) * 1.1) + 1024 * 1024;
+}
+
+const A_BACKUP = text('バックアップ', 'a backup');
+
+/**
+ * Writes, verifies and keeps a backup; removes generations beyond the tenth.
+ * Refused before anything is written when the disk cannot hold it. Nothing
+ * half-written is ever left under a backup's name: the copy is written as
+ * `.partial` (removed on any failure, and at the next start if a kill left
+ * it), and renamed only once verified and described.
+ */
 export function createBackup(db: VenueDb, options: { dir: string; key: Buffer; now: Date; keep?: number }): BackupInfo {
   mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+  const needed = backupSizeEstimate(db);
+  const free = freeBytes(options.dir);
+  if (free < needed) throw new StoreError('NOT_ENOUGH_SPACE', diskNeeds(A_BACKUP, needed, free));
   const id = `venue-${stamp(options.now)}-${randomBytes(3).toString('hex')}.db`;
   const path = join(options.dir, id);
   const temporary = `${path}.partial`;
   rmSync(temporary, { force: true });
-  db.prepare('VACUUM INTO ?').run(temporary);
-  const expected = summarize(db);
   let written: BackupSummary;
   try {
+    db.prepare('VACUUM INTO ?').run(temporary);
+    const expected = summarize(db);
     written = verifyBackup(temporary, options.key);
     if (JSON.stringify(written.counts) !== JSON.stringify(expected.counts)) throw new Error('the copy does not hold every record');
   } catch (error) {
     rmSync(temporary, { force: true });
     throw error;
   }
-  renameSync(temporary, path);
-  const info: BackupInfo = { ...written, id, path, createdAt: venueIso(options.now), sizeBytes: statSync(path).size };
+  const info: BackupInfo = { ...written, id, path, createdAt: venueIso(options.now), sizeBytes: statSync(temporary).size };
   // The order they were made in, whatever the clock says (two in one second, a clock set back).
   const seq = Math.max(0, ...readdirSync(options.dir).filter((name) => BACKUP_NAME.test(name)).map((name) => readMeta(join(options.dir, name)).seq ?? 0)) + 1;
-  writeFileAtomic(`${path}.json`, JSON.stringify({ id, seq, createdAt: info.createdAt, sizeBytes: info.sizeBytes, ...written }, null, 2));
+  try {
+    // Described first, named last: a file under a backup's name always has its description.
+    writeFileAtomic(`${path}.json`, JSON.stringify({ id, seq, createdAt: info.createdAt, sizeBytes: info.sizeBytes, ...written }, null, 2));
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    rmSync(`${path}.json`, { force: true });
+    throw error;
+  }
   pruneBackups(options.dir, options.keep ?? BACKUP_GENERATIONS);
   return info;
+}
+
+/**
+ * What a kill can leave in the backup folder: a `.partial` copy, a
+ * description without its backup, a temporary file. Removed at start; they
+ * would only fill the disk.
+ */
+export function cleanBackupFolder(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    const orphanMeta = name.endsWith('.db.json') && !existsSync(join(dir, name.slice(0, -'.json'.length)));
+    if (name.endsWith('.partial') || /\.\d+\.tmp$/.test(name) || orphanMeta) rmSync(join(dir, name), { force: true });
+  }
+}
+
+/** A backup that failed its check: renamed out of the list (kept, in case someone wants to look), never offered. */
+export function setAsideBackup(backup: Pick<BackupInfo, 'path'>): void {
+  for (const ext of ['', '.json']) if (existsSync(`${backup.path}${ext}`)) renameSync(`${backup.path}${ext}`, `${backup.path}.failed${ext}`);
 }
 
 function readMeta(path: string): Partial<BackupInfo> & { seq?: number } {
@@ -347,8 +394,15 @@ export function restoreBackup(options: { currentPath: string; backupDir: string;
   const db = openVenueDatabase({ path: options.currentPath, key: options.key });
   const carriedOver: Record<string, number> = {};
   const carriedSync: Record<string, number> = {};
+  // The replaced files are evidence (a damaged log, say) and stay byte for byte as they were: a
+  // read-only connection holds them open throughout, so the attaching connection is never the last
+  // one to close them and so never merges their log into them or deletes it.
+  const madeShm = setAside !== null && !existsSync(`${setAside}-shm`);
+  let holder: VenueDb | undefined;
   try {
     if (setAside && plan.currentReadable) {
+      holder = openForReading(setAside, options.key);
+      holder.prepare('SELECT count(*) FROM sqlite_schema').get();
       db.prepare(`ATTACH DATABASE ? AS old KEY "x'${options.key.toString('hex')}'"`).run(setAside);
       db.transaction(() => {
         for (const table of RECORD_TABLES) {
@@ -365,6 +419,8 @@ export function restoreBackup(options: { currentPath: string; backupDir: string;
     }
   } finally {
     db.close();
+    holder?.close();
+    if (madeShm && setAside) rmSync(`${setAside}-shm`, { force: true });
   }
   return { plan, setAside, carriedOver, carriedSync };
 }

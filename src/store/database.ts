@@ -2,13 +2,27 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { text, type StaffText } from '../common/messages';
+import { markOf, shortOf, type AckMark } from './ack-mark';
 import { DATABASE_KEY_BYTES } from './keyvault';
 import { writeFileAtomic } from './files';
 import { MIGRATIONS, type Migration } from './migrations';
+import { inspectWal } from './wal';
 
 export type VenueDb = Database.Database;
 
-export type StoreErrorCode = 'WRONG_KEY' | 'DAMAGED' | 'WRONG_KEY_OR_DAMAGED' | 'TOO_NEW' | 'MIGRATION_FAILED' | 'BAD_KEY';
+export type StoreErrorCode =
+  | 'WRONG_KEY'
+  | 'DAMAGED'
+  | 'WRONG_KEY_OR_DAMAGED'
+  | 'TOO_NEW'
+  | 'MIGRATION_FAILED'
+  | 'BAD_KEY'
+  /** The write-ahead log holds committed data SQLite would silently drop (see wal.ts). */
+  | 'WAL_DAMAGED'
+  /** The database holds less than this device acknowledged (see ack-mark.ts), or is gone. */
+  | 'RECORDS_MISSING'
+  /** Refused before anything was written: the disk cannot hold it (a backup). */
+  | 'NOT_ENOUGH_SPACE';
 
 export class StoreError extends Error {
   constructor(
@@ -38,6 +52,12 @@ export interface OpenOptions {
    * the module, kept apart from node_modules so Node (and the tests) keep theirs.
    */
   readonly nativeBinding?: string;
+  /**
+   * What this device last acknowledged (ack-mark.ts): an existing database
+   * holding less is refused, untouched. Left out where a file is opened that
+   * is not the device's live database (a backup being put in place).
+   */
+  readonly acknowledged?: AckMark | null;
 }
 
 const KEY_CHECK_LABEL = 'venue-db-key-check-v1';
@@ -87,6 +107,14 @@ const MESSAGES = {
     'The database cannot be opened: the key is wrong or the file is damaged. The file was not changed. Call the supervisor.',
   ),
   BAD_KEY: text('データベースの鍵の形式が正しくありません。', 'The database key must be 32 bytes.'),
+  WAL_DAMAGED: text(
+    'データベースの更新記録（WALファイル）が壊れています。このまま開くと保存済みの記録が黙って失われるため、開いていません。ファイルは変更していません。管理者が最新のバックアップから復元してください（まだ読める記録は引き継ぎます）。',
+    'The database’s write-ahead log is damaged: opening it would silently drop records that were saved, so it was not opened. The files were not changed. A supervisor should restore the newest backup; every record that can still be read is carried over.',
+  ),
+  RECORDS_MISSING: text(
+    'データベースに、保存済みと答えた記録の一部がありません（ファイルが途中で切れているか、古いファイルに置き換わっています）。開いていません。ファイルは変更していません。管理者が最新のバックアップから復元してください（まだ読める記録は引き継ぎます）。',
+    'The database lacks records this device said were saved (a file was cut short or replaced by an older copy), so it was not opened. The files were not changed. A supervisor should restore the newest backup; every record that can still be read is carried over.',
+  ),
 } as const;
 
 function tooNew(found: number, known: number): StoreError {
@@ -128,12 +156,19 @@ function isSqliteError(error: unknown, ...codes: string[]): boolean {
  * is every page readable, is its format one we know? Nothing is written, so a
  * refusal leaves the file exactly as it was.
  */
-function inspectExisting(path: string, key: Buffer | null, verify: boolean, latest: number, keyCheck: ReturnType<typeof checkKey>, nativeBinding?: string): void {
+function inspectExisting(
+  path: string,
+  key: Buffer | null,
+  options: { verify: boolean; latest: number; keyCheck: ReturnType<typeof checkKey>; nativeBinding?: string; acknowledged?: AckMark | null },
+): void {
+  const { verify, latest, keyCheck, nativeBinding } = options;
   const unreadable = keyCheck === 'match' ? 'DAMAGED' : key === null ? 'DAMAGED' : 'WRONG_KEY_OR_DAMAGED';
   if (statSync(path).size === 0) {
     // SQLite would treat an empty file as a new database; ours never are.
     throw new StoreError('DAMAGED', MESSAGES.DAMAGED);
   }
+  // Before SQLite sees the log: it would replay up to the damage and drop the rest without a word.
+  if (inspectWal(path).damage) throw new StoreError('WAL_DAMAGED', MESSAGES.WAL_DAMAGED);
   // A read-only look at a WAL database still creates empty -wal/-shm files;
   // remove the ones this look made, so a refused file is left as it was found.
   const sideFiles = [`${path}-wal`, `${path}-shm`].filter((file) => !existsSync(file));
@@ -148,6 +183,8 @@ function inspectExisting(path: string, key: Buffer | null, verify: boolean, late
       const rows = db.pragma('quick_check') as { quick_check: string }[];
       if (rows.length !== 1 || rows[0]?.quick_check !== 'ok') throw new StoreError('DAMAGED', MESSAGES.DAMAGED);
     }
+    // Read through this read-only connection, so a refusal still leaves the files as they were.
+    if (shortOf(markOf(db), options.acknowledged ?? null)) throw new StoreError('RECORDS_MISSING', MESSAGES.RECORDS_MISSING);
   } catch (error) {
     if (error instanceof StoreError) throw error;
     if (isSqliteError(error, 'SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_CORRUPT_INDEX', 'SQLITE_IOERR_SHORT_READ', 'SQLITE_CANTOPEN')) {
@@ -160,8 +197,21 @@ function inspectExisting(path: string, key: Buffer | null, verify: boolean, late
   }
 }
 
+/**
+ * The write-ahead log's bound. The automatic checkpoint merges it into the
+ * database every 256 pages (2 MiB; SQLite's default of 1000 pages is 8 MiB
+ * at our page size, which filled a small disk before the first merge), and
+ * a merged log is cut back to this size rather than kept at its largest. A
+ * single transaction larger than that (a roster import) still grows it; the
+ * runtime merges and cuts it right after such a call.
+ */
+export const WAL_LIMIT_BYTES = 4 * 1024 * 1024;
+const WAL_AUTOCHECKPOINT_PAGES = 256;
+
 function configure(db: VenueDb): void {
   db.pragma('journal_mode = WAL');
+  db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+  db.pragma(`journal_size_limit = ${WAL_LIMIT_BYTES}`);
   // FULL: a commit is on disk before the caller hears "recorded".
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
@@ -209,7 +259,10 @@ export function openVenueDatabase(options: OpenOptions): VenueDb {
   if (!isNew) {
     const keyCheck = key === null ? 'unknown' : checkKey(path, key);
     if (keyCheck === 'mismatch') throw new StoreError('WRONG_KEY', MESSAGES.WRONG_KEY);
-    inspectExisting(path, key, options.verify ?? true, latest, keyCheck, options.nativeBinding);
+    inspectExisting(path, key, { verify: options.verify ?? true, latest, keyCheck, nativeBinding: options.nativeBinding, acknowledged: options.acknowledged });
+  } else if (options.acknowledged && (options.acknowledged.audit > 0 || options.acknowledged.outbox > 0)) {
+    // Records were acknowledged here and the file is gone: a new, empty database would hide that.
+    throw new StoreError('RECORDS_MISSING', MESSAGES.RECORDS_MISSING);
   }
 
   const db = new Database(path, { fileMustExist: !isNew, nativeBinding: options.nativeBinding });

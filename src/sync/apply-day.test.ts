@@ -60,6 +60,42 @@ function verdictOf(desk: Desk, number: string) {
   return scan.verdict;
 }
 
+/** Closes a day as the screen does: with the open counts the supervisor was shown. */
+function closeDay(desk: Desk, input: { date?: string; note: string }) {
+  const open = desk.ok('dayReport', { date: input.date, closing: true }).open;
+  return desk.ok('closeDay', { ...input, confirmOpen: open });
+}
+
+/**
+ * The central service's order, simulated: records are uploaded (each takes
+ * the next seq, in upload order) and every device reads the whole feed after
+ * its cursor, its own records included, as a real feed brings them back.
+ */
+function centralFeed() {
+  const feed: (Queued & { seq: number })[] = [];
+  const sent = new Set<string>();
+  const cursors = new Map<TestVenue, number>();
+  return {
+    upload(from: TestVenue, kinds?: readonly FeedKind[]): void {
+      for (const record of queued(from, kinds)) {
+        if (sent.has(record.id)) continue;
+        sent.add(record.id);
+        seq += 1;
+        feed.push({ ...record, seq });
+      }
+    },
+    read(to: TestVenue): void {
+      const after = cursors.get(to) ?? 0;
+      const applier = createFeedApplier(to.db, { municipality: M, venueId: 'V001', now: () => to.clock.now() });
+      to.db.transaction(() => {
+        for (const r of feed.filter((c) => c.seq > after)) applier.apply({ seq: r.seq, kind: r.kind, key: r.id, deleted: false, data: r.data });
+        applier.retryParked();
+      })();
+      cursors.set(to, feed[feed.length - 1]?.seq ?? after);
+    },
+  };
+}
+
 /** Two devices of the demo venue: reception at R1, the supervisor's device at R2. */
 function twoDevices() {
   const a = newVenue();
@@ -132,7 +168,7 @@ describe('observation across devices', () => {
     const nurse = a.signIn('nurse', 'N1');
     const board = b.signIn('nurse', 'R2');
     const lot = a.signIn('supervisor', 'N1').ok('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'OB0001', expiry: '2027-06-30' });
-    const dose = nurse.ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot.id });
+    const dose = nurse.ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id });
     relay(a, b);
     expect(board.ok('observationBoard', {})).toMatchObject([{ doseId: dose.id, deskId: 'N1', minutes: 15 }]);
     expect(observations(b.db)).toBe(observations(a.db));
@@ -151,7 +187,7 @@ describe('observation across devices', () => {
     const a = newVenue();
     const b = newVenue();
     const lot = a.signIn('supervisor', 'N1').ok('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'OB0002', expiry: '2027-06-30' });
-    const dose = a.signIn('nurse', 'N1').ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot.id });
+    const dose = a.signIn('nurse', 'N1').ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id });
     relay(a, b);
     b.signIn('nurse', 'R2').ok('endObservation', { doseId: dose.id, outcome: 'referred', note: 'ふらつきあり' });
     a.clock.advance(16 * 60_000);
@@ -166,20 +202,41 @@ describe('observation across devices', () => {
 describe('the day across devices', () => {
   it('closed on the supervisor’s device refuses check-ins on the other; two closes agree on the earliest', () => {
     const { a, b, reception, supervisor } = twoDevices();
-    const close = supervisor.ok('closeDay', { date: '2026-11-22', note: '前日分の締め' });
+    const close = closeDay(supervisor, { date: '2026-11-22', note: '前日分の締め' });
     expect(close.date).toBe('2026-11-22');
     relay(b, a);
     expect(a.db.prepare(`SELECT id FROM day_closes WHERE venue_date = '2026-11-22'`).get()).toEqual({ id: close.id });
 
     const today = b.signIn('supervisor', 'R2');
     a.clock.advance(60_000);
-    const first = a.signIn('supervisor', 'R1').ok('closeDay', { note: '受付側で締め' });
+    const first = closeDay(a.signIn('supervisor', 'R1'), { note: '受付側で締め' });
     b.clock.advance(120_000);
-    today.ok('closeDay', { note: '管理側で締め' });
+    closeDay(today, { note: '管理側で締め' });
     relay(a, b, ['day_close']);
     relay(b, a, ['day_close']);
     for (const device of [a, b]) expect(device.db.prepare(`SELECT id, note FROM day_closes WHERE venue_date = ?`).get(device.today)).toEqual({ id: first.id, note: '受付側で締め' });
     expect(reception.call('checkIn', { municipality: M, number: T.ok })).toMatchObject({ ok: false, error: { code: 'DAY_CLOSED' } });
+  });
+
+  it('a reopen travels like the close, and both orders of arrival end the same: the day open again everywhere', () => {
+    const { a, b, reception, supervisor } = twoDevices();
+    const close = closeDay(supervisor, { note: '本日分の締め' });
+    relay(b, a, ['day_close']);
+    expect(reception.call('checkIn', { municipality: M, number: T.ok })).toMatchObject({ ok: false, error: { code: 'DAY_CLOSED' } });
+    const reopen = supervisor.ok('reopenDay', { reason: '待機中の方の接種を記録するため' });
+    expect(reopen.closeId).toBe(close.id);
+    relay(b, a, ['day_reopen']);
+    expect(reception.ok('checkIn', { municipality: M, number: T.ok }).checkedIn).toBe(true);
+    // A third device gets the reopen before the close it undoes (after a central restore, say): the day is open there too.
+    const c = newVenue();
+    deliver(c, queued(b, ['day_reopen']));
+    deliver(c, queued(b, ['day_close']));
+    for (const device of [a, b, c]) expect(device.db.prepare(`SELECT count(*) AS n FROM day_closes`).get()).toEqual({ n: 0 });
+    expect(c.db.prepare(`SELECT count(*) AS n FROM day_close_log`).get()).toEqual({ n: 1 });
+    // Closed again later: a new close, which no reopen names.
+    const again = closeDay(supervisor, { note: '再度の締め' });
+    relay(b, a, ['day_close']);
+    expect(a.db.prepare(`SELECT id FROM day_closes`).get()).toEqual({ id: again.id });
   });
 
   it('explanations, desk lots and vials travel; the latest vials count wins on both; a desk lot waits for its lot', () => {
@@ -197,16 +254,42 @@ describe('the day across devices', () => {
     expect(desks.ok('listDesks', {}).find((d) => d.id === 'N1')).toMatchObject({ activeLotId: lot.id, activeLotNumber: 'DL0001' });
     expect(b.db.prepare(`SELECT count(*) AS n FROM sync_parked`).get()).toEqual({ n: 0 });
 
+    // "Latest" is the central service's order, never the desks' clocks: B's clock is ten minutes slow.
+    b.clock.set(new Date(b.clock.now().getTime() - 10 * 60_000));
+    const central = centralFeed();
+    const vials = (device: TestVenue) => device.db.prepare(`SELECT vials FROM lot_vials WHERE lot_id = ?`).get(lot.id);
     supervisorA.ok('recordVialsOpened', { lotId: lot.id, vials: 3 });
-    b.clock.advance(60_000);
+    central.upload(a, ['lot_vials']);
+    central.read(b);
+    // B corrects the count after it saw A's: its record says an earlier time, and it is still the latest.
     b.signIn('nurse', 'R2').ok('recordVialsOpened', { lotId: lot.id, vials: 5 });
-    a.clock.advance(120_000);
+    central.upload(b, ['lot_vials']);
+    for (const device of [a, b]) central.read(device);
+    for (const device of [a, b]) expect(vials(device)).toEqual({ vials: 5 });
+    // A count made at A and not yet sent is A's latest until the central service orders it; then everyone's.
     supervisorA.ok('recordVialsOpened', { lotId: lot.id, vials: 4 });
-    relay(b, a, ['lot_vials']);
-    relay(a, b, ['lot_vials']);
-    for (const device of [a, b]) expect(device.db.prepare(`SELECT vials FROM lot_vials WHERE lot_id = ?`).get(lot.id)).toEqual({ vials: 4 });
+    expect([vials(a), vials(b)]).toEqual([{ vials: 4 }, { vials: 5 }]);
+    central.upload(a, ['lot_vials']);
+    for (const device of [b, a]) central.read(device);
+    for (const device of [a, b]) expect(vials(device)).toEqual({ vials: 4 });
+    // The same for a desk's lot and a desk's doctor: B's change after A's wins on both, though B's clock says earlier.
+    const other = supervisorA.ok('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'DL0002', expiry: '2027-06-30' });
+    central.upload(a);
+    central.read(b);
+    supervisorA.ok('setDeskLot', { deskId: 'N1', lotId: lot.id });
+    supervisorA.ok('setDeskDoctor', { deskId: 'N1', doctor: '医師 一郎' });
+    central.upload(a);
+    central.read(b);
+    const supervisorB = b.signIn('supervisor', 'R2');
+    supervisorB.ok('setDeskLot', { deskId: 'N1', lotId: other.id });
+    supervisorB.ok('setDeskDoctor', { deskId: 'N1', doctor: '医師 二郎' });
+    central.upload(b);
+    for (const device of [a, b]) central.read(device);
+    for (const device of [a, b]) {
+      expect(device.signIn('supervisor', 'R1').ok('listDesks', {}).find((d) => d.id === 'N1')).toMatchObject({ activeLotId: other.id, doctor: '医師 二郎' });
+    }
 
-    const dose = a.signIn('nurse', 'N1').ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot.id });
+    const dose = a.signIn('nurse', 'N1').ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id });
     const key = `dose-no-checkin:${dose.id}`;
     supervisorA.ok('explainDiscrepancy', { key, note: '受付漏れ、本人確認済み' });
     relay(a, b);
@@ -239,6 +322,7 @@ describe('the day across devices', () => {
     const before = queued(b).length;
     supervisor.refused('decideWalkIn', { requestId: request.id, approve: false, reason: '番号 1234 5678 9018 の方' }, 'INDIVIDUAL_NUMBER');
     supervisor.refused('closeDay', { note: 'メモ 123456789018' }, 'INDIVIDUAL_NUMBER');
+    supervisor.refused('reopenDay', { reason: 'メモ 123456789018' }, 'INDIVIDUAL_NUMBER');
     expect(queued(b)).toHaveLength(before);
     expect(b.db.prepare(`SELECT count(*) AS n FROM walk_in_decisions`).get()).toEqual({ n: 0 });
   });

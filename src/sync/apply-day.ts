@@ -1,19 +1,37 @@
 import { z } from 'zod';
 import { settleWalkIn } from '../checkin/walkin';
+import { settleDayClose, storeDayClose, storeDayReopen } from '../day/close';
 import { settleObservation } from '../day/observation';
-import { canonicalLotId, refreshActiveLot, storeLotVials } from '../doses/catalog';
+import { canonicalLotId, orderDeskLot, refreshActiveLot, storeLotVials } from '../doses/catalog';
+import { storeDeskDoctor } from '../doses/desk-doctor';
 import type { VenueDb } from '../store/database';
 import type { ApplyOutcome } from './apply';
-import { dayCloseData, deskLotData, discrepancyNoteData, lotVialsData, observationOutcomeData, walkInDecisionData, walkInRequestData } from './protocol';
+import {
+  dayCloseData,
+  dayReopenData,
+  deskDoctorData,
+  deskLotData,
+  discrepancyNoteData,
+  lotVialsData,
+  observationOutcomeData,
+  walkInDecisionData,
+  walkInRequestData,
+  type DayKind,
+} from './protocol';
 
 /**
  * Applies the supervisor's-day records of this venue made at its other desks.
  * Each is stored once by id (a repeat changes nothing), then the state the
  * screens read is derived again from all the records about the same thing
- * (settleWalkIn, settleObservation, refreshActiveLot, latest-wins vials,
- * earliest-wins close), so the order they arrive in never matters and every
- * device ends up the same. They are never written to the outbox.
+ * (settleWalkIn, settleObservation, refreshActiveLot, latest-wins vials
+ * and desk doctors, settleDayClose), so the order they arrive in never
+ * matters and every device ends up the same. "Latest" is the central
+ * service's order (the feed seq each record arrived with, kept in
+ * record_order), never a desk's clock. They are never written to the outbox.
  */
+
+/** Kinds whose "latest" decides a state: their records' feed seqs are kept. */
+export const ORDERED_DAY_KINDS: ReadonlySet<DayKind> = new Set(['desk_lot', 'lot_vials', 'desk_doctor']);
 
 // Unknown fields are dropped, as for the other records (see apply.ts).
 export const dayFeedSchemas = {
@@ -24,6 +42,8 @@ export const dayFeedSchemas = {
   discrepancy_note: z.object(discrepancyNoteData.shape),
   desk_lot: z.object(deskLotData.shape),
   lot_vials: z.object(lotVialsData.shape),
+  day_reopen: z.object(dayReopenData.shape),
+  desk_doctor: z.object(deskDoctorData.shape),
 };
 
 type Feed<K extends keyof typeof dayFeedSchemas> = z.output<(typeof dayFeedSchemas)[K]>;
@@ -42,21 +62,16 @@ export function dayRecordWriter(db: VenueDb) {
   const insertOutcome = db.prepare(
     `INSERT OR IGNORE INTO observation_outcomes (id, dose_id, venue_id, outcome, note, staff_id, at) VALUES (@id, @doseId, @venueId, @outcome, @note, @staffId, @at)`,
   );
-  const closeExists = db.prepare(`SELECT 1 FROM day_closes WHERE id = ?`).pluck();
-  // Two supervisors may close the same day while apart: the earliest close (by time, then id) is the day's close everywhere.
-  const upsertClose = db.prepare(
-    `INSERT INTO day_closes (id, venue_id, venue_date, staff_id, at, note, summary) VALUES (@id, @venueId, @venueDate, @staffId, @at, @note, @summary)
-     ON CONFLICT (venue_id, venue_date) DO UPDATE SET id = excluded.id, staff_id = excluded.staff_id, at = excluded.at, note = excluded.note, summary = excluded.summary
-     WHERE excluded.at < day_closes.at OR (excluded.at = day_closes.at AND excluded.id < day_closes.id)`,
-  );
+  const seqOf = db.prepare(`SELECT seq FROM record_order WHERE record_id = ?`).pluck();
   const insertNote = db.prepare(
     `INSERT OR IGNORE INTO discrepancy_notes (id, venue_id, venue_date, key, note, staff_id, at) VALUES (@id, @venueId, @venueDate, @key, @note, @staffId, @at)`,
   );
   const lotExists = db.prepare(`SELECT 1 FROM lots WHERE id = ?`).pluck();
   const insertDeskLot = db.prepare(
-    `INSERT OR IGNORE INTO desk_lot_history (id, desk_id, lot_id, venue_id, staff_id, from_at) VALUES (@id, @deskId, @lotId, @venueId, @staffId, @fromAt)`,
+    `INSERT OR IGNORE INTO desk_lot_history (id, desk_id, lot_id, venue_id, staff_id, from_at, server_seq) VALUES (@id, @deskId, @lotId, @venueId, @staffId, @fromAt, @serverSeq)`,
   );
-  const vialsSeen = db.prepare(`SELECT 1 FROM lot_vials WHERE record_id = ?`).pluck();
+  const deskLotExists = db.prepare(`SELECT 1 FROM desk_lot_history WHERE id = ?`).pluck();
+  const order = (id: string) => (seqOf.get(id) as number | undefined) ?? null;
 
   return {
     walkInRequest(data: Feed<'walkin_request'>): ApplyOutcome {
@@ -81,24 +96,38 @@ export function dayRecordWriter(db: VenueDb) {
       return 'applied';
     },
     dayClose(data: Feed<'day_close'>): ApplyOutcome {
-      if (closeExists.get(data.id)) return 'skipped';
-      upsertClose.run({ ...data, summary: JSON.stringify(data.summary) });
-      return 'applied';
+      // Two supervisors may close one day while apart: both are kept, and settleDayClose picks the day's close.
+      return storeDayClose(db, { ...data, summary: JSON.stringify(data.summary) }) ? 'applied' : 'skipped';
+    },
+    dayReopen(data: Feed<'day_reopen'>): ApplyOutcome {
+      // A reopen of a close not here yet is kept; the close finds it when it arrives.
+      return storeDayReopen(db, data) ? 'applied' : 'skipped';
+    },
+    deskDoctor(data: Feed<'desk_doctor'>): ApplyOutcome {
+      return storeDeskDoctor(db, data, order(data.id)) === 'known' ? 'skipped' : 'applied';
     },
     discrepancyNote(data: Feed<'discrepancy_note'>): ApplyOutcome {
       return insertNote.run(data).changes > 0 ? 'applied' : 'skipped';
     },
     deskLot(data: Feed<'desk_lot'>): ApplyOutcome {
+      const serverSeq = order(data.id);
+      // Made here, back from the feed: it takes its place in the central service's order.
+      if (deskLotExists.get(data.id)) {
+        if (serverSeq === null) return 'skipped';
+        orderDeskLot(db, data.id, serverSeq);
+        refreshActiveLot(db, data.deskId);
+        return 'skipped';
+      }
       // The desk's active lot must be a lot here (desks.active_lot_id refers to lots): wait for the lot.
       const lotId = canonicalLotId(db, data.lotId);
       if (!lotExists.get(lotId)) return 'parked';
-      if (insertDeskLot.run({ ...data, lotId }).changes === 0) return 'skipped';
+      insertDeskLot.run({ ...data, lotId, serverSeq });
       refreshActiveLot(db, data.deskId);
       return 'applied';
     },
     lotVials(data: Feed<'lot_vials'>): ApplyOutcome {
-      if (vialsSeen.get(data.id)) return 'skipped';
-      storeLotVials(db, { ...data, lotId: canonicalLotId(db, data.lotId) });
+      // Kept, or made the latest, or (made here and back from the feed) given its place in the order.
+      storeLotVials(db, { ...data, lotId: canonicalLotId(db, data.lotId), serverSeq: order(data.id) ?? 0 });
       return 'applied';
     },
   };
@@ -109,11 +138,13 @@ export function dayRecordWriter(db: VenueDb) {
  * screen reads: each walk-in request's status, each observation's outcome,
  * each desk's active lot. For after rows were copied in from elsewhere (a
  * restore's carry-over), when the derived columns may be stale. Run it in
- * a transaction. (lot_vials and day_closes keep their winner in the row
- * itself; records that come back through the feed settle them.)
+ * a transaction. (lot_vials keeps its winner in the row itself; records
+ * that come back through the feed settle it.)
  */
 export function settleDayState(db: VenueDb): void {
   for (const id of db.prepare(`SELECT id FROM walk_in_requests`).pluck().all() as string[]) settleWalkIn(db, id);
+  const days = db.prepare(`SELECT DISTINCT venue_id AS venueId, venue_date AS date FROM day_close_log`).all() as { venueId: string; date: string }[];
+  for (const day of days) settleDayClose(db, day.venueId, day.date);
   for (const id of db.prepare(`SELECT dose_id FROM observations`).pluck().all() as string[]) settleObservation(db, id);
   for (const id of db.prepare(`SELECT id FROM desks`).pluck().all() as string[]) refreshActiveLot(db, id);
 }

@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { venueIso } from '../common/time';
 import { settleWalkIn } from '../checkin/walkin';
 import { OBSERVATION_MINUTES, settleObservation, startObservation, type ObservationMinutes } from '../day/observation';
-import { aliasLot, canonicalLotId, refreshActiveLot, upsertDesk, upsertVenue } from '../doses/catalog';
+import { aliasLot, canonicalLotId, mayFollowColumn, refreshActiveLot, upsertDesk, upsertVenue } from '../doses/catalog';
 import { passwordReplaced, setStaffDisabled } from '../staff/accounts';
 import { replaceSecondFactor } from '../staff/two-factor';
 import type { VenueDb } from '../store/database';
-import { dayFeedSchemas, dayRecordWriter } from './apply-day';
+import { dayFeedSchemas, dayRecordWriter, ORDERED_DAY_KINDS } from './apply-day';
 import {
   checkinData,
   conflictData,
@@ -186,11 +186,23 @@ export function createFeedApplier(db: VenueDb, scope: { municipality: string; ve
         const data = parse(dayFeedSchemas.lot_vials, change);
         return ownVenue(data.venueId) ? day.lotVials(data) : 'skipped';
       }
+      case 'day_reopen': {
+        const data = parse(dayFeedSchemas.day_reopen, change);
+        return ownVenue(data.venueId) ? day.dayReopen(data) : 'skipped';
+      }
+      case 'desk_doctor': {
+        const data = parse(dayFeedSchemas.desk_doctor, change);
+        return ownVenue(data.venueId) ? day.deskDoctor(data) : 'skipped';
+      }
     }
   }
 
+  // The central service's order of the records whose latest decides a state (see apply-day.ts).
+  const noteOrder = db.prepare(`INSERT INTO record_order (record_id, seq) VALUES (?, ?) ON CONFLICT (record_id) DO UPDATE SET seq = excluded.seq`);
+
   return {
     apply(change) {
+      if (!change.deleted && isDayKind(change.kind) && ORDERED_DAY_KINDS.has(change.kind)) noteOrder.run(change.key, change.seq);
       const outcome = applyKind(change);
       if (outcome === 'parked') {
         park.run(change.kind, change.key, JSON.stringify(change.data));
@@ -283,11 +295,12 @@ function personWriter(db: VenueDb, municipality: string) {
 
 function productWriter(db: VenueDb) {
   const upsert = db.prepare(
-    `INSERT INTO products (id, maker, name, vaccine_type, dose_volume_ml, min_interval_days, min_age, max_age, observation_minutes, doses_per_vial)
-     VALUES (@id, @maker, @name, @vaccineType, @doseVolumeMl, @minIntervalDays, @minAge, @maxAge, @observationMinutes, @dosesPerVial)
+    `INSERT INTO products (id, maker, name, vaccine_type, dose_volume_ml, min_interval_days, min_age, max_age, observation_minutes, doses_per_vial, may_follow)
+     VALUES (@id, @maker, @name, @vaccineType, @doseVolumeMl, @minIntervalDays, @minAge, @maxAge, @observationMinutes, @dosesPerVial, @mayFollow)
      ON CONFLICT (id) DO UPDATE SET maker = excluded.maker, name = excluded.name, vaccine_type = excluded.vaccine_type,
        dose_volume_ml = excluded.dose_volume_ml, min_interval_days = excluded.min_interval_days, min_age = excluded.min_age,
-       max_age = excluded.max_age, observation_minutes = excluded.observation_minutes, doses_per_vial = excluded.doses_per_vial`,
+       max_age = excluded.max_age, observation_minutes = excluded.observation_minutes, doses_per_vial = excluded.doses_per_vial,
+       may_follow = excluded.may_follow`,
   );
   const clearGtins = db.prepare(`DELETE FROM product_gtins WHERE product_id = ?`);
   // A GTIN that moved to this product leaves the one that had it.
@@ -297,8 +310,8 @@ function productWriter(db: VenueDb) {
   const remove = db.prepare(`DELETE FROM products WHERE id = ?`);
   return {
     upsert(p: ReturnType<typeof productData.parse>): void {
-      const { gtins, ...fields } = p;
-      upsert.run(fields);
+      const { gtins, mayFollow, ...fields } = p;
+      upsert.run({ ...fields, mayFollow: mayFollowColumn(mayFollow) });
       clearGtins.run(p.id);
       for (const gtin of gtins) {
         takeGtin.run(gtin);
@@ -359,11 +372,12 @@ function recordWriter(db: VenueDb, now: () => Date) {
   // observation_minutes arrived with a later migration; write it when the column is there.
   const doseColumns = new Set((db.prepare(`SELECT name FROM pragma_table_info('dose_records')`).all() as { name: string }[]).map((c) => c.name));
   const observation = doseColumns.has('observation_minutes');
+  const checked = doseColumns.has('check_codes');
   const insertDose = db.prepare(
     `INSERT INTO dose_records (id, municipality, ticket_number, person_id, checkin_id, dose_number, status, reason, given_at, venue_date,
-       venue_id, desk_id, product_id, lot_id, lot_number, expiry, volume_ml, site, nurse_id, doctor, recorded_at, replaces, voided_by${observation ? ', observation_minutes' : ''})
+       venue_id, desk_id, product_id, lot_id, lot_number, expiry, volume_ml, site, nurse_id, doctor, recorded_at, replaces, voided_by${observation ? ', observation_minutes' : ''}${checked ? ', check_codes, check_reason' : ''})
      VALUES (@id, @municipality, @ticketNumber, @personId, @checkinId, @doseNumber, @status, @reason, @givenAt, @venueDate,
-       @venueId, @deskId, @productId, @lotId, @lotNumber, @expiry, @volumeMl, @site, @nurseId, @doctor, @recordedAt, @replaces, @voidedBy${observation ? ', @observationMinutes' : ''})`,
+       @venueId, @deskId, @productId, @lotId, @lotNumber, @expiry, @volumeMl, @site, @nurseId, @doctor, @recordedAt, @replaces, @voidedBy${observation ? ', @observationMinutes' : ''}${checked ? ', @checkCodes, @checkReason' : ''})`,
   );
   const insertVoid = db.prepare(`INSERT OR IGNORE INTO voids (id, target_kind, target_id, reason, staff_id, at) VALUES (@id, @targetKind, @targetId, @reason, @staffId, @at)`);
   const voidCheckin = db.prepare(`UPDATE checkins SET voided_by = ? WHERE id = ? AND voided_by IS NULL`);
@@ -396,12 +410,14 @@ function recordWriter(db: VenueDb, now: () => Date) {
       if (doseExists.get(data.id)) return 'skipped';
       const personId = personOf.get(data.municipality, data.ticketNumber) as number | undefined;
       if (personId === undefined) return 'parked';
+      const { checks, ...fields } = data;
       insertDose.run({
-        ...data,
+        ...fields,
         lotId: data.lotId ? canonicalLotId(db, data.lotId) : null,
         personId,
         voidedBy: (voidOf.get(data.id) as string | undefined) ?? null,
         observationMinutes: data.observationMinutes ?? null,
+        ...(checked ? { checkCodes: checks ? checks.codes.join(',') : null, checkReason: checks?.reason ?? null } : {}),
       });
       // A supervisor's re-record is allowed on a closed day: it is a correction, not a record the close missed.
       if (!data.replaces) noteIfLate('dose', data);

@@ -53,7 +53,9 @@ describe('the HTTP transport', () => {
       });
     });
     const answer = await createHttpTransport().send({ server: { url: server.url, fingerprint: null }, method: 'POST', path: '/v1/records', authorization: 'Bearer a.b', body: '{"records":[]}', timeoutMs: 2_000 });
-    expect(answer).toEqual({ status: 409, body: '{"error":{"code":"X"}}', fingerprint: null });
+    // The server's Date header comes back too: every exchange compares the desk's clock with it.
+    expect(answer).toEqual({ status: 409, body: '{"error":{"code":"X"}}', fingerprint: null, serverDate: expect.any(String) });
+    expect(Math.abs(Date.parse(answer.serverDate ?? '') - Date.now())).toBeLessThan(5_000);
     expect(seen).toEqual({ auth: 'Bearer a.b', type: 'application/json', body: '{"records":[]}' });
   });
 

@@ -157,7 +157,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): SyncTra
           }
           chunks.push(chunk);
         });
-        res.on('end', () => finish(null, { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), fingerprint }));
+        res.on('end', () => finish(null, { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), fingerprint, serverDate: res.headers.date ?? null }));
         res.on('error', (error) => finish(asTransportError(error)));
         res.on('close', () => {
           if (!res.complete) finish(new TransportError('UNREACHABLE', 'the connection was lost during the answer'));

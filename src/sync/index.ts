@@ -64,9 +64,16 @@
  *   a long-poll: the server answers as soon as something changes. Each page
  *   also carries the server's newest seq: below the device's cursor means the
  *   central database was restored from an older copy, and the device reads
- *   everything again and sends everything it made again. And the newest head
- *   of this device's audit chain the server holds: the device checks its
- *   chain still has that entry unchanged (audit-check.ts).
+ *   everything again. The newest head of this device's audit chain the
+ *   server holds comes with it too: the device checks its chain still has
+ *   that entry unchanged (audit-check.ts). The server records the cursor each page hands the
+ *   device before sending it, so a device asking from a cursor the database
+ *   no longer remembers is told so (a page whose head is below its cursor)
+ *   whatever later writes did to the sequence.
+ * - `POST /v1/reconcile` (reconcile.ts, reconcile-protocol.ts): at every
+ *   sync the device proves what it holds as confirmed, as sums per bucket of
+ *   record ids, and sends again, by the usual upload, the confirmed records
+ *   the server no longer holds.
  * - `POST /v1/records {records: [{kind, data}]}`: the outbox, oldest first,
  *   idempotent by record id; the answer is per record: stored, duplicate
  *   (already had), conflict (stored and flagged), rejected. A record is
@@ -90,10 +97,18 @@
  *   the venue's supervisors (listConflicts, the day report).
  * - observations: a dose from another desk starts its row here; the outcome
  *   is a referral if any device referred, else the earliest release.
- * - day_closes: the earliest close of a venue-day; check-ins and doses of a
- *   closed day are then refused here too.
- * - desks.active_lot_id: the lot of the desk's latest desk_lot_history entry.
- * - lot_vials: the latest count (at, then record id).
+ * - day_closes: the earliest close of a venue-day that no reopen names
+ *   (day_close_log, day_reopens); check-ins and doses of a closed day are
+ *   then refused here too.
+ * - desks.active_lot_id: the lot of the desk's latest desk_lot_history entry;
+ *   lot_vials: the latest count; a desk's doctor (desk_doctors): the latest
+ *   of the day. "Latest" is the central service's order of the records (the
+ *   feed seq each arrived with, record_order / server_seq), never a desk's
+ *   clock; a record made here and not yet back from the feed is the latest.
+ *
+ * Time: every answer's Date header is compared with this desk's clock
+ * (clock.ts; the status bar warns beyond two minutes), and the server
+ * refuses a record whose times are after its receipt (rejected, per record).
  *
  * Free text in these records (reasons, notes) never carries an individual
  * number: the device refuses it before storing, the server refuses it too.

@@ -20,12 +20,12 @@ describe('the outbox', () => {
     const supervisor = venue.signIn('supervisor');
     const lot = venue.db.prepare(`SELECT id FROM lots WHERE lot_number = 'FA1234'`).get() as { id: string };
 
-    nurse.refused('recordDose', { municipality: M, ticketNumber: T.unknown, doseNumber: 1, status: 'performed', lotId: lot.id }, 'UNKNOWN_TICKET');
+    nurse.refused('recordDose', { municipality: M, ticketNumber: T.unknown, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id }, 'UNKNOWN_TICKET');
     reception.ok('checkIn', { municipality: M, number: T.moved });
     expect(rows(venue)).toHaveLength(before);
 
     const checkin = reception.ok('checkIn', { municipality: M, number: T.ok });
-    const dose = nurse.ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot.id });
+    const dose = nurse.ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id });
     const voided = supervisor.ok('voidRecord', { recordId: dose.id, reason: 'ロット誤り' });
     const added = supervisor.ok('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'NEW001', expiry: '2027-06-30' });
     const added_ = rows(venue).slice(before);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { venueIso } from '../common/time';
+import type { DoseCheckCode } from '../doses/check-codes';
 import type { VenueDb } from '../store/database';
 import { digestOf, type RecordDigest } from './digest';
 import {
@@ -7,6 +8,8 @@ import {
   type AuditHeadData,
   type CheckinData,
   type DayCloseData,
+  type DayReopenData,
+  type DeskDoctorData,
   type DeskLotData,
   type DiscrepancyNoteData,
   type DoseData,
@@ -66,7 +69,11 @@ export function enqueueCheckIn(db: VenueDb, record: Omit<CheckinData, 'venueDate
 }
 
 /** The fields of a dose record that travel (the void pointer does not: voids are records of their own). */
-export function enqueueDose(db: VenueDb, record: DoseData & { readonly voidedBy?: string | null }, now: Date): void {
+export function enqueueDose(
+  db: VenueDb,
+  record: Omit<DoseData, 'checks'> & { readonly voidedBy?: string | null; readonly checks?: { readonly codes: readonly DoseCheckCode[]; readonly reason: string } | null },
+  now: Date,
+): void {
   const data: DoseData = {
     id: record.id,
     municipality: record.municipality,
@@ -92,6 +99,8 @@ export function enqueueDose(db: VenueDb, record: DoseData & { readonly voidedBy?
     recordedAt: record.recordedAt,
     replaces: record.replaces,
     ...(record.observationMinutes === undefined ? {} : { observationMinutes: record.observationMinutes }),
+    // Only when the nurse confirmed a product check: every other dose keeps the body it always had.
+    ...(record.checks ? { checks: { codes: [...record.checks.codes], reason: record.checks.reason } } : {}),
   };
   enqueue(db, 'dose', data.id, data, now);
 }
@@ -159,6 +168,16 @@ export function enqueueDiscrepancyNote(db: VenueDb, r: DiscrepancyNoteData, now:
 export function enqueueDeskLot(db: VenueDb, r: DeskLotData, now: Date): void {
   const data: DeskLotData = { id: r.id, venueId: r.venueId, deskId: r.deskId, lotId: r.lotId, staffId: r.staffId, fromAt: r.fromAt };
   enqueue(db, 'desk_lot', data.id, data, now);
+}
+
+export function enqueueDayReopen(db: VenueDb, r: DayReopenData, now: Date): void {
+  const data: DayReopenData = { id: r.id, venueId: r.venueId, venueDate: r.venueDate, closeId: r.closeId, staffId: r.staffId, at: r.at, reason: r.reason };
+  enqueue(db, 'day_reopen', data.id, data, now);
+}
+
+export function enqueueDeskDoctor(db: VenueDb, r: DeskDoctorData, now: Date): void {
+  const data: DeskDoctorData = { id: r.id, venueId: r.venueId, deskId: r.deskId, venueDate: r.venueDate, doctor: r.doctor, staffId: r.staffId, at: r.at };
+  enqueue(db, 'desk_doctor', data.id, data, now);
 }
 
 export function enqueueLotVials(db: VenueDb, r: LotVialsData, now: Date): void {

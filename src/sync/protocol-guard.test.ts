@@ -31,6 +31,8 @@ const SAMPLES: Record<UploadRecord['kind'], UploadRecord> = {
   discrepancy_note: dayRecord.discrepancyNote(m),
   desk_lot: dayRecord.deskLot(m, 'lot-1'),
   lot_vials: dayRecord.lotVials(m, 'lot-1'),
+  day_reopen: dayRecord.dayReopen(m, newRecordId()),
+  desk_doctor: dayRecord.deskDoctor(m),
 };
 
 /** The member of the discriminated union for one kind. */

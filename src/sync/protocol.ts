@@ -7,7 +7,8 @@
  */
 import { z } from 'zod';
 import type { WALK_IN_VERDICTS } from '../checkin/walkin';
-import { doseNumber, instant, isoDate, municipalityCode, recordId, sex, shortId, ticketNumber, ticketStatus } from '../common/schemas';
+import { doseNumber, holdsNul, instant, isoDate, municipalityCode, recordId, sex, shortId, ticketNumber, ticketStatus } from '../common/schemas';
+import { DOSE_CHECK_CODES } from '../doses/check-codes';
 import type { InjectionSite } from '../doses/record';
 import { noIndividualNumber } from '../privacy/schema';
 import { RECOVERY_CODE_COUNT, RECOVERY_HASH_PATTERN, TOTP_SECRET_PATTERN } from '../staff/second-factor';
@@ -74,7 +75,7 @@ export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
 // tombstones (data null).
 
 /** The supervisor's-day records of the venue, each an immutable record with its own id (see "Up" below). */
-export const DAY_KINDS = ['walkin_request', 'walkin_decision', 'observation_outcome', 'day_close', 'discrepancy_note', 'desk_lot', 'lot_vials'] as const;
+export const DAY_KINDS = ['walkin_request', 'walkin_decision', 'observation_outcome', 'day_close', 'discrepancy_note', 'desk_lot', 'lot_vials', 'day_reopen', 'desk_doctor'] as const;
 export type DayKind = (typeof DAY_KINDS)[number];
 
 export const FEED_KINDS = ['venue', 'desk', 'product', 'staff', 'person', 'checkin', 'dose', 'void', 'lot', 'conflict', ...DAY_KINDS] as const;
@@ -149,6 +150,8 @@ export const productData = z.object({
   observationMinutes: z.number().int().positive(),
   dosesPerVial: z.number().int().positive(),
   gtins: z.array(z.string().regex(/^\d{14}$/)),
+  /** Products after which this one may be given (the product master's may_follow); absent or empty: any. */
+  mayFollow: z.array(z.string().min(1).max(64)).max(50).optional(),
 });
 export type ProductData = z.infer<typeof productData>;
 
@@ -284,6 +287,8 @@ export const doseData = z.strictObject({
   replaces: recordId.nullable(),
   /** How long the person is observed after the dose (15 or 30); absent from older devices. */
   observationMinutes: z.number().int().min(0).max(120).nullable().optional(),
+  /** Product checks the nurse confirmed before the save, with the reason; absent when there was nothing to confirm. */
+  checks: z.strictObject({ codes: z.array(z.enum(DOSE_CHECK_CODES)).min(1).max(DOSE_CHECK_CODES.length), reason: staffNote(2) }).optional(),
 });
 export type DoseData = z.infer<typeof doseData>;
 
@@ -442,6 +447,14 @@ export const lotVialsData = z.strictObject({
 });
 export type LotVialsData = z.infer<typeof lotVialsData>;
 
+/** A supervisor reopens a closed day, naming the close it undoes, with the reason. */
+export const dayReopenData = z.strictObject({ id: recordId, venueId: shortId, venueDate: isoDate, closeId: recordId, staffId: staffRef, at: instant, reason: staffNote(2) });
+export type DayReopenData = z.infer<typeof dayReopenData>;
+
+/** The doctor (予診医) a supervisor set for a desk for the day; the latest in the central service's order is the desk's. */
+export const deskDoctorData = z.strictObject({ id: recordId, venueId: shortId, deskId: shortId, venueDate: isoDate, doctor: staffNote(1, 20), staffId: staffRef, at: instant });
+export type DeskDoctorData = z.infer<typeof deskDoctorData>;
+
 export const uploadRecordSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('checkin'), data: checkinData }),
   z.strictObject({ kind: z.literal('dose'), data: doseData }),
@@ -456,14 +469,19 @@ export const uploadRecordSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('discrepancy_note'), data: discrepancyNoteData }),
   z.strictObject({ kind: z.literal('desk_lot'), data: deskLotData }),
   z.strictObject({ kind: z.literal('lot_vials'), data: lotVialsData }),
+  z.strictObject({ kind: z.literal('day_reopen'), data: dayReopenData }),
+  z.strictObject({ kind: z.literal('desk_doctor'), data: deskDoctorData }),
 ]);
 export type UploadRecord = z.infer<typeof uploadRecordSchema>;
 export type UploadKind = UploadRecord['kind'];
 export const UPLOAD_KINDS = ['checkin', 'dose', 'void', 'lot', 'audit_head', 'resolution', ...DAY_KINDS] as const satisfies readonly UploadKind[];
 
-export const uploadRequestSchema = z.strictObject({
-  records: z.array(uploadRecordSchema).min(1).max(LIMITS.uploadRecords),
-});
+export const uploadRequestSchema = z
+  .strictObject({
+    records: z.array(uploadRecordSchema).min(1).max(LIMITS.uploadRecords),
+  })
+  // A NUL byte would be cut off or refused by some reader of the stored text: the batch is refused whole.
+  .refine((request) => !holdsNul(request), 'no text may hold a NUL character (U+0000)');
 export type UploadRequest = z.infer<typeof uploadRequestSchema>;
 
 /** stored: new; duplicate: already had (same content); conflict: stored and flagged; rejected: refused (same id, different content). */

@@ -7,9 +7,11 @@ import type { VenueDb } from '../store/database';
 import { writeDeviceSettings } from '../store/settings';
 import { createFeedApplier, FeedDataError, type FeedApplier } from './apply';
 import { Backoff } from './backoff';
+import { noteServerTime } from './clock';
 import { syncMessage } from './messages';
 import { AuditHeadKeeper } from './audit-check';
 import { recordAnswers, requeueAll, takeBatch, toUploadRecords } from './outbox';
+import { ReconcileTask } from './reconcile';
 import {
   apiErrorSchema,
   bearer,
@@ -60,6 +62,10 @@ export interface SyncTuning {
   readonly auditHeadIntervalMs: number;
   /** Tries at enrolling while the server cannot be reached, before giving up. */
   readonly enrollAttempts: number;
+  /** Longest time between two comparisons of the confirmed records with the central service's (reconcile.ts). */
+  readonly reconcileIntervalMs: number;
+  /** Shortest time between two comparisons (each sync wakes one). */
+  readonly reconcileMinGapMs: number;
 }
 
 export const DEFAULT_TUNING: SyncTuning = {
@@ -75,6 +81,8 @@ export const DEFAULT_TUNING: SyncTuning = {
   idleCheckMs: 1_000,
   auditHeadIntervalMs: 60_000,
   enrollAttempts: 5,
+  reconcileIntervalMs: 30_000,
+  reconcileMinGapMs: 2_000,
 };
 
 /** Told after remote changes are applied (the page should refresh). */
@@ -186,6 +194,20 @@ export function startSyncService(options: SyncServiceOptions): SyncService {
   let online: boolean | null = null;
   let uploadFailing = false;
 
+  // What this device holds as confirmed, compared with what the service holds at every sync (reconcile.ts).
+  const reconciliation = new ReconcileTask({
+    db,
+    clock,
+    intervalMs: tuning.reconcileIntervalMs,
+    minGapMs: tuning.reconcileMinGapMs,
+    onResend: (records) => {
+      report(new Error(`the central service lacks ${records} record(s) it had confirmed (restored from an older copy?): sending them again`));
+      uploadWork.wake();
+      uploadRetry.wake();
+    },
+    unsupported: (error) => error instanceof ServerAnswer && error.status === 404,
+  });
+
   const report = (error: unknown) => {
     try {
       options.onError?.(error);
@@ -208,8 +230,13 @@ export function startSyncService(options: SyncServiceOptions): SyncService {
   function failure(error: unknown): void {
     if (stopped) return;
     if (!(error instanceof TransportError || error instanceof ServerAnswer || error instanceof FeedDataError)) report(error);
-    markFailure(db, errorCode(error), clock.now());
     online = false;
+    try {
+      markFailure(db, errorCode(error), clock.now());
+    } catch (unwritable) {
+      // A full disk takes no bookkeeping either; the loops go on and catch up once it does.
+      report(unwritable);
+    }
   }
 
   async function call(identity: SyncIdentity, method: 'GET' | 'POST', path: string, body: string | undefined, timeoutMs: number): Promise<unknown> {
@@ -222,6 +249,8 @@ export function startSyncService(options: SyncServiceOptions): SyncService {
       timeoutMs,
       signal: controller.signal,
     });
+    // Every exchange compares this desk's clock with the central service's.
+    if (!stopped) noteServerTime(db, response.serverDate, clock.now());
     if (response.status !== 200) throw answerError(response);
     try {
       return JSON.parse(response.body) as unknown;
@@ -476,10 +505,12 @@ export function startSyncService(options: SyncServiceOptions): SyncService {
   function startOver(): void {
     db.transaction(() => {
       writeCursor(db, 0);
-      requeueAll(db);
+      // What it lacks is found by comparing (reconcile.ts) and sent again; an older service without that gets everything.
+      if (!reconciliation.supported) requeueAll(db);
       writeAuditHeadSent(db, 0);
     })();
-    report(new Error('the central service is behind this device (restored from an older copy?): reading and sending everything again'));
+    report(new Error('the central service is behind this device (restored from an older copy?): reading everything again and sending what it lacks'));
+    reconciliation.requestFull();
     uploadWork.wake();
     uploadRetry.wake();
   }
@@ -494,8 +525,16 @@ export function startSyncService(options: SyncServiceOptions): SyncService {
     const backoff = new Backoff(tuning.backoffBaseMs, tuning.backoffMaxMs);
     let batchSize = tuning.uploadBatch;
     while (!stopped) {
-      auditHeads.maybeEnqueue();
-      const batch = takeBatch(db, batchSize, LIMITS.uploadBodyBytes - 64 * 1024, clock.now());
+      let batch: ReturnType<typeof takeBatch>;
+      try {
+        auditHeads.maybeEnqueue();
+        batch = takeBatch(db, batchSize, LIMITS.uploadBodyBytes - 64 * 1024, clock.now());
+      } catch (error) {
+        // The database took no write (a full disk): wait and try again, as for the network.
+        failure(error);
+        await uploadRetry.wait(backoff.next());
+        continue;
+      }
       if (batch.length === 0) {
         await uploadWork.wait(tuning.auditHeadIntervalMs);
         continue;
@@ -512,6 +551,8 @@ export function startSyncService(options: SyncServiceOptions): SyncService {
           recordAnswers(db, sent, answer.data.results, now);
           storeConflicts(db, answer.data.results);
         })();
+        // A sync: what is confirmed now is compared with what the service holds.
+        if (batch.length < batchSize) reconciliation.wake();
         success();
         backoff.reset();
         uploadFailing = false;
@@ -539,7 +580,8 @@ export function startSyncService(options: SyncServiceOptions): SyncService {
       identity = readSyncIdentity(db);
     }
     if (!identity || stopped) return;
-    await Promise.all([downloadLoop(identity), uploadLoop(identity)]);
+    const reconcile = (request: unknown) => call(identity, 'POST', '/v1/reconcile', JSON.stringify(request), tuning.requestTimeoutMs);
+    await Promise.all([downloadLoop(identity), uploadLoop(identity), reconciliation.run(reconcile)]);
   }
 
   const running = main().catch((error: unknown) => report(error));
@@ -552,6 +594,7 @@ export function startSyncService(options: SyncServiceOptions): SyncService {
       uploadWork.wake();
       uploadRetry.wake();
       downloadRetry.wake();
+      reconciliation.stop();
       await running;
     },
     nudge() {

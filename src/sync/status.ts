@@ -1,5 +1,6 @@
 import type { StaffText } from '../common/messages';
 import type { VenueDb } from '../store/database';
+import { readClockCheck, type ClockCheck } from './clock';
 import { syncMessage } from './messages';
 import { outboxCounts } from './outbox';
 import { readEnrollment, readSyncState, type EnrollmentState } from './state';
@@ -18,6 +19,8 @@ export interface SyncStatus {
   readonly conflicts: { readonly open: number; readonly resolved: number };
   /** A roster download in progress (done of total changes), or the last one. */
   readonly download: { readonly active: boolean; readonly done: number; readonly total: number | null; readonly startedAt: string | null; readonly finishedAt: string | null };
+  /** This desk's clock against the central service's at the last exchange (null before the first). */
+  readonly clock: ClockCheck | null;
 }
 
 /** Everything the status bar shows, straight from the database (the sync service keeps it current). */
@@ -37,6 +40,7 @@ export function readSyncStatus(db: VenueDb): SyncStatus {
     records: outboxCounts(db),
     conflicts,
     download: state.download,
+    clock: readClockCheck(db),
   };
 }
 

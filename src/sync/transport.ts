@@ -33,6 +33,8 @@ export interface TransportResponse {
   readonly body: string;
   /** The certificate fingerprint the connection was made with (https), else null. */
   readonly fingerprint: string | null;
+  /** The answer's Date header (the central service's clock), when it sent one. */
+  readonly serverDate?: string | null;
 }
 
 export interface SyncTransport {

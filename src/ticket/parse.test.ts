@@ -146,6 +146,13 @@ describe('parseTicketCode: refusals', () => {
     ['bare element string longer than 18', '010498712345678417271231'],
     ['bare element string with a lot', '01049871234567841727123110AB1234'],
     ['DataBar without composite (16 digits)', '0104987123456784'],
+    // Whatever prefix the scanner was set up to send: still named a vial.
+    ['a "#" prefix', '#01049871234567841727123110AB1234'],
+    ['a code ID letter prefix', 'w01049871234567841727123110AB1234'],
+    ['a non-GS1 DataMatrix AIM', ']d101049871234567841727123110AB1234'],
+    ['a word prefix and parentheses', 'VIAL:(01)04987123456784(17)271231(10)AB1234'],
+    ['a prefix and a bare 16-digit DataBar', '*0104987123456784'],
+    ['a prefix and a <GS> written out', '$010498712345678410AB1234<GS>17271231'],
   ])('VACCINE_PACK for %s', (_label, raw) => {
     const result = parseTicketCode(raw);
     expectCode(result, 'VACCINE_PACK');

@@ -195,6 +195,22 @@ function looksLikeBareGs1(value: string): boolean {
   return compact.length > 18 || (compact.length === 16 && ALL_DIGITS.test(compact));
 }
 
+/**
+ * A GS1 element string anywhere in the read, after whatever prefix a scanner
+ * was set up to send (`#`, a code ID letter, `]d1`…): (01) and a GTIN-14 that
+ * checks, then another AI or the end. Asked only of reads that are no ticket
+ * anyway, so that staff are told they scanned a vial, not "letters were read".
+ */
+function embedsGs1(value: string): boolean {
+  const compact = value.replace(/<GS>/gi, GS).replace(/[\s()]/g, '');
+  for (const m of compact.matchAll(/01([0-9]{14})/g)) {
+    if (!m[1] || !isValidGtin(m[1])) continue;
+    const rest = compact.slice(m.index + 16);
+    if (rest === '' || rest.startsWith(GS) || /^(?:1[1-7][0-9]{6}|10|21)/.test(rest)) return true;
+  }
+  return false;
+}
+
 function isProductCode(digits: string): boolean {
   return (digits.length === 13 || digits.length === 14) && isValidGtin(digits);
 }
@@ -239,11 +255,11 @@ function parseUnguarded(raw: unknown, options: TicketParseOptions | undefined): 
   // The detector of src/privacy: twelve digits however separated, also inside text.
   if (containsIndividualNumber(trimmed) || containsIndividualNumber(body)) return refuse('INDIVIDUAL_NUMBER');
   if (looksLikeBareGs1(body)) return refuse('VACCINE_PACK');
-  if (!ALL_DIGITS.test(digits)) return refuse('NOT_DIGITS');
+  if (!ALL_DIGITS.test(digits)) return refuse(embedsGs1(trimmed) ? 'VACCINE_PACK' : 'NOT_DIGITS');
   if (isProductCode(digits)) return refuse('PRODUCT_BARCODE');
   if (digits.length === 18) return fromLine18(digits);
   if (digits.length === 10) return fromNw7(digits, options);
-  return refuse('WRONG_LENGTH', digits.length);
+  return refuse(embedsGs1(trimmed) ? 'VACCINE_PACK' : 'WRONG_LENGTH', digits.length);
 }
 
 /**

@@ -52,6 +52,8 @@ export const DEMO_PRODUCTS: Product[] = [
     observationMinutes: 15,
     dosesPerVial: 6,
     gtins: ['04987123456784'],
+    // The primary series stays with one product: a dose of this one follows only a dose of this one.
+    mayFollow: ['PFZ-COMIRNATY'],
   },
   {
     id: 'MOD-SPIKEVAX',
@@ -65,13 +67,19 @@ export const DEMO_PRODUCTS: Product[] = [
     observationMinutes: 15,
     dosesPerVial: 10,
     gtins: ['04912345678904'],
+    mayFollow: ['MOD-SPIKEVAX'],
   },
 ];
 
+/**
+ * The venue's lots. Lists show the soonest expiry first, so the first lot is
+ * one of the product every demo booking is for (a dose with another product
+ * must be confirmed with a reason at the nurse's form).
+ */
 export const DEMO_LOTS = [
   { productId: 'PFZ-COMIRNATY', lotNumber: 'FA1234', expiryDays: 120 },
   { productId: 'PFZ-COMIRNATY', lotNumber: 'FB5678', expiryDays: 200 },
-  { productId: 'MOD-SPIKEVAX', lotNumber: 'MS0001', expiryDays: 90 },
+  { productId: 'MOD-SPIKEVAX', lotNumber: 'MS0001', expiryDays: 150 },
 ] as const;
 
 /** Ticket numbers of the demo people, by what scanning them shows. */

@@ -8,6 +8,7 @@
  *   npm run bench -- --only reading   first camera frame → verdict on screen in Chromium (QR and NW-7, 60 scans each)
  *   npm run bench -- --only memory    core process and renderer memory: roster download (--people), an hour of scanning
  *   npm run bench -- --only signin    refused sign-ins (unknown, wrong, disabled, locked): the same time whatever the reason
+ *   npm run bench -- --only durable   what the acknowledged mark costs a dose (side by side with the bare dispatcher)
  */
 import { cpus, totalmem } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { benchDecode, decodeMarkdown } from './decode/bench';
 import { benchOcr, ocrMarkdown } from './decode/ocr-bench';
 import { benchVideos, videoMarkdown } from './decode/video-bench';
+import { benchDurable, durableSection } from './durable';
 import { benchMemory, memorySection } from './memory';
 import { benchReading, readingSection } from './reading';
 import { benchSignIn, signInSection } from './signin';
@@ -104,6 +106,13 @@ if (wanted('signin')) {
   const r = benchSignIn();
   console.log(JSON.stringify(r, null, 2));
   sections.push(signInSection(r));
+}
+
+if (wanted('durable')) {
+  console.log('durable: 1,000 doses through the runtime as shipped and through the bare dispatcher, alternating…');
+  const r = benchDurable(1_000);
+  console.log(JSON.stringify(r, null, 2));
+  sections.push(durableSection(r));
 }
 
 // A run of some groups keeps the other groups' last figures.

@@ -77,7 +77,7 @@ function recordBacklog(db: VenueDb, count: number, clock: ManualClock): void {
     db.transaction(() => {
       for (let i = start; i < Math.min(count, start + 500); i++) {
         const ticketNumber = String(1 + i).padStart(10, '0');
-        recordDose(db, { municipality: DEMO_MUNICIPALITY, ticketNumber, doseNumber: 1, status: 'performed', givenAt: NOW, lotId: lot.id }, {
+        recordDose(db, { municipality: DEMO_MUNICIPALITY, ticketNumber, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', givenAt: NOW, lotId: lot.id }, {
           venueId: DEMO_VENUE.id,
           deskId: 'R1',
           nurseId: nurse,

@@ -1,8 +1,12 @@
 /**
- * Child process for the crash test: the venue app as it ships (the
+ * Child process for the crash tests: the venue app as it ships (the
  * composition root, src/app) records doses as fast as it can and prints
  * "ACK <record id>" to stdout after each one is acknowledged. The parent
  * kills it with SIGKILL at a random moment.
+ *
+ * With CRASH_STOP_AFTER=n it first merges the log and turns the automatic
+ * merge off (so what follows lives only in the -wal file), records n doses,
+ * prints "HELD" and waits for the kill.
  */
 import { writeSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -28,13 +32,27 @@ const pending = db
   )
   .all() as { municipality: string; number: string }[];
 
+const stopAfter = Number(process.env.CRASH_STOP_AFTER ?? 0);
+if (stopAfter > 0) {
+  // Everything so far into the database file, and no automatic merge after: the doses that
+  // follow live only in the log (the app merges every 2 MiB, which these stay under anyway).
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.pragma('wal_autocheckpoint = 0');
+}
+
 writeSync(1, 'READY\n');
-for (const ticket of pending) {
-  const reply = connection.call('recordDose', { municipality: ticket.municipality, ticketNumber: ticket.number, doseNumber: 1, status: 'performed', lotId: lot.id });
+for (const ticket of stopAfter > 0 ? pending.slice(0, stopAfter) : pending) {
+  const reply = connection.call('recordDose', { municipality: ticket.municipality, ticketNumber: ticket.number, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id });
   if (!reply.ok) {
     writeSync(2, `refused: ${reply.error.code}\n`);
     process.exit(3);
   }
   writeSync(1, `ACK ${(reply.value as { id: string }).id}\n`);
 }
-writeSync(1, 'DONE\n');
+if (stopAfter > 0) {
+  writeSync(1, 'HELD\n');
+  // Held open, the log unmerged, until the parent's SIGKILL.
+  setInterval(() => undefined, 60_000);
+} else {
+  writeSync(1, 'DONE\n');
+}

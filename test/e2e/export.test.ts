@@ -41,9 +41,9 @@ function morning(): void {
   const lot = (host.db.prepare(`SELECT id FROM lots WHERE lot_number = 'FA1234'`).get() as { id: string }).id;
   ok(nurse.call('setDeskLot', { lotId: lot }));
   for (const number of [T.ok, T.okSecond, T.okNw7]) ok(reception.call('checkIn', { municipality: M, number }));
-  ok(nurse.call('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot, doctor: '医師 一郎' }));
-  ok(nurse.call('recordDose', { municipality: M, ticketNumber: T.okSecond, doseNumber: 2, status: 'performed', lotId: lot, doctor: '医師 一郎' }));
-  const wrong = ok(nurse.call('recordDose', { municipality: M, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', lotId: lot, doctor: '医師 一郎' }));
+  ok(nurse.call('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', lotId: lot, doctor: '医師 一郎' }));
+  ok(nurse.call('recordDose', { municipality: M, ticketNumber: T.okSecond, doseNumber: 2, status: 'performed', site: 'left_arm', lotId: lot, doctor: '医師 一郎' }));
+  const wrong = ok(nurse.call('recordDose', { municipality: M, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', site: 'left_arm', lotId: lot, doctor: '医師 一郎' }));
   ok(supervisor.call('voidRecord', { recordId: (wrong as { id: string }).id, reason: '別の人の券で記録した' }));
 }
 

@@ -93,7 +93,12 @@ describe('nurse', () => {
     expect(await nurse.getByTestId('person-kanji').textContent()).toBe('山田 太郎');
     expect(await nurse.getByTestId('dose-number').textContent()).toContain('1回目');
     expect(await nurse.getByTestId('lot-select').inputValue()).toBe(lotIdOf('FA1234'));
+    // The booked product and the doses before stand next to the lot; the lot matches: nothing to confirm.
+    expect(await nurse.getByTestId('booked-product').textContent()).toContain('コミナティ');
+    expect(await nurse.getByTestId('previous-none').count()).toBe(1);
+    expect(await nurse.getByTestId('dose-check').count()).toBe(0);
     await nurse.getByTestId('site-left_arm').check();
+    await nurse.getByTestId('doctor').fill('予診 医師');
     await saveScreen(nurse, 'nurse-dose-form');
     await nurse.getByTestId('record-dose-button').click();
     const saved = nurse.getByTestId('dose-saved');
@@ -153,6 +158,9 @@ describe('nurse', () => {
     await expect
       .poll(() => (host.db.prepare(`SELECT active_lot_id AS lot FROM desks WHERE id = 'R1'`).get() as { lot: string }).lot)
       .toBe(lotIdOf('FB5678'));
+    await nurse.getByTestId('site-right_arm').check();
+    // The doctor typed for the person before stays for the next one.
+    expect(await nurse.getByTestId('doctor').inputValue()).toBe('予診 医師');
     // Enter records (no field focused).
     await nurse.locator('h2#dose-title').click();
     await nurse.keyboard.press('Enter');

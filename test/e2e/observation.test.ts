@@ -50,6 +50,8 @@ async function recordFor(number: string, minutes: 15 | 30): Promise<void> {
   await nurse.getByTestId('dose-form').waitFor();
   await nurse.getByTestId('lot-select').selectOption(lotIdOf('FA1234'));
   await nurse.getByTestId(`observe-${minutes}`).check();
+  await nurse.getByTestId('site-left_arm').check();
+  await nurse.getByTestId('doctor').fill('予診 医師');
   await nurse.getByTestId('record-dose-button').click();
   await nurse.getByTestId('dose-saved').waitFor();
 }
@@ -193,7 +195,8 @@ describe('after the dose', () => {
   it('reception prints the slip for the person who just had dose 1, from their card', async () => {
     const seq = await currentSeq(reception);
     await handheldScan(reception, ticketLine(T.ok));
-    expect((await nextVerdict(reception, seq)).code).toBe('ALREADY_VACCINATED');
+    // Vaccinated here today: the calm card, the slip at hand.
+    expect((await nextVerdict(reception, seq)).code).toBe('VACCINATED_TODAY');
     await reception.getByTestId('reception-slip-open').click();
     const slip = reception.getByTestId('dose-slip');
     await slip.waitFor();

@@ -139,6 +139,8 @@ describe('the individual number never reaches the device', () => {
     await nurse.getByTestId('queue-item').first().click();
     const lot = host.db.prepare(`SELECT id FROM lots WHERE lot_number = 'FA1234'`).get() as { id: string };
     await nurse.getByTestId('lot-select').selectOption(lot.id);
+    await nurse.getByTestId('site-left_arm').check();
+    await nurse.getByTestId('doctor').fill('予診 医師');
     await nurse.getByTestId('record-dose-button').click();
     await nurse.getByTestId('dose-saved').waitFor();
 

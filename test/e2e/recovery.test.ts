@@ -63,7 +63,7 @@ describe('backups and recovery', () => {
     const lot = (host.db.prepare(`SELECT id FROM lots WHERE lot_number = 'FA1234'`).get() as { id: string }).id;
     must(front.call('checkIn', { municipality: M, number: T.ok }));
     must(nurse.call('setDeskLot', { lotId: lot }));
-    const dose = must(nurse.call('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot }));
+    const dose = must(nurse.call('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot }));
 
     const { page } = await openDesk(browser, host.url);
     await signIn(page, 'supervisor');
@@ -106,7 +106,7 @@ describe('backups and recovery', () => {
     const { page: again } = await openDesk(browser, host.url);
     await signIn(again, 'reception');
     await handheldScan(again, ticketLine(T.ok));
-    expect((await nextVerdict(again, 0)).code).toBe('ALREADY_VACCINATED');
+    expect((await nextVerdict(again, 0)).code).toBe('VACCINATED_TODAY');
     const seq = await currentSeq(again);
     await handheldScan(again, `A${T.okNw7}A`);
     expect((await nextVerdict(again, seq)).code).toBe('ALREADY_CHECKED_IN');
@@ -138,7 +138,7 @@ describe('backups and recovery', () => {
     expect(countOf(host, `SELECT count(*) AS n FROM checkins WHERE ticket_number = ?`, T.okNw7)).toBe(0);
     await signIn(page, 'reception');
     await handheldScan(page, ticketLine(T.ok));
-    expect((await nextVerdict(page, 0)).code).toBe('ALREADY_VACCINATED');
+    expect((await nextVerdict(page, 0)).code).toBe('VACCINATED_TODAY');
     const seq = await currentSeq(page);
     await handheldScan(page, `A${T.okNw7}A`);
     expect((await nextVerdict(page, seq)).code).toBe('OK');

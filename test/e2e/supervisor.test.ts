@@ -114,7 +114,7 @@ describe('supervisor', () => {
 
   it('voids a dose record with a reason; the record stays, marked', async () => {
     const desk = nurseDesk();
-    const dose = desk.call('recordDose', { municipality: DEMO_MUNICIPALITY, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lotIdOf('FA1234') });
+    const dose = desk.call('recordDose', { municipality: DEMO_MUNICIPALITY, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lotIdOf('FA1234') });
     if (!dose.ok) throw new Error(dose.error.messageEn);
     const row = supervisor.locator(`[data-testid="record-row"][data-ticket="${T.ok}"]`);
     await row.waitFor({ timeout: 5_000 });

@@ -167,6 +167,7 @@ describe('two devices and the central service', () => {
     expect(await notice.textContent()).toContain('ロットを FA1234 に切り替えました');
     await nurse.getByTestId('queue-item').first().click();
     await nurse.getByTestId('site-left_arm').check();
+    await nurse.getByTestId('doctor').fill('予診 医師');
     await nurse.getByTestId('record-dose-button').click();
     await nurse.getByTestId('dose-saved').waitFor();
     expect(await nurse.getByTestId('saved-lot').textContent()).toBe('FA1234');

@@ -77,14 +77,16 @@ describe('notes with dates, times, phone numbers, postal codes and tickets', () 
       expect(supervisor.ok('voidRecord', { recordId: skipped.id, reason: note }).reason).toBe(note);
     }
     const lotId = nurse.ok('listLots', {})[0]?.id ?? '';
-    const dose = nurse.ok('recordDose', { municipality: M, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', lotId });
+    const dose = nurse.ok('recordDose', {
+      municipality: M, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', lotId, site: 'left_arm', doctor: '予診 医師',
+    });
     nurse.ok('endObservation', { doseId: dose.id, outcome: 'referred', note: LEGITIMATE_NOTES[0] });
     const report = supervisor.ok('dayReport', {});
     expect(report.discrepancies.length).toBeGreaterThan(0);
     for (const [i, discrepancy] of report.discrepancies.entries()) {
       supervisor.ok('explainDiscrepancy', { key: discrepancy.key, note: LEGITIMATE_NOTES[i % LEGITIMATE_NOTES.length] ?? '' });
     }
-    expect(supervisor.ok('closeDay', { note: LEGITIMATE_NOTES[1] ?? '' }).note).toBe(LEGITIMATE_NOTES[1]);
+    expect(supervisor.ok('closeDay', { note: LEGITIMATE_NOTES[1] ?? '', confirmOpen: report.open }).note).toBe(LEGITIMATE_NOTES[1]);
   });
 
   it('are stored by the central service', async () => {

@@ -157,7 +157,7 @@ describe('the shell’s database process (dist/main/db-process.cjs under Node)',
     const lot = await shell.ok<{ id: string }>(OTHER_WINDOW, 'addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'SH0001', expiry: '2027-06-30' });
     await shell.ok(OTHER_WINDOW, 'signOut');
     await shell.ok(OTHER_WINDOW, 'signIn', { login: DEMO_STAFF.nurse.login, password: DEMO_STAFF.nurse.password });
-    const dose = await shell.ok<{ id: string }>(OTHER_WINDOW, 'recordDose', { municipality: m.code, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot.id });
+    const dose = await shell.ok<{ id: string }>(OTHER_WINDOW, 'recordDose', { municipality: m.code, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id });
 
     // Uploaded: the central service holds both, and the device counts them confirmed.
     await shell.until('the check-in and the dose at the central service', async () => {
@@ -177,7 +177,7 @@ describe('the shell’s database process (dist/main/db-process.cjs under Node)',
     const otherCode = await issueEnrollmentCode(db, { venueId: m.venue, deskId: 'N1' }, new Date());
     await other.enroll(served.url, otherCode.code);
     const otherLot = other.signIn('supervisor').ok('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'SH0002', expiry: '2027-06-30' });
-    other.signIn('nurse').ok('recordDose', { municipality: m.code, ticketNumber: T.okSecond, doseNumber: 2, status: 'performed', lotId: otherLot.id });
+    other.signIn('nurse').ok('recordDose', { municipality: m.code, ticketNumber: T.okSecond, doseNumber: 2, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: otherLot.id });
     const syncEventsBefore = shell.events.filter((e) => e.type === 'sync').length;
     const arrived = await shell.until('the other desk’s dose here', async () => {
       const scan = await shell.ok<{ read: string; verdict?: { code: string } }>(WINDOW, 'scanTicket', { code: ticketLine(T.okSecond, 2, m.code) });

@@ -124,7 +124,7 @@ describe('the supervisor’s day across the desks of a venue', () => {
     const { m, receptionDevice, nurseDevice } = await venueOfTwo();
     const lot = nurseDevice.signIn('supervisor').ok('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'OB1234', expiry: '2027-06-30' });
     const nurse = nurseDevice.signIn('nurse');
-    const dose = nurse.ok('recordDose', { municipality: m.code, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot.id });
+    const dose = nurse.ok('recordDose', { municipality: m.code, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id });
     expect(nurse.ok('observationBoard', {}).map((o) => o.doseId)).toEqual([dose.id]);
     await shows('observation', () => receptionDevice.signIn('reception').ok('observationBoard', {}).some((o) => o.doseId === dose.id));
     expect(receptionDevice.signIn('reception').ok('observationBoard', {})).toMatchObject([{ doseId: dose.id, deskId: 'N1', minutes: 15, due: false }]);
@@ -147,13 +147,13 @@ describe('the supervisor’s day across the desks of a venue', () => {
     const lot = nurseDevice.signIn('supervisor').ok('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'DC1234', expiry: '2027-06-30' });
     await until(() => nurseDevice.signIn('nurse').ok('vaccinationQueue', {}).length === 1, SHOWS_WITHIN_MS, 'the check-in at the nurse desk');
     nurseDevice.signIn('nurse').ok('setDeskLot', { lotId: lot.id });
-    nurseDevice.signIn('nurse').ok('recordDose', { municipality: m.code, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot.id });
+    nurseDevice.signIn('nurse').ok('recordDose', { municipality: m.code, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id });
     await drained(receptionDevice, nurseDevice);
 
     const supervisor = nurseDevice.signIn('supervisor');
-    const open = supervisor.ok('dayReport', {}).discrepancies.filter((d) => !d.explanation);
-    expect(open).toEqual([]);
-    const close = supervisor.ok('closeDay', { note: '本日分、全件確認済み' });
+    const report = supervisor.ok('dayReport', { closing: true });
+    expect(report.discrepancies.filter((d) => !d.explanation)).toEqual([]);
+    const close = supervisor.ok('closeDay', { note: '本日分、全件確認済み', confirmOpen: report.open });
     // Scanning is the probe (it writes nothing): the verdict turns to "day closed" once the close has arrived.
     expect(verdict(receptionDevice, m, T.okNw7).code).toBe('OK');
     await shows('day close', () => verdict(receptionDevice, m, T.okNw7).code === 'DAY_CLOSED');
@@ -171,8 +171,9 @@ describe('the supervisor’s day across the desks of a venue', () => {
     const offline = receptionDevice.signIn('reception').ok('checkIn', { municipality: m.code, number: T.ok });
     if (!offline.checkedIn) throw new Error(`not checked in: ${offline.verdict.code}`);
     const supervisor = nurseDevice.signIn('supervisor');
-    expect(supervisor.ok('dayReport', {}).discrepancies).toEqual([]);
-    supervisor.ok('closeDay', { note: '本日分、全件確認済み' });
+    const report = supervisor.ok('dayReport', { closing: true });
+    expect(report.discrepancies).toEqual([]);
+    supervisor.ok('closeDay', { note: '本日分、全件確認済み', confirmOpen: report.open });
     const lateOnes = () => supervisor.ok('dayReport', {}).discrepancies.filter((d) => d.kind === 'after-close');
     expect(lateOnes()).toEqual([]);
 
@@ -208,7 +209,7 @@ describe('the supervisor’s day across the desks of a venue', () => {
     await until(() => nurseDevice.signIn('supervisor').ok('dayReport', {}).lots.some((l) => l.lotId === lot.id && l.vialsOpened === 3), SHOWS_WITHIN_MS, 'the later count at the nurse desk');
 
     // A dose with no check-in (a discrepancy), explained on the nurse's device, explained on the supervisor's too.
-    const dose = nurse.ok('recordDose', { municipality: m.code, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', lotId: lot.id });
+    const dose = nurse.ok('recordDose', { municipality: m.code, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id });
     const key = `dose-no-checkin:${dose.id}`;
     await until(() => supervisor.ok('dayReport', {}).discrepancies.some((d) => d.key === key), SHOWS_WITHIN_MS, 'the dose at the supervisor’s device');
     nurseDevice.signIn('supervisor').ok('explainDiscrepancy', { key, note: '受付で記録漏れ、本人確認済み' });

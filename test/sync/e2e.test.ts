@@ -6,7 +6,7 @@ import { issueEnrollmentCode, revokeDevice } from '../../server/enrollment';
 import { importProducts, importRoster } from '../../server/roster';
 import { setStaffDisabled, setStaffPassword } from '../../server/staff';
 import { DEMO_NOW } from '../support/venue';
-import { DEMO_PRODUCTS, ticketLine } from '../fixtures/demo';
+import { DEMO_PRODUCTS, productCsvRows, ticketLine } from '../fixtures/demo';
 import { rosterCsv } from '../fixtures/roster';
 import { writeCsv } from '../../src/roster/csv';
 import { PRODUCT_COLUMNS } from '../../src/roster/products-csv';
@@ -142,11 +142,12 @@ describe('desks of one venue', () => {
     expect(nurseDesk.applied.some((e) => e.recordIds.includes(checkin.checkinId))).toBe(true);
 
     const lot = supervisor.ok('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'FA1234', expiry: '2027-06-30' });
-    const dose = n.ok('recordDose', { municipality: m.code, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lot.id });
+    const dose = n.ok('recordDose', { municipality: m.code, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id });
     const doseShown = await until(
       () => {
         const scan = r.ok('scanTicket', { code: ticketLine(T.ok, 1, m.code) });
-        return scan.read === 'ticket' && scan.verdict.code === 'ALREADY_VACCINATED';
+        // Given at a desk of this venue today: the calm "vaccinated here today" card.
+        return scan.read === 'ticket' && scan.verdict.code === 'VACCINATED_TODAY';
       },
       5_000,
       'the dose at the reception desk',
@@ -179,7 +180,7 @@ describe('desks of one venue', () => {
     }
     for (const device of [a, b, c]) {
       const lot = device.signIn('supervisor').ok('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'FA1234', expiry: '2027-06-30' });
-      device.signIn('nurse').ok('recordDose', { municipality: m.code, ticketNumber: T.okSecond, doseNumber: 2, status: 'performed', lotId: lot.id });
+      device.signIn('nurse').ok('recordDose', { municipality: m.code, ticketNumber: T.okSecond, doseNumber: 2, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id });
     }
 
     for (const device of [a, b, c]) device.start();
@@ -216,7 +217,7 @@ describe('desks of one venue', () => {
     const here = await enrolled(m, 'R1');
     const elsewhere = await enrolled(m, 'R1', { venue: m.otherVenue, name: 'elsewhere' });
     const lot = elsewhere.signIn('supervisor').ok('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'EL0001', expiry: '2027-06-30' });
-    elsewhere.signIn('nurse').ok('recordDose', { municipality: m.code, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', lotId: lot.id });
+    elsewhere.signIn('nurse').ok('recordDose', { municipality: m.code, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id });
     const reception = here.signIn('reception');
     await until(
       () => {
@@ -293,9 +294,7 @@ describe('changes made centrally', () => {
     const people = peopleOf(m.code, m.venue, m.otherVenue, today).filter((p) => p.ticketNumber !== T.moved && p.ticketNumber !== T.bookedOtherDay);
     const summary = await importRoster(db, { municipality: m.code, csv: rosterCsv(people), today, replace: true });
     expect(summary.removedPeople).toBe(2);
-    const onlyPfizer = DEMO_PRODUCTS.filter((p) => p.id === 'PFZ-COMIRNATY').map((p) => [
-      p.id, p.maker, p.name, p.vaccineType, p.gtins.join(';'), String(p.doseVolumeMl), String(p.minIntervalDays), String(p.minAge), '', String(p.observationMinutes), String(p.dosesPerVial),
-    ]);
+    const onlyPfizer = productCsvRows(DEMO_PRODUCTS.filter((p) => p.id === 'PFZ-COMIRNATY'));
     await importProducts(db, { municipality: m.code, csv: writeCsv([...PRODUCT_COLUMNS], onlyPfizer, { encoding: 'utf-8' }), replace: true });
     const reception = device.signIn('reception');
     await until(() => {

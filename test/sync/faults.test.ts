@@ -91,10 +91,10 @@ async function work(device: TestDevice, tickets: string[], random: () => number,
     // Recording never waits for the network: every call answers at once, whatever the proxy does.
     const started = performance.now();
     expect(reception.ok('checkIn', { municipality: m.code, number: ticket }).checkedIn).toBe(true);
-    let dose = nurse.ok('recordDose', { municipality: m.code, ticketNumber: ticket, doseNumber: 1, status: 'performed', lotId });
+    let dose = nurse.ok('recordDose', { municipality: m.code, ticketNumber: ticket, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId });
     if (random() < 0.2) {
       supervisor.ok('voidRecord', { recordId: dose.id, reason: 'ロット入力誤り' });
-      dose = nurse.ok('recordDose', { municipality: m.code, ticketNumber: ticket, doseNumber: 1, status: 'performed', lotId });
+      dose = nurse.ok('recordDose', { municipality: m.code, ticketNumber: ticket, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId });
     }
     expect(performance.now() - started).toBeLessThan(1_000);
     // A referral may be made at any time (a release only after the observation time, which these clocks never reach).
@@ -134,7 +134,9 @@ function supervisorsDay(device: TestDevice, desks: { reception: Desk; supervisor
   }
   if (day.schedule % 11 === 3) {
     const date = PAST_DAYS[Math.floor(random() * PAST_DAYS.length)] ?? '2026-11-16';
-    const closed = supervisor.call('closeDay', { date, note: '過去日の締め（試験）' });
+    const report = supervisor.call('dayReport', { date, closing: true });
+    const open = report.ok ? report.value.open : undefined;
+    const closed = supervisor.call('closeDay', { date, note: '過去日の締め（試験）', confirmOpen: open });
     if (!closed.ok) expect(closed.error.code).toBe('ALREADY_CLOSED');
   }
 }

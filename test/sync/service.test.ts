@@ -173,7 +173,7 @@ describe('the sync service', () => {
     expect(sizes[sizes.length - 1]).toBeLessThanOrEqual(10);
   });
 
-  it('reads and sends everything again when the server is behind it (restored from an older copy)', async () => {
+  it('reads everything again when the server is behind it (restored from an older copy), and sends again only what it lacks', async () => {
     let restored = false;
     const transport = injected(app, (r) => {
       if (!restored || !r.path.startsWith('/v1/feed')) return null;
@@ -188,14 +188,16 @@ describe('the sync service', () => {
     expect(device.signIn('reception').ok('checkIn', { municipality: m.code, number: '7100000000' }).checkedIn).toBe(true);
     await until(() => device.open() === 0, 5_000, 'the check-in to be confirmed');
     const applied = device.applied.reduce((n, e) => n + e.changes, 0);
+    const compared = () => transport.requests.filter((r) => r.request.path === '/v1/reconcile' && (JSON.parse(r.request.body ?? '{}') as { everything?: boolean }).everything === true).length;
+    const comparedBefore = compared();
     restored = true;
-    const duplicates = () => (device.db.prepare(`SELECT count(*) AS n FROM sync_outbox WHERE outcome = 'duplicate'`).get() as { n: number }).n;
-    await until(() => duplicates() > 0 && device.open() === 0, 10_000, 'everything to be sent again');
-    // Every record went up again and the server, which still had them, said so.
-    expect(device.db.prepare(`SELECT DISTINCT outcome FROM sync_outbox WHERE kind = 'checkin'`).all()).toEqual([{ outcome: 'duplicate' }]);
-    // And the whole feed was read again from the start.
+    // The whole feed is read again from the start …
     await until(() => device.applied.reduce((n, e) => n + e.changes, 0) >= 2 * applied, 10_000, 'the feed to be read again');
     expect(device.errors.map(String).join()).toContain('restored from an older copy');
+    // … everything confirmed is compared with what the server holds, and as it holds it all, nothing goes up again.
+    await until(() => compared() > comparedBefore, 10_000, 'a full comparison');
+    expect(device.open()).toBe(0);
+    expect(device.db.prepare(`SELECT DISTINCT outcome FROM sync_outbox WHERE kind = 'checkin'`).all()).toEqual([{ outcome: 'stored' }]);
   });
 
   it('touches the database no more once stop() is called, so the host may close it right away', async () => {

@@ -1,10 +1,13 @@
 /**
  * The frame around the work screens: who is signed in at which desk, the
- * screens this role may use, the sync bar (always visible), language, lock.
+ * screens this role may use, the sync bar (always visible), a disk-space
+ * warning when it matters, language, lock.
  */
 import { useState } from 'react';
 import { LanguageToggle } from '../components/LanguageToggle';
 import { AlertIcon } from '../components/Icons';
+import { DiskWarning } from '../components/DiskWarning';
+import { SecondFactorSetup } from '../components/SecondFactorSetup';
 import { SyncStatus } from '../components/SyncStatus';
 import { useT } from '../i18n/t';
 import type { StringKey } from '../i18n/strings';
@@ -50,6 +53,8 @@ export function Shell() {
   const device = useSession((s) => s.device);
   const lock = useSession((s) => s.lock);
   const signOut = useSession((s) => s.signOut);
+  const secondFactor = useSession((s) => s.secondFactor);
+  const recoveryCodesLeft = useSession((s) => s.recoveryCodesLeft);
   const toggleLanguage = usePrefs((s) => s.toggleLanguage);
   const role = staff?.role ?? 'reception';
   const [screen, setScreen] = useState<ScreenName>(HOME[role]);
@@ -100,7 +105,14 @@ export function Shell() {
         </div>
       </header>
       <SyncStatus />
+      <DiskWarning role={role} />
       <main className="shell__main">
+        {role === 'supervisor' && secondFactor === 'setup-required' ? <SecondFactorSetup /> : null}
+        {recoveryCodesLeft !== null ? (
+          <p className="notice" role="status" data-testid="recovery-codes-left">
+            {t('signin.recoveryLeft', { n: recoveryCodesLeft })}
+          </p>
+        ) : null}
         {current === 'reception' ? <ReceptionScreen /> : null}
         {current === 'nurse' ? <NurseScreen /> : null}
         {current === 'observation' ? <ObservationScreen /> : null}

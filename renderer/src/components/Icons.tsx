@@ -35,3 +35,25 @@ export function ClockIcon() {
     </svg>
   );
 }
+
+/** A read that failed: a question, not a refusal of anyone. */
+export function QuestionIcon() {
+  return (
+    <svg className="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <circle cx="12" cy="12" r="10" fill="none" stroke="currentColor" strokeWidth="2.4" strokeDasharray="3.2 2.2" />
+      <path d="M9.2 9.2a2.9 2.9 0 1 1 4.1 2.6c-.8.4-1.3 1-1.3 1.9v.6" fill="none" stroke="currentColor" strokeWidth="2.4" strokeLinecap="round" />
+      <circle cx="12" cy="17.6" r="1.4" fill="currentColor" />
+    </svg>
+  );
+}
+
+/** Something to know, calmly (vaccinated here today). */
+export function InfoIcon() {
+  return (
+    <svg className="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <circle cx="12" cy="12" r="11" fill="currentColor" />
+      <circle cx="12" cy="7" r="1.6" fill="#fff" />
+      <path d="M12 11v7" stroke="#fff" strokeWidth="2.6" strokeLinecap="round" />
+    </svg>
+  );
+}

@@ -11,6 +11,8 @@ import { useT } from '../i18n/t';
 
 export interface ManualEntryProps {
   readonly onSubmit: (digits: string) => void;
+  /** Told when typing starts (the field goes from empty to not) and ends (empty again): a new ticket is being entered. */
+  readonly onTyping?: (typing: boolean) => void;
 }
 
 /** 1 1 131016 0000100001: kind, dose, municipality, number, as printed. */
@@ -20,7 +22,7 @@ export function groupDigits(digits: string, format: 'line18' | 'nw7'): string {
   return groups.filter((g) => g !== '').join(' ');
 }
 
-export const ManualEntry = forwardRef<HTMLInputElement, ManualEntryProps>(function ManualEntry({ onSubmit }, ref) {
+export const ManualEntry = forwardRef<HTMLInputElement, ManualEntryProps>(function ManualEntry({ onSubmit, onTyping }, ref) {
   const t = useT();
   const [format, setFormat] = useState<'line18' | 'nw7'>('line18');
   const [value, setValue] = useState('');
@@ -30,20 +32,25 @@ export const ManualEntry = forwardRef<HTMLInputElement, ManualEntryProps>(functi
   const check = checkTypedTicketDigits(value, { format });
   const expected = format === 'nw7' ? 10 : 18;
 
+  const change = (next: string) => {
+    if ((value === '') !== (next === '')) onTyping?.(next !== '');
+    setValue(next);
+  };
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (check.state !== 'complete') {
       // Someone typed an individual number: it leaves the screen at once and goes nowhere.
       const parsed = parseTicketCode(value);
       if (!parsed.ok && parsed.code === 'INDIVIDUAL_NUMBER') {
-        setValue('');
+        change('');
         setNotice(parsed.message);
       }
       return;
     }
-    onSubmit(digits);
-    setValue('');
+    change('');
     setNotice(null);
+    onSubmit(digits);
   };
 
   const message =
@@ -78,7 +85,7 @@ export const ManualEntry = forwardRef<HTMLInputElement, ManualEntryProps>(functi
             aria-invalid={check.state === 'invalid'}
             aria-describedby="manual-status"
             onChange={(event) => {
-              setValue(event.target.value);
+              change(event.target.value);
               setNotice(null);
             }}
           />

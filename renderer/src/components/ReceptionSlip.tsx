@@ -1,18 +1,18 @@
 /**
  * Reception prints the slip for a person who has just had their dose here:
- * scanning their ticket again shows "already vaccinated" (today), and this
- * offers the slip with the date, venue, dose, lot and the next appointment.
+ * scanning their ticket again shows the calm "vaccinated here today" card,
+ * and this (in the card's footer, in view) offers the slip with the date,
+ * venue, dose, lot and the next appointment.
  */
 import { useState } from 'react';
 import type { ReplyError } from '../../../src/api/reply';
-import { venueDate } from '../../../src/common/time';
 import { call } from '../api/venue';
 import { useT } from '../i18n/t';
 import type { Card } from '../stores/reception';
 import { DoseSlip, NextBooking, type SlipData } from './DoseSlip';
 
 function givenToday(card: Card | null): card is Extract<Card, { kind: 'verdict' }> {
-  return card?.kind === 'verdict' && card.verdict.code === 'ALREADY_VACCINATED' && card.verdict.previousDose?.date === venueDate(new Date());
+  return card?.kind === 'verdict' && card.verdict.code === 'VACCINATED_TODAY';
 }
 
 function SlipForCard({ card }: { card: Extract<Card, { kind: 'verdict' }> }) {
@@ -28,7 +28,7 @@ function SlipForCard({ card }: { card: Extract<Card, { kind: 'verdict' }> }) {
     setSlip(reply.value);
   };
   return (
-    <section className="panel" data-testid="reception-slip">
+    <div className="verdict__slip" data-testid="reception-slip">
       {slip === undefined ? (
         <button type="button" className="button button--primary" onClick={() => void open()} data-testid="reception-slip-open">
           {t('slip.forToday')}
@@ -42,7 +42,7 @@ function SlipForCard({ card }: { card: Extract<Card, { kind: 'verdict' }> }) {
           {t.language === 'ja' ? error.message : error.messageEn}
         </p>
       ) : null}
-    </section>
+    </div>
   );
 }
 

@@ -44,6 +44,16 @@ export function SyncStatus() {
           ⚠ {t('sync.conflicts', { n: view.conflicts })}
         </strong>
       ) : null}
+      {view.clockOffMs !== null ? (
+        <strong className="sync__clock" data-testid="clock-warning" data-offset-ms={view.clockOffMs} role="alert">
+          ⚠ {t(view.clockOffMs > 0 ? 'sync.clockAhead' : 'sync.clockBehind', { n: Math.round(Math.abs(view.clockOffMs) / 60_000) })}
+        </strong>
+      ) : null}
+      {view.rejected > 0 ? (
+        <strong className="sync__conflicts" data-testid="sync-rejected">
+          ⚠ {t('sync.rejected', { n: view.rejected })}
+        </strong>
+      ) : null}
       {!view.online && view.lastError ? (
         <span className="sync__error" data-testid="sync-error">
           {t.pick(view.lastError)}

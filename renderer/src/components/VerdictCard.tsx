@@ -9,20 +9,27 @@ import { useLayoutEffect, type ReactNode } from 'react';
 import { formatDateBoth, formatTime } from '../i18n/format';
 import { useT, type Translator } from '../i18n/t';
 import type { Card, Verdict } from '../stores/reception';
-import { AlertIcon, CheckIcon, ClockIcon, CrossIcon } from './Icons';
+import { AlertIcon, CheckIcon, ClockIcon, CrossIcon, InfoIcon, QuestionIcon } from './Icons';
 import { PersonSummary } from './PersonSummary';
 
-export type Tone = 'ok' | 'refuse' | 'caution' | 'reading';
+/**
+ * ok: admit. refuse: a person refused (red). caution: already checked in, a
+ * walk-in waiting. info: vaccinated here today (calm blue, the slip at hand).
+ * misread: the read failed (grey, dashed, a question mark): nobody was refused.
+ */
+export type Tone = 'ok' | 'refuse' | 'caution' | 'info' | 'misread' | 'reading';
 
 export function toneOf(card: Card): Tone {
   switch (card.kind) {
     case 'reading':
       return 'reading';
     case 'read-error':
+      return 'misread';
     case 'failure':
       return 'refuse';
     case 'verdict':
       if (card.verdict.admit) return 'ok';
+      if (card.verdict.code === 'VACCINATED_TODAY') return 'info';
       if (card.verdict.code === 'ALREADY_CHECKED_IN' || card.verdict.walkIn?.status === 'pending') return 'caution';
       return 'refuse';
   }
@@ -32,14 +39,28 @@ const ICONS: Readonly<Record<Tone, () => ReactNode>> = {
   ok: () => <CheckIcon />,
   refuse: () => <CrossIcon />,
   caution: () => <AlertIcon />,
+  info: () => <InfoIcon />,
+  misread: () => <QuestionIcon />,
   reading: () => <ClockIcon />,
 };
 
 function wordOf(card: Card, tone: Tone, t: Translator): string {
   if (card.kind === 'read-error') return t('verdict.word.readError');
   if (card.kind === 'failure') return t('common.error');
-  if (tone === 'reading') return t('verdict.word.reading');
-  return t(tone === 'ok' ? 'verdict.word.ok' : tone === 'caution' ? 'verdict.word.caution' : 'verdict.word.refuse');
+  switch (tone) {
+    case 'reading':
+      return t('verdict.word.reading');
+    case 'ok':
+      return t('verdict.word.ok');
+    case 'caution':
+      return t('verdict.word.caution');
+    case 'info':
+      return t('verdict.word.info');
+    case 'misread':
+      return t('verdict.word.readError');
+    case 'refuse':
+      return t('verdict.word.refuse');
+  }
 }
 
 /**
@@ -135,9 +156,11 @@ export interface VerdictCardProps {
   readonly onClear?: () => void;
   /** Nurse booth: no check-in or walk-in actions. */
   readonly compact?: boolean;
+  /** More for this card, right under its headline (reception's slip for someone vaccinated here today). */
+  readonly extra?: ReactNode;
 }
 
-export function VerdictCard({ card, onCheckIn, onWalkIn, onClear, compact = false }: VerdictCardProps) {
+export function VerdictCard({ card, onCheckIn, onWalkIn, onClear, compact = false, extra = null }: VerdictCardProps) {
   const t = useT();
   useShownMark(card);
   if (!card) {
@@ -178,11 +201,20 @@ export function VerdictCard({ card, onCheckIn, onWalkIn, onClear, compact = fals
         </h2>
       </header>
 
+      {/* Right under the headline, so it is in view without scrolling (reception's slip for someone vaccinated here today). */}
+      {!compact && extra ? <div className="verdict__extra">{extra}</div> : null}
+
       {verdict?.person ? <PersonSummary person={verdict.person} /> : null}
 
       {verdict && card.source.kind === 'camera' && card.source.via === 'ocr' ? (
         <p className="verdict__note verdict__note--confirm" data-testid="read-from-line" role="note">
           <AlertIcon /> {t('verdict.fromLine')}
+        </p>
+      ) : null}
+
+      {card.kind === 'read-error' ? (
+        <p className="verdict__note" data-testid="read-error-note">
+          {t('verdict.readErrorNote')}
         </p>
       ) : null}
 

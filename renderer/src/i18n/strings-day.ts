@@ -20,7 +20,7 @@ export const DAY_STRINGS = {
   'day.counts': ['集計', 'Figures'],
   'day.count.booked': ['予約', 'Booked'],
   'day.count.checkedIn': ['受付', 'Checked in'],
-  'day.count.noShows': ['来場なし', 'No-shows'],
+  'day.count.noShows': ['来場なし（時間枠が過ぎた）', 'No-shows (slot over)'],
   'day.count.vaccinated': ['接種済み', 'Vaccinated'],
   'day.count.notVaccinated': ['予診後 接種せず', 'Screened, not vaccinated'],
   'day.count.walkIns': ['当日受付', 'Walk-ins'],

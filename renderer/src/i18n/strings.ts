@@ -5,9 +5,13 @@
  * the observation board keep theirs in strings-day.ts.
  */
 import { DAY_STRINGS } from './strings-day';
+import { GUARD_STRINGS } from './strings-guards';
+import { ACCESS_STRINGS } from './strings-access';
 
 export const STRINGS = {
   ...DAY_STRINGS,
+  ...GUARD_STRINGS,
+  ...ACCESS_STRINGS,
   'app.title': ['接種会場 受付システム', 'Vaccination venue reception'],
   'app.loading': ['準備しています…', 'Getting ready…'],
   'app.hostDown': ['ホストとの接続が切れました。再接続しています…', 'Lost the connection to the host. Reconnecting…'],
@@ -302,6 +306,14 @@ export const STRINGS = {
   'sync.confirmed': ['送信済み {n}', 'Confirmed {n}'],
   'sync.conflicts': ['要確認 {n}', 'Conflicts {n}'],
   'sync.downloading': ['名簿を受信中', 'Downloading the roster'],
+  'disk.low': [
+    'ディスクの空きが少なくなっています（残り約{mb} MB）。バックアップや名簿の取り込みができなくなる前に、不要なファイルを削除して空きを作ってください。',
+    'Disk space is running low (about {mb} MB left). Free some (delete files that are not needed) before backups and roster imports no longer fit.',
+  ],
+  'disk.full': [
+    'ディスクがいっぱいです。記録は保存できません（ログインと画面の表示は使えます）。管理者に連絡し、空きを作ってください。',
+    'The disk is full: records cannot be saved (signing in and reading the screens still work). Call the supervisor to free space.',
+  ],
 
   'shortcuts.checkIn': ['受付する・記録する', 'Check in / record'],
   'shortcuts.clear': ['結果を消す', 'Clear the result'],

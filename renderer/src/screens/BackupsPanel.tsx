@@ -17,7 +17,10 @@ function errorText(error: ReplyError, language: 'ja' | 'en'): string {
   return language === 'ja' ? error.message : error.messageEn;
 }
 
-const TABLES = ['checkins', 'dose_records', 'voids', 'walk_in_requests', 'observations', 'lot_vials', 'discrepancy_notes', 'day_closes', 'desk_lot_history', 'lots'];
+const TABLES = [
+  'checkins', 'dose_records', 'voids', 'walk_in_requests', 'observations', 'lot_vials', 'discrepancy_notes', 'day_closes', 'desk_lot_history', 'lots',
+  'day_close_log', 'day_reopens', 'desk_doctors',
+];
 
 /** Said before anything changes: what the backup holds, and what made since will be carried over into it. */
 function PlanTable({ plan }: { plan: Plan }) {

@@ -3,7 +3,7 @@
  * when the core says something changed), the person being vaccinated, the
  * lot pre-filled from the desk, and a confirmation of what was saved.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect } from 'react';
 import { ageOn, venueDate } from '../../../src/common/time';
 import { useVenueEvents } from '../api/events';
 import { useShortcuts } from '../app/shortcuts';
@@ -15,12 +15,10 @@ import { VerdictCard } from '../components/VerdictCard';
 import { formatDateBoth, formatTime } from '../i18n/format';
 import { useT } from '../i18n/t';
 import type { StringKey } from '../i18n/strings';
-import { lotLabel, productObservation, SITES, useNurse, type ObservationMinutes, type QueueEntry } from '../stores/nurse';
+import { deskDoctorOf, lotLabel, NOT_GIVEN_REASONS, productObservation, SITES, useNurse, type ObservationMinutes, type QueueEntry } from '../stores/nurse';
+import { CheckConfirm, DoseFacts, SwitchPrompt } from './nurse/DoseChecks';
 import { useSession } from '../stores/session';
 import type { ReadSource } from '../stores/reception';
-
-const REASONS = ['fever', 'doctor', 'declined', 'other'] as const;
-type ReasonKey = (typeof REASONS)[number];
 
 function QueueList() {
   const t = useT();
@@ -112,8 +110,9 @@ function ObservationChoice() {
   const lots = useNurse((s) => s.lots);
   const products = useNurse((s) => s.products);
   const lotId = useNurse((s) => s.lotId);
-  const chosen = useNurse((s) => s.observationMinutes);
-  const choose = useNurse((s) => s.setObservationMinutes);
+  const chosen = useNurse((s) => s.draft.observationMinutes);
+  const edit = useNurse((s) => s.edit);
+  const choose = (m: ObservationMinutes) => edit({ observationMinutes: m });
   const lot = lots.find((l) => l.id === lotId);
   const productMinutes = productObservation(lot ? products.find((p) => p.id === lot.productId) : undefined);
   const minutes = chosen ?? productMinutes;
@@ -133,94 +132,111 @@ function ObservationChoice() {
   );
 }
 
+function DoctorField() {
+  const t = useT();
+  const doctor = useNurse((s) => s.doctor);
+  const desks = useNurse((s) => s.desks);
+  const setDoctor = useNurse((s) => s.setDoctor);
+  const useDeskDoctor = useNurse((s) => s.useDeskDoctor);
+  const deskDoctor = deskDoctorOf(desks);
+  return (
+    <div className="field">
+      <label htmlFor="doctor">{t('nurse.doctor')}</label>
+      <input id="doctor" data-testid="doctor" maxLength={20} value={doctor} onChange={(event) => setDoctor(event.target.value)} autoComplete="off" aria-required="true" />
+      <p className="field__hint" data-testid="desk-doctor" data-doctor={deskDoctor ?? ''}>
+        {deskDoctor ? t('nurse.deskDoctor', { name: deskDoctor }) : t('nurse.deskDoctorNone')}
+        {deskDoctor && deskDoctor !== doctor.trim() ? (
+          <button type="button" className="button button--quiet" data-testid="use-desk-doctor" onClick={useDeskDoctor}>
+            {t('nurse.useDeskDoctor')}
+          </button>
+        ) : null}
+      </p>
+    </div>
+  );
+}
+
 function DoseForm({ entry }: { entry: QueueEntry }) {
   const t = useT();
   const lotId = useNurse((s) => s.lotId);
-  const site = useNurse((s) => s.site);
-  const doctor = useNurse((s) => s.doctor);
+  const draft = useNurse((s) => s.draft);
   const saving = useNurse((s) => s.saving);
   const error = useNurse((s) => s.error);
-  const setSite = useNurse((s) => s.setSite);
-  const setDoctor = useNurse((s) => s.setDoctor);
+  const confirming = useNurse((s) => s.confirming);
+  const pendingSwitch = useNurse((s) => s.pendingSwitch);
+  const edit = useNurse((s) => s.edit);
   const record = useNurse((s) => s.record);
-  const [notGiven, setNotGiven] = useState(false);
-  const [reason, setReason] = useState<ReasonKey | null>(null);
-  const [otherReason, setOtherReason] = useState('');
   const today = venueDate(new Date());
+  const { notGiven, reasonKey, otherReason, site } = draft;
 
-  useEffect(() => {
-    setNotGiven(false);
-    setReason(null);
-    setOtherReason('');
-  }, [entry.checkinId]);
-
-  const reasonText = reason === 'other' ? otherReason.trim() : reason ? t(`nurse.reason.${reason}` as StringKey) : '';
+  const reasonText = reasonKey === 'other' ? otherReason.trim() : reasonKey ? t(`nurse.reason.${reasonKey}` as StringKey) : '';
+  // Enter and F2 record only this form, and only when nothing else is asked of the nurse (a switch, a confirmation, "not given").
   const recordByKey = () => {
-    if (!notGiven && lotId && !saving) void record('performed');
+    if (!notGiven && lotId && !saving && !pendingSwitch && !confirming) void record('performed');
   };
   useShortcuts({ Enter: recordByKey, F2: recordByKey });
 
   return (
-    <section className="panel dose-form" data-testid="dose-form" aria-labelledby="dose-title">
+    <section className="panel dose-form" data-testid="dose-form" data-ticket={entry.ticketNumber} aria-labelledby="dose-title">
       <h2 id="dose-title">
         {t('nurse.person')} · <span data-testid="dose-number">{t('verdict.dose', { n: entry.doseNumber })}</span>
       </h2>
+      <SwitchPrompt />
       <PersonSummary person={{ ...entry, age: ageOn(entry.birthDate, today) }} size="medium" />
       <LotPicker />
-      <fieldset className="field">
+      <DoseFacts />
+      <fieldset className="field" aria-required="true">
         <legend>{t('nurse.site')}</legend>
         <div className="chips">
           {SITES.map((s) => (
             <label key={s} className={`chip${site === s ? ' chip--on' : ''}`}>
-              <input type="radio" name="site" value={s} checked={site === s} onChange={() => setSite(s)} data-testid={`site-${s}`} />
+              <input type="radio" name="site" value={s} checked={site === s} onChange={() => edit({ site: s })} data-testid={`site-${s}`} />
               {t(`nurse.site.${s}` as StringKey)}
             </label>
           ))}
         </div>
       </fieldset>
       <ObservationChoice />
-      <div className="field">
-        <label htmlFor="doctor">{t('nurse.doctor')}</label>
-        <input id="doctor" data-testid="doctor" maxLength={20} value={doctor} onChange={(event) => setDoctor(event.target.value)} autoComplete="off" />
-      </div>
-      {error ? (
+      <DoctorField />
+      {error && !confirming ? (
         <p className="form-error" role="alert" data-testid="dose-error" data-code={error.code}>
           {t.language === 'ja' ? error.message : error.messageEn}
         </p>
       ) : null}
-      {!notGiven ? (
+      {confirming ? <CheckConfirm /> : null}
+      {!notGiven && !confirming ? (
         <div className="actions">
-          <button type="button" className="button button--primary button--huge" data-testid="record-dose-button" disabled={!lotId || saving} onClick={() => void record('performed')}>
+          <button type="button" className="button button--primary button--huge" data-testid="record-dose-button" disabled={!lotId || saving || pendingSwitch !== null} onClick={() => void record('performed')}>
             {saving ? t('nurse.saving') : t('nurse.record')} <kbd>{t('nurse.recordKey')}</kbd>
           </button>
-          <button type="button" className="button" data-testid="not-performed-button" onClick={() => setNotGiven(true)}>
+          <button type="button" className="button" data-testid="not-performed-button" onClick={() => edit({ notGiven: true })}>
             {t('nurse.notPerformed')}
           </button>
         </div>
-      ) : (
+      ) : null}
+      {notGiven ? (
         <fieldset className="field not-given" data-testid="not-performed">
           <legend>{t('nurse.reason')}</legend>
           <div className="chips">
-            {REASONS.map((r) => (
-              <label key={r} className={`chip${reason === r ? ' chip--on' : ''}`}>
-                <input type="radio" name="reason" value={r} checked={reason === r} onChange={() => setReason(r)} data-testid={`reason-${r}`} />
+            {NOT_GIVEN_REASONS.map((r) => (
+              <label key={r} className={`chip${reasonKey === r ? ' chip--on' : ''}`}>
+                <input type="radio" name="reason" value={r} checked={reasonKey === r} onChange={() => edit({ reasonKey: r })} data-testid={`reason-${r}`} />
                 {t(`nurse.reason.${r}` as StringKey)}
               </label>
             ))}
           </div>
-          {reason === 'other' ? (
-            <input data-testid="reason-other" aria-label={t('nurse.reasonOther')} placeholder={t('nurse.reasonOther')} maxLength={200} value={otherReason} onChange={(event) => setOtherReason(event.target.value)} />
+          {reasonKey === 'other' ? (
+            <input data-testid="reason-other" aria-label={t('nurse.reasonOther')} placeholder={t('nurse.reasonOther')} maxLength={200} value={otherReason} onChange={(event) => edit({ otherReason: event.target.value })} />
           ) : null}
           <div className="actions">
-            <button type="button" className="button button--danger" data-testid="save-not-performed" disabled={reasonText.length < 2 || saving} onClick={() => void record('not_performed', reasonText)}>
+            <button type="button" className="button button--danger" data-testid="save-not-performed" disabled={reasonText.length < 2 || saving || pendingSwitch !== null} onClick={() => void record('not_performed', reasonText)}>
               {t('nurse.saveNotPerformed')}
             </button>
-            <button type="button" className="button button--quiet" onClick={() => setNotGiven(false)}>
+            <button type="button" className="button button--quiet" onClick={() => edit({ notGiven: false })}>
               {t('nurse.cancel')}
             </button>
           </div>
         </fieldset>
-      )}
+      ) : null}
     </section>
   );
 }

@@ -19,11 +19,22 @@ export function ReceptionScreen() {
   const refresh = useReception((s) => s.refresh);
   const clear = useReception((s) => s.clear);
   const manual = useRef<HTMLInputElement>(null);
+  // A ticket number being typed: another entry is in progress, and the card on screen is no longer the person at the desk.
+  const typing = useRef(false);
+  const onTyping = useCallback(
+    (now: boolean) => {
+      typing.current = now;
+      if (now) clear();
+    },
+    [clear],
+  );
 
   const onRead = useCallback((text: string, source: ReadSource) => void submit(text, source), [submit]);
   const notice = useReception((s) => s.notice);
+  // Enter and F2 check in only the person whose card is on screen, and only when nothing else is being entered.
   const checkInByKey = () => {
     const now = useReception.getState().card;
+    if (typing.current || (manual.current?.value ?? '') !== '') return;
     if (now?.kind === 'verdict' && performance.now() - now.shownAt >= MIN_CARD_AGE_FOR_KEY_MS) void checkIn();
   };
   useShortcuts({ Enter: checkInByKey, F2: checkInByKey, Escape: clear, F4: () => manual.current?.focus() });
@@ -38,11 +49,10 @@ export function ReceptionScreen() {
     <div className="screen screen--reception" data-testid="screen-reception">
       <div className="screen__side">
         <ScannerPanel purpose="ticket" onRead={onRead} onNotice={notice} />
-        <ManualEntry ref={manual} onSubmit={(digits) => void submit(digits, { kind: 'manual' })} />
+        <ManualEntry ref={manual} onTyping={onTyping} onSubmit={(digits) => void submit(digits, { kind: 'manual' })} />
       </div>
       <div className="screen__main">
-        <VerdictCard card={card} onCheckIn={() => void checkIn()} onWalkIn={() => void requestWalkIn()} onClear={clear} />
-        <ReceptionSlip card={card} />
+        <VerdictCard card={card} onCheckIn={() => void checkIn()} onWalkIn={() => void requestWalkIn()} onClear={clear} extra={<ReceptionSlip card={card} />} />
       </div>
     </div>
   );

@@ -18,6 +18,7 @@ import { useT } from '../i18n/t';
 import { STRINGS, type StringKey } from '../i18n/strings';
 import { readPack } from '../scanner/reads';
 import { playSound } from '../sound/sounds';
+import { DesksPanel } from './supervisor/DesksPanel';
 
 type Counts = Value<'todayCounts'>;
 type Desk = Value<'listDesks'>[number];
@@ -157,53 +158,6 @@ function WalkInRow({ request, products, onDone }: { request: WalkIn; products: P
         </div>
       ) : null}
     </li>
-  );
-}
-
-function DesksPanel({ desks, lots, onDone }: { desks: Desk[]; lots: Lot[]; onDone: () => void }) {
-  const t = useT();
-  const [error, setError] = useState<ReplyError | null>(null);
-  const setLot = async (deskId: string, lotId: string) => {
-    const reply = await call('setDeskLot', { deskId, lotId });
-    setError(reply.ok ? null : reply.error);
-    onDone();
-  };
-  return (
-    <section className="panel" aria-labelledby="desks-title">
-      <h2 id="desks-title">{t('sup.desks')}</h2>
-      <table className="table" data-testid="desks">
-        <thead>
-          <tr>
-            <th>{t('sup.desk')}</th>
-            <th>{t('sup.activeLot')}</th>
-            <th>{t('sup.setLot')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {desks.map((desk) => (
-            <tr key={desk.id} data-testid="desk-row" data-desk={desk.id}>
-              <td>
-                {desk.name} <small className="mono">{desk.id}</small>
-              </td>
-              <td data-testid="desk-lot">{desk.activeLotNumber ? `${desk.activeLotNumber} · ${desk.productName ?? ''}` : t('sup.noLot')}</td>
-              <td>
-                <select aria-label={`${t('sup.setLot')} ${desk.name}`} value={desk.activeLotId ?? ''} onChange={(event) => event.target.value && void setLot(desk.id, event.target.value)} data-testid="desk-lot-select">
-                  <option value="">—</option>
-                  {lots
-                    .filter((l) => !l.expired)
-                    .map((lot) => (
-                      <option key={lot.id} value={lot.id}>
-                        {lot.lotNumber} · {lot.productName}
-                      </option>
-                    ))}
-                </select>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {error ? <p className="form-error" role="alert">{errorText(error, t.language)}</p> : null}
-    </section>
   );
 }
 

@@ -1,18 +1,28 @@
 /**
- * Three sounds, told apart by ear: a rising two-note chime for "admit", a
- * low double buzz for every refusal or failed read, and three bell strikes
- * (twice) when someone's observation time is up. Staff hear the result
- * while looking at the person, not the screen.
+ * Five sounds, told apart by ear: a rising two-note chime for "admit", a
+ * low double buzz for a person refused, three quick high ticks for a read
+ * that failed (scan again: nobody was refused), one soft falling tone for
+ * someone already known today (checked in, vaccinated here), and three bell
+ * strikes (twice) when someone's observation time is up. Staff hear the
+ * result while looking at the person, not the screen.
  */
 import alertUrl from '../../../assets/sounds/alert.wav';
+import misreadUrl from '../../../assets/sounds/misread.wav';
+import noticeUrl from '../../../assets/sounds/notice.wav';
 import okUrl from '../../../assets/sounds/ok.wav';
 import refusalUrl from '../../../assets/sounds/refusal.wav';
 import { usePrefs } from '../stores/prefs';
 
-export type SoundName = 'ok' | 'refusal' | 'alert';
+export type SoundName = 'ok' | 'refusal' | 'misread' | 'notice' | 'alert';
 
-const URLS: Readonly<Record<SoundName, string>> = { ok: okUrl, refusal: refusalUrl, alert: alertUrl };
-const COUNTERS: Readonly<Record<SoundName, string>> = { ok: 'soundOk', refusal: 'soundRefusal', alert: 'soundAlert' };
+const URLS: Readonly<Record<SoundName, string>> = { ok: okUrl, refusal: refusalUrl, misread: misreadUrl, notice: noticeUrl, alert: alertUrl };
+const COUNTERS: Readonly<Record<SoundName, string>> = {
+  ok: 'soundOk',
+  refusal: 'soundRefusal',
+  misread: 'soundMisread',
+  notice: 'soundNotice',
+  alert: 'soundAlert',
+};
 const players = new Map<SoundName, HTMLAudioElement>();
 
 function player(name: SoundName): HTMLAudioElement {

@@ -26,12 +26,15 @@ interface DayState {
   readonly staffNames: Readonly<Record<string, string>>;
   readonly lots: readonly VenueLot[];
   readonly error: ReplyError | null;
+  /** The supervisor is closing the day: the report counts people still waiting as discrepancies to explain. */
+  readonly closing: boolean;
   readonly seq: number;
   setDate(date: string): void;
+  setClosing(closing: boolean): void;
   load(): Promise<void>;
 }
 
-const BLANK = { report: null, records: null, error: null } as const;
+const BLANK = { report: null, records: null, error: null, closing: false } as const;
 
 export function today(): string {
   return venueDate(new Date());
@@ -50,12 +53,18 @@ export const useDay = create<DayState>((set, get) => ({
     void get().load();
   },
 
+  setClosing(closing) {
+    if (closing === get().closing) return;
+    set({ closing });
+    void get().load();
+  },
+
   async load() {
     const seq = get().seq + 1;
-    const date = get().date;
+    const { date, closing } = get();
     set({ seq });
     const [report, records, staff, lots] = await Promise.all([
-      call('dayReport', { date }),
+      call('dayReport', { date, closing }),
       call('dayRecords', { date }),
       call('listStaff', {}),
       call('listLots', {}),

@@ -13,7 +13,7 @@ import { readTicket } from '../scanner/reads';
 import type { ReadVia } from '../scanner/sight';
 import type { CameraNotice } from '../scanner/useCameraScanner';
 import { recordHealth } from './health';
-import { playSound } from '../sound/sounds';
+import { playSound, type SoundName } from '../sound/sounds';
 import { onWipe } from './privacy';
 import { useSession } from './session';
 
@@ -69,6 +69,16 @@ interface ReceptionState {
 /** An Enter arriving this soon after the card appeared is not a decision about it. */
 export const MIN_CARD_AGE_FOR_KEY_MS = 300;
 
+/**
+ * What the desk hears: the chime to admit; a calm tone for someone already
+ * known today (checked in, vaccinated here): no buzzer, nobody is refused;
+ * the buzzer for a person refused.
+ */
+export function soundOf(verdict: Verdict): SoundName {
+  if (verdict.admit) return 'ok';
+  return verdict.code === 'ALREADY_CHECKED_IN' || verdict.code === 'VACCINATED_TODAY' ? 'notice' : 'refusal';
+}
+
 export const useReception = create<ReceptionState>((set, get) => ({
   card: null,
   seq: 0,
@@ -78,8 +88,9 @@ export const useReception = create<ReceptionState>((set, get) => ({
     const read = readTicket(raw, useSession.getState().device?.defaultMunicipality);
     recordHealth(source, read.kind === 'error' ? { refused: read.code } : { read: true });
     if (read.kind === 'error') {
+      // A read that failed (a misread, a vial, not a ticket) is not a refusal of anyone: it looks and sounds apart.
       set({ seq, card: { kind: 'read-error', seq, source, code: read.code, message: read.message } });
-      playSound('refusal');
+      playSound('misread');
       return;
     }
     // The old card goes at once: it must never be taken for the new ticket.
@@ -93,14 +104,14 @@ export const useReception = create<ReceptionState>((set, get) => ({
     }
     if (reply.value.read === 'error') {
       set({ card: { kind: 'read-error', seq, source, code: reply.value.code, message: reply.value.message } });
-      playSound('refusal');
+      playSound('misread');
       return;
     }
     const verdict = reply.value.verdict;
     set({
       card: { kind: 'verdict', seq, source, canonical: read.canonical, verdict, checkIn: 'idle', checkedInAt: null, walkIn: 'idle', actionError: null, shownAt: performance.now() },
     });
-    playSound(verdict.admit ? 'ok' : 'refusal');
+    playSound(soundOf(verdict));
   },
 
   notice(notice, source) {
@@ -109,7 +120,8 @@ export const useReception = create<ReceptionState>((set, get) => ({
     const seq = get().seq + 1;
     const code = refusalOf(notice.kind);
     set({ seq, card: { kind: 'read-error', seq, source, code, message: SIGHT_REFUSALS[code] } });
-    playSound('refusal');
+    // A sight refused (codes that disagree, two tickets) is a read error, not a refusal of anyone.
+    playSound('misread');
   },
 
   async checkIn() {
@@ -132,7 +144,7 @@ export const useReception = create<ReceptionState>((set, get) => ({
     } else {
       // Decided again at this moment (another desk may have checked them in): show why not.
       update({ checkIn: 'idle', verdict: reply.value.verdict });
-      playSound('refusal');
+      playSound(soundOf(reply.value.verdict));
     }
   },
 

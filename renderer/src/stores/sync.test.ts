@@ -28,6 +28,13 @@ describe('the sync bar reads the status answer', () => {
     expect(view.lastError).toEqual({ ja: '接続できません', en: 'Cannot connect' });
   });
 
+  it('warns of a desk clock off by more than the limit, either way, and counts records refused centrally', () => {
+    expect(toSyncView({ ...status, clock: { offsetMs: 90_000, checkedAt: '2026-11-23T09:30:00+09:00', warning: false } }).clockOffMs).toBeNull();
+    expect(toSyncView({ ...status, clock: { offsetMs: 3 * 86_400_000, checkedAt: '2026-11-23T09:30:00+09:00', warning: true } }).clockOffMs).toBe(3 * 86_400_000);
+    expect(toSyncView({ ...status, clock: { offsetMs: -180_000, checkedAt: '2026-11-23T09:30:00+09:00', warning: true } }).clockOffMs).toBe(-180_000);
+    expect(toSyncView({ ...status, records: { ...status.records, rejected: 2 } }).rejected).toBe(2);
+  });
+
   it('treats anything it cannot read as no sync at all rather than failing', () => {
     expect(toSyncView(null)).toMatchObject({ configured: false, pending: 0, conflicts: 0 });
   });

@@ -22,6 +22,10 @@ export interface SyncView {
   readonly central: string | null;
   /** Why the last exchange failed, in words for staff. */
   readonly lastError: StaffText | null;
+  /** Records the central service refused (a time the venue could not have, say). */
+  readonly rejected: number;
+  /** This desk's clock minus the central service's, in ms, when it is off by more than the warning limit; else null. */
+  readonly clockOffMs: number | null;
 }
 
 export const NO_SYNC: SyncView = {
@@ -35,6 +39,8 @@ export const NO_SYNC: SyncView = {
   download: null,
   central: null,
   lastError: null,
+  rejected: 0,
+  clockOffMs: null,
 };
 
 export const SYNC_STATUS_OPERATION = 'syncStatus';
@@ -80,6 +86,8 @@ export function toSyncView(value: unknown): SyncView {
     download: downloading ? { done, total: Math.max(total, done) } : null,
     central,
     lastError: obj(v.lastError).message ? (obj(v.lastError).message as StaffText) : null,
+    rejected: num(records.rejected),
+    clockOffMs: obj(v.clock).warning === true ? num(obj(v.clock).offsetMs) : null,
   };
 }
 

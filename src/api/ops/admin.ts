@@ -5,6 +5,7 @@ import { venueDate } from '../../common/time';
 import { listProducts, upsertProducts } from '../../doses/catalog';
 import { importRosterCsv } from '../../roster/import';
 import { parseProductsCsv } from '../../roster/products-csv';
+import { diskNeeds } from '../../store/disk-space';
 import { defineOperation, refuse } from '../operation';
 
 /** Big enough for a large municipality's roster file (about 300 MB of CSV). */
@@ -18,6 +19,17 @@ function decodeBase64(value: string): Buffer {
   return bytes;
 }
 
+/**
+ * An import grows the database and its log by a few times the CSV's size
+ * (measured: 2.3× for 20,000 people into a new roster, 4.7× for 60,000 on
+ * top of it, log and file together at their largest); six times plus a
+ * margin is asked for before anything is written.
+ */
+function refuseWithoutRoom(free: number | null, csvBytes: number): void {
+  const needed = csvBytes * 6 + 16 * 1024 * 1024;
+  if (free !== null && free < needed) refuse('NOT_ENOUGH_SPACE', diskNeeds(text('名簿の取り込み', 'a roster import'), needed, free));
+}
+
 export const adminOperations = {
   importRoster: defineOperation({
     summary: 'Import a roster & bookings CSV (docs/roster-csv.md). All or nothing; individual numbers are refused.',
@@ -28,7 +40,9 @@ export const adminOperations = {
     input: z.strictObject({ csvBase64: csvPayload, encoding }),
     output: z.object({ rows: z.number(), people: z.number(), tickets: z.number(), bookings: z.number() }),
     handler(input, context) {
-      const summary = importRosterCsv(context.db, decodeBase64(input.csvBase64), {
+      const csv = decodeBase64(input.csvBase64);
+      refuseWithoutRoom(context.services.disk?.view().freeBytes ?? null, csv.length);
+      const summary = importRosterCsv(context.db, csv, {
         encoding: input.encoding,
         today: venueDate(context.now),
         knownProducts: new Set(listProducts(context.db).map((p) => p.id)),
@@ -45,7 +59,8 @@ export const adminOperations = {
     input: z.strictObject({ csvBase64: csvPayload, encoding }),
     output: z.object({ products: z.number() }),
     handler(input, context) {
-      const rows = parseProductsCsv(decodeBase64(input.csvBase64), { encoding: input.encoding });
+      const known = new Set(listProducts(context.db).map((p) => p.id));
+      const rows = parseProductsCsv(decodeBase64(input.csvBase64), { encoding: input.encoding, knownProducts: known });
       upsertProducts(context.db, rows.map(({ row: _row, code, ...rest }) => ({ ...rest, id: code })));
       context.audit(null, { products: rows.length });
       context.emit({ type: 'products' });

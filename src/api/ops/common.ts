@@ -29,7 +29,7 @@ export function venueOf(context: HandlerContext): string {
  * counts toward the account's lock-out, so the refusal keeps what was written.
  */
 export function requireOwnPassword(context: HandlerContext, password: string, secondFactor?: string): void {
-  switch (checkOwnPassword(context.db, sessionOf(context), password, context.now, secondFactor)) {
+  switch (checkOwnPassword(context.db, sessionOf(context), password, context.now, context.clock, secondFactor)) {
     case 'ok':
       return;
     case 'wrong':

@@ -17,7 +17,7 @@ function morning(venue: TestVenue) {
   nurse.ok('setDeskLot', { lotId: fa });
   for (const number of [T.ok, T.okNw7]) reception.ok('checkIn', { municipality: M, number });
   venue.clock.advance(5 * 60_000);
-  const dose = nurse.ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: fa, doctor: '医師 一郎' });
+  const dose = nurse.ok('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', lotId: fa, doctor: '医師 一郎' });
   return { reception, nurse, fa, dose };
 }
 
@@ -44,14 +44,14 @@ describe('dayRecords', () => {
     const venue = newVenue();
     const { dose, fa } = morning(venue);
     const supervisor = venue.signIn('supervisor', 'R1');
-    const report = supervisor.ok('dayReport', {});
+    const report = supervisor.ok('dayReport', { closing: true });
     const open = report.discrepancies.find((d) => d.kind === 'checked-in-no-dose');
     const behind = supervisor.ok('dayRecords', { ids: open?.recordIds ?? [] });
     expect(behind.checkins.map((c) => c.ticketNumber)).toEqual([T.okNw7]);
     expect(behind.doses).toEqual([]);
     supervisor.ok('voidRecord', { recordId: dose.id, reason: '医師名の誤り' });
     const again = supervisor.ok('rerecordDose', {
-      voidedRecordId: dose.id, reason: '医師名を訂正', municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', givenAt: dose.givenAt, lotId: fa, doctor: '医師 二郎',
+      voidedRecordId: dose.id, reason: '医師名を訂正', municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', givenAt: dose.givenAt, lotId: fa, site: 'left_arm', doctor: '医師 二郎',
     });
     const both = supervisor.ok('dayRecords', { ids: [dose.id, again.id] }).doses;
     expect(both.find((d) => d.id === dose.id)?.replacedBy).toBe(again.id);

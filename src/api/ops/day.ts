@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { noIndividualNumber } from '../../privacy/schema';
 import { verifyAuditLog } from '../../audit/log';
 import { text } from '../../common/messages';
-import { doseNumber, instant, isoDate, municipalityCode, recordId, staffText, ticketNumber } from '../../common/schemas';
+import { doseNumber, instant, isoDate, municipalityCode, recordId, ticketNumber } from '../../common/schemas';
 import { isCalendarDate, venueDate, venueIso } from '../../common/time';
-import { assertDayOpen, closeDay, explainDiscrepancy } from '../../day/close';
+import { assertDayOpen } from '../../day/close';
 import { endObservation, observationBoard } from '../../day/observation';
-import { reconcileDay, unexplained } from '../../day/reconcile';
 import { writeVrsCsv } from '../../day/vrs';
 import { getLot, recordVialsOpened } from '../../doses/catalog';
+import { DOSE_CHECK_CODES } from '../../doses/check-codes';
 import { getDoseRecord, INJECTION_SITES, recordDose } from '../../doses/record';
 import { followingBooking } from '../../checkin/verdict';
 import { bookingSummarySchema } from '../../checkin/schema';
@@ -16,7 +16,6 @@ import { CsvEncodingError } from '../../roster/csv';
 import { findTicket, venueName } from '../../roster/repo';
 import { defineOperation, refuse, type HandlerContext } from '../operation';
 import { sessionOf, venueOf } from './common';
-import { daySyncFacts } from '../../sync/facts';
 import { centralComparison } from '../../sync/audit-check';
 
 const calendarDate = isoDate.refine(isCalendarDate, 'a real calendar date');
@@ -25,14 +24,6 @@ const reason = noIndividualNumber(z.string().trim().min(2).max(200));
 function dateOf(context: HandlerContext, date: string | undefined): string {
   return date ?? venueDate(context.now);
 }
-
-const discrepancySchema = z.object({
-  key: z.string(),
-  kind: z.string(),
-  recordIds: z.array(z.string()),
-  message: staffText,
-  explanation: z.object({ key: z.string(), note: z.string(), staffId: z.string(), at: z.string() }).nullable(),
-});
 
 const voidSchema = z.object({ id: z.string(), reason: z.string(), at: z.string(), staffName: z.string().nullable() });
 
@@ -61,78 +52,7 @@ function recordFilter(alias: string, input: { ids?: string[] | undefined }, venu
   return { where: `${alias}.venue_id = ? AND ${alias}.venue_date = ?`, params: [venueId, date] };
 }
 
-const reportSchema = z.object({
-  venueId: z.string(),
-  venueName: z.string().nullable(),
-  date: z.string(),
-  counts: z.object({
-    booked: z.number(), checkedIn: z.number(), noShows: z.number(), vaccinated: z.number(), notVaccinated: z.number(),
-    walkIns: z.number(), voided: z.number(), pendingSync: z.number(), confirmed: z.number(), conflicts: z.number(),
-  }),
-  byDose: z.array(z.object({ dose: z.number(), count: z.number() })),
-  byProduct: z.array(z.object({ productId: z.string(), productName: z.string(), count: z.number() })),
-  lots: z.array(z.object({
-    lotId: z.string(), lotNumber: z.string(), productName: z.string(), expiry: z.string(), doses: z.number(),
-    vialsOpened: z.number().nullable(), dosesPerVial: z.number(), difference: z.number().nullable(),
-  })),
-  notVaccinatedReasons: z.array(z.object({ reason: z.string(), count: z.number() })),
-  hourly: z.array(z.object({ hour: z.string(), deskId: z.string(), checkIns: z.number(), doses: z.number() })),
-  medianSecondsToDose: z.number().nullable(),
-  medianSecondsToDoseByDesk: z.array(z.object({ deskId: z.string(), seconds: z.number() })),
-  discrepancies: z.array(discrepancySchema),
-  closed: z.object({ id: z.string(), venueId: z.string(), date: z.string(), staffId: z.string(), at: z.string(), note: z.string() }).nullable(),
-});
-
 export const dayOperations = {
-  dayReport: defineOperation({
-    summary: 'The day’s reconciliation: counts, lots, hours, time to dose, discrepancies with their explanations, the sign-off.',
-    passive: true,
-    access: { roles: ['supervisor'] },
-    input: z.strictObject({ date: calendarDate.optional() }),
-    output: reportSchema,
-    handler(input, context) {
-      const venueId = venueOf(context);
-      const report = reconcileDay(context.db, venueId, dateOf(context, input.date), daySyncFacts(context.db));
-      return { ...report, venueName: venueName(context.db, venueId) };
-    },
-  }),
-
-  explainDiscrepancy: defineOperation({
-    summary: 'Explain one discrepancy of a day (required for each before the day can be closed).',
-    access: { roles: ['supervisor'] },
-    input: z.strictObject({ date: calendarDate.optional(), key: noIndividualNumber(z.string().min(3).max(120)), note: reason }),
-    output: z.object({ key: z.string(), note: z.string(), staffId: z.string(), at: z.string() }),
-    handler(input, context) {
-      const venueId = venueOf(context);
-      const date = dateOf(context, input.date);
-      const report = reconcileDay(context.db, venueId, date, daySyncFacts(context.db));
-      if (!report.discrepancies.some((d) => d.key === input.key)) {
-        refuse('UNKNOWN_DISCREPANCY', text('その不一致は見つかりません（既に解消された可能性があります）。', 'No such discrepancy (it may have been resolved).'));
-      }
-      const note = explainDiscrepancy(context.db, { venueId, date, key: input.key, note: input.note }, sessionOf(context).staff.id, context.now);
-      context.audit(input.key);
-      // Also tells the sync service to send the explanation now.
-      context.emit({ type: 'discrepancy', id: input.key });
-      return note;
-    },
-  }),
-
-  closeDay: defineOperation({
-    summary: 'Sign off the day with a note, once every discrepancy is explained. Afterwards records change only by void and re-record.',
-    access: { roles: ['supervisor'] },
-    input: z.strictObject({ date: calendarDate.optional(), note: reason }),
-    output: z.object({ id: z.string(), venueId: z.string(), date: z.string(), staffId: z.string(), at: z.string(), note: z.string() }),
-    handler(input, context) {
-      const venueId = venueOf(context);
-      const date = dateOf(context, input.date);
-      const report = reconcileDay(context.db, venueId, date, daySyncFacts(context.db));
-      const close = closeDay(context.db, { venueId, date, note: input.note, unexplained: unexplained(report), summary: report.counts }, sessionOf(context).staff.id, context.now);
-      context.audit(close.id, { date });
-      context.emit({ type: 'day-closed', id: close.id });
-      return close;
-    },
-  }),
-
   recordVialsOpened: defineOperation({
     summary: 'How many vials of a lot were opened today (for the lot reconciliation).',
     access: { roles: ['nurse', 'supervisor'] },
@@ -178,9 +98,10 @@ export const dayOperations = {
         refuse('ALREADY_RERECORDED', text('この記録は既に再記録されています。', 'This record has already been re-recorded.'));
       }
       // The dose was given by the nurse of the original record; the supervisor who corrected it is in the audit log.
+      // A correction is deliberate and has its reason: it confirms whatever product checks the lot raises, and the record keeps them.
       const record = recordDose(
         context.db,
-        { ...input, reason: input.status === 'not_performed' ? input.notPerformedReason : null },
+        { ...input, reason: input.status === 'not_performed' ? input.notPerformedReason : null, confirmChecks: { codes: DOSE_CHECK_CODES, reason: input.reason } },
         { venueId: venueOf(context), deskId: voided.deskId, nurseId: voided.nurseId, now: context.now, replaces: voided.id },
       );
       context.audit(record.id, { replaces: voided.id, reason: input.reason.slice(0, 80) });

@@ -3,12 +3,14 @@ import { noIndividualNumber } from '../../privacy/schema';
 import { uuidv7 } from '../../common/ids';
 import { text } from '../../common/messages';
 import { municipalityCode, shortId } from '../../common/schemas';
+import { venueDate } from '../../common/time';
 import { getDesk, listDesks, listLots, listProducts, upsertDesk, upsertVenue } from '../../doses/catalog';
+import { deskDoctor, setDeskDoctor } from '../../doses/desk-doctor';
 import { countStaff, createStaff } from '../../staff/accounts';
 import { readDeviceSettings, writeDeviceSettings } from '../../store/settings';
 import { isValidMunicipalityCode } from '../../ticket/checkdigits';
 import { defineOperation, refuse } from '../operation';
-import { ALL_ROLES, venueOf } from './common';
+import { ALL_ROLES, sessionOf, venueOf } from './common';
 
 const validMunicipality = municipalityCode.refine(isValidMunicipalityCode, 'municipality code check digit');
 
@@ -124,10 +126,15 @@ export const deviceOperations = {
     access: { roles: ALL_ROLES },
     input: z.strictObject({}),
     output: z.array(
-      z.object({ id: z.string(), name: z.string(), activeLotId: z.string().nullable(), activeLotNumber: z.string().nullable(), productName: z.string().nullable() }),
+      z.object({
+        id: z.string(), name: z.string(), activeLotId: z.string().nullable(), activeLotNumber: z.string().nullable(), productName: z.string().nullable(),
+        /** Today's doctor (予診医) set by a supervisor for the desk, or null. */
+        doctor: z.string().nullable(),
+      }),
     ),
     handler(_input, context) {
       const venueId = venueOf(context);
+      const today = venueDate(context.now);
       const lots = new Map(listLots(context.db, venueId).map((l) => [l.id, l]));
       const products = new Map(listProducts(context.db).map((p) => [p.id, p]));
       return listDesks(context.db, venueId).map((desk) => {
@@ -138,8 +145,25 @@ export const deviceOperations = {
           activeLotId: desk.activeLotId,
           activeLotNumber: lot?.lotNumber ?? null,
           productName: lot ? (products.get(lot.productId)?.name ?? null) : null,
+          doctor: deskDoctor(context.db, desk.id, today)?.doctor ?? null,
         };
       });
+    },
+  }),
+
+  setDeskDoctor: defineOperation({
+    summary: 'A supervisor sets the doctor who clears the pre-screening (予診医) at a desk for today’s session; the nurse’s form shows it.',
+    access: { roles: ['supervisor'] },
+    input: z.strictObject({ deskId: shortId, doctor: noIndividualNumber(z.string().trim().min(1).max(20)) }),
+    output: z.object({ deskId: z.string(), doctor: z.string(), at: z.string() }),
+    handler(input, context) {
+      const desk = getDesk(context.db, input.deskId);
+      const venueId = venueOf(context);
+      if (!desk || desk.venueId !== venueId) refuse('UNKNOWN_DESK', text('その受付台は登録されていません。台を選び直してください。', 'No such desk here. Choose the desk again.'));
+      const set = setDeskDoctor(context.db, { venueId, deskId: desk.id, date: venueDate(context.now), doctor: input.doctor, staffId: sessionOf(context).staff.id }, context.now);
+      context.audit(desk.id);
+      context.emit({ type: 'desk', id: desk.id });
+      return { deskId: set.deskId, doctor: set.doctor, at: set.at };
     },
   }),
 };

@@ -4,6 +4,8 @@ import { text } from '../../common/messages';
 import { doseNumber, instant, isoDate, municipalityCode, recordId, shortId, staffText, ticketNumber } from '../../common/schemas';
 import { isCalendarDate, venueDate, venueIso } from '../../common/time';
 import { findLot, getDesk, getLot, getProduct, insertLot, listLots, listProducts, setActiveLot } from '../../doses/catalog';
+import { DOSE_CHECK_CODES } from '../../doses/check-codes';
+import { bookedProduct, CHECK_ADVICE, doseChecks, previousDoses } from '../../doses/checks';
 import { getDoseRecord, INJECTION_SITES, listDosesForDay, recordDose } from '../../doses/record';
 import { voidRecord } from '../../doses/void';
 import { matchScannedLot, parseGs1 } from '../../gs1';
@@ -39,7 +41,11 @@ const doseRecordSchema = z.object({
   replaces: z.string().nullable(),
   voidedBy: z.string().nullable(),
   observationMinutes: z.number().nullable(),
+  checks: z.object({ codes: z.array(z.enum(DOSE_CHECK_CODES)).readonly(), reason: z.string() }).nullable(),
 });
+
+/** The nurse's confirmation of the product checks, with the reason (see src/doses/checks.ts). */
+export const confirmChecksInput = z.strictObject({ codes: z.array(z.enum(DOSE_CHECK_CODES)).max(DOSE_CHECK_CODES.length), reason: noIndividualNumber(z.string().trim().max(200)) });
 
 const lotSchema = z.object({
   id: z.string(),
@@ -88,6 +94,7 @@ export const doseOperations = {
       site: z.enum(INJECTION_SITES).nullish(),
       doctor: noIndividualNumber(z.string().trim().max(20)).nullish(),
       observationMinutes: z.union([z.literal(15), z.literal(30)]).nullish(),
+      confirmChecks: confirmChecksInput.nullish(),
     }),
     output: doseRecordSchema.extend({ nextBooking: bookingSummarySchema.nullable() }),
     handler(input, context) {
@@ -104,6 +111,36 @@ export const doseOperations = {
       const ticket = findTicket(context.db, record.municipality, record.ticketNumber);
       const nextBooking = ticket && record.status === 'performed' ? followingBooking(context.db, ticket.person.id, record.doseNumber, record.venueDate) : null;
       return { ...record, nextBooking };
+    },
+  }),
+
+  doseContext: defineOperation({
+    summary: 'Read only: what the nurse sees next to the lot — the booked product, the doses before (product, date) — and the product checks the lot raises.',
+    passive: true,
+    access: { roles: ['nurse', 'supervisor'] },
+    input: z.strictObject({ municipality: municipalityCode, ticketNumber, doseNumber, lotId: noIndividualNumber(z.string().max(64)).nullish() }),
+    output: z.object({
+      booked: z.object({ productId: z.string(), productName: z.string().nullable(), source: z.enum(['booking', 'walk-in']), slotStart: z.string().nullable(), slotEnd: z.string().nullable() }).nullable(),
+      previous: z.array(z.object({ dose: z.number(), date: z.string(), productId: z.string(), productName: z.string().nullable(), place: z.string() })),
+      checks: z.array(z.object({ code: z.enum(DOSE_CHECK_CODES), message: staffText })),
+      advice: staffText,
+    }),
+    handler(input, context) {
+      const ticket = findTicket(context.db, input.municipality, input.ticketNumber);
+      if (!ticket) refuse('UNKNOWN_TICKET', text('名簿にない接種券です。', 'This ticket is not in the roster.'));
+      const subject = {
+        personId: ticket.person.id, municipality: input.municipality, ticketNumber: input.ticketNumber, birthDate: ticket.person.birthDate,
+        doseNumber: input.doseNumber, venueId: venueOf(context), date: venueDate(context.now),
+      };
+      const lot = input.lotId ? getLot(context.db, input.lotId) : null;
+      const product = lot && lot.venueId === subject.venueId ? getProduct(context.db, lot.productId) : null;
+      context.audit(`${input.municipality}-${input.ticketNumber}`);
+      return {
+        booked: bookedProduct(context.db, subject),
+        previous: previousDoses(context.db, subject),
+        checks: product ? doseChecks(context.db, subject, product) : [],
+        advice: CHECK_ADVICE,
+      };
     },
   }),
 
@@ -153,10 +190,11 @@ export const doseOperations = {
       z.object({
         id: z.string(), maker: z.string(), name: z.string(), vaccineType: z.string(), doseVolumeMl: z.number(), minIntervalDays: z.number(),
         minAge: z.number(), maxAge: z.number().nullable(), observationMinutes: z.number(), dosesPerVial: z.number(), gtins: z.array(z.string()),
+        mayFollow: z.array(z.string()),
       }),
     ),
     handler(_input, context) {
-      return listProducts(context.db).map((p) => ({ ...p, gtins: [...p.gtins] }));
+      return listProducts(context.db).map((p) => ({ ...p, gtins: [...p.gtins], mayFollow: [...p.mayFollow] }));
     },
   }),
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { text } from '../../common/messages';
+import { qrRows } from '../../common/qr-matrix';
 import { totpUri } from '../../staff/second-factor';
 import { beginLocalSetup, confirmLocalSetup, replaceSecondFactor, secondFactorState, setupPending } from '../../staff/two-factor';
 import { readEnrollmentStatus } from '../../sync/status';
@@ -49,7 +50,7 @@ export const secondFactorOperations = {
       'Stand-alone devices: make a new TOTP secret for the signed-in supervisor and show it once (otpauth URI for the QR code, and the secret to type); it takes effect when confirmed with its first code.',
     access: { roles: ['supervisor'], withoutSecondFactor: true },
     input: z.strictObject({}),
-    output: z.object({ uri: z.string(), secret: z.string(), account: z.string() }),
+    output: z.object({ uri: z.string(), secret: z.string(), account: z.string(), qr: z.string().regex(/^[01]+(?:\/[01]+)*$/) }),
     handler(_input, context) {
       requireStandAlone(context);
       const session = sessionOf(context);
@@ -57,7 +58,9 @@ export const secondFactorOperations = {
       // The log says a setup began; the secret goes to this screen only.
       context.audit(session.staff.id);
       const account = `${session.staff.login}@${context.device.venueId ?? 'venue'}`;
-      return { uri: totpUri(secret, account), secret: grouped(secret), account };
+      const uri = totpUri(secret, account);
+      // The QR code as modules for the page to draw: it never needs a generator of its own.
+      return { uri, secret: grouped(secret), account, qr: qrRows(uri) };
     },
   }),
 

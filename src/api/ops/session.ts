@@ -39,7 +39,7 @@ export const sessionOperations = {
     handler(input, context) {
       const deskId = context.device.deskId;
       if (!deskId) refuse('NOT_CONFIGURED', NOT_CONFIGURED);
-      const result = signIn(context.db, { login: input.login, password: input.password, deskId, secondFactor: input.code }, context.now);
+      const result = signIn(context.db, { login: input.login, password: input.password, deskId, secondFactor: input.code }, context.now, context.clock);
       if (!result.ok) {
         // One answer for every refusal; the log keeps why (and whose account, never the login typed for an unknown one).
         context.audit(null, { reason: result.reason }, result.staffId ? { staffId: result.staffId } : undefined);
@@ -87,7 +87,7 @@ export const sessionOperations = {
     output: z.object({ locked: z.literal(false) }),
     handler(input, context) {
       requireOwnPassword(context, input.password, input.code ?? '');
-      unlockSession(context.db, sessionOf(context), context.now);
+      unlockSession(context.db, sessionOf(context), context.now, context.clock);
       return { locked: false as const };
     },
   }),

@@ -58,6 +58,8 @@ export const syncOperations = {
       records: z.object({ pending: z.number(), sent: z.number(), confirmed: z.number(), rejected: z.number() }),
       conflicts: z.object({ open: z.number(), resolved: z.number() }),
       download,
+      /** This desk's clock minus the central service's, at the last exchange; warning beyond 2 minutes. */
+      clock: z.object({ offsetMs: z.number(), checkedAt: z.string(), warning: z.boolean() }).nullable(),
     }),
     handler(_input, context) {
       const status = readSyncStatus(context.db);

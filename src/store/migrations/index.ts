@@ -7,6 +7,8 @@ import { m007LateRecords } from './007-late-records';
 import { m008LotAliases } from './008-lot-aliases';
 import { m009AuditKey } from './009-audit-key';
 import { m010ReaderHealth } from './010-reader-health';
+import { m011NoWrongRecord } from './011-no-wrong-record';
+import { m012Reconcile } from './012-reconcile';
 import { m013SecondFactor } from './013-second-factor';
 
 export interface Migration {
@@ -20,7 +22,8 @@ export interface Migration {
 /**
  * Every migration the app knows, oldest first. Append only: never edit a
  * shipped one. Versions only need to increase (2 was never used: sync came
- * in as 5, after 3 and 4 had been committed).
+ * in as 5, after 3 and 4 had been committed; 12 came before 9–11, which
+ * were being written on other branches).
  */
 export const MIGRATIONS: readonly Migration[] = [
   m001Initial,
@@ -32,6 +35,8 @@ export const MIGRATIONS: readonly Migration[] = [
   m008LotAliases,
   m009AuditKey,
   m010ReaderHealth,
+  m011NoWrongRecord,
+  m012Reconcile,
   m013SecondFactor,
 ];
 

@@ -1,6 +1,7 @@
 /** What a person at a desk does, as test steps: sign in, scan with the handheld, wait for the card. */
 import type { CDPSession, Locator, Page } from 'playwright-core';
-import { DEMO_STAFF } from '../../fixtures/demo';
+import { totpCodeForStep, totpStep } from '../../../src/staff/second-factor';
+import { DEMO_RECOVERY_CODES, DEMO_STAFF, DEMO_TOTP_SECRET } from '../../fixtures/demo';
 
 export type DemoRole = keyof typeof DEMO_STAFF;
 
@@ -9,7 +10,42 @@ export async function signIn(page: Page, role: DemoRole): Promise<void> {
   await page.getByTestId('signin-login').fill(staff.login);
   await page.getByTestId('signin-password').fill(staff.password);
   await page.getByTestId('signin-submit').click();
+  if (role === 'supervisor') await giveSupervisorCode(page);
   await page.getByTestId('staff-name').waitFor();
+}
+
+/** Per host (its address): the last step of the demo supervisor's app used there, and the recovery codes spent. */
+const spent = new Map<string, { step: number; recovery: number }>();
+
+/**
+ * The demo supervisor's second step: the code their authenticator app (the
+ * demo's published secret) shows, as a person types it. A code is accepted
+ * once per account (no replay), and only this step's and the next within
+ * the drift window are safe to type, so each host gets fresh steps; when a
+ * file signs in more often than that, or a code is refused (a restarted
+ * host), the demo's recovery codes are typed instead, each once.
+ */
+export async function giveSupervisorCode(page: Page, nowMs: number = Date.now()): Promise<void> {
+  await page.getByTestId('signin-code').waitFor();
+  const host = new URL(page.url()).host;
+  const used = spent.get(host) ?? { step: -1, recovery: 0 };
+  spent.set(host, used);
+  const step = Math.max(totpStep(nowMs), used.step + 1);
+  let code: string;
+  if (step <= totpStep(nowMs) + 1) {
+    used.step = step;
+    code = totpCodeForStep(DEMO_TOTP_SECRET, step);
+  } else {
+    code = DEMO_RECOVERY_CODES[used.recovery++] ?? '';
+  }
+  for (let attempt = 0; ; attempt++) {
+    await page.getByTestId('signin-code').fill(code);
+    await page.getByTestId('signin-submit').click();
+    // Whichever comes: the work screen, or this code refused.
+    await page.locator('[data-testid="staff-name"], [data-testid="signin-error"][data-code="WRONG_CODE"]').first().waitFor();
+    if ((await page.getByTestId('staff-name').count()) > 0 || attempt >= 2) return;
+    code = DEMO_RECOVERY_CODES[used.recovery++] ?? '';
+  }
 }
 
 const sessions = new WeakMap<Page, Promise<CDPSession>>();

@@ -292,6 +292,15 @@ export const dayRecord = {
   lotVials(m: { venue: string }, lotId: string, over: Partial<DayUpload<'lot_vials'>['data']> = {}): DayUpload<'lot_vials'> {
     return { kind: 'lot_vials', data: { id: newRecordId(), venueId: m.venue, venueDate: '2026-11-23', lotId, vials: 4, staffId: 'nurse-1', at: '2026-11-23T12:00:00.000+09:00', ...over } };
   },
+  dayReopen(m: { venue: string }, closeId: string, over: Partial<DayUpload<'day_reopen'>['data']> = {}): DayUpload<'day_reopen'> {
+    return {
+      kind: 'day_reopen',
+      data: { id: newRecordId(), venueId: m.venue, venueDate: '2026-11-23', closeId, staffId: 'supervisor-1', at: '2026-11-23T18:10:00.000+09:00', reason: '待機中の方の接種を記録するため', ...over },
+    };
+  },
+  deskDoctor(m: { venue: string }, over: Partial<DayUpload<'desk_doctor'>['data']> = {}): DayUpload<'desk_doctor'> {
+    return { kind: 'desk_doctor', data: { id: newRecordId(), venueId: m.venue, deskId: 'N1', venueDate: '2026-11-23', doctor: '予診 医師', staffId: 'supervisor-1', at: '2026-11-23T09:00:00.000+09:00', ...over } };
+  },
   lot(m: { venue: string }, over: Partial<Extract<UploadRecord, { kind: 'lot' }>['data']> = {}): Extract<UploadRecord, { kind: 'lot' }> {
     return {
       kind: 'lot',

@@ -19,7 +19,7 @@ type Staff = Value<'listStaff'>[number];
 /** Reads the screens make on their own every few seconds; hidden by default so the actions people took stand out. */
 const ROUTINE = new Set([
   'syncStatus', 'whoAmI', 'deviceStatus', 'vaccinationQueue', 'todayCounts', 'observationBoard', 'listLots', 'listDesks',
-  'listProducts', 'listWalkIns', 'listConflicts', 'ticketVerdict', 'dosesToday', 'dayReport', 'dayRecords', 'listStaff', 'listBackups', 'enrollmentStatus', 'auditLog',
+  'listProducts', 'listWalkIns', 'listConflicts', 'ticketVerdict', 'dosesToday', 'dayReport', 'dayRecords', 'listStaff', 'listBackups', 'enrollmentStatus', 'auditLog', 'diskStatus',
 ]);
 const SHOWN = 200;
 

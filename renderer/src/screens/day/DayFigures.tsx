@@ -11,6 +11,7 @@ import { formatDuration } from './format';
 const COUNTS = [
   'booked',
   'checkedIn',
+  'notYetCome',
   'noShows',
   'vaccinated',
   'notVaccinated',

@@ -14,7 +14,7 @@ import { printSheet } from '../../print/print';
 import { formatDateBoth } from '../../i18n/format';
 import { useT } from '../../i18n/t';
 import { today, useDay } from '../../stores/day';
-import { CloseDay, SignOff } from './CloseDay';
+import { CloseDay, CloseHistory, SignOff } from './CloseDay';
 import { DayChart } from './DayChart';
 import { DayBreakdown, DayCounts, MedianTimes } from './DayFigures';
 import { DayReportSheet } from './DayReportSheet';
@@ -22,7 +22,7 @@ import { DiscrepancyList } from './Discrepancies';
 import { LotTable } from './LotTable';
 import { CheckinTable, DoseTable } from './RecordTables';
 
-const REFRESH_ON = ['checkin', 'dose', 'void', 'day-closed', 'sync', 'walk-in', 'conflict', 'restored'] as const;
+const REFRESH_ON = ['checkin', 'dose', 'void', 'day-closed', 'sync', 'walk-in', 'conflict', 'restored', 'observation'] as const;
 
 export function DayScreen() {
   const t = useT();
@@ -70,7 +70,7 @@ export function DayScreen() {
         <>
           {report.closed ? (
             <section className="panel panel--closed">
-              <SignOff closed={report.closed} />
+              <SignOff closed={report.closed} reopenable />
             </section>
           ) : null}
           <section className="panel" aria-labelledby="day-counts-title">
@@ -92,6 +92,7 @@ export function DayScreen() {
             <h2 id="day-discrepancies-title">{t('day.discrepancies')}</h2>
             <DiscrepancyList discrepancies={report.discrepancies} />
             {report.closed ? null : <CloseDay report={report} />}
+            <CloseHistory report={report} />
           </section>
           <section className="panel" aria-labelledby="day-health-title">
             <h2 id="day-health-title">{t('health.title')}</h2>

@@ -1,0 +1,93 @@
+/**
+ * The venue's desks: each desk's active lot, and the doctor who clears the
+ * pre-screening (予診医) there for today's session. Venues work in shifts:
+ * the supervisor sets (and changes) the doctor per desk, and the nurse's
+ * form at that desk shows it, prefilled and changeable.
+ */
+import { useState } from 'react';
+import type { ReplyError } from '../../../../src/api/reply';
+import { call, type Value } from '../../api/venue';
+import { useT } from '../../i18n/t';
+
+type Desk = Value<'listDesks'>[number];
+type Lot = Value<'listLots'>[number];
+
+function DoctorCell({ desk, onDone, onError }: { desk: Desk; onDone: () => void; onError: (error: ReplyError | null) => void }) {
+  const t = useT();
+  const [doctor, setDoctor] = useState(desk.doctor ?? '');
+  const save = async () => {
+    const reply = await call('setDeskDoctor', { deskId: desk.id, doctor: doctor.trim() });
+    onError(reply.ok ? null : reply.error);
+    onDone();
+  };
+  return (
+    <form
+      className="inline-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void save();
+      }}
+    >
+      <span data-testid="desk-doctor-current">{desk.doctor ?? t('sup.deskDoctorNone')}</span>
+      <input aria-label={`${t('sup.deskDoctor')} ${desk.name}`} data-testid="desk-doctor-input" maxLength={20} value={doctor} onChange={(event) => setDoctor(event.target.value)} autoComplete="off" />
+      <button type="submit" className="button" data-testid="desk-doctor-set" disabled={doctor.trim().length === 0 || doctor.trim() === desk.doctor}>
+        {t('sup.deskDoctorSet')}
+      </button>
+    </form>
+  );
+}
+
+export function DesksPanel({ desks, lots, onDone }: { desks: Desk[]; lots: Lot[]; onDone: () => void }) {
+  const t = useT();
+  const [error, setError] = useState<ReplyError | null>(null);
+  const setLot = async (deskId: string, lotId: string) => {
+    const reply = await call('setDeskLot', { deskId, lotId });
+    setError(reply.ok ? null : reply.error);
+    onDone();
+  };
+  return (
+    <section className="panel" aria-labelledby="desks-title">
+      <h2 id="desks-title">{t('sup.desks')}</h2>
+      <table className="table" data-testid="desks">
+        <thead>
+          <tr>
+            <th>{t('sup.desk')}</th>
+            <th>{t('sup.activeLot')}</th>
+            <th>{t('sup.setLot')}</th>
+            <th>{t('sup.deskDoctor')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {desks.map((desk) => (
+            <tr key={desk.id} data-testid="desk-row" data-desk={desk.id}>
+              <td>
+                {desk.name} <small className="mono">{desk.id}</small>
+              </td>
+              <td data-testid="desk-lot">{desk.activeLotNumber ? `${desk.activeLotNumber} · ${desk.productName ?? ''}` : t('sup.noLot')}</td>
+              <td>
+                <select aria-label={`${t('sup.setLot')} ${desk.name}`} value={desk.activeLotId ?? ''} onChange={(event) => event.target.value && void setLot(desk.id, event.target.value)} data-testid="desk-lot-select">
+                  <option value="">—</option>
+                  {lots
+                    .filter((l) => !l.expired)
+                    .map((lot) => (
+                      <option key={lot.id} value={lot.id}>
+                        {lot.lotNumber} · {lot.productName}
+                      </option>
+                    ))}
+                </select>
+              </td>
+              <td>
+                <DoctorCell key={desk.doctor ?? ''} desk={desk} onDone={onDone} onError={setError} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {error ? (
+        <p className="form-error" role="alert" data-testid="desks-error">
+          {t.language === 'ja' ? error.message : error.messageEn}
+        </p>
+      ) : null}
+    </section>
+  );
+}

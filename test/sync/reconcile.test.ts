@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { venueDate } from '../../src/common/time';
+import { issueEnrollmentCode } from '../../server/enrollment';
+import { DEMO_NOW } from '../support/venue';
+import { DEMO_TICKETS as T, freshCentralDb, seedMunicipality, serveCentral, type FreshCentral, type SeededMunicipality, type ServedCentral } from './support/central';
+import { until, useDevices } from './support/devices';
+
+/**
+ * A device proves to the central service what it holds as confirmed, at
+ * every sync, and sends again what the service no longer has, whatever the
+ * feed's sequence says. Here the service loses records without any restore
+ * (rows gone from its tables): nothing about the feed changes, so only the
+ * comparison can notice.
+ */
+const today = venueDate(new Date(DEMO_NOW));
+const newDevice = useDevices();
+let central: FreshCentral;
+let served: ServedCentral;
+let m: SeededMunicipality;
+
+beforeAll(async () => {
+  central = await freshCentralDb();
+  served = await serveCentral(central.db);
+  m = await seedMunicipality(central.db, { today });
+});
+
+afterAll(async () => {
+  await served.close();
+  await central.drop();
+});
+
+describe('the comparison of confirmed records', () => {
+  it('sends again, once, what the central service lost, and says so in the device’s audit log', async () => {
+    const device = newDevice({ tuning: { reconcileIntervalMs: 300, reconcileMinGapMs: 50 } });
+    const { code } = await issueEnrollmentCode(central.db, { venueId: m.venue, deskId: 'N1' }, new Date());
+    await device.enroll(served.url, code);
+    const lot = device.signIn('supervisor').ok('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'FA1234', expiry: '2027-06-30' });
+    const nurse = device.signIn('nurse');
+    const doses = [T.ok, T.okSecond, T.okNw7].map((ticketNumber) => nurse.ok('recordDose', { municipality: m.code, ticketNumber, doseNumber: ticketNumber === T.okSecond ? 2 : 1, status: 'performed', lotId: lot.id }).id);
+    await until(() => device.open() === 0, 10_000, 'the doses to be confirmed');
+    const held = async () => (await central.db.query<{ id: string }>(`SELECT id FROM dose_records WHERE id = ANY($1::text[])`, [doses])).map((r) => r.id).sort();
+    expect(await held()).toEqual([...doses].sort());
+
+    // Gone centrally; the device still holds them as confirmed.
+    await central.db.query(`DELETE FROM dose_records WHERE id = ANY($1::text[])`, [doses.slice(0, 2)]);
+    const started = performance.now();
+    for (;;) {
+      if ((await held()).length === doses.length) break;
+      if (performance.now() - started > 10_000) throw new Error('the lost doses were not sent again within 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    console.log(`reconcile: 2 doses lost centrally, back in ${(performance.now() - started).toFixed(0)} ms`);
+    await until(() => device.open() === 0, 5_000, 'the outbox to empty again');
+    const resends = () => device.db.prepare(`SELECT detail FROM audit_log WHERE action = 'syncResend'`).all() as { detail: string }[];
+    expect(resends().map((r) => JSON.parse(r.detail) as unknown)).toEqual([{ records: 2, reason: 'central-lacks-confirmed' }]);
+    expect(device.errors.map(String).join()).toContain('lacks 2 record(s)');
+    // Comparisons go on (several in a second at this pace) and send nothing more.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(resends()).toHaveLength(1);
+    expect(device.open()).toBe(0);
+  });
+});
