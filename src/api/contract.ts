@@ -11,6 +11,7 @@ import { diskOperations } from './ops/disk';
 import { doseOperations } from './ops/doses';
 import { secondFactorOperations } from './ops/second-factor';
 import { sessionOperations } from './ops/session';
+import { trainingOperations } from './ops/training';
 import { syncOperations } from './ops/sync';
 import { walkInOperations } from './ops/walkin';
 
@@ -21,6 +22,7 @@ import { walkInOperations } from './ops/walkin';
 export const operations = {
   ...sessionOperations,
   ...secondFactorOperations,
+  ...trainingOperations,
   ...deviceOperations,
   ...checkinOperations,
   ...doseOperations,

@@ -32,6 +32,11 @@ const MESSAGES = {
   NUL: text('入力に記録できない文字（NUL）が含まれています。入力し直してください。', 'The input holds a character that cannot be recorded (NUL). Enter it again.'),
   SESSION_LOCKED: text('画面がロックされています。パスワードを入力してください。', 'The screen is locked. Enter your password.'),
   FORBIDDEN: text('この操作の権限がありません。', 'You are not allowed to do this.'),
+  TRAINING_MODE: text(
+    '練習モードではできません。同期・VRS出力・バックアップ・復元は本番のデータでだけ行います。本番に戻すには管理者が「練習モードを終える」を行ってください。',
+    'Not in training mode: sync, VRS export, backups and restores happen on the real data only. A supervisor leaves training to go back to it.',
+  ),
+  NOT_IN_TRAINING: text('練習モードのときだけ使えます。', 'Only in training mode.'),
   SECOND_FACTOR_SETUP_REQUIRED: text(
     '管理者の操作には2段階認証（認証アプリの確認コード）が必要です。先に2段階認証を設定してください。',
     'Supervisor work needs two-factor sign-in (a code from an authenticator app). Set it up first.',
@@ -86,6 +91,8 @@ export class Dispatcher {
 
     const now = this.clock.now();
     const device = readDeviceSettings(this.db);
+    if (operation.training === 'refused' && device.training) return failure('TRAINING_MODE', MESSAGES.TRAINING_MODE);
+    if (operation.training === 'only' && !device.training) return failure('NOT_IN_TRAINING', MESSAGES.NOT_IN_TRAINING);
     let session: ActiveSession | null = null;
     if (!('public' in operation.access) || token) {
       const found = lookUpSession(this.db, token, now, device.idleLockMinutes, this.clock);

@@ -78,6 +78,12 @@ export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType 
    * or a pragma set before the work's own transaction (the roster import). Everything else is transactional.
    */
   readonly transactional?: false;
+  /**
+   * Training mode (a training database, src/training): 'refused' for what must
+   * never happen there (sync, VRS export, backups, restores, starting it
+   * again), 'only' for what has no place on real data (the dummy tickets).
+   */
+  readonly training?: 'refused' | 'only';
   /** Runs inside the call's one transaction. Throw a Refusal to refuse. */
   handler(input: z.output<I>, context: HandlerContext): z.input<O>;
 }

@@ -346,6 +346,14 @@ export class VenueRuntime implements CallTarget {
     this.options.onEvent?.({ type: 'restored', id: backupId });
   }
 
+  /** An entry the app itself writes in this database's log (leaving training mode), chained like every other. */
+  logAppAction(action: string, staffId: string | null, detail: Readonly<Record<string, string | number | boolean | null>>): void {
+    const db = this.db;
+    if (!db) return;
+    db.transaction(() => appendAudit(db, { at: venueIso(this.clock.now()), staffId, deskId: null, action, recordId: null, outcome: 'ok', detail }))();
+    this.ackMark?.note();
+  }
+
   private lastRestoreRequester(backupId: string): string | null {
     const row = this.db?.prepare(`SELECT staff_id FROM audit_log WHERE action = 'restoreBackup' AND record_id = ? ORDER BY seq DESC LIMIT 1`).get(backupId) as
       | { staff_id: string | null }

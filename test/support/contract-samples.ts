@@ -17,6 +17,9 @@ export function contractSamples(lotId: string, today: string): { [N in Operation
     beginSecondFactorSetup: {},
     confirmSecondFactorSetup: { code: '123456' },
     resetSecondFactor: { staffId: '01900000-0000-7000-8000-000000000000' },
+    startTraining: { people: 0 },
+    leaveTraining: { login: 'kanri', password: 'kanri-pass-1', code: '123456' },
+    trainingSheet: {},
     deviceStatus: {},
     setupDevice: {
       venue: { id: 'V9', name: '新会場', municipality: M },

@@ -35,6 +35,7 @@ const describe = ({ path: _path, ...info }: { path: string } & z.infer<typeof ba
 export const backupOperations = {
   backupNow: defineOperation({
     summary: 'Write an encrypted backup of the venue database now (verified after writing; ten generations kept).',
+    training: 'refused',
     access: { roles: ['supervisor'] },
     // VACUUM INTO cannot run inside a transaction; the backup reads its own consistent snapshot.
     transactional: false,
@@ -60,6 +61,7 @@ export const backupOperations = {
 
   planRestore: defineOperation({
     summary: 'What restoring a backup would change, said before anything changes.',
+    training: 'refused',
     access: { roles: ['supervisor'] },
     input: z.strictObject({ backupId }),
     output: planSchema,
@@ -71,6 +73,7 @@ export const backupOperations = {
 
   restoreBackup: defineOperation({
     summary: 'Restore a backup after the supervisor confirms with their password. Records made since are carried over; every screen then reloads.',
+    training: 'refused',
     access: { roles: ['supervisor'] },
     input: z.strictObject({ backupId, password: z.string().min(1).max(256) }),
     output: z.object({ restoring: z.literal(true), backupId: z.string() }),
