@@ -38,24 +38,28 @@ export function isDayRecord(record: UploadRecord): record is DayRecord {
   return (DAY_KINDS as readonly string[]).includes(record.kind);
 }
 
-/** Earlier records of the same batch, by id: what a record may name before any of it is stored. */
+/**
+ * Earlier records of the same batch, by id: what a record may name before
+ * any of it is stored. Only for ids nothing stored has: what is stored
+ * decides (a record of the batch carrying a stored id is a decoy).
+ */
 export type BatchIndex = ReadonlyMap<string, UploadRecord>;
 
 async function venueOfRecord(tx: Queryable, batch: BatchIndex, kind: 'dose' | 'lot', id: string): Promise<string | null> {
-  const earlier = batch.get(id);
-  if (earlier?.kind === kind) return earlier.data.venueId;
   const [row] = await tx.query<{ venue_id: string }>(`SELECT venue_id FROM ${kind === 'dose' ? 'dose_records' : 'lots'} WHERE id = $1`, [id]);
-  return row?.venue_id ?? null;
+  if (row) return row.venue_id;
+  const earlier = batch.get(id);
+  return earlier?.kind === kind ? earlier.data.venueId : null;
 }
 
 async function walkInRequest(tx: Queryable, batch: BatchIndex, id: string): Promise<{ venueId: string; municipality: string; ticketNumber: string; venueDate: string } | null> {
-  const earlier = batch.get(id);
-  if (earlier?.kind === 'walkin_request') return earlier.data;
   const [row] = await tx.query<{ venue_id: string; municipality: string; ticket_number: string; venue_date: string }>(
     `SELECT venue_id, municipality, ticket_number, venue_date FROM walkin_requests WHERE id = $1`,
     [id],
   );
-  return row ? { venueId: row.venue_id, municipality: row.municipality, ticketNumber: row.ticket_number, venueDate: row.venue_date } : null;
+  if (row) return { venueId: row.venue_id, municipality: row.municipality, ticketNumber: row.ticket_number, venueDate: row.venue_date };
+  const earlier = batch.get(id);
+  return earlier?.kind === 'walkin_request' ? earlier.data : null;
 }
 
 /** Refuses (throws a Problem) a record the device may not send. Runs before any write of the batch. */

@@ -14,6 +14,14 @@ import { problems } from './problems';
  * other content is "rejected"), clashes flagged as conflicts, and every new
  * record put on the feed of the device's venue so its other desks see it.
  * A batch with any record of another venue is refused whole: nothing is written.
+ *
+ * A record id belongs to the venue (so the municipality) that stored it
+ * first, for good. Every record that names another (a void its target, a
+ * decision its walk-in request, an outcome its dose, a desk lot or a vials
+ * count its lot) is checked against what is stored, whatever else the batch
+ * holds; an earlier record of the batch counts only for an id nothing stored
+ * has. A void stored before its target applies only to a target of its own
+ * venue and kind.
  */
 
 const TABLE = {
@@ -30,13 +38,26 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Refuses the batch if anything in it is not the device's own venue's. Runs before any write. */
+/**
+ * Where a record named by a void stands: what is stored decides, whatever
+ * the batch holds (a record of the batch carrying a stored record's id is a
+ * decoy, refused as ID_REUSED when its turn comes); an earlier record of the
+ * batch counts only for an id nothing stored has yet.
+ */
+async function venueOfTarget(tx: Queryable, inBatch: ReadonlyMap<string, UploadRecord>, kind: 'dose' | 'checkin', id: string): Promise<string | null> {
+  const [stored] = await tx.query<{ venue_id: string }>(`SELECT venue_id FROM ${kind === 'dose' ? 'dose_records' : 'checkins'} WHERE id = $1`, [id]);
+  if (stored) return stored.venue_id;
+  const earlier = inBatch.get(id);
+  return earlier?.kind === kind ? earlier.data.venueId : null;
+}
+
+/** Refuses the batch if anything in it is not the device's own venue's, or names another venue's record. Runs before any write. */
 async function checkOwnership(tx: Queryable, device: DeviceRow, records: readonly UploadRecord[]): Promise<void> {
   const inBatch = new Map<string, UploadRecord>();
   for (const record of records) {
     if (isDayRecord(record)) {
       await checkDayRecord(tx, device, record, inBatch);
-      inBatch.set(record.data.id, record);
+      if (!inBatch.has(record.data.id)) inBatch.set(record.data.id, record);
       continue;
     }
     const data = record.data;
@@ -44,22 +65,32 @@ async function checkOwnership(tx: Queryable, device: DeviceRow, records: readonl
       throw problems.otherVenue(data.id);
     }
     if (record.kind === 'lot' && record.data.venueId !== device.venue_id) throw problems.otherVenue(data.id);
-    if (record.kind === 'void' && !inBatch.has(record.data.targetId)) {
-      const table = record.data.targetKind === 'dose' ? 'dose_records' : 'checkins';
-      const [target] = await tx.query<{ venue_id: string }>(`SELECT venue_id FROM ${table} WHERE id = $1`, [record.data.targetId]);
-      if (target && target.venue_id !== device.venue_id) throw problems.otherVenue(data.id);
+    if (record.kind === 'void') {
+      const venue = await venueOfTarget(tx, inBatch, record.data.targetKind, record.data.targetId);
+      if (venue !== null && venue !== device.venue_id) throw problems.otherVenue(data.id);
     }
     if (record.kind === 'resolution') {
       const conflict = await findConflict(tx, record.data.conflictId);
       if (conflict && (conflict.municipality !== device.municipality || !conflict.venue_ids.includes(device.venue_id))) throw problems.otherVenue(data.id);
     }
-    inBatch.set(data.id, record);
+    // The first record with an id is the one a later reference may lean on.
+    if (!inBatch.has(data.id)) inBatch.set(data.id, record);
   }
 }
 
-async function repeated(tx: Queryable, kind: UploadRecord['kind'], id: string, hash: string): Promise<UploadResult> {
-  const [row] = await tx.query<{ body_hash: string }>(`SELECT body_hash FROM ${TABLE[kind]} WHERE id = $1`, [id]);
-  if (row?.body_hash === hash) return { id, status: 'duplicate' };
+/** The venue a stored record belongs to: its own column, or its device's venue for kinds without one. */
+function ownerOf(kind: UploadRecord['kind']): string {
+  return kind === 'audit_head' || kind === 'resolution' ? `(SELECT d.venue_id FROM devices d WHERE d.id = t.device_id)` : 't.venue_id';
+}
+
+/**
+ * An id already stored: "duplicate" when it is the same record of the same
+ * venue (a repeat, or a desk enrolled again sending its records again);
+ * otherwise rejected: a record id never changes owner.
+ */
+async function repeated(tx: Queryable, device: DeviceRow, kind: UploadRecord['kind'], id: string, hash: string): Promise<UploadResult> {
+  const [row] = await tx.query<{ body_hash: string; owner: string | null }>(`SELECT t.body_hash, ${ownerOf(kind)} AS owner FROM ${TABLE[kind]} t WHERE t.id = $1`, [id]);
+  if (row?.body_hash === hash && row.owner === device.venue_id) return { id, status: 'duplicate' };
   return { id, status: 'rejected', error: { code: 'ID_REUSED', message: 'A different record with this id is already stored.' } };
 }
 
@@ -76,11 +107,11 @@ async function storeCheckin(b: Batch, record: Extract<UploadRecord, { kind: 'che
   const d = record.data;
   const inserted = await b.tx.query(
     `INSERT INTO checkins (id, municipality, ticket_number, venue_id, desk_id, device_id, venue_date, at, body, body_hash, received_at, voided_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, (SELECT id FROM voids WHERE target_id = $1 LIMIT 1))
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, (SELECT id FROM voids WHERE target_id = $1 AND target_kind = 'checkin' AND venue_id = $4 ORDER BY id LIMIT 1))
      ON CONFLICT (id) DO NOTHING RETURNING id`,
     [d.id, d.municipality, d.ticketNumber, d.venueId, d.deskId, b.device.id, d.venueDate, d.at, body, hash, b.now],
   );
-  if (inserted.length === 0) return repeated(b.tx, 'checkin', d.id, hash);
+  if (inserted.length === 0) return repeated(b.tx, b.device, 'checkin', d.id, hash);
   b.feed.push({ venueId: d.venueId, kind: 'checkin', key: d.id, body });
   const others = await b.tx.query<{ id: string; venue_id: string }>(
     `SELECT id, venue_id FROM checkins WHERE municipality = $1 AND ticket_number = $2 AND venue_date = $3 AND voided_by IS NULL AND id <> $4`,
@@ -101,12 +132,12 @@ async function storeDose(b: Batch, record: Extract<UploadRecord, { kind: 'dose' 
   const inserted = await b.tx.query<{ voided_by: string | null }>(
     `INSERT INTO dose_records (id, municipality, ticket_number, dose_number, status, venue_id, desk_id, device_id, venue_date, given_at, recorded_at, product_id,
        body, body_hash, received_at, voided_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, (SELECT id FROM voids WHERE target_id = $1 LIMIT 1))
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, (SELECT id FROM voids WHERE target_id = $1 AND target_kind = 'dose' AND venue_id = $6 ORDER BY id LIMIT 1))
      ON CONFLICT (id) DO NOTHING RETURNING voided_by`,
     [d.id, d.municipality, d.ticketNumber, d.doseNumber, d.status, d.venueId, d.deskId, b.device.id, d.venueDate, d.givenAt, d.recordedAt, d.productId, body, hash, b.now],
   );
   const row = inserted[0];
-  if (!row) return repeated(b.tx, 'dose', d.id, hash);
+  if (!row) return repeated(b.tx, b.device, 'dose', d.id, hash);
   b.feed.push({ venueId: d.venueId, kind: 'dose', key: d.id, body });
   if (d.status !== 'performed' || row.voided_by) return { id: d.id, status: 'stored' };
   // Every venue of the municipality must know the person has had this dose.
@@ -133,13 +164,14 @@ async function storeVoid(b: Batch, record: Extract<UploadRecord, { kind: 'void' 
      ON CONFLICT (id) DO NOTHING RETURNING id`,
     [d.id, d.targetKind, d.targetId, b.device.venue_id, b.device.id, body, hash, b.now],
   );
-  if (inserted.length === 0) return repeated(b.tx, 'void', d.id, hash);
-  // A target not here yet picks the void up when it arrives (see the inserts above).
+  if (inserted.length === 0) return repeated(b.tx, b.device, 'void', d.id, hash);
+  // A target not here yet picks the void up when it arrives (see the inserts above), if it is of the void's venue.
+  // The venue test again here: a target stored meanwhile by another municipality's upload (not serialised with this one) stays untouched.
   const table = d.targetKind === 'dose' ? 'dose_records' : 'checkins';
-  const [target] = await b.tx.query<{ ticket_number: string }>(`UPDATE ${table} SET voided_by = $1 WHERE id = $2 AND voided_by IS NULL RETURNING ticket_number`, [
-    d.id,
-    d.targetId,
-  ]);
+  const [target] = await b.tx.query<{ ticket_number: string }>(
+    `UPDATE ${table} SET voided_by = $1 WHERE id = $2 AND venue_id = $3 AND voided_by IS NULL RETURNING ticket_number`,
+    [d.id, d.targetId, b.device.venue_id],
+  );
   if (target && d.targetKind === 'dose') b.tickets.add(target.ticket_number);
   b.feed.push({ venueId: b.device.venue_id, kind: 'void', key: d.id, body });
   return { id: d.id, status: 'stored' };
@@ -152,7 +184,7 @@ async function storeLot(b: Batch, record: Extract<UploadRecord, { kind: 'lot' }>
      ON CONFLICT (id) DO NOTHING RETURNING id`,
     [d.id, d.venueId, b.device.id, d.productId, d.lotNumber, d.expiry, body, hash, b.now],
   );
-  if (inserted.length === 0) return repeated(b.tx, 'lot', d.id, hash);
+  if (inserted.length === 0) return repeated(b.tx, b.device, 'lot', d.id, hash);
   b.feed.push({ venueId: d.venueId, kind: 'lot', key: d.id, body });
   return { id: d.id, status: 'stored' };
 }
@@ -163,7 +195,7 @@ async function storeAuditHead(b: Batch, record: Extract<UploadRecord, { kind: 'a
     `INSERT INTO audit_heads (id, device_id, seq, hash, at, body, body_hash, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING RETURNING id`,
     [d.id, b.device.id, d.seq, d.hash, d.at, body, hash, b.now],
   );
-  return inserted.length === 0 ? repeated(b.tx, 'audit_head', d.id, hash) : { id: d.id, status: 'stored' };
+  return inserted.length === 0 ? repeated(b.tx, b.device, 'audit_head', d.id, hash) : { id: d.id, status: 'stored' };
 }
 
 async function storeResolution(b: Batch, record: Extract<UploadRecord, { kind: 'resolution' }>, body: string, hash: string): Promise<UploadResult> {
@@ -176,7 +208,7 @@ async function storeResolution(b: Batch, record: Extract<UploadRecord, { kind: '
      ON CONFLICT (id) DO NOTHING RETURNING id`,
     [d.id, d.conflictId, b.device.id, d.staffId, d.at, d.note, body, hash, b.now],
   );
-  if (inserted.length === 0) return repeated(b.tx, 'resolution', d.id, hash);
+  if (inserted.length === 0) return repeated(b.tx, b.device, 'resolution', d.id, hash);
   await markResolved(b.tx, d.conflictId, d.staffId, d.note, b.now);
   return { id: d.id, status: 'stored' };
 }
@@ -199,7 +231,7 @@ function storeOne(b: Batch, record: UploadRecord): Promise<UploadResult> {
     case 'resolution':
       return storeResolution(b, record, body, hash);
     default:
-      return storeDayRecord({ ...b, repeated: (kind, id, h) => repeated(b.tx, kind, id, h) }, record, body, hash);
+      return storeDayRecord({ ...b, repeated: (kind, id, h) => repeated(b.tx, b.device, kind, id, h) }, record, body, hash);
   }
 }
 
