@@ -101,14 +101,17 @@ export async function emitPeople(tx: Queryable, municipality: string, refs: read
   );
 }
 
-/** The person_ref behind tickets, for re-emitting people after a dose. */
-export async function peopleOfTickets(tx: Queryable, municipality: string, tickets: readonly string[]): Promise<string[]> {
-  if (tickets.length === 0) return [];
-  const rows = await tx.query<{ person_ref: string }>(`SELECT DISTINCT person_ref FROM tickets WHERE municipality = $1 AND number = ANY($2::text[])`, [
-    municipality,
-    [...new Set(tickets)],
-  ]);
-  return rows.map((r) => r.person_ref);
+/** Re-emits the people behind tickets (after a dose was given or voided), in one statement. Call after lockFeed. */
+export async function emitPeopleOfTickets(tx: Queryable, municipality: string, tickets: readonly string[]): Promise<void> {
+  if (tickets.length === 0) return;
+  await tx.query(
+    `INSERT INTO feed (seq, municipality, venue_id, kind, key, deleted, body)
+     SELECT nextval('feed_seq'), p.municipality, NULL, 'person', p.person_ref, false, ${PERSON_DOC}
+     FROM people p WHERE p.municipality = $1
+       AND p.person_ref IN (SELECT DISTINCT t.person_ref FROM tickets t WHERE t.municipality = $1 AND t.number = ANY($2::text[]))
+     ${UPSERT_TAIL}`,
+    [municipality, [...new Set(tickets)]],
+  );
 }
 
 export interface PageRequest {
