@@ -4,7 +4,8 @@ import { systemClock, type Clock } from '../src/common/time';
 import { enrollRequestSchema, feedQuerySchema, LIMITS, PROTOCOL_VERSION, uploadRequestSchema } from '../src/sync/protocol';
 import type { CentralDb } from './db';
 import { authenticate, enroll, type DeviceRow } from './enrollment';
-import { readPage, type FeedWatch } from './feed';
+import { readPage } from './feed';
+import type { FeedWatch } from './feed-watch';
 import { openApiDocument } from './openapi';
 import { Problem, problems } from './problems';
 import { storeRecords } from './records';
@@ -117,24 +118,16 @@ export function buildCentralApp(options: CentralAppOptions): FastifyInstance {
     const parsed = feedQuerySchema.safeParse(request.query);
     if (!parsed.success) throw problems.invalid(issues(parsed.error));
     const query = parsed.data;
-    let device = deviceOf(request);
+    const device = deviceOf(request);
     const pageRequest = { municipality: device.municipality, venueId: device.venue_id, after: query.after, limit: query.limit, count: query.count === '1' };
+    if (query.wait === 0) return reply.type('application/json').send((await readPage(db, pageRequest)).json);
+    // A long-poll: answered from the municipality's shared read when its feed moves (feed-watch.ts).
     const gone = new AbortController();
     reply.raw.once('close', () => gone.abort());
-    const deadline = Date.now() + query.wait * 1000;
-    for (;;) {
-      // Listen before reading, so a change committed in between is not missed.
-      const change = query.wait > 0 ? watch.wait(device.municipality, Math.max(0, deadline - Date.now()), gone.signal) : null;
-      const page = await readPage(db, pageRequest);
-      if (page.changes > 0 || !change || Date.now() >= deadline || gone.signal.aborted) {
-        change?.cancel();
-        return reply.type('application/json').send(page.json);
-      }
-      await change.done;
-      if (gone.signal.aborted) return reply;
-      // Revoked while waiting: refused from now on.
-      device = await authenticate(db, request.headers.authorization, clock.now());
-    }
+    const answer = await watch.poll({ ...pageRequest, deviceId: device.id, waitMs: query.wait * 1000, signal: gone.signal });
+    if (answer === 'revoked') throw problems.revoked();
+    if (answer === null) return reply;
+    return reply.type('application/json').send(answer.json);
   });
 
   app.post('/v1/records', { bodyLimit: LIMITS.uploadBodyBytes, onRequest: deviceOnly }, async (request) => {

@@ -8,7 +8,7 @@ import { formatFingerprint, isLoopbackHost } from '../src/sync/transport';
 import { buildCentralApp } from './app';
 import { runAdminCommand } from './cli/commands';
 import { openCentralDb, type CentralDb } from './db';
-import { FeedWatch } from './feed';
+import { FeedWatch } from './feed-watch';
 import { analyze } from './roster';
 
 export interface StartOptions {

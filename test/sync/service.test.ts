@@ -4,7 +4,7 @@ import { venueDate } from '../../src/common/time';
 import { TransportError, type SyncTransport, type TransportRequest, type TransportResponse } from '../../src/sync';
 import { buildCentralApp } from '../../server/app';
 import { issueEnrollmentCode } from '../../server/enrollment';
-import { FeedWatch } from '../../server/feed';
+import { FeedWatch } from '../../server/feed-watch';
 import { DEMO_NOW } from '../support/venue';
 import { DEMO_TICKETS as T, freshCentralDb, manyPeople, seedMunicipality, type FreshCentral, type SeededMunicipality } from './support/central';
 import { importRoster } from '../../server/roster';
