@@ -187,6 +187,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
 /** How often the listening connection is asked to answer, and how long it may take, before it counts as lost. */
 const LISTEN_HEARTBEAT_MS = 10_000;
 const LISTEN_TIMEOUT_MS = 5_000;
+export const LISTEN_APPLICATION_NAME = 'venue-central-listen';
 
 /**
  * LISTEN on a dedicated connection that is made again whenever it is lost
@@ -204,7 +205,15 @@ async function holdListen(url: string, channel: string, onPayload: (payload: str
 
   /** Connects and listens; resolves with a promise that settles when this connection is lost. */
   const connect = async (): Promise<{ client: pg.Client; lost: Promise<void> }> => {
-    const client = new pg.Client({ connectionString: url, types, keepAlive: true, connectionTimeoutMillis: LISTEN_TIMEOUT_MS, query_timeout: LISTEN_TIMEOUT_MS });
+    const client = new pg.Client({
+      connectionString: url,
+      types,
+      keepAlive: true,
+      connectionTimeoutMillis: LISTEN_TIMEOUT_MS,
+      query_timeout: LISTEN_TIMEOUT_MS,
+      // Named, so an administrator (and a test) can tell it in pg_stat_activity.
+      application_name: LISTEN_APPLICATION_NAME,
+    });
     const lost = new Promise<void>((resolve) => {
       client.on('error', () => resolve());
       client.on('end', () => resolve());
