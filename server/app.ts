@@ -9,6 +9,7 @@ import type { FeedWatch } from './feed-watch';
 import { openApiDocument } from './openapi';
 import { Problem, problems } from './problems';
 import { storeRecords } from './records';
+import { ServerBusy, UploadGate } from './upload-gate';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,6 +20,8 @@ declare module 'fastify' {
 export interface CentralAppOptions {
   readonly db: CentralDb;
   readonly watch: FeedWatch;
+  /** Back-pressure for uploads (upload-gate.ts); one per process. */
+  readonly uploads?: UploadGate;
   readonly clock?: Clock;
   /** Certificate and key (PEM): the app speaks HTTPS. */
   readonly https?: { readonly cert: string | Buffer; readonly key: string | Buffer } | null;
@@ -55,6 +58,7 @@ function fromFastify(error: FastifyError, bodyLimit: number): Problem {
  */
 export function buildCentralApp(options: CentralAppOptions): FastifyInstance {
   const { db, watch } = options;
+  const uploads = options.uploads ?? new UploadGate();
   const clock = options.clock ?? systemClock;
   // A request may take at most the longest long-poll plus a margin: a client that trickles its request is cut off.
   const common = {
@@ -130,10 +134,18 @@ export function buildCentralApp(options: CentralAppOptions): FastifyInstance {
     return reply.type('application/json').send(answer.json);
   });
 
-  app.post('/v1/records', { bodyLimit: LIMITS.uploadBodyBytes, onRequest: deviceOnly }, async (request) => {
+  app.post('/v1/records', { bodyLimit: LIMITS.uploadBodyBytes, onRequest: deviceOnly }, async (request, reply: FastifyReply) => {
     const parsed = uploadRequestSchema.safeParse(request.body);
     if (!parsed.success) throw problems.invalid(issues(parsed.error));
-    return { results: await storeRecords(db, deviceOf(request), parsed.data.records, clock.now()) };
+    const device = deviceOf(request);
+    try {
+      return { results: await uploads.run(() => storeRecords(db, device, parsed.data.records, clock.now())) };
+    } catch (error) {
+      if (!(error instanceof ServerBusy)) throw error;
+      // Back-pressure: devices wait Retry-After seconds (with jitter) and send again; nothing was stored.
+      const problem = problems.busy(error.retryAfterSeconds);
+      return reply.code(problem.status).header('retry-after', String(error.retryAfterSeconds)).type('application/json').send(problem.body());
+    }
   });
 
   return app;

@@ -157,7 +157,10 @@ export function createHttpTransport(options: HttpTransportOptions = {}): SyncTra
           }
           chunks.push(chunk);
         });
-        res.on('end', () => finish(null, { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), fingerprint }));
+        const retryAfter = res.headers['retry-after'];
+        res.on('end', () =>
+          finish(null, { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), fingerprint, ...(retryAfter ? { retryAfter } : {}) }),
+        );
         res.on('error', (error) => finish(asTransportError(error)));
         res.on('close', () => {
           if (!res.complete) finish(new TransportError('UNREACHABLE', 'the connection was lost during the answer'));

@@ -33,6 +33,8 @@ export interface TransportResponse {
   readonly body: string;
   /** The certificate fingerprint the connection was made with (https), else null. */
   readonly fingerprint: string | null;
+  /** The Retry-After header of a busy answer (429 or 503), when there was one. */
+  readonly retryAfter?: string;
 }
 
 export interface SyncTransport {

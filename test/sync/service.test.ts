@@ -45,7 +45,8 @@ function injected(app: FastifyInstance, intercept: (request: TransportRequest) =
         cancelled,
       ]);
       if (mode === 'lose-answer') throw new TransportError('TIMEOUT', 'the answer was lost');
-      return { status: answer.statusCode, body: answer.body, fingerprint: null };
+      const retryAfter = answer.headers['retry-after'];
+      return { status: answer.statusCode, body: answer.body, fingerprint: null, ...(retryAfter ? { retryAfter: String(retryAfter) } : {}) };
     },
   };
 }
@@ -110,6 +111,27 @@ describe('the sync service', () => {
     expect(device.db.prepare(`SELECT state FROM sync_outbox WHERE kind = 'checkin'`).get()).toEqual({ state: 'sent' });
     down = false;
     await until(() => device.open() === 0, 5_000, 'the outbox to empty');
+    expect(device.signIn('reception').ok('syncStatus', {})).toMatchObject({ online: true, lastError: null });
+  });
+
+  it('a busy server’s Retry-After is honoured: the next upload comes no sooner, even when the feed answers meanwhile', async () => {
+    let busyAnswers = 0;
+    const busy: TransportResponse = {
+      status: 429,
+      body: JSON.stringify({ error: { code: 'SERVER_BUSY', message: 'busy', messageJa: '混雑' } }),
+      fingerprint: null,
+      retryAfter: '2',
+    };
+    const transport = injected(app, (r) => (isRecords(r) && busyAnswers < 2 ? (busyAnswers++, busy) : null));
+    const device = newDevice({ transport, tuning: { backoffBaseMs: 40, backoffMaxMs: 400, longPollSeconds: 1 } });
+    await device.enroll(SERVER, await code());
+    device.signIn('reception').ok('checkIn', { municipality: m.code, number: T.okSecond });
+    await until(() => device.open() === 0, 15_000, 'the outbox to empty');
+    const attempts = transport.requests.filter((r) => isRecords(r.request)).map((r) => r.at);
+    expect(attempts.length).toBeGreaterThanOrEqual(3);
+    // Two busy answers, each followed by a wait of at least the 2 s asked for (the backoff alone is under 0.4 s).
+    expect((attempts[1] ?? 0) - (attempts[0] ?? 0)).toBeGreaterThanOrEqual(2_000);
+    expect((attempts[2] ?? 0) - (attempts[1] ?? 0)).toBeGreaterThanOrEqual(2_000);
     expect(device.signIn('reception').ok('syncStatus', {})).toMatchObject({ online: true, lastError: null });
   });
 
