@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { systemClock, type Clock } from '../src/common/time';
 import { enrollRequestSchema, feedQuerySchema, LIMITS, PROTOCOL_VERSION, uploadRequestSchema } from '../src/sync/protocol';
 import type { CentralDb } from './db';
+import { DeviceLookup } from './device-lookup';
 import { authenticate, enroll, type DeviceRow } from './enrollment';
 import { readPage } from './feed';
 import type { FeedWatch } from './feed-watch';
@@ -100,8 +101,10 @@ export function buildCentralApp(options: CentralAppOptions): FastifyInstance {
     });
   }
 
+  // Requests arriving together share one lookup of their devices (device-lookup.ts).
+  const devices = new DeviceLookup(db);
   const deviceOnly = async (request: FastifyRequest) => {
-    request.device = await authenticate(db, request.headers.authorization, clock.now());
+    request.device = await authenticate(db, request.headers.authorization, clock.now(), devices);
   };
   const deviceOf = (request: FastifyRequest): DeviceRow => {
     if (!request.device) throw problems.missingCredential();
