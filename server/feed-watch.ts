@@ -59,8 +59,12 @@ export interface PollRequest {
   readonly signal: AbortSignal;
 }
 
-/** The page to send, 'revoked' (the device was revoked while it waited), or null (the request went away). */
-export type PollAnswer = { readonly json: string } | 'revoked' | null;
+/**
+ * The page to send (as JSON text, or as its UTF-8 bytes when one page goes
+ * to many requests: encoded once), 'revoked' (the device was revoked while it
+ * waited), or null (the request went away).
+ */
+export type PollAnswer = { readonly json: string | Buffer } | 'revoked' | null;
 
 /** Counters, for the benchmark and the log. */
 export interface FeedWatchStats {
@@ -108,6 +112,8 @@ interface Municipality {
   /** The last read stopped at readRows: there is more after the ring's top. */
   behind: boolean;
 }
+
+const ANSWERS_PER_TURN = 50;
 
 export class FeedWatch {
   private readonly options: Required<FeedWatchOptions>;
@@ -375,8 +381,8 @@ export class FeedWatch {
 
   /** Every waiting long-poll of the municipality, from the ring; those it cannot cover read for themselves. */
   private async answer(m: Municipality, ring: FeedRing): Promise<void> {
-    const pages = new Map<string, ReturnType<FeedRing['page']>>();
-    const answered: { waiter: Waiter; json: string }[] = [];
+    const pages = new Map<string, { changes: number; bytes: Buffer | null }>();
+    const answered: { waiter: Waiter; json: Buffer }[] = [];
     for (const waiter of [...m.waiters]) {
       if (waiter.scanned === null) continue;
       const r = waiter.request;
@@ -386,8 +392,12 @@ export class FeedWatch {
       }
       const key = `${r.venueId}\u0000${r.after}\u0000${r.limit}`;
       let page = pages.get(key);
-      if (!page) pages.set(key, (page = ring.page(r.venueId, r.after, r.limit, this.options.pageBytes)));
-      if (page.changes > 0) answered.push({ waiter, json: page.json });
+      if (!page) {
+        // Waiters of a venue at the same cursor (the usual case) share one page, encoded once.
+        const built = ring.page(r.venueId, r.after, r.limit, this.options.pageBytes);
+        pages.set(key, (page = { changes: built.changes, bytes: built.changes > 0 ? Buffer.from(built.json) : null }));
+      }
+      if (page.bytes) answered.push({ waiter, json: page.bytes });
       else {
         waiter.scanned = Math.max(waiter.scanned, ring.top);
         waiter.head = Math.max(waiter.head, ring.head);
@@ -402,7 +412,9 @@ export class FeedWatch {
         ])
       ).map((row) => row.id),
     );
-    for (const { waiter, json } of answered) {
+    for (const [i, { waiter, json }] of answered.entries()) {
+      // A few dozen answers a turn: uploads' queries in between are not held up by a wake of a thousand.
+      if (i > 0 && i % ANSWERS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
       if (revoked.has(waiter.request.deviceId)) waiter.finish('revoked');
       else {
         this.stats.answeredFromWake += 1;

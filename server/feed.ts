@@ -101,16 +101,49 @@ export async function emitPeople(tx: Queryable, municipality: string, refs: read
   );
 }
 
-/** Re-emits the people behind tickets (after a dose was given or voided), in one statement. Call after lockFeed. */
-export async function emitPeopleOfTickets(tx: Queryable, municipality: string, tickets: readonly string[]): Promise<void> {
-  if (tickets.length === 0) return;
+/**
+ * An upload's whole publication in one statement (one round trip while the
+ * municipality's lock is held): its entries, the people behind the tickets
+ * it gave or voided a dose for, and the NOTIFY that wakes long-polls once it
+ * commits (when `notify`). Call after lockFeed, and after the voids are applied
+ * (the people are built from what this statement's snapshot sees).
+ */
+export async function publishUpload(tx: Queryable, municipality: string, entries: readonly FeedEntry[], tickets: readonly string[], notify: boolean): Promise<void> {
+  const latest = new Map<string, FeedEntry>();
+  for (const entry of entries) {
+    const id = `${entry.kind}\u0000${entry.key}`;
+    latest.delete(id);
+    latest.set(id, entry);
+  }
+  const rows = [...latest.values()];
+  // Both inserts run in the one statement; they touch different rows (kinds), and their seqs all become visible at commit.
   await tx.query(
-    `INSERT INTO feed (seq, municipality, venue_id, kind, key, deleted, body)
-     SELECT nextval('feed_seq'), p.municipality, NULL, 'person', p.person_ref, false, ${PERSON_DOC}
-     FROM people p WHERE p.municipality = $1
-       AND p.person_ref IN (SELECT DISTINCT t.person_ref FROM tickets t WHERE t.municipality = $1 AND t.number = ANY($2::text[]))
-     ${UPSERT_TAIL}`,
-    [municipality, [...new Set(tickets)]],
+    `WITH entries AS (
+       INSERT INTO feed (seq, municipality, venue_id, kind, key, deleted, body)
+       SELECT nextval('feed_seq'), $1, v, k, key, d, b
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[]) AS u(v, k, key, d, b)
+       ${UPSERT_TAIL}
+       RETURNING 1
+     ), persons AS (
+       INSERT INTO feed (seq, municipality, venue_id, kind, key, deleted, body)
+       SELECT nextval('feed_seq'), p.municipality, NULL, 'person', p.person_ref, false, ${PERSON_DOC}
+       FROM people p WHERE p.municipality = $1
+         AND p.person_ref IN (SELECT DISTINCT t.person_ref FROM tickets t WHERE t.municipality = $1 AND t.number = ANY($7::text[]))
+       ${UPSERT_TAIL}
+       RETURNING 1
+     )
+     SELECT pg_notify($8, $1) WHERE $9::boolean`,
+    [
+      municipality,
+      rows.map((e) => e.venueId),
+      rows.map((e) => e.kind),
+      rows.map((e) => e.key),
+      rows.map((e) => e.deleted ?? false),
+      rows.map((e) => (e.deleted ? null : e.body)),
+      [...new Set(tickets)],
+      FEED_CHANNEL,
+      notify,
+    ],
   );
 }
 

@@ -30,7 +30,7 @@ const usage =
   'Usage: npm run server -- --data <folder> [--host 127.0.0.1] [--port 8080] [--cert cert.pem --key key.pem] [--database-url postgres://…]\n' +
   '         [--pool-size 10] [--upload-slots 4] [--quiet]\n' +
   '  --pool-size     PostgreSQL connections this process keeps (default 10; VENUE_DB_POOL_SIZE)\n' +
-  '  --upload-slots  uploads stored at once; more wait up to 2 s, then are answered 429 (default 4)\n';
+  '  --upload-slots  uploads stored at once; more wait up to 2 s, then are answered 429 (default: pool size - 4)\n';
 
 async function main(): Promise<void> {
   if (values.help) {

@@ -20,23 +20,20 @@ type Checkin = Extract<UploadRecord, { kind: 'checkin' }>;
  * by id. Returns the tickets of the doses voided (their person is sent again).
  */
 export async function applyVoids(tx: Queryable, targets: { readonly dose: readonly string[]; readonly checkin: readonly string[] }): Promise<string[]> {
-  const tickets: string[] = [];
-  for (const [kind, table] of [
-    ['dose', 'dose_records'],
-    ['checkin', 'checkins'],
-  ] as const) {
-    const ids = [...new Set(targets[kind])];
-    if (ids.length === 0) continue;
-    const rows = await tx.query<{ ticket_number: string }>(
-      `UPDATE ${table} t SET voided_by = (SELECT v.id FROM voids v WHERE v.target_id = t.id AND v.target_kind = '${kind}' AND v.venue_id = t.venue_id ORDER BY v.id LIMIT 1)
-       WHERE t.id = ANY($1::text[]) AND t.voided_by IS NULL
-         AND EXISTS (SELECT 1 FROM voids v WHERE v.target_id = t.id AND v.target_kind = '${kind}' AND v.venue_id = t.venue_id)
-       RETURNING t.ticket_number`,
-      [ids],
-    );
-    if (kind === 'dose') tickets.push(...rows.map((r) => r.ticket_number));
-  }
-  return tickets;
+  const doses = [...new Set(targets.dose)];
+  const checkins = [...new Set(targets.checkin)];
+  if (doses.length === 0 && checkins.length === 0) return [];
+  const voided = (table: string, kind: string, ids: string) => /* sql */ `
+    UPDATE ${table} t SET voided_by = (SELECT v.id FROM voids v WHERE v.target_id = t.id AND v.target_kind = '${kind}' AND v.venue_id = t.venue_id ORDER BY v.id LIMIT 1)
+    WHERE t.id = ANY(${ids}::text[]) AND t.voided_by IS NULL
+      AND EXISTS (SELECT 1 FROM voids v WHERE v.target_id = t.id AND v.target_kind = '${kind}' AND v.venue_id = t.venue_id)
+    RETURNING t.ticket_number`;
+  // Both tables in one statement (one round trip under the lock): they are separate rows, so neither update needs to see the other.
+  const rows = await tx.query<{ ticket_number: string }>(
+    `WITH c AS (${voided('checkins', 'checkin', '$2')}) ${voided('dose_records', 'dose', '$1')}`,
+    [doses, checkins],
+  );
+  return rows.map((r) => r.ticket_number);
 }
 
 interface Clashing {

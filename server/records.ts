@@ -5,7 +5,7 @@ import { markResolved } from './conflicts';
 import type { CentralDb } from './db';
 import { flagDoubleDecisions } from './day-records';
 import type { DeviceRow } from './enrollment';
-import { emit, emitPeopleOfTickets, lockFeed, notifyFeed, type FeedEntry } from './feed';
+import { lockFeed, publishUpload, type FeedEntry } from './feed';
 import { checkOwnership, loadStored, type StoredRow } from './ownership';
 import { applyVoids, flagCheckinClashes, flagDoseClashes } from './record-effects';
 import { insertRows, rowOf, TABLE, type RecordTable, type Row } from './record-rows';
@@ -132,9 +132,7 @@ export async function storeRecords(db: CentralDb, device: DeviceRow, records: re
     for (const resolution of ofKind('resolution')) await markResolved(tx, resolution.data.conflictId, resolution.data.staffId, resolution.data.note, now);
 
     const feed = fresh.map((item) => feedEntryOf(item, device)).filter((entry): entry is FeedEntry => entry !== null);
-    await emit(tx, device.municipality, feed);
-    await emitPeopleOfTickets(tx, device.municipality, [...tickets]);
-    if (fresh.length > 0) await notifyFeed(tx, device.municipality);
+    if (fresh.length > 0) await publishUpload(tx, device.municipality, feed, [...tickets], true);
     return items.map((item, i) => answers[i] ?? clashes.get(item.record.data.id) ?? { id: item.record.data.id, status: 'stored' });
   });
 }

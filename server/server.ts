@@ -26,7 +26,7 @@ export interface StartOptions {
   readonly log?: (line: string) => void;
   /** PostgreSQL: connections this process keeps (README, "Several processes on one PostgreSQL"). */
   readonly poolSize?: number;
-  /** Uploads storing at once in this process; more wait (up to 2 s) or are answered 429. */
+  /** Uploads storing at once in this process (default: the pool size less 4); more wait (up to 2 s) or are answered 429. */
   readonly uploadSlots?: number;
   readonly feed?: FeedWatchOptions;
 }
@@ -121,7 +121,8 @@ export async function startCentralServer(options: StartOptions): Promise<Running
     // Statistics may be missing after a restart of PGlite (no autovacuum there): refresh them once.
     await analyze(db);
     watch = await FeedWatch.start(db, options.feed);
-    const uploads = new UploadGate({ concurrency: options.uploadSlots });
+    // A few connections stay free for long-polls' reads and device lookups.
+    const uploads = new UploadGate({ concurrency: options.uploadSlots ?? Math.max(1, (options.poolSize ?? 10) - 4) });
     const app = buildCentralApp({ db, watch, uploads, clock, https: options.tls ?? null, log: options.log });
     await app.listen({ host, port: options.port ?? 0 });
     const port = (app.server.address() as AddressInfo).port;

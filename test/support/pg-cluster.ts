@@ -15,6 +15,8 @@ export interface PgCluster {
   /** postgres://postgres@127.0.0.1:<port>/postgres */
   readonly url: string;
   readonly port: number;
+  /** The cluster's own folder (writable by the server: COPY … TO/FROM files go here). */
+  readonly dir: string;
   /** A URL for another database of the cluster. */
   urlOf(database: string): string;
   stop(mode?: 'fast' | 'immediate'): void;
@@ -75,6 +77,7 @@ export async function startPgCluster(options: { settings?: Readonly<Record<strin
   return {
     url,
     port,
+    dir,
     urlOf: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
     stop(mode = 'fast') {
       run('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']);
