@@ -1,3 +1,5 @@
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { systemClock, type Clock } from '../src/common/time';
@@ -6,11 +8,13 @@ import type { CentralDb } from './db';
 import { DeviceLookup } from './device-lookup';
 import { authenticate, enroll, type DeviceRow } from './enrollment';
 import { readPage } from './feed';
-import type { FeedWatch } from './feed-watch';
+import { GZIP_FROM_BYTES, type FeedWatch } from './feed-watch';
 import { openApiDocument } from './openapi';
 import { Problem, problems } from './problems';
 import { storeRecords } from './records';
 import { ServerBusy, UploadGate } from './upload-gate';
+
+const gzipAsync = promisify(gzipCallback);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -129,12 +133,21 @@ export function buildCentralApp(options: CentralAppOptions): FastifyInstance {
     const pageRequest = { municipality: device.municipality, venueId: device.venue_id, after: query.after, limit: query.limit, count: query.count === '1' };
     if (query.wait === 0) return reply.type('application/json').send((await readPage(db, pageRequest)).json);
     // A long-poll: answered from the municipality's shared read when its feed moves (feed-watch.ts).
+    // Gzipped for a device that accepts it: every desk of a municipality receives every change of its people.
+    const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
     const gone = new AbortController();
     reply.raw.once('close', () => gone.abort());
-    const answer = await watch.poll({ ...pageRequest, deviceId: device.id, waitMs: query.wait * 1000, signal: gone.signal });
+    const answer = await watch.poll({ ...pageRequest, gzip, deviceId: device.id, waitMs: query.wait * 1000, signal: gone.signal });
     if (answer === 'revoked') throw problems.revoked();
     if (answer === null) return reply;
-    return reply.type('application/json').send(answer.json);
+    let body = answer.json;
+    let gzipped = answer.gzip ?? false;
+    if (gzip && !gzipped && Buffer.byteLength(body) >= GZIP_FROM_BYTES) {
+      body = await gzipAsync(body, { level: 1 });
+      gzipped = true;
+    }
+    if (gzipped) void reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding');
+    return reply.type('application/json').send(body);
   });
 
   app.post('/v1/records', { bodyLimit: LIMITS.uploadBodyBytes, onRequest: deviceOnly }, async (request, reply: FastifyReply) => {

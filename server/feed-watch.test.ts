@@ -1,3 +1,5 @@
+import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedResponseSchema, type FeedResponse, type UploadRecord } from '../src/sync/protocol';
 import { rosterCsv } from '../test/fixtures/roster';
@@ -115,6 +117,45 @@ describe('long-polls answered together', () => {
     await revokeDevice(db, waiter.deviceId, new Date());
     await addVenue(db, { municipality: m.code, id: `R${m.code.slice(0, 5)}`, name: '臨時会場' });
     expect((await waiting).status).toBe(403);
+  });
+});
+
+/** A long-poll through node:http, to see the encoding on the wire. */
+function rawPoll(served: ServedCentral, authorization: string, after: number, acceptGzip: boolean): Promise<{ encoding: string | undefined; page: FeedResponse }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(`${served.url}/v1/feed?after=${after}&wait=20&limit=5000`);
+    const headers = { authorization, ...(acceptGzip ? { 'accept-encoding': 'gzip' } : {}) };
+    http.get({ host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const encoding = response.headers['content-encoding'];
+        const text = (encoding === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
+        resolve({ encoding, page: feedResponseSchema.parse(JSON.parse(text)) });
+      });
+    }).on('error', reject);
+  });
+}
+
+describe('answers on the wire', () => {
+  it('a large answer goes gzipped to a device that accepts it, and as plain JSON to one that does not', async () => {
+    const served = await serveCentral(counted);
+    try {
+      const m = await seedMunicipality(db, { today: '2026-11-23' });
+      const [packed, plain] = [await enrollDirect(db, m.venue, 'R1'), await enrollDirect(db, m.venue, 'N1')];
+      const cursor = await cursorOf(m, m.venue);
+      const waiting = [rawPoll(served, packed.authorization, cursor, true), rawPoll(served, plain.authorization, cursor, false)];
+      await until(() => served.watch.waiting === 2, 10_000, 'both long-polls to wait');
+      await importRoster(db, { municipality: m.code, csv: rosterCsv(manyPeople(m.code, m.venue, '2026-11-23', 40, 6_700_000_000)), today: '2026-11-23' });
+      const [a, b] = await Promise.all(waiting);
+      expect(a?.encoding).toBe('gzip');
+      expect(b?.encoding).toBeUndefined();
+      expect(a?.page.changes.length).toBeGreaterThan(0);
+      expect(a?.page).toEqual(b?.page);
+    } finally {
+      await served.close();
+    }
   });
 });
 

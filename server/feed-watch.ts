@@ -1,3 +1,5 @@
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { CentralDb } from './db';
 import { CHANGE_JSON, FEED_CHANNEL, HEAD_SQL, pageJson, readPage } from './feed';
 import { FeedRing, type RingEntry, type RingLimits } from './feed-ring';
@@ -55,16 +57,18 @@ export interface PollRequest {
   readonly limit: number;
   /** A counted page (remaining): read from the database every time. */
   readonly count: boolean;
+  /** The device accepts a gzipped answer. */
+  readonly gzip: boolean;
   readonly waitMs: number;
   readonly signal: AbortSignal;
 }
 
 /**
- * The page to send (as JSON text, or as its UTF-8 bytes when one page goes
- * to many requests: encoded once), 'revoked' (the device was revoked while it
- * waited), or null (the request went away).
+ * The page to send (as JSON text, or as bytes when one page goes to many
+ * requests: encoded, and gzipped for those that accept it, once), 'revoked'
+ * (the device was revoked while it waited), or null (the request went away).
  */
-export type PollAnswer = { readonly json: string | Buffer } | 'revoked' | null;
+export type PollAnswer = { readonly json: string | Buffer; readonly gzip?: boolean } | 'revoked' | null;
 
 /** Counters, for the benchmark and the log. */
 export interface FeedWatchStats {
@@ -114,6 +118,27 @@ interface Municipality {
 }
 
 const ANSWERS_PER_TURN = 50;
+
+/** Pages under this size go as they are: gzip would save little. */
+export const GZIP_FROM_BYTES = 2_048;
+const gzipAsync = promisify(gzip);
+
+/** One page for every waiter of a venue at the same cursor: its bytes, gzipped on the thread pool once if any waiter wants it so. */
+class SharedPage {
+  private packed: Promise<Buffer> | null = null;
+
+  constructor(readonly bytes: Buffer | null) {}
+
+  get worthGzip(): boolean {
+    return (this.bytes?.length ?? 0) >= GZIP_FROM_BYTES;
+  }
+
+  gzipped(): Promise<Buffer> {
+    // Level 1: most of the saving for a fraction of the time (the person records repeat their field names).
+    this.packed ??= gzipAsync(this.bytes ?? Buffer.alloc(0), { level: 1 });
+    return this.packed;
+  }
+}
 
 export class FeedWatch {
   private readonly options: Required<FeedWatchOptions>;
@@ -381,8 +406,8 @@ export class FeedWatch {
 
   /** Every waiting long-poll of the municipality, from the ring; those it cannot cover read for themselves. */
   private async answer(m: Municipality, ring: FeedRing): Promise<void> {
-    const pages = new Map<string, { changes: number; bytes: Buffer | null }>();
-    const answered: { waiter: Waiter; json: Buffer }[] = [];
+    const pages = new Map<string, SharedPage>();
+    const answered: { waiter: Waiter; page: SharedPage }[] = [];
     for (const waiter of [...m.waiters]) {
       if (waiter.scanned === null) continue;
       const r = waiter.request;
@@ -393,11 +418,11 @@ export class FeedWatch {
       const key = `${r.venueId}\u0000${r.after}\u0000${r.limit}`;
       let page = pages.get(key);
       if (!page) {
-        // Waiters of a venue at the same cursor (the usual case) share one page, encoded once.
+        // Waiters of a venue at the same cursor (the usual case) share one page, encoded (and gzipped) once.
         const built = ring.page(r.venueId, r.after, r.limit, this.options.pageBytes);
-        pages.set(key, (page = { changes: built.changes, bytes: built.changes > 0 ? Buffer.from(built.json) : null }));
+        pages.set(key, (page = new SharedPage(built.changes > 0 ? Buffer.from(built.json) : null)));
       }
-      if (page.bytes) answered.push({ waiter, json: page.bytes });
+      if (page.bytes) answered.push({ waiter, page });
       else {
         waiter.scanned = Math.max(waiter.scanned, ring.top);
         waiter.head = Math.max(waiter.head, ring.head);
@@ -412,13 +437,13 @@ export class FeedWatch {
         ])
       ).map((row) => row.id),
     );
-    for (const [i, { waiter, json }] of answered.entries()) {
+    for (const [i, { waiter, page }] of answered.entries()) {
       // A few dozen answers a turn: uploads' queries in between are not held up by a wake of a thousand.
       if (i > 0 && i % ANSWERS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
       if (revoked.has(waiter.request.deviceId)) waiter.finish('revoked');
       else {
         this.stats.answeredFromWake += 1;
-        waiter.finish({ json });
+        waiter.finish(waiter.request.gzip && page.worthGzip ? { json: await page.gzipped(), gzip: true } : { json: page.bytes as Buffer });
       }
     }
   }

@@ -12,7 +12,7 @@ export interface PollersProcess {
 }
 
 export interface PollersReport {
-  readonly counts: { polls: number; errors: number; empty: number; statuses: Record<string, number>; duplicates: number };
+  readonly counts: { polls: number; errors: number; empty: number; gzipped: number; statuses: Record<string, number>; duplicates: number };
   /** Per desk (in the order given): [dose id, first arrival ms since the epoch]. */
   readonly seen: [string, number][][];
 }

@@ -10,6 +10,7 @@
  * as a duplicate.
  */
 import http from 'node:http';
+import { gunzip } from 'node:zlib';
 
 interface Desk {
   readonly url: string;
@@ -35,7 +36,7 @@ const agentFor = (url: string) => {
 };
 
 let stopping = false;
-const counts = { polls: 0, errors: 0, empty: 0, statuses: {} as Record<string, number>, duplicates: 0 };
+const counts = { polls: 0, errors: 0, empty: 0, gzipped: 0, statuses: {} as Record<string, number>, duplicates: 0 };
 /** Per desk: tracked dose id → first arrival. */
 let seen: Map<string, number>[] = [];
 
@@ -43,12 +44,22 @@ function get(desk: Desk, waitSeconds: number): Promise<{ status: number; body: s
   const target = new URL(`/v1/feed?after=${desk.cursor}&limit=5000&wait=${waitSeconds}`, desk.url);
   return new Promise((resolve, reject) => {
     const request = http.request(
-      { host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, headers: { authorization: desk.authorization }, agent: agentFor(desk.url) },
+      {
+        host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, agent: agentFor(desk.url),
+        // As the device's transport asks: large long-poll answers come gzipped.
+        headers: { authorization: desk.authorization, 'accept-encoding': 'gzip' },
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         // Latin-1: the cursor and the ids are ASCII, and this decoding costs the simulated desk least (a real desk parses the page on its own machine).
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('latin1') }));
+        const done = (body: Buffer) => resolve({ status: response.statusCode ?? 0, body: body.toString('latin1') });
+        response.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          if (response.headers['content-encoding'] !== 'gzip') return done(raw);
+          counts.gzipped += 1;
+          gunzip(raw, (error, body) => (error ? reject(error) : done(body)));
+        });
         response.on('error', reject);
       },
     );

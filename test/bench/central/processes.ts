@@ -101,7 +101,7 @@ export async function startService(tree: CodeTree, databaseUrl: string, options:
   if (options.poolSize) args.push('--pool-size', String(options.poolSize));
   // VENUE_BENCH_CPU_PROF=<folder>: each service process writes a V8 CPU profile there when it stops.
   const profile = process.env.VENUE_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.VENUE_BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, ...args], { cwd: tree.root, env: bundleEnv(), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = spawn(process.execPath, ['--expose-gc', ...profile, ...args], { cwd: tree.root, env: bundleEnv(), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -200,7 +200,8 @@ export class FaultProxy {
 
   private reply(res: http.ServerResponse, answer: Answer): void {
     if (res.destroyed || res.writableEnded) return;
-    res.writeHead(answer.status, { 'content-type': String(answer.headers['content-type'] ?? 'application/json'), 'content-length': answer.body.length });
+    const passed = Object.fromEntries(['content-encoding', 'retry-after'].flatMap((name) => (answer.headers[name] ? [[name, String(answer.headers[name])]] : [])));
+    res.writeHead(answer.status, { 'content-type': String(answer.headers['content-type'] ?? 'application/json'), 'content-length': answer.body.length, ...passed });
     res.end(answer.body);
   }
 
