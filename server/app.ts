@@ -1,5 +1,3 @@
-import { promisify } from 'node:util';
-import { gzip as gzipCallback } from 'node:zlib';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { systemClock, type Clock } from '../src/common/time';
@@ -8,13 +6,12 @@ import type { CentralDb } from './db';
 import { DeviceLookup } from './device-lookup';
 import { authenticate, enroll, type DeviceRow } from './enrollment';
 import { readPage } from './feed';
-import { GZIP_FROM_BYTES, type FeedWatch } from './feed-watch';
+import { GZIP_FROM_BYTES, gzipAsync } from './feed-answers';
+import type { FeedWatch } from './feed-watch';
 import { openApiDocument } from './openapi';
 import { Problem, problems } from './problems';
 import { storeRecords } from './records';
 import { ServerBusy, UploadGate } from './upload-gate';
-
-const gzipAsync = promisify(gzipCallback);
 
 declare module 'fastify' {
   interface FastifyRequest {

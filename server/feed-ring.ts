@@ -1,4 +1,5 @@
 import { pageJson } from './feed';
+import { SharedPage } from './feed-answers';
 
 /**
  * The newest feed entries of one municipality, in memory, as the last wake
@@ -26,9 +27,13 @@ export interface RingPage {
   readonly next: number;
 }
 
+/** Pages kept for reuse between two reads: the desks of a venue come back at the same cursor. */
+const SHARED_PAGES = 512;
+
 export class FeedRing {
   private entries: RingEntry[] = [];
   private bytes = 0;
+  private readonly shared = new Map<string, SharedPage>();
   /** Entries above base and up to top are all here. */
   base: number;
   top: number;
@@ -54,6 +59,7 @@ export class FeedRing {
 
   /** Adds what a read found after `top` (in seq order), up to `to` (the read's end), and trims the oldest beyond the limits. */
   append(rows: readonly RingEntry[], to: number, head: number): void {
+    this.shared.clear();
     for (const row of rows) {
       if (row.seq <= this.top) continue;
       this.entries.push(row);
@@ -86,6 +92,18 @@ export class FeedRing {
       else hi = mid;
     }
     return lo;
+  }
+
+  /** page(), shared by every request with the same venue, cursor and limit until the ring moves on. */
+  sharedPage(venueId: string, after: number, limit: number, maxBytes: number): SharedPage {
+    const key = `${venueId}\u0000${after}\u0000${limit}`;
+    let page = this.shared.get(key);
+    if (!page) {
+      const built = this.page(venueId, after, limit, maxBytes);
+      page = new SharedPage(built.json, built.changes);
+      if (this.shared.size < SHARED_PAGES) this.shared.set(key, page);
+    }
+    return page;
   }
 
   /**

@@ -1,9 +1,10 @@
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import type { CentralDb } from './db';
 import { CHANGE_JSON, FEED_CHANNEL, HEAD_SQL, pageJson, readPage } from './feed';
-import { FeedRing, type RingEntry, type RingLimits } from './feed-ring';
+import { AnswerPacer, type SharedPage } from './feed-answers';
+import { FeedRing, type RingEntry } from './feed-ring';
 import { Problem } from './problems';
+
+import { DEFAULTS, type FeedWatchOptions, type FeedWatchStats, type Municipality, type PollAnswer, type PollRequest, type Waiter } from './feed-watch-types';
 
 /**
  * Long-polls, answered without one query per poller. Waiting requests are
@@ -24,122 +25,6 @@ import { Problem } from './problems';
  * every municipality with waiting requests is read every fallbackIntervalMs:
  * long-polls become short waits until it holds again.
  */
-export interface FeedWatchOptions {
-  readonly fanoutPerSecond?: number;
-  readonly minReadIntervalMs?: number;
-  readonly maxReadIntervalMs?: number;
-  readonly fallbackIntervalMs?: number;
-  /** Rows per wake read: the most a wake holds in memory at once besides the ring. */
-  readonly readRows?: number;
-  readonly ring?: RingLimits;
-  /** All rings together; the least recently used go first beyond it. */
-  readonly maxRingBytes?: number;
-  /** Largest page answered from memory (beyond it: `more`, and the device reads on). */
-  readonly pageBytes?: number;
-}
-
-const DEFAULTS = {
-  fanoutPerSecond: 2_000,
-  minReadIntervalMs: 0,
-  maxReadIntervalMs: 500,
-  fallbackIntervalMs: 1_000,
-  readRows: 500,
-  ring: { maxEntries: 2_000, maxBytes: 4 * 1024 * 1024 },
-  maxRingBytes: 64 * 1024 * 1024,
-  pageBytes: 1024 * 1024,
-} as const satisfies Required<FeedWatchOptions>;
-
-export interface PollRequest {
-  readonly municipality: string;
-  readonly venueId: string;
-  readonly deviceId: string;
-  readonly after: number;
-  readonly limit: number;
-  /** A counted page (remaining): read from the database every time. */
-  readonly count: boolean;
-  /** The device accepts a gzipped answer. */
-  readonly gzip: boolean;
-  readonly waitMs: number;
-  readonly signal: AbortSignal;
-}
-
-/**
- * The page to send (as JSON text, or as bytes when one page goes to many
- * requests: encoded, and gzipped for those that accept it, once), 'revoked'
- * (the device was revoked while it waited), or null (the request went away).
- */
-export type PollAnswer = { readonly json: string | Buffer; readonly gzip?: boolean } | 'revoked' | null;
-
-/** Counters, for the benchmark and the log. */
-export interface FeedWatchStats {
-  notifies: number;
-  /** Reads of a municipality's new entries, each answering all its waiting long-polls. */
-  wakeReads: number;
-  /** Reads by one long-poll for itself (no ring covered it). */
-  ownReads: number;
-  answeredFromWake: number;
-  answeredFromRing: number;
-  answeredFromOwnRead: number;
-  deadlines: number;
-  listenLost: number;
-  listening: boolean;
-  waiting: number;
-  ringBytes: number;
-  /** Entries held in all rings now. */
-  ringEntries: number;
-}
-
-interface Waiter {
-  readonly request: PollRequest;
-  /** Nothing this device may see lies in (after, scanned]; null while its own read runs. */
-  scanned: number | null;
-  head: number;
-  /** The municipality's notice count when it registered. */
-  readonly generation: number;
-  /** The deadline passed while its own read ran: answer with that read, whatever it found. */
-  expired: boolean;
-  finish(answer: PollAnswer | Error): void;
-}
-
-interface Municipality {
-  readonly code: string;
-  readonly waiters: Set<Waiter>;
-  ring: FeedRing | null;
-  /** The LISTEN epoch the ring was read in: trusted only while it is still the current one. */
-  ringEpoch: number;
-  reading: boolean;
-  wanted: boolean;
-  timer: NodeJS.Timeout | null;
-  lastReadAt: number;
-  lastUsedAt: number;
-  generation: number;
-  /** The last read stopped at readRows: there is more after the ring's top. */
-  behind: boolean;
-}
-
-const ANSWERS_PER_TURN = 50;
-
-/** Pages under this size go as they are: gzip would save little. */
-export const GZIP_FROM_BYTES = 2_048;
-const gzipAsync = promisify(gzip);
-
-/** One page for every waiter of a venue at the same cursor: its bytes, gzipped on the thread pool once if any waiter wants it so. */
-class SharedPage {
-  private packed: Promise<Buffer> | null = null;
-
-  constructor(readonly bytes: Buffer | null) {}
-
-  get worthGzip(): boolean {
-    return (this.bytes?.length ?? 0) >= GZIP_FROM_BYTES;
-  }
-
-  gzipped(): Promise<Buffer> {
-    // Level 1: most of the saving for a fraction of the time (the person records repeat their field names).
-    this.packed ??= gzipAsync(this.bytes ?? Buffer.alloc(0), { level: 1 });
-    return this.packed;
-  }
-}
-
 export class FeedWatch {
   private readonly options: Required<FeedWatchOptions>;
   private readonly municipalities = new Map<string, Municipality>();
@@ -155,11 +40,14 @@ export class FeedWatch {
     notifies: 0, wakeReads: 0, ownReads: 0, answeredFromWake: 0, answeredFromRing: 0, answeredFromOwnRead: 0, deadlines: 0, listenLost: 0, listening: false, waiting: 0, ringBytes: 0, ringEntries: 0,
   };
 
+  private readonly pacer: AnswerPacer;
+
   private constructor(
     private readonly db: CentralDb,
     options: FeedWatchOptions,
   ) {
     this.options = { ...DEFAULTS, ...options };
+    this.pacer = new AnswerPacer(this.options.fanoutPerSecond);
   }
 
   static async start(db: CentralDb, options: FeedWatchOptions = {}): Promise<FeedWatch> {
@@ -191,6 +79,7 @@ export class FeedWatch {
         head: 0,
         generation: m.generation,
         expired: false,
+        queued: false,
         finish: (answer) => {
           if (done) return;
           done = true;
@@ -205,6 +94,7 @@ export class FeedWatch {
       const onAbort = () => waiter.finish(null);
       const timer = setTimeout(() => {
         this.stats.deadlines += 1;
+        if (waiter.queued) return;
         if (waiter.scanned === null) waiter.expired = true;
         else waiter.finish({ json: pageJson({ after: request.after, next: request.after, more: false, remaining: request.count ? 0 : null, head: waiter.head, items: '' }) });
       }, request.waitMs);
@@ -214,10 +104,10 @@ export class FeedWatch {
       this.stats.waiting += 1;
       const ring = this.trustedRing(m);
       if (!request.count && ring?.covers(request.after)) {
-        const page = ring.page(request.venueId, request.after, request.limit, this.options.pageBytes);
+        const page = ring.sharedPage(request.venueId, request.after, request.limit, this.options.pageBytes);
         if (page.changes > 0) {
           this.stats.answeredFromRing += 1;
-          return waiter.finish({ json: page.json });
+          return this.send(waiter, page);
         }
         waiter.scanned = ring.top;
         waiter.head = ring.head;
@@ -231,6 +121,7 @@ export class FeedWatch {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.pacer.flush();
     if (this.fallback) clearInterval(this.fallback);
     for (const m of this.municipalities.values()) {
       if (m.timer) clearTimeout(m.timer);
@@ -351,7 +242,7 @@ export class FeedWatch {
     m.lastReadAt = Date.now();
     const epoch = this.epoch;
     const trusted = this.trustedRing(m);
-    const known = [...m.waiters].map((w) => w.scanned).filter((s): s is number => s !== null);
+    const known = [...m.waiters].filter((w) => !w.queued).map((w) => w.scanned).filter((s): s is number => s !== null);
     let full = false;
     let failed = false;
     try {
@@ -398,7 +289,7 @@ export class FeedWatch {
           m.timer = null;
           void this.read(m);
         }, this.options.fallbackIntervalMs);
-      } else if (full && m.waiters.size > 0) this.want(m, true);
+      } else if (full && [...m.waiters].some((w) => !w.queued)) this.want(m, true);
       else if (m.wanted && !this.closed) this.want(m);
       this.tidy(m);
     }
@@ -406,24 +297,20 @@ export class FeedWatch {
 
   /** Every waiting long-poll of the municipality, from the ring; those it cannot cover read for themselves. */
   private async answer(m: Municipality, ring: FeedRing): Promise<void> {
-    const pages = new Map<string, SharedPage>();
     const answered: { waiter: Waiter; page: SharedPage }[] = [];
     for (const waiter of [...m.waiters]) {
-      if (waiter.scanned === null) continue;
+      if (waiter.scanned === null || waiter.queued) continue;
       const r = waiter.request;
       if (r.count || waiter.scanned < ring.base) {
         void this.ownRead(m, waiter);
         continue;
       }
-      const key = `${r.venueId}\u0000${r.after}\u0000${r.limit}`;
-      let page = pages.get(key);
-      if (!page) {
-        // Waiters of a venue at the same cursor (the usual case) share one page, encoded (and gzipped) once.
-        const built = ring.page(r.venueId, r.after, r.limit, this.options.pageBytes);
-        pages.set(key, (page = new SharedPage(built.changes > 0 ? Buffer.from(built.json) : null)));
-      }
-      if (page.bytes) answered.push({ waiter, page });
-      else {
+      // Waiters of a venue at the same cursor (the usual case) share one page.
+      const page = ring.sharedPage(r.venueId, r.after, r.limit, this.options.pageBytes);
+      if (page.changes > 0) {
+        waiter.queued = true;
+        answered.push({ waiter, page });
+      } else {
         waiter.scanned = Math.max(waiter.scanned, ring.top);
         waiter.head = Math.max(waiter.head, ring.head);
       }
@@ -437,15 +324,27 @@ export class FeedWatch {
         ])
       ).map((row) => row.id),
     );
-    for (const [i, { waiter, page }] of answered.entries()) {
-      // A few dozen answers a turn: uploads' queries in between are not held up by a wake of a thousand.
-      if (i > 0 && i % ANSWERS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+    for (const { waiter, page } of answered) {
       if (revoked.has(waiter.request.deviceId)) waiter.finish('revoked');
       else {
         this.stats.answeredFromWake += 1;
-        waiter.finish(waiter.request.gzip && page.worthGzip ? { json: await page.gzipped(), gzip: true } : { json: page.bytes as Buffer });
+        this.send(waiter, page);
       }
     }
+  }
+
+  /** Sends a page to a waiter in its turn (answer-pacer), gzipped if it accepts it. */
+  private send(waiter: Waiter, page: SharedPage): void {
+    waiter.queued = true;
+    // Started now (on the thread pool), so it is ready when the turn comes.
+    const body = page.body(waiter.request.gzip);
+    body.catch(() => {});
+    this.pacer.send(() => {
+      body.then(
+        (answer) => waiter.finish(answer),
+        (error: unknown) => waiter.finish(error instanceof Error ? error : new Error(String(error))),
+      );
+    });
   }
 
   /** A long-poll the ring cannot cover reads the feed itself; with nothing for it, it waits for the next wake. */
@@ -480,3 +379,4 @@ export class FeedWatch {
     }
   }
 }
+export type { FeedWatchOptions, FeedWatchStats, PollAnswer, PollRequest } from './feed-watch-types';
