@@ -28,24 +28,31 @@ const spent = new Map<string, { step: number; recovery: number }>();
 export async function giveSupervisorCode(page: Page, nowMs: number = Date.now()): Promise<void> {
   await page.getByTestId('signin-code').waitFor();
   const host = new URL(page.url()).host;
-  const used = spent.get(host) ?? { step: -1, recovery: 0 };
-  spent.set(host, used);
-  const step = Math.max(totpStep(nowMs), used.step + 1);
-  let code: string;
-  if (step <= totpStep(nowMs) + 1) {
-    used.step = step;
-    code = totpCodeForStep(DEMO_TOTP_SECRET, step);
-  } else {
-    code = DEMO_RECOVERY_CODES[used.recovery++] ?? '';
-  }
+  let code = nextSupervisorCode(host, nowMs);
   for (let attempt = 0; ; attempt++) {
     await page.getByTestId('signin-code').fill(code);
     await page.getByTestId('signin-submit').click();
     // Whichever comes: the work screen, or this code refused.
     await page.locator('[data-testid="staff-name"], [data-testid="signin-error"][data-code="WRONG_CODE"]').first().waitFor();
     if ((await page.getByTestId('staff-name').count()) > 0 || attempt >= 2) return;
-    code = DEMO_RECOVERY_CODES[used.recovery++] ?? '';
+    code = nextRecoveryCode(host);
   }
+}
+
+/** The next code the demo supervisor would type at this host: a fresh step of the app, else a recovery code not used there yet. */
+export function nextSupervisorCode(host: string, nowMs: number = Date.now()): string {
+  const used = spent.get(host) ?? { step: -1, recovery: 0 };
+  spent.set(host, used);
+  const step = Math.max(totpStep(nowMs), used.step + 1);
+  if (step > totpStep(nowMs) + 1) return nextRecoveryCode(host);
+  used.step = step;
+  return totpCodeForStep(DEMO_TOTP_SECRET, step);
+}
+
+function nextRecoveryCode(host: string): string {
+  const used = spent.get(host) ?? { step: -1, recovery: 0 };
+  spent.set(host, used);
+  return DEMO_RECOVERY_CODES[used.recovery++] ?? '';
 }
 
 const sessions = new WeakMap<Page, Promise<CDPSession>>();
