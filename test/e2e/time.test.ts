@@ -24,7 +24,7 @@ import { runAdminCommand } from '../../server/cli/commands';
 import { startCentralServer, type RunningServer } from '../../server/server';
 import { DEMO_MUNICIPALITY as M, DEMO_STAFF, DEMO_TICKETS as T, demoProductsCsv, demoRosterCsv, ticketLine } from '../fixtures/demo';
 import { launchChromium, openDesk, saveScreen } from './support/browser';
-import { currentSeq, handheldScan, nextVerdict, signIn } from './support/desk';
+import { currentSeq, handheldScan, nextSupervisorCode, nextVerdict, signIn } from './support/desk';
 import { startTestHost, type TestHost } from './support/host';
 import { until } from '../sync/support/devices';
 
@@ -52,9 +52,17 @@ function clockOff(offset: () => number): Clock {
   return { now: () => new Date(Date.now() + offset()), monotonicMs: () => performance.now() };
 }
 
+/** The time on a desk's own clock (the supervisor's authenticator code is of that time). */
+function coreNow(host: TestHost): number {
+  if (host === slow) return Date.now() - 3 * 60_000;
+  if (host === fast) return Date.now() + 3 * DAY_MS;
+  return Date.now() + rightShift;
+}
+
 function connect(host: TestHost, role: keyof typeof DEMO_STAFF): AppConnection {
   const connection = host.connect();
-  const reply = connection.call('signIn', { login: DEMO_STAFF[role].login, password: DEMO_STAFF[role].password });
+  const code = role === 'supervisor' ? { code: nextSupervisorCode(new URL(host.url).host, coreNow(host)) } : {};
+  const reply = connection.call('signIn', { login: DEMO_STAFF[role].login, password: DEMO_STAFF[role].password, ...code });
   if (!reply.ok) throw new Error(reply.error.messageEn);
   return connection;
 }
@@ -81,7 +89,7 @@ async function enroll(host: TestHost, desk: string): Promise<void> {
 
 async function supervisorDay(host: TestHost): Promise<Page> {
   const { page } = await openDesk(browser, host.url);
-  await signIn(page, 'supervisor');
+  await signIn(page, 'supervisor', () => coreNow(host));
   await page.getByTestId('nav-supervisor').click();
   await page.getByTestId('sup-tab-day').click();
   await page.getByTestId('day-report').getByTestId('day-counts').waitFor();

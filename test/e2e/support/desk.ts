@@ -5,12 +5,13 @@ import { DEMO_RECOVERY_CODES, DEMO_STAFF, DEMO_TOTP_SECRET } from '../../fixture
 
 export type DemoRole = keyof typeof DEMO_STAFF;
 
-export async function signIn(page: Page, role: DemoRole): Promise<void> {
+/** `coreNowMs`: the time on the core's clock, where a test sets it off (the supervisor's code is of that time). */
+export async function signIn(page: Page, role: DemoRole, coreNowMs?: () => number): Promise<void> {
   const staff = DEMO_STAFF[role];
   await page.getByTestId('signin-login').fill(staff.login);
   await page.getByTestId('signin-password').fill(staff.password);
   await page.getByTestId('signin-submit').click();
-  if (role === 'supervisor') await giveSupervisorCode(page);
+  if (role === 'supervisor') await giveSupervisorCode(page, coreNowMs?.() ?? Date.now());
   await page.getByTestId('staff-name').waitFor();
 }
 
