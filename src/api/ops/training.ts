@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { text } from '../../common/messages';
+import { noIndividualNumber } from '../../privacy/schema';
 import { venueIso } from '../../common/time';
 import { ticketLine } from '../../training/demo-venue';
 import { EXPECTED_WORDS, MAX_TRAINING_PEOPLE, PRACTICE_TICKETS } from '../../training/practice-tickets';
@@ -34,7 +35,7 @@ export const trainingOperations = {
     summary: 'Leave training: a real supervisor’s login, password and code, checked against the real database. The training database and its records are removed.',
     training: 'only',
     access: { public: true },
-    input: z.strictObject({ login: z.string().trim().min(1).max(64), password: z.string().min(1).max(256), code: secondFactorCode.optional() }),
+    input: z.strictObject({ login: noIndividualNumber(z.string().trim().min(1).max(64)), password: z.string().min(1).max(256), code: secondFactorCode.optional() }),
     output: z.object({ training: z.literal(false) }),
     handler() {
       // The app answers this in training mode, before any database sees it.
