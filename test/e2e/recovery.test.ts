@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConnection } from '../../src/app/venue-app';
 import { DATABASE_FILE } from '../../src/api/runtime';
 import { verifyAuditLog } from '../../src/audit/log';
-import { DEMO_MUNICIPALITY as M, DEMO_STAFF, DEMO_TICKETS as T, ticketLine } from '../fixtures/demo';
+import { DEMO_MUNICIPALITY as M, DEMO_RECOVERY_CODES, DEMO_STAFF, DEMO_TICKETS as T, ticketLine } from '../fixtures/demo';
 import { launchChromium, openDesk, saveScreen } from './support/browser';
 import { currentSeq, handheldScan, nextVerdict, signIn } from './support/desk';
 import { startTestHost, type TestHost } from './support/host';
@@ -129,6 +129,8 @@ describe('backups and recovery', () => {
     expect(await page.locator('[data-testid="restore-count"][data-table="dose_records"]').getAttribute('data-in-backup')).toBe('1');
     await page.getByTestId('restore-login').fill(DEMO_STAFF.supervisor.login);
     await page.getByTestId('restore-password').fill(DEMO_STAFF.supervisor.password);
+    // The supervisor's second factor as kept in the backup: a recovery code (the last, never used before here).
+    await page.getByTestId('restore-code').fill(DEMO_RECOVERY_CODES[9] ?? '');
     await saveScreen(page, 'recovery');
     await page.getByTestId('restore-submit').click();
     await page.getByTestId('screen-signin').waitFor({ timeout: 30_000 });
