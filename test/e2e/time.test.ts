@@ -22,7 +22,8 @@ import type { AppConnection } from '../../src/app/venue-app';
 import { addDays, systemClock, venueDate, type Clock } from '../../src/common/time';
 import { runAdminCommand } from '../../server/cli/commands';
 import { startCentralServer, type RunningServer } from '../../server/server';
-import { DEMO_MUNICIPALITY as M, DEMO_STAFF, DEMO_TICKETS as T, demoProductsCsv, demoRosterCsv, ticketLine } from '../fixtures/demo';
+import { setUpStaffTotp } from '../../server/staff';
+import { DEMO_MUNICIPALITY as M, DEMO_RECOVERY_CODES, DEMO_STAFF, DEMO_TICKETS as T, DEMO_TOTP_SECRET, demoProductsCsv, demoRosterCsv, ticketLine } from '../fixtures/demo';
 import { launchChromium, openDesk, saveScreen } from './support/browser';
 import { currentSeq, handheldScan, nextSupervisorCode, nextVerdict, signIn } from './support/desk';
 import { startTestHost, type TestHost } from './support/host';
@@ -108,6 +109,8 @@ beforeAll(async () => {
   await admin(['products', 'load', M, join(work, 'products.csv')]);
   await admin(['roster', 'import', M, join(work, 'roster.csv')]);
   for (const staff of Object.values(DEMO_STAFF)) await admin(['staff', 'add', M, staff.login, staff.displayName, staff.role, '--password-stdin'], staff.password);
+  // The supervisor's second factor, set centrally as `admin staff totp` does, with the demo's published secret and recovery codes.
+  await setUpStaffTotp(central.db, { municipality: M, login: DEMO_STAFF.supervisor.login }, { secret: DEMO_TOTP_SECRET, recoveryCodes: DEMO_RECOVERY_CODES });
   right = await startTestHost({ demo: false, dataDir: join(work, 'right'), clock: clockOff(() => rightShift) });
   slow = await startTestHost({ demo: false, dataDir: join(work, 'slow'), clock: clockOff(() => -3 * 60_000) });
   fast = await startTestHost({ demo: false, dataDir: join(work, 'fast'), clock: clockOff(() => 3 * DAY_MS) });
