@@ -91,8 +91,6 @@ export class Dispatcher {
 
     const now = this.clock.now();
     const device = readDeviceSettings(this.db);
-    if (operation.training === 'refused' && device.training) return failure('TRAINING_MODE', MESSAGES.TRAINING_MODE);
-    if (operation.training === 'only' && !device.training) return failure('NOT_IN_TRAINING', MESSAGES.NOT_IN_TRAINING);
     let session: ActiveSession | null = null;
     if (!('public' in operation.access) || token) {
       const found = lookUpSession(this.db, token, now, device.idleLockMinutes, this.clock);
@@ -112,6 +110,9 @@ export class Dispatcher {
         return failure('SECOND_FACTOR_SETUP_REQUIRED', MESSAGES.SECOND_FACTOR_SETUP_REQUIRED);
       }
     }
+    // Who may call it is settled first; then what a training database never does (or only it does).
+    if (operation.training === 'refused' && device.training) return failure('TRAINING_MODE', MESSAGES.TRAINING_MODE);
+    if (operation.training === 'only' && !device.training) return failure('NOT_IN_TRAINING', MESSAGES.NOT_IN_TRAINING);
     return this.run(name, operation, parsed.data, { now, device, session });
   }
 
