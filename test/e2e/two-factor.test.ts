@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpCodeForStep, totpStep } from '../../src/staff/second-factor';
+import { totpCodeForStep, totpStep, TOTP_PERIOD_SECONDS } from '../../src/staff/second-factor';
 import { launchChromium, openDesk, saveScreen } from './support/browser';
 import { startTestHost, type TestHost } from './support/host';
 
@@ -26,9 +26,17 @@ let lastStep = 0;
 
 const SUPERVISOR = { login: 'sekinin', displayName: '責任 一子', password: 'sekinin-pass-1' };
 
-/** The next code of the supervisor's app: a step not used yet (each is accepted once), within the drift window. */
-function nextCode(): string {
-  lastStep = Math.max(totpStep(Date.now()), lastStep + 1);
+/**
+ * The next code of the supervisor's app: a step not used yet (each is
+ * accepted once) and no later than the next one (the drift window). When
+ * both are used, the person waits for the app's next code: until the clock
+ * reaches the next step.
+ */
+async function nextCode(): Promise<string> {
+  const wanted = lastStep + 1;
+  const waitMs = (wanted - 1) * TOTP_PERIOD_SECONDS * 1000 - Date.now();
+  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs + 50));
+  lastStep = Math.max(totpStep(Date.now()), wanted);
   return totpCodeForStep(secret, lastStep);
 }
 
@@ -68,7 +76,7 @@ describe('two-factor sign-in on screen', () => {
     secret = ((await page.getByTestId('tfa-secret').textContent()) ?? '').replace(/\s+/g, '');
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     await saveScreen(page, 'two-factor-setup');
-    await page.getByTestId('tfa-code').fill(nextCode());
+    await page.getByTestId('tfa-code').fill(await nextCode());
     await page.getByTestId('tfa-confirm').click();
     await page.getByTestId('tfa-recovery-codes').waitFor();
     recoveryCodes = (await page.getByTestId('tfa-recovery-codes').locator('code').allTextContents()).map((c) => c.trim());
@@ -89,7 +97,7 @@ describe('two-factor sign-in on screen', () => {
     await page.getByTestId('signin-code').fill(totpCodeForStep(secret, lastStep));
     await page.getByTestId('signin-submit').click();
     await page.locator('[data-testid="signin-error"][data-code="WRONG_CODE"]').waitFor();
-    await page.getByTestId('signin-code').fill(nextCode());
+    await page.getByTestId('signin-code').fill(await nextCode());
     await page.getByTestId('signin-submit').click();
     await page.getByTestId('staff-name').waitFor();
     expect(await page.getByTestId('tfa-setup').count()).toBe(0);
@@ -99,7 +107,7 @@ describe('two-factor sign-in on screen', () => {
     await page.keyboard.press('F9');
     await page.getByTestId('lock-screen').waitFor();
     await page.getByTestId('unlock-password').fill(SUPERVISOR.password);
-    await page.getByTestId('unlock-code').fill(nextCode());
+    await page.getByTestId('unlock-code').fill(await nextCode());
     await page.getByTestId('unlock-submit').click();
     await page.getByTestId('staff-name').waitFor();
   });
