@@ -181,12 +181,12 @@ async function serverDigest(deviceId: string): Promise<RecordDigest> {
 async function sameRecords(device: TestDevice, deviceId: string, seed: number): Promise<void> {
   let remote: RecordDigest | null = null;
   let local: RecordDigest | null = null;
-  for (let attempt = 0; attempt < 20; attempt++) {
+  const same = async () => {
     remote = await serverDigest(deviceId);
     local = outboxDigest(device.db);
-    if (device.open() === 0 && remote.digest === local.digest) return;
-    await sleep(100);
-  }
+    return device.open() === 0 && remote.digest === local.digest;
+  };
+  if (await until(same, 2_000, 'the same records on both sides', 100).then(() => true, () => false)) return;
   expect(remote, `${device.name}: the server's records from it (seed ${seed})`).toEqual(local);
 }
 
