@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readTicketLines } from '../../../renderer/src/scanner/ocr/reader';
-import { mulberry32 } from './prng';
+import { mulberry32 } from '../../support/random';
 import { filtered, shoot, ticketPaper, type Faults, type Pose } from './scene';
 import { nearMissOf, renderVideo, videoSpecs } from './videos';
 

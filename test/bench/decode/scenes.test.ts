@@ -9,7 +9,7 @@ import { createZxingWasmDecoder, type FrameDecoder } from '../../../renderer/src
 import { EDGES_IN_VIEW } from '../../../renderer/src/scanner/sight';
 import { FrameQuality, STEADY_SHARPNESS } from '../../../renderer/src/scanner/quality';
 import { loadZxingWasm, zxingWasmBinary } from './engines';
-import { mulberry32 } from './prng';
+import { mulberry32 } from '../../support/random';
 import { createPreviousDecoder } from './previous';
 import { caseLabel, filtered, shoot, ticketPaper, vialLabel, type Faults, type Paper, type Pose } from './scene';
 

@@ -13,7 +13,7 @@
 import { municipalityCheckDigit } from '../../../src/ticket/checkdigits';
 import { gtinCheckDigit } from '../../../src/gs1/gtin';
 import type { Frame, Gray } from './image';
-import { mulberry32, seedOf, type Rng } from './prng';
+import { mulberry32, seedOf, type Rng } from '../../support/random';
 import { caseLabel, filtered, shootClean, ticketPaper, vialLabel, type Faults, type Paper, type Pose, type TicketContent } from './scene';
 
 export type VideoClass =
