@@ -18,9 +18,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_MUNICIPALITY as M, DEMO_TICKETS as T, ticketLine } from '../fixtures/demo';
-import { launchChromium, openDesk, saveScreen } from './support/browser';
+import { launchChromium, saveScreen } from './support/browser';
 import { venueClockAt } from './support/clock';
-import { currentSeq, handheldScan, nextVerdict, signIn, verdict } from './support/desk';
+import { currentSeq, handheldScan, nextVerdict, verdict, signedInDesks } from './support/desk';
 import { coreDesk, lotIdOf } from './support/core';
 import { startTestHost, type TestHost } from './support/host';
 
@@ -45,12 +45,7 @@ async function sounds(page: Page): Promise<Record<'ok' | 'refusal' | 'misread' |
 beforeAll(async () => {
   host = await startTestHost({ clock: venueClockAt('10:40') });
   browser = await launchChromium();
-  ({ page: reception } = await openDesk(browser, host.url));
-  ({ page: nurse } = await openDesk(browser, host.url));
-  ({ page: supervisor } = await openDesk(browser, host.url));
-  await signIn(reception, 'reception');
-  await signIn(nurse, 'nurse');
-  await signIn(supervisor, 'supervisor');
+  [reception, nurse, supervisor] = await signedInDesks(browser, host.url, ['reception', 'nurse', 'supervisor']);
 });
 
 afterAll(async () => {

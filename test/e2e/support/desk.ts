@@ -1,6 +1,7 @@
 /** What a person at a desk does, as test steps: sign in, scan with the handheld, wait for the card. */
-import type { CDPSession, Locator, Page } from 'playwright-core';
+import type { Browser, CDPSession, Locator, Page } from 'playwright-core';
 import { DEMO_STAFF } from '../../fixtures/demo';
+import { openDesk } from './browser';
 
 export type DemoRole = keyof typeof DEMO_STAFF;
 
@@ -154,4 +155,12 @@ export async function pressAfterAPause(page: Page, key: 'Enter' | 'F2'): Promise
   await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...event, timestamp: at });
   await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: event.key, code: event.code, windowsVirtualKeyCode: event.windowsVirtualKeyCode, timestamp: at + 0.0005 });
   lastSent.set(page, at);
+}
+
+/** Desks in their own browser contexts, each signed in as its role, in the order given. */
+export async function signedInDesks<const R extends readonly DemoRole[]>(browser: Browser, url: string, roles: R): Promise<{ -readonly [K in keyof R]: Page }> {
+  const pages: Page[] = [];
+  for (let i = 0; i < roles.length; i++) pages.push((await openDesk(browser, url)).page);
+  for (const [i, role] of roles.entries()) await signIn(pages[i] as Page, role);
+  return pages as { -readonly [K in keyof R]: Page };
 }
