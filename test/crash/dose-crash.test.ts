@@ -12,6 +12,7 @@ import { syntheticRosterCsv } from '../fixtures/roster';
 import { DEMO_MUNICIPALITY, DEMO_VENUE } from '../fixtures/demo';
 import { seedDemoVenue } from '../support/venue';
 import { seeded, seedFrom } from '../support/random';
+import { onLines } from '../support/lines';
 
 /**
  * A dose is on disk before the nurse is told it was recorded. A child
@@ -56,23 +57,16 @@ function runAndKill(delayMs: number): Promise<{ acked: string[]; exitedEarly: bo
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const acked: string[] = [];
-    let buffer = '';
     let stderr = '';
     let killed = false;
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (data: string) => {
-      buffer += data;
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
-        if (line === 'READY') {
-          setTimeout(() => {
-            killed = true;
-            child.kill('SIGKILL');
-          }, delayMs);
-        } else if (line.startsWith('ACK ')) acked.push(line.slice(4));
-      }
+    onLines(child.stdout, (line) => {
+      if (line === 'READY') {
+        // The crash point: a seeded delay after the child starts writing (wall time is the point here).
+        setTimeout(() => {
+          killed = true;
+          child.kill('SIGKILL');
+        }, delayMs);
+      } else if (line.startsWith('ACK ')) acked.push(line.slice(4));
     });
     child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
     child.on('error', reject);
