@@ -117,7 +117,6 @@ export async function postgresCentral(): Promise<RestorableCentral | string> {
         'the restored cluster to answer',
         100,
       ).catch(() => undefined); // as before: a cluster that does not come back fails the test's next query
-
     },
     async close() {
       await served.close();
