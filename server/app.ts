@@ -6,9 +6,9 @@ import { enrollRequestSchema, feedQuerySchema, LIMITS, PROTOCOL_VERSION, uploadR
 import { checkAuditHeads } from './audit-heads';
 import { reconcileRequestSchema } from '../src/sync/reconcile-protocol';
 import type { CentralDb } from './db';
-import { DeviceLookup } from './device-lookup';
+import { DeviceLookup, type DeviceRow } from './device-lookup';
 import { FeedMarks, rewoundPageJson } from './feed-marks';
-import { authenticate, enroll, type DeviceRow } from './enrollment';
+import { authenticate, enroll } from './enrollment';
 import { readPage } from './feed';
 import { GZIP_FROM_BYTES, gzipAsync } from './feed-answers';
 import type { FeedWatch } from './feed-watch';

@@ -1,5 +1,15 @@
 import type { CentralDb } from './db';
-import type { DeviceRow } from './enrollment';
+
+/** A device as the devices table holds it (read on every request to authenticate it). */
+export interface DeviceRow {
+  readonly id: string;
+  readonly municipality: string;
+  readonly venue_id: string;
+  readonly desk_id: string;
+  readonly credential_hash: string;
+  readonly revoked_at: Date | null;
+  readonly last_seen_at: Date | null;
+}
 
 /**
  * Devices looked up for authentication, many at once: every request still

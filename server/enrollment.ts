@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { uuidv7 } from '../src/common/ids';
 import type { EnrollRequest, EnrollResponse } from '../src/sync/protocol';
 import type { CentralDb } from './db';
-import type { DeviceLookup } from './device-lookup';
+import type { DeviceLookup, DeviceRow } from './device-lookup';
 import { Problem, problems, shown } from './problems';
 import { requireVenue } from './setup';
 
@@ -119,16 +119,6 @@ export async function enroll(db: CentralDb, request: EnrollRequest, now: Date): 
     await tx.query(`UPDATE enrollment_codes SET used_at = $2, device_id = $3, credential_hash = $4 WHERE code_hash = $1`, [codeHash, now, deviceId, request.credentialHash]);
     return describe(tx, deviceId, venue.id, code.desk_id);
   });
-}
-
-export interface DeviceRow {
-  readonly id: string;
-  readonly municipality: string;
-  readonly venue_id: string;
-  readonly desk_id: string;
-  readonly credential_hash: string;
-  readonly revoked_at: Date | null;
-  readonly last_seen_at: Date | null;
 }
 
 const BEARER = /^Bearer ([0-9a-f-]{36})\.([A-Za-z0-9_-]{20,200})$/;

@@ -2,7 +2,7 @@ import { uuidv7 } from '../common/ids';
 import { NO_INDIVIDUAL_NUMBER, text, type StaffText } from '../common/messages';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
-import { enqueueObservationOutcome } from '../sync/outbox';
+import { queueRecord } from '../records/outbox';
 import { containsIndividualNumber } from '../privacy/individual-number';
 
 /**
@@ -123,7 +123,7 @@ export function endObservation(
   db.prepare(`INSERT INTO observation_outcomes (id, dose_id, venue_id, outcome, note, staff_id, at) VALUES (@id, @doseId, @venueId, @outcome, @note, @staffId, @at)`).run(outcome);
   settleObservation(db, input.doseId);
   // Same transaction: the observation board on the other devices shows the person released or referred.
-  enqueueObservationOutcome(db, outcome, now);
+  queueRecord(db, 'observation_outcome', outcome, now);
 }
 
 /**

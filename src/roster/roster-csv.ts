@@ -16,7 +16,7 @@
 import type { StaffText } from '../common/messages';
 import { isCalendarDate } from '../common/time';
 import { containsIndividualNumber } from '../privacy/individual-number';
-import { isValidMunicipalityCode } from '../ticket/checkdigits';
+import { isValidMunicipalityCode } from '../privacy/checkdigits';
 import { CsvEncodingError, CsvFormatError, openCsv, type CsvEncodingOption, type CsvRecord } from './csv';
 
 // ---------------------------------------------------------------------------

@@ -6,9 +6,10 @@ import { markOf, shortOf, type AckMark } from './ack-mark';
 import { DATABASE_KEY_BYTES } from './keyvault';
 import { writeFileAtomic } from './files';
 import { MIGRATIONS, type Migration } from './migrations';
+import type { VenueDb } from './venue-db';
 import { inspectWal } from './wal';
 
-export type VenueDb = Database.Database;
+export type { VenueDb } from './venue-db';
 
 export type StoreErrorCode =
   | 'WRONG_KEY'

@@ -5,7 +5,7 @@ import { OBSERVATION_MINUTES, settleObservation, startObservation, type Observat
 import { aliasLot, canonicalLotId, mayFollowColumn, refreshActiveLot, upsertDesk, upsertVenue } from '../doses/catalog';
 import { passwordReplaced, setStaffDisabled } from '../staff/accounts';
 import type { VenueDb } from '../store/database';
-import { dayFeedSchemas, dayRecordWriter, ORDERED_DAY_KINDS } from './apply-day';
+import { dayFeedSchemas, dayRecordWriter, ORDERED_DAY_KINDS, type ApplyOutcome } from './apply-day';
 import {
   checkinData,
   conflictData,
@@ -32,7 +32,7 @@ import {
  * inside its transaction, together with the cursor.
  */
 
-export type ApplyOutcome = 'applied' | 'parked' | 'skipped';
+export type { ApplyOutcome } from './apply-day';
 
 // Records of other desks arrive as their devices uploaded them. Uploads are checked strictly;
 // here unknown fields are dropped, so a desk on a newer app version cannot stall this one's feed.

@@ -2,7 +2,7 @@ import { uuidv7 } from '../common/ids';
 import { text } from '../common/messages';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
-import { enqueueResolution } from './outbox';
+import { queueRecord } from '../records/outbox';
 import type { ConflictData } from './protocol';
 
 export interface ConflictView {
@@ -78,7 +78,7 @@ export function resolveConflict(db: VenueDb, input: { conflictId: string; note: 
   const at = venueIso(now);
   const note = input.note.trim();
   db.prepare(`UPDATE sync_conflicts SET resolved_at = ?, resolved_by = ?, note = ? WHERE id = ?`).run(at, input.staffId, note, input.conflictId);
-  enqueueResolution(db, { id: uuidv7(now.getTime()), conflictId: input.conflictId, staffId: input.staffId, at, note }, now);
+  queueRecord(db, 'resolution', { id: uuidv7(now.getTime()), conflictId: input.conflictId, staffId: input.staffId, at, note }, now);
   return view({ ...row, resolved_at: at, resolved_by: input.staffId, note });
 }
 
