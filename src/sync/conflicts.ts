@@ -86,3 +86,17 @@ export function resolveConflict(db: VenueDb, input: { conflictId: string; note: 
 export function openConflictsForDay(db: VenueDb, venueDate: string): ConflictView[] {
   return (db.prepare(`SELECT * FROM sync_conflicts WHERE resolved_at IS NULL AND (venue_date = ? OR venue_date IS NULL) ORDER BY detected_at`).all(venueDate) as ConflictRow[]).map(view);
 }
+
+/**
+ * The one writer of sync_conflicts, for the conflicts the feed brings and those
+ * an upload's answer names: the records are replaced by the newest list, and a
+ * resolution already known here is kept when the news does not carry one.
+ */
+export function storeConflict(db: VenueDb, conflict: ConflictData): void {
+  db.prepare(
+    `INSERT INTO sync_conflicts (id, kind, municipality, ticket_number, dose_number, venue_date, records, detected_at, resolved_at, resolved_by, note)
+     VALUES (@id, @kind, @municipality, @ticketNumber, @doseNumber, @venueDate, @records, @detectedAt, @resolvedAt, @resolvedBy, @note)
+     ON CONFLICT (id) DO UPDATE SET records = excluded.records, resolved_at = COALESCE(excluded.resolved_at, sync_conflicts.resolved_at),
+       resolved_by = COALESCE(excluded.resolved_by, sync_conflicts.resolved_by), note = COALESCE(excluded.note, sync_conflicts.note)`,
+  ).run({ ...conflict, records: JSON.stringify(conflict.records) });
+}

@@ -2,6 +2,7 @@
 import type { VenueDb } from '../store/database';
 import type { AuditHeadKeeper } from './audit-check';
 import { Backoff } from './backoff';
+import { storeConflict } from './conflicts';
 import { ServerAnswer, type SyncLink } from './link';
 import { recordAnswers, takeBatch, toUploadRecords } from './outbox';
 import { LIMITS, uploadResponseSchema } from './protocol';
@@ -75,12 +76,5 @@ export async function uploadLoop(parts: UploadParts, identity: SyncIdentity): Pr
 
 /** Conflicts the server reported in its answer, kept for supervisors (the feed brings them too). */
 function storeConflicts(db: VenueDb, results: ReturnType<typeof uploadResponseSchema.parse>['results']): void {
-  const upsert = db.prepare(
-    `INSERT INTO sync_conflicts (id, kind, municipality, ticket_number, dose_number, venue_date, records, detected_at, resolved_at, resolved_by, note)
-     VALUES (@id, @kind, @municipality, @ticketNumber, @doseNumber, @venueDate, @records, @detectedAt, @resolvedAt, @resolvedBy, @note)
-     ON CONFLICT (id) DO UPDATE SET records = excluded.records`,
-  );
-  for (const result of results) {
-    if (result.conflict) upsert.run({ ...result.conflict, records: JSON.stringify(result.conflict.records) });
-  }
+  for (const result of results) if (result.conflict) storeConflict(db, result.conflict);
 }
