@@ -1,15 +1,5 @@
 import type { CentralDb } from './db';
-
-/** A device as the devices table holds it (read on every request to authenticate it). */
-export interface DeviceRow {
-  readonly id: string;
-  readonly municipality: string;
-  readonly venue_id: string;
-  readonly desk_id: string;
-  readonly credential_hash: string;
-  readonly revoked_at: Date | null;
-  readonly last_seen_at: Date | null;
-}
+import { DEVICE_ROW_SQL, type DeviceRow } from './device-row';
 
 /**
  * Devices looked up for authentication, many at once: every request still
@@ -53,10 +43,7 @@ export class DeviceLookup {
     this.scheduled = false;
     this.stats.queries += 1;
     try {
-      const rows = await this.db.query<DeviceRow>(
-        `SELECT id, municipality, venue_id, desk_id, credential_hash, revoked_at, last_seen_at FROM devices WHERE id = ANY($1::text[])`,
-        [[...batch.keys()]],
-      );
+      const rows = await this.db.query<DeviceRow>(`${DEVICE_ROW_SQL} WHERE d.id = ANY($1::text[])`, [[...batch.keys()]]);
       const byId = new Map(rows.map((row) => [row.id, row]));
       for (const [id, waiting] of batch) for (const w of waiting) w.resolve(byId.get(id));
     } catch (error) {

@@ -17,7 +17,7 @@ import {
 } from '../test/sync/support/central';
 import { until } from '../test/sync/support/devices';
 import type { CentralDb } from './db';
-import type { DeviceRow } from './device-lookup';
+import type { DeviceRow } from './device-row';
 import { revokeDevice } from './enrollment';
 import { readPage } from './feed';
 import { storeRecords } from './records';

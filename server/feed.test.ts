@@ -3,7 +3,7 @@ import { feedResponseSchema } from '../src/sync/protocol';
 import { DEMO_TICKETS as T } from '../test/fixtures/demo';
 import { checkinRecord, enrollDirect, seedMunicipality, serveCentral, useCentralDb, type SeededMunicipality, type ServedCentral } from '../test/sync/support/central';
 import type { CentralDb } from './db';
-import type { DeviceRow } from './device-lookup';
+import type { DeviceRow } from './device-row';
 import { readPage } from './feed';
 import { storeRecords } from './records';
 import { addVenue } from './setup';
