@@ -25,6 +25,10 @@ import { checkRecordForMyNumber, myNumberElsewhere } from './individual-number-f
 import { ROSTER_SPEC, type RosterColumn, type RosterParseOptions, type RosterRow } from './roster-format';
 import { RowChecker } from './row-checker';
 
+// The format's public face, for callers that only read rosters (the end-to-end tests name the columns from here).
+export { ROSTER_COLUMNS, type RosterColumn, type RosterParseOptions, type RosterRow } from './roster-format';
+export { RosterImportError, type ImportErrorCode } from './import-errors';
+
 /**
  * Reads a roster & bookings CSV row by row. Throws RosterImportError (see the
  * codes in ImportErrorCode) at the first problem; an individual number
