@@ -157,7 +157,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['*.js', '*.ts', 'scripts/**', 'test/**', 'renderer/vite.config.ts'],
+    files: ['*.js', '*.cjs', '*.ts', 'scripts/**', 'test/**', 'renderer/vite.config.ts'],
     languageOptions: { globals: { ...globals.node } },
   },
 );
