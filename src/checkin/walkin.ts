@@ -1,5 +1,5 @@
 import { uuidv7 } from '../common/ids';
-import { NO_INDIVIDUAL_NUMBER, text, type StaffText } from '../common/messages';
+import { NO_INDIVIDUAL_NUMBER, text } from '../common/messages';
 import { venueDate, venueIso } from '../common/time';
 import { getProduct } from '../doses/catalog';
 import { findTicket } from '../roster/repo';
@@ -8,6 +8,7 @@ import { containsIndividualNumber } from '../privacy/individual-number';
 import { queueRecord } from '../records/outbox';
 import { WALK_IN_VERDICTS, type WalkInVerdict } from '../records/vocabulary';
 import { decideVerdict, type TicketRef, type VerdictContext } from './verdict';
+import { StaffRefusal } from '../common/refusal';
 
 export type WalkInStatus = 'pending' | 'approved' | 'declined' | 'used';
 
@@ -61,15 +62,7 @@ function toRequest(row: WalkInRow): WalkInRequest {
   };
 }
 
-export class WalkInRefusal extends Error {
-  constructor(
-    readonly code: string,
-    readonly staffMessage: StaffText,
-  ) {
-    super(staffMessage.en);
-    this.name = 'WalkInRefusal';
-  }
-}
+export class WalkInRefusal extends StaffRefusal {}
 
 function isWalkInVerdict(code: string): code is WalkInVerdict {
   return (WALK_IN_VERDICTS as readonly string[]).includes(code);

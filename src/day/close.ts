@@ -4,16 +4,9 @@ import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
 import { queueRecord } from '../records/outbox';
 import { containsIndividualNumber } from '../privacy/individual-number';
+import { StaffRefusal } from '../common/refusal';
 
-export class DayRefusal extends Error {
-  constructor(
-    readonly code: string,
-    readonly staffMessage: StaffText,
-  ) {
-    super(staffMessage.en);
-    this.name = 'DayRefusal';
-  }
-}
+export class DayRefusal extends StaffRefusal {}
 
 export interface DayClose {
   readonly id: string;

@@ -10,17 +10,10 @@ import { containsIndividualNumber } from '../privacy/individual-number';
 import { getLot, getProduct } from './catalog';
 import { DOSE_CHECK_CODES, type DoseCheckCode, type InjectionSite } from '../records/vocabulary';
 import { CHECK_ADVICE, doseChecks } from './checks';
+import { StaffRefusal } from '../common/refusal';
 
 /** A refusal to record, with words for the nurse. Thrown inside the transaction, so nothing is written. */
-export class DoseRefusal extends Error {
-  constructor(
-    readonly code: string,
-    readonly staffMessage: StaffText,
-  ) {
-    super(staffMessage.en);
-    this.name = 'DoseRefusal';
-  }
-}
+export class DoseRefusal extends StaffRefusal {}
 
 
 /** A clock running a little fast at one desk should not block a real dose. */

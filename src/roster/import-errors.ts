@@ -2,6 +2,7 @@
 // codes, RosterImportError with the row and column, and the CSV reader's own
 // errors in words for staff. Never with a value that could be an individual number.
 import type { StaffText } from '../common/messages';
+import { StaffRefusal } from '../common/refusal';
 import { CsvEncodingError, CsvFormatError } from './csv';
 
 export type ImportErrorCode =
@@ -28,22 +29,16 @@ export type ImportErrorCode =
  * same in Japanese and English for the screen. Both name the row and column;
  * neither ever holds an individual number, a phone number or an e-mail address.
  */
-export class RosterImportError extends Error {
-  readonly code: ImportErrorCode;
-  /** Spreadsheet row number (header = 1), or null for problems of the whole file. */
-  readonly row: number | null;
-  /** Column name as in the header, or null. */
-  readonly column: string | null;
-  readonly staffMessage: StaffText;
-
-  constructor(code: ImportErrorCode, row: number | null, column: string | null, reason: StaffText) {
-    const staffMessage = withPlace(row, column, reason);
-    super(staffMessage.en);
-    this.name = 'RosterImportError';
-    this.code = code;
-    this.row = row;
-    this.column = column;
-    this.staffMessage = staffMessage;
+export class RosterImportError extends StaffRefusal<ImportErrorCode> {
+  constructor(
+    code: ImportErrorCode,
+    /** Spreadsheet row number (header = 1), or null for problems of the whole file. */
+    readonly row: number | null,
+    /** Column name as in the header, or null. */
+    readonly column: string | null,
+    reason: StaffText,
+  ) {
+    super(code, withPlace(row, column, reason));
   }
 }
 

@@ -4,6 +4,7 @@ import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
 import { queueRecord } from '../records/outbox';
 import type { ConflictData } from './protocol';
+import { StaffRefusal } from '../common/refusal';
 
 export interface ConflictView {
   readonly id: string;
@@ -55,15 +56,7 @@ export function listConflicts(db: VenueDb, options: { includeResolved?: boolean 
   return (db.prepare(`SELECT * FROM sync_conflicts ${where} ORDER BY resolved_at IS NOT NULL, detected_at DESC`).all() as ConflictRow[]).map(view);
 }
 
-export class ConflictRefusal extends Error {
-  constructor(
-    readonly code: string,
-    readonly staffMessage: { ja: string; en: string },
-  ) {
-    super(staffMessage.en);
-    this.name = 'ConflictRefusal';
-  }
-}
+export class ConflictRefusal extends StaffRefusal {}
 
 /**
  * A supervisor's decision on a conflict: marked here at once, and sent to the
