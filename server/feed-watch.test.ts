@@ -17,7 +17,8 @@ import {
 } from '../test/sync/support/central';
 import { until } from '../test/sync/support/devices';
 import type { CentralDb } from './db';
-import { revokeDevice, type DeviceRow } from './enrollment';
+import type { DeviceRow } from './device-row';
+import { revokeDevice } from './enrollment';
 import { readPage } from './feed';
 import { storeRecords } from './records';
 import { importRoster } from './roster';

@@ -4,7 +4,7 @@ import { DEMO_TICKETS as T } from '../test/fixtures/demo';
 import { checkinRecord, enrollDirect, seedMunicipality, serveCentral, useCentralDb, type SeededMunicipality, type ServedCentral } from '../test/sync/support/central';
 import { until } from '../test/support/wait';
 import type { CentralDb } from './db';
-import type { DeviceRow } from './enrollment';
+import type { DeviceRow } from './device-row';
 import { readPage } from './feed';
 import { storeRecords } from './records';
 import { addVenue } from './setup';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { venueDate } from '../common/time';
-import { myNumberCheckDigit } from '../ticket/checkdigits';
+import { myNumberCheckDigit } from '../privacy/checkdigits';
 import { gtinCheckDigit } from './gtin';
 import type { Gs1Result, Gs1Scan } from './parse';
 import { GS1_ERROR_CODES, gs1DateToIso, gs1FullYear, parseGs1 } from './parse';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gtinCheckDigit } from '../gs1/gtin';
-import { isValidMunicipalityCode, municipalityCheckDigit } from './checkdigits';
+import { isValidMunicipalityCode, municipalityCheckDigit } from '../privacy/checkdigits';
 import type { TicketParseResult } from './parse';
 import { TICKET_ERROR_CODES, checkTypedTicketDigits, parseTicketCode } from './parse';
 import { seedFrom } from '../../test/support/random';

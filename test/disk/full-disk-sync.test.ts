@@ -9,7 +9,7 @@ import { ManualClock, venueDate } from '../../src/common/time';
 import { openOutboxCount } from '../../src/sync/outbox';
 import { issueEnrollmentCode } from '../../server/enrollment';
 import { storeRecords } from '../../server/records';
-import type { DeviceRow } from '../../server/enrollment';
+import type { DeviceRow } from '../../server/device-row';
 import { DEMO_STAFF } from '../fixtures/demo';
 import { Desk, DEMO_NOW } from '../support/venue';
 import { DEMO_TICKETS as T, doseRecord, enrollDirect, freshCentralDb, seedMunicipality, serveCentral, type FreshCentral, type ServedCentral } from '../sync/support/central';

@@ -6,7 +6,7 @@
  */
 import bwipjs from 'bwip-js/node';
 import { gtinCheckDigit } from '../../../src/gs1/gtin';
-import { municipalityCheckDigit } from '../../../src/ticket/checkdigits';
+import { municipalityCheckDigit } from '../../../src/privacy/checkdigits';
 import { createGray, fillRect, type Gray } from './image';
 import type { Rng } from '../../support/random';
 
