@@ -119,10 +119,13 @@ export async function downloadLoop(parts: DownloadParts, identity: SyncIdentity)
   let caughtUp = false;
   let run: Run | null = null;
   let prefetched: { after: number; result: Promise<Fetched> } | null = null;
+  // When a page last carried the central head of this device's audit chain (monotonic: a clock change moves nothing).
+  let auditCheckedAt = -Infinity;
   while (!link.stopped) {
     try {
       const cursor = readCursor(db);
-      const wait = caughtUp ? link.tuning.longPollSeconds : 0;
+      const auditDue = performance.now() - auditCheckedAt >= link.tuning.auditCheckMs;
+      const wait = caughtUp && !auditDue ? link.tuning.longPollSeconds : 0;
       let page: FeedResponse;
       if (prefetched && prefetched.after === cursor) {
         const result = await prefetched.result;
@@ -138,6 +141,8 @@ export async function downloadLoop(parts: DownloadParts, identity: SyncIdentity)
       if (page.after !== cursor) throw new ServerAnswer(200, 'STALE_PAGE');
       link.success();
       auditHeads.feedPage(page.auditHead);
+      // A plain page is the one that carries the head (a server from before it carries none: asked again only when due).
+      if (wait === 0 || page.auditHead !== undefined) auditCheckedAt = performance.now();
       backoff.reset();
       if (page.head !== undefined && page.head < cursor) {
         startOver(parts);

@@ -19,6 +19,13 @@ export interface SyncTuning {
   readonly idleCheckMs: number;
   /** How often the audit chain head is sent up (when it moved). */
   readonly auditHeadIntervalMs: number;
+  /**
+   * Longest time between two comparisons of the device's audit chain with the
+   * head the central service holds. Only pages read for this device alone
+   * carry that head (a long-poll's answer is shared by the desks of a venue),
+   * so a caught-up device asks one plain page when this much has passed.
+   */
+  readonly auditCheckMs: number;
   /** Tries at enrolling while the server cannot be reached, before giving up. */
   readonly enrollAttempts: number;
   /** Longest time between two comparisons of the confirmed records with the central service's (reconcile.ts). */
@@ -39,6 +46,7 @@ export const DEFAULT_TUNING: SyncTuning = {
   applyBudgetMs: 25,
   idleCheckMs: 1_000,
   auditHeadIntervalMs: 60_000,
+  auditCheckMs: 20_000,
   enrollAttempts: 5,
   reconcileIntervalMs: 30_000,
   reconcileMinGapMs: 2_000,
