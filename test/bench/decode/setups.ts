@@ -44,7 +44,7 @@ export const DEFAULTS: readonly Setup[] = [WASM_DEFAULT, LIBRARY_DEFAULT];
 export const WORKER_TRY_HARDER_FULL: Setup = {
   kind: 'pipeline',
   name: 'worker pipeline before the p95 work (full frame with tryHarder)',
-  summary: 'as the worker pipeline, but the third attempt (the whole frame) with tryHarder: what the worker ran until the full-frame pass took the quick search',
+  summary: 'as the worker pipeline, but the third attempt (the whole frame) with tryHarder, as the worker ran it until this change (which also made that pass run on every 8th frame with a read instead of every 4th, and tries a turned NW-7 first where it was last read: both in this setup too)',
   spec: {
     ...RECOMMENDED,
     name: 'worker pipeline before the p95 work (full frame with tryHarder)',
