@@ -7,7 +7,7 @@ import { checkAuditHeads } from './audit-heads';
 import { reconcileRequestSchema } from '../src/sync/reconcile-protocol';
 import type { CentralDb } from './db';
 import { DeviceLookup } from './device-lookup';
-import { FeedMarks, rewoundPageJson } from './feed-marks';
+import { FeedMarks, rewoundFrom, rewoundPageJson } from './feed-marks';
 import { authenticate, enroll, type DeviceRow } from './enrollment';
 import { readPage } from './feed';
 import { GZIP_FROM_BYTES, gzipAsync } from './feed-answers';
@@ -110,7 +110,7 @@ export function buildCentralApp(options: CentralAppOptions): FastifyInstance {
 
   // Requests arriving together share one lookup of their devices (device-lookup.ts).
   const devices = new DeviceLookup(db);
-  // The cursors handed to devices, read and written for many requests at once (feed-marks.ts).
+  // The cursors handed to devices, written for many answers at once (feed-marks.ts); read with the device.
   const marks = new FeedMarks(db);
   const deviceOnly = async (request: FastifyRequest) => {
     request.device = await authenticate(db, request.headers.authorization, clock.now(), devices);
@@ -136,7 +136,7 @@ export function buildCentralApp(options: CentralAppOptions): FastifyInstance {
     const query = parsed.data;
     const device = deviceOf(request);
     // A cursor this database never handed out: it was restored from an older copy (feed-marks.ts, reconcile.ts).
-    const served = await marks.rewound(device.id, query.after);
+    const served = rewoundFrom(device, query.after);
     if (served !== null) return reply.type('application/json').send(rewoundPageJson(query.after, served));
     const pageRequest = { municipality: device.municipality, venueId: device.venue_id, after: query.after, limit: query.limit, count: query.count === '1' };
     if (query.wait === 0) {

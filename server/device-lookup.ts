@@ -1,5 +1,5 @@
 import type { CentralDb } from './db';
-import type { DeviceRow } from './enrollment';
+import { DEVICE_ROW_SQL, type DeviceRow } from './device-row';
 
 /**
  * Devices looked up for authentication, many at once: every request still
@@ -43,10 +43,7 @@ export class DeviceLookup {
     this.scheduled = false;
     this.stats.queries += 1;
     try {
-      const rows = await this.db.query<DeviceRow>(
-        `SELECT id, municipality, venue_id, desk_id, credential_hash, revoked_at, last_seen_at FROM devices WHERE id = ANY($1::text[])`,
-        [[...batch.keys()]],
-      );
+      const rows = await this.db.query<DeviceRow>(`${DEVICE_ROW_SQL} WHERE d.id = ANY($1::text[])`, [[...batch.keys()]]);
       const byId = new Map(rows.map((row) => [row.id, row]));
       for (const [id, waiting] of batch) for (const w of waiting) w.resolve(byId.get(id));
     } catch (error) {

@@ -3,8 +3,11 @@ import { uuidv7 } from '../src/common/ids';
 import type { EnrollRequest, EnrollResponse } from '../src/sync/protocol';
 import type { CentralDb } from './db';
 import type { DeviceLookup } from './device-lookup';
+import { DEVICE_ROW_SQL, type DeviceRow } from './device-row';
 import { Problem, problems, shown } from './problems';
 import { requireVenue } from './setup';
+
+export type { DeviceRow } from './device-row';
 
 /**
  * Device enrollment: the administrator issues a one-time code for a venue's
@@ -121,15 +124,6 @@ export async function enroll(db: CentralDb, request: EnrollRequest, now: Date): 
   });
 }
 
-export interface DeviceRow {
-  readonly id: string;
-  readonly municipality: string;
-  readonly venue_id: string;
-  readonly desk_id: string;
-  readonly credential_hash: string;
-  readonly revoked_at: Date | null;
-  readonly last_seen_at: Date | null;
-}
 
 const BEARER = /^Bearer ([0-9a-f-]{36})\.([A-Za-z0-9_-]{20,200})$/;
 
@@ -144,7 +138,7 @@ export async function authenticate(db: CentralDb, header: string | undefined, no
   const [, deviceId = '', secret = ''] = match;
   const [device] = lookup
     ? [await lookup.get(deviceId)]
-    : await db.query<DeviceRow>(`SELECT id, municipality, venue_id, desk_id, credential_hash, revoked_at, last_seen_at FROM devices WHERE id = $1`, [deviceId]);
+    : await db.query<DeviceRow>(`${DEVICE_ROW_SQL} WHERE d.id = $1`, [deviceId]);
   const expected = Buffer.from(device?.credential_hash ?? '0'.repeat(64), 'hex');
   const actual = createHash('sha256').update(secret).digest();
   // Compared in constant time, and even for an unknown id, so timing tells nothing.

@@ -1,4 +1,5 @@
 import type { CentralDb } from './db';
+import type { DeviceRow } from './device-row';
 
 /**
  * The feed cursor each device was handed (device_feed_marks, central
@@ -10,38 +11,36 @@ import type { CentralDb } from './db';
  * was rewound. A restore rewinds this table with the rest, which is the
  * point: it is a witness that cannot survive a rewind.
  *
- * Marks are read and written for many requests at once: when a wake answers
- * a thousand long-polls, their thousand marks are one statement, and the
- * thousand requests that come straight back one read (as device-lookup.ts
- * does for the devices themselves). Each caller still waits for its own
- * mark: nothing is sent before it is written.
+ * The mark is read with the device itself (device-row.ts, one query for the
+ * requests of a turn: device-lookup.ts) and written for many answers at once:
+ * when a wake answers a thousand long-polls, their thousand marks are one
+ * statement. Each caller still waits for its mark before its page leaves.
+ * The write does not wait for PostgreSQL to flush it (synchronous_commit
+ * off for that transaction): a mark lost in a crash of the database is lower
+ * than the cursor the device holds, which only makes the device read its feed
+ * again; a mark can never be higher than what was handed, which is the
+ * direction that would hide a restore.
  */
-interface Pending<T> {
-  readonly resolve: (value: T) => void;
+interface Pending {
+  readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
 
+/** The highest cursor handed to the device, when it asks from beyond it (the database was rewound); else null. */
+export function rewoundFrom(device: DeviceRow, after: number): number | null {
+  // No mark: a device from before the marks were kept, or before its first page; its next page starts one.
+  if (after === 0 || device.feed_served === null) return null;
+  const served = Number(device.feed_served);
+  return after > served ? served : null;
+}
+
 export class FeedMarks {
-  private reads = new Map<string, Pending<number | null>[]>();
-  private writes = new Map<string, { next: number; waiting: Pending<void>[] }>();
+  private writes = new Map<string, { next: number; waiting: Pending[] }>();
   private scheduled = false;
-  /** Statements made, and marks read or written (for the benchmark). */
+  /** Statements made, and marks written (for the benchmark). */
   readonly stats = { statements: 0, marks: 0 };
 
   constructor(private readonly db: CentralDb) {}
-
-  /** The highest cursor handed to the device, when it asks from beyond it (the database was rewound); else null. */
-  async rewound(deviceId: string, after: number): Promise<number | null> {
-    if (after === 0) return null;
-    const served = await new Promise<number | null>((resolve, reject) => {
-      const list = this.reads.get(deviceId) ?? [];
-      list.push({ resolve, reject });
-      this.reads.set(deviceId, list);
-      this.schedule();
-    });
-    // No mark: a device from before the marks were kept; its next page starts one.
-    return served !== null && after > served ? served : null;
-  }
 
   /** Records the cursor a page hands the device; resolves once it is written, so await it before sending the page. */
   note(deviceId: string, next: number): Promise<void> {
@@ -51,50 +50,28 @@ export class FeedMarks {
       entry.next = Math.max(entry.next, next);
       entry.waiting.push({ resolve, reject });
       this.writes.set(deviceId, entry);
-      this.schedule();
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => void this.flush());
     });
   }
 
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.flushReads();
-      void this.flushWrites();
-    });
-  }
-
-  private async flushReads(): Promise<void> {
-    const batch = this.reads;
-    if (batch.size === 0) return;
-    this.reads = new Map();
-    this.stats.statements += 1;
-    this.stats.marks += batch.size;
-    try {
-      const rows = await this.db.query<{ device_id: string; served: string | number }>(
-        `SELECT device_id, served FROM device_feed_marks WHERE device_id = ANY($1::text[])`,
-        [[...batch.keys()]],
-      );
-      const served = new Map(rows.map((row) => [row.device_id, Number(row.served)]));
-      for (const [id, list] of batch) for (const p of list) p.resolve(served.get(id) ?? null);
-    } catch (error) {
-      for (const list of batch.values()) for (const p of list) p.reject(error);
-    }
-  }
-
-  private async flushWrites(): Promise<void> {
+  private async flush(): Promise<void> {
+    this.scheduled = false;
     const batch = this.writes;
-    if (batch.size === 0) return;
     this.writes = new Map();
+    if (batch.size === 0) return;
     this.stats.statements += 1;
     this.stats.marks += batch.size;
     try {
-      await this.db.query(
-        `INSERT INTO device_feed_marks (device_id, served) SELECT * FROM unnest($1::text[], $2::bigint[])
-         ON CONFLICT (device_id) DO UPDATE SET served = EXCLUDED.served, updated_at = now() WHERE device_feed_marks.served < EXCLUDED.served`,
-        [[...batch.keys()], [...batch.values()].map((entry) => entry.next)],
-      );
+      await this.db.transaction(async (tx) => {
+        await tx.query(`SET LOCAL synchronous_commit = off`);
+        await tx.query(
+          `INSERT INTO device_feed_marks (device_id, served) SELECT * FROM unnest($1::text[], $2::bigint[])
+           ON CONFLICT (device_id) DO UPDATE SET served = EXCLUDED.served, updated_at = now() WHERE device_feed_marks.served < EXCLUDED.served`,
+          [[...batch.keys()], [...batch.values()].map((entry) => entry.next)],
+        );
+      });
       for (const entry of batch.values()) for (const p of entry.waiting) p.resolve();
     } catch (error) {
       for (const entry of batch.values()) for (const p of entry.waiting) p.reject(error);

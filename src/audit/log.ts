@@ -1,5 +1,6 @@
 import type { VenueDb } from '../store/database';
 import { auditKeyOf, entryHash, headMac, keyedEntryHash, sameHex, type ChainRow, type ChainVersion } from './chain';
+import { AUDIT_HEAD_SETTING } from '../store/settings';
 
 export { entryHash, useAuditKey } from './chain';
 
@@ -15,7 +16,6 @@ export { entryHash, useAuditKey } from './chain';
  * central service, which holds the heads the device sent it (src/sync/audit-check.ts).
  */
 export const GENESIS_HASH = '0'.repeat(64);
-export const AUDIT_HEAD_SETTING = 'audit_head';
 /** The entry written before the next one when the stored head was not the app's own. */
 export const HEAD_FORGED_ACTION = 'auditHeadForged';
 

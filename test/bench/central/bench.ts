@@ -116,6 +116,7 @@ async function runOnce(cluster: PgCluster, plan: SeedPlan, tree: CodeTree, proce
   await admin(cluster, 'postgres', (c) => c.query(`CREATE DATABASE ${database} TEMPLATE venue_seed`));
   const url = cluster.urlOf(database);
   await admin(cluster, database, (c) => c.query('SELECT pg_stat_statements_reset()'));
+  if (tree.schemaVersion !== undefined) await admin(cluster, database, (c) => c.query('DELETE FROM schema_migrations WHERE version > $1', [tree.schemaVersion]));
   const services: ServiceProcess[] = [];
   let pollers: PollersProcess | null = null;
   try {

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -17,6 +17,8 @@ export const REPO = resolve(import.meta.dirname, '../../..');
 export interface CodeTree {
   readonly label: string;
   readonly root: string;
+  /** An older tree's last central migration: its database copy is marked at that version (the later migrations only add tables and columns, which it ignores). */
+  readonly schemaVersion?: number;
 }
 
 /** This checkout. */
@@ -37,7 +39,9 @@ export function extractCommit(ref: string): { tree: CodeTree; remove(): void } |
   const archive = execFileSync('git', ['archive', commit, 'server', 'src', 'package.json'], { cwd: REPO, maxBuffer: 256 * 1024 * 1024 });
   execFileSync('tar', ['-x', '-C', root], { input: archive });
   symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'));
-  return { tree: { label: `old (${commit.slice(0, 7)})`, root }, remove: () => rmSync(root, { recursive: true, force: true }) };
+  const versions = [...readFileSync(join(root, 'server/migrations.ts'), 'utf8').matchAll(/^\s+version: (\d+),$/gm)].map((m) => Number(m[1]));
+  const schemaVersion = Math.max(0, ...versions);
+  return { tree: { label: `old (${commit.slice(0, 7)})`, root, schemaVersion }, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 
 const EXTERNAL = ['@electric-sql/pglite', 'pg', 'pg-native', '@node-rs/argon2', 'fastify', 'better-sqlite3-multiple-ciphers'];
