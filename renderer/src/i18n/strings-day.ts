@@ -206,7 +206,6 @@ export const DAY_STRINGS = {
   'obs.waiting': ['観察中', 'Observing'],
   'obs.due': ['時間です', 'TIME IS UP'],
   'obs.left': ['残り時間', 'Time left'],
-  'obs.overBy': ['{time} 経過', '{time} over'],
   'obs.since': ['接種 {time}', 'dosed {time}'],
   'obs.until': ['{time}まで', 'until {time}'],
   'obs.minutes': ['{n}分', '{n} min'],
