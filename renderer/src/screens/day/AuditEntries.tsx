@@ -12,7 +12,7 @@ import { useT, type Translator } from '../../i18n/t';
 import type { StringKey } from '../../i18n/strings';
 import { STRINGS } from '../../i18n/strings';
 import { useDeskName, useDesks } from '../../stores/desks';
-import { parseDetail, relatedIds, useRecordNames } from './audit-names';
+import { idsOfEntries, parseDetail, relatedIds, useRecordNames } from './audit-names';
 
 type Entry = Value<'auditLog'>['entries'][number];
 
@@ -66,7 +66,7 @@ export function AuditEntries({ entries }: { entries: readonly Entry[] }) {
   const t = useT();
   const deskName = useDeskName();
   const deskNames = useDesks((s) => s.names);
-  const names = useRecordNames(entries, t.language, deskNames);
+  const names = useRecordNames(idsOfEntries(entries), t.language, deskNames);
   return (
     <TableScroll label={t('audit.title')}>
       <table className="table audit-table" data-testid="audit-entries">

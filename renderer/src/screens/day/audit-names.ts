@@ -1,5 +1,6 @@
 /**
- * The record an audit entry is about, named as staff know it: the
+ * A record named as staff know it (the record an audit entry is about, a
+ * record an export left out): the
  * person's check-in or dose record (受付 · 山田 太郎 · 1回目), a lot, a desk,
  * a staff member, a walk-in request, a ticket. Ids are looked up in what the
  * screens already read (day records by id, lots, staff, desks, walk-ins);
@@ -67,11 +68,15 @@ function ticketName(id: string, language: Language): string | null {
   return m ? `${translate(language, 'verdict.ticket')} ${m[1]} ${m[2]}` : null;
 }
 
-/** Names for the records of these entries, by id; read again when the entries change. */
-export function useRecordNames(entries: readonly Entry[], language: Language, deskNames: Readonly<Record<string, string>>): ReadonlyMap<string, string> {
+/** The ids an audit entry names: its record, and the record a void or a re-record is about. */
+export function idsOfEntries(entries: readonly Entry[]): string[] {
+  return entries.flatMap((e) => [e.recordId, ...relatedIds(e)]).filter((id): id is string => !!id);
+}
+
+/** Names for these records, by id; read again when the ids change. */
+export function useRecordNames(recordIds: readonly string[], language: Language, deskNames: Readonly<Record<string, string>>): ReadonlyMap<string, string> {
   const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
-  const ids = [...new Set(entries.flatMap((e) => [e.recordId, ...relatedIds(e)]).filter((id): id is string => !!id))].sort();
-  const key = ids.join(',');
+  const key = [...new Set(recordIds)].sort().join(',');
   useEffect(() => {
     let cancelled = false;
     const wanted = key ? key.split(',') : [];
