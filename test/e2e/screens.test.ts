@@ -94,6 +94,15 @@ class Findings {
     if (!inside) this.problems.push(`${screen}: ${testId} outside the viewport at y=${Math.round(box.y)}..${Math.round(box.y + box.height)}`);
   }
 
+  /** Who the action is for stays readable: wholly in view, and not under the action bar kept at the bottom. */
+  async readableAbove(screen: string, testId: string, actionTestId: string): Promise<void> {
+    const { box, inside } = await placement(this.page, this.page.getByTestId(testId).first());
+    const action = await this.page.getByTestId(actionTestId).first().boundingBox();
+    if (!inside || !action || box.y + box.height > action.y + 0.5) {
+      this.problems.push(`${screen}: ${testId} (y=${Math.round(box.y)}..${Math.round(box.y + box.height)}) is not readable above ${actionTestId} (y=${Math.round(action?.y ?? -1)})`);
+    }
+  }
+
   /** The header, the axe rules, the dates, the tables; and the screenshot. */
   async screen(screen: string, options: { shell?: boolean; tables?: boolean } = {}): Promise<void> {
     await saveScreen(this.page, `size-${this.size.name}-${screen}`, { fullPage: false });
@@ -123,6 +132,8 @@ async function receptionAndLock(page: Page, found: Findings): Promise<void> {
   await handheldScan(page, ticketLine(T.ok));
   expect((await nextVerdict(page, seq)).code).toBe('OK');
   await found.inView('reception', 'check-in-button');
+  // Staff confirm the name before they check in: it is not hidden under the button kept in view.
+  await found.readableAbove('reception', 'person-kanji', 'check-in-button');
   // The camera's view (its aiming frame) and the card's word, both in view at once, whichever way the tablet is held.
   await found.inView('reception', 'aim-frame');
   await found.inView('reception', 'verdict-word');
@@ -150,6 +161,7 @@ async function nurseAndBoard(page: Page, found: Findings, size: ScreenSize): Pro
   await page.getByTestId('dose-form').waitFor();
   await page.getByTestId('dose-facts').waitFor();
   await found.inView('nurse', 'record-dose-button');
+  await found.readableAbove('nurse', 'person-kanji', 'record-dose-button');
   await found.screen('nurse');
   await page.getByTestId('nav-observation').click();
   await page.getByTestId('observation-item').first().waitFor();

@@ -78,12 +78,21 @@ export async function squeezedCells(page: Page): Promise<{ text: string; lines: 
   return page.evaluate(() => {
     const found: { text: string; lines: number }[] = [];
     for (const cell of document.querySelectorAll('main table th, main table td')) {
-      const text = (cell.textContent ?? '').replace(/\s+/g, '');
-      if (text.length < 3 || (cell as HTMLElement).offsetParent === null) continue;
-      // Each button, select or field in the cell is laid out on its own; only the cell's words are judged.
-      const range = document.createRange();
-      range.selectNodeContents(cell);
-      const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+      if ((cell as HTMLElement).offsetParent === null) continue;
+      // The words shown in the cell: not those of a closed disclosure (its details are not laid out to be read).
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      const shown: Text[] = [];
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.parentElement?.closest('details:not([open]) > :not(summary)')) shown.push(node as Text);
+      }
+      const text = shown.map((node) => node.data).join('').replace(/\s+/g, '');
+      if (text.length < 3) continue;
+      const tops = new Set<number>();
+      for (const node of shown) {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        for (const rect of range.getClientRects()) if (rect.width > 0) tops.add(Math.round(rect.top));
+      }
       const lines = tops.size;
       if (lines >= 3 && text.length / lines < 2.5) found.push({ text: text.slice(0, 40), lines });
     }

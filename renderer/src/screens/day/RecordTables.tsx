@@ -51,7 +51,7 @@ export function CheckinTable({ checkins, onChange, actions = true }: { checkins:
           {checkins.map((c) => (
             <tr key={c.id} data-testid="day-record" data-kind="checkin" data-id={c.id} data-ticket={c.ticketNumber} data-voided={c.void ? 'true' : 'false'} className={c.void ? 'row--voided-soft' : undefined}>
               <td>{formatTime(c.at)}</td>
-              <td lang="ja">
+              <td lang="ja" className="nowrap">
                 {c.nameKanji} <small className="muted">{c.nameKana}</small>
               </td>
               <td className="mono">
@@ -93,7 +93,7 @@ function DoseRow({ dose, onChange, actions }: { dose: DayDose; onChange: () => v
         className={dose.void ? 'row--voided-soft' : undefined}
       >
         <td>{formatTime(dose.givenAt)}</td>
-        <td lang="ja">
+        <td lang="ja" className="nowrap">
           {dose.nameKanji} <small className="muted">{dose.nameKana}</small>
         </td>
         <td className="mono">
