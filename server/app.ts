@@ -6,12 +6,17 @@ import { enrollRequestSchema, feedQuerySchema, LIMITS, PROTOCOL_VERSION, uploadR
 import { checkAuditHeads } from './audit-heads';
 import { reconcileRequestSchema } from '../src/sync/reconcile-protocol';
 import type { CentralDb } from './db';
+import { DeviceLookup } from './device-lookup';
+import { FeedMarks, rewoundFrom, rewoundPageJson } from './feed-marks';
 import { authenticate, enroll, type DeviceRow } from './enrollment';
-import { readPage, type FeedWatch } from './feed';
+import { readPage } from './feed';
+import { GZIP_FROM_BYTES, gzipAsync } from './feed-answers';
+import type { FeedWatch } from './feed-watch';
 import { openApiDocument } from './openapi';
 import { Problem, problems } from './problems';
-import { feedRewound, noteServed, reconcile, rewoundPageJson } from './reconcile';
+import { reconcile } from './reconcile';
 import { storeRecords } from './records';
+import { ServerBusy, UploadGate } from './upload-gate';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -22,6 +27,8 @@ declare module 'fastify' {
 export interface CentralAppOptions {
   readonly db: CentralDb;
   readonly watch: FeedWatch;
+  /** Back-pressure for uploads (upload-gate.ts); one per process. */
+  readonly uploads?: UploadGate;
   readonly clock?: Clock;
   /** Certificate and key (PEM): the app speaks HTTPS. */
   readonly https?: { readonly cert: string | Buffer; readonly key: string | Buffer } | null;
@@ -59,6 +66,7 @@ function fromFastify(error: FastifyError, bodyLimit: number): Problem {
  */
 export function buildCentralApp(options: CentralAppOptions): FastifyInstance {
   const { db, watch } = options;
+  const uploads = options.uploads ?? new UploadGate();
   const clock = options.clock ?? systemClock;
   // A request may take at most the longest long-poll plus a margin: a client that trickles its request is cut off.
   const common = {
@@ -100,8 +108,12 @@ export function buildCentralApp(options: CentralAppOptions): FastifyInstance {
     });
   }
 
+  // Requests arriving together share one lookup of their devices (device-lookup.ts).
+  const devices = new DeviceLookup(db);
+  // The cursors handed to devices, written for many answers at once (feed-marks.ts); read with the device.
+  const marks = new FeedMarks(db);
   const deviceOnly = async (request: FastifyRequest) => {
-    request.device = await authenticate(db, request.headers.authorization, clock.now());
+    request.device = await authenticate(db, request.headers.authorization, clock.now(), devices);
   };
   const deviceOf = (request: FastifyRequest): DeviceRow => {
     if (!request.device) throw problems.missingCredential();
@@ -122,35 +134,50 @@ export function buildCentralApp(options: CentralAppOptions): FastifyInstance {
     const parsed = feedQuerySchema.safeParse(request.query);
     if (!parsed.success) throw invalid(parsed.error);
     const query = parsed.data;
-    let device = deviceOf(request);
-    const pageRequest = { municipality: device.municipality, venueId: device.venue_id, after: query.after, limit: query.limit, count: query.count === '1', deviceId: device.id };
-    // A cursor this database never handed out: it was restored from an older copy (reconcile.ts).
-    const served = await feedRewound(db, device.id, query.after);
+    const device = deviceOf(request);
+    // A cursor this database never handed out: it was restored from an older copy (feed-marks.ts, reconcile.ts).
+    const served = rewoundFrom(device, query.after);
     if (served !== null) return reply.type('application/json').send(rewoundPageJson(query.after, served));
+    const pageRequest = { municipality: device.municipality, venueId: device.venue_id, after: query.after, limit: query.limit, count: query.count === '1' };
+    if (query.wait === 0) {
+      // Read for this device alone: it carries the head held of its audit chain too.
+      const page = await readPage(db, { ...pageRequest, deviceId: device.id });
+      await marks.note(device.id, page.next);
+      return reply.type('application/json').send(page.json);
+    }
+    // A long-poll: answered from the municipality's shared read when its feed moves (feed-watch.ts).
+    // Gzipped for a device that accepts it: every desk of a municipality receives every change of its people.
+    const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
     const gone = new AbortController();
     reply.raw.once('close', () => gone.abort());
-    const deadline = Date.now() + query.wait * 1000;
-    for (;;) {
-      // Listen before reading, so a change committed in between is not missed.
-      const change = query.wait > 0 ? watch.wait(device.municipality, Math.max(0, deadline - Date.now()), gone.signal) : null;
-      const page = await readPage(db, pageRequest);
-      if (page.changes > 0 || !change || Date.now() >= deadline || gone.signal.aborted) {
-        change?.cancel();
-        if (page.next > query.after) await noteServed(db, device.id, page.next);
-        return reply.type('application/json').send(page.json);
-      }
-      await change.done;
-      if (gone.signal.aborted) return reply;
-      // Revoked while waiting: refused from now on.
-      device = await authenticate(db, request.headers.authorization, clock.now());
+    const answer = await watch.poll({ ...pageRequest, gzip, deviceId: device.id, waitMs: query.wait * 1000, signal: gone.signal });
+    if (answer === 'revoked') throw problems.revoked();
+    if (answer === null) return reply;
+    // The cursor is on record before the page leaves.
+    await marks.note(device.id, answer.next);
+    let body = answer.json;
+    let gzipped = answer.gzip ?? false;
+    if (gzip && !gzipped && Buffer.byteLength(body) >= GZIP_FROM_BYTES) {
+      body = await gzipAsync(body, { level: 1 });
+      gzipped = true;
     }
+    if (gzipped) void reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding');
+    return reply.type('application/json').send(body);
   });
 
-  app.post('/v1/records', { bodyLimit: LIMITS.uploadBodyBytes, onRequest: deviceOnly }, async (request) => {
+  app.post('/v1/records', { bodyLimit: LIMITS.uploadBodyBytes, onRequest: deviceOnly }, async (request, reply: FastifyReply) => {
     const parsed = uploadRequestSchema.safeParse(request.body);
     if (!parsed.success) throw invalid(parsed.error);
     const device = deviceOf(request);
-    const results = await storeRecords(db, device, parsed.data.records, clock.now());
+    let results;
+    try {
+      results = await uploads.run(() => storeRecords(db, device, parsed.data.records, clock.now()));
+    } catch (error) {
+      if (!(error instanceof ServerBusy)) throw error;
+      // Back-pressure: devices wait Retry-After seconds (with jitter) and send again; nothing was stored.
+      const problem = problems.busy(error.retryAfterSeconds);
+      return reply.code(problem.status).header('retry-after', String(error.retryAfterSeconds)).type('application/json').send(problem.body());
+    }
     // A head that cannot follow the ones held: the device's audit log was cut or rewritten. Kept, and said here.
     for (const m of await checkAuditHeads(db, device, parsed.data.records, results, clock.now())) {
       options.log?.(`audit chain of device ${m.deviceId} (${device.venue_id}/${device.desk_id}) ${m.kind}: the central service holds #${m.heldSeq}, the device sent #${m.sentSeq}`);

@@ -3,7 +3,6 @@ import { DAY_KINDS } from '../src/sync/protocol';
 import { flagConflict } from './conflicts';
 import type { Queryable } from './db';
 import type { DeviceRow } from './enrollment';
-import type { FeedEntry } from './feed';
 import { problems } from './problems';
 
 /**
@@ -41,28 +40,20 @@ export function isDayRecord(record: UploadRecord): record is DayRecord {
   return (DAY_KINDS as readonly string[]).includes(record.kind);
 }
 
-/** Earlier records of the same batch, by id: what a record may name before any of it is stored. */
-export type BatchIndex = ReadonlyMap<string, UploadRecord>;
-
-async function venueOfRecord(tx: Queryable, batch: BatchIndex, kind: 'dose' | 'lot', id: string): Promise<string | null> {
-  const earlier = batch.get(id);
-  if (earlier?.kind === kind) return earlier.data.venueId;
-  const [row] = await tx.query<{ venue_id: string }>(`SELECT venue_id FROM ${kind === 'dose' ? 'dose_records' : 'lots'} WHERE id = $1`, [id]);
-  return row?.venue_id ?? null;
-}
-
-async function walkInRequest(tx: Queryable, batch: BatchIndex, id: string): Promise<{ venueId: string; municipality: string; ticketNumber: string; venueDate: string } | null> {
-  const earlier = batch.get(id);
-  if (earlier?.kind === 'walkin_request') return earlier.data;
-  const [row] = await tx.query<{ venue_id: string; municipality: string; ticket_number: string; venue_date: string }>(
-    `SELECT venue_id, municipality, ticket_number, venue_date FROM walkin_requests WHERE id = $1`,
-    [id],
-  );
-  return row ? { venueId: row.venue_id, municipality: row.municipality, ticketNumber: row.ticket_number, venueDate: row.venue_date } : null;
+/**
+ * What the records a batch names resolve to (see ownership.ts): what is
+ * stored first, an earlier record of the batch only for an id nothing stored
+ * has, else null (not here yet).
+ */
+export interface References {
+  venueOf(kind: 'dose' | 'checkin' | 'lot' | 'day_close', id: string): string | null;
+  walkInRequest(id: string): { venueId: string; municipality: string; ticketNumber: string; venueDate: string } | null;
+  /** The device's own venue has this desk. */
+  hasDesk(deskId: string): boolean;
 }
 
 /** Refuses (throws a Problem) a record the device may not send. Runs before any write of the batch. */
-export async function checkDayRecord(tx: Queryable, device: DeviceRow, record: DayRecord, batch: BatchIndex): Promise<void> {
+export function checkDayRecord(device: DeviceRow, record: DayRecord, references: References): void {
   const id = record.data.id;
   if (record.data.venueId !== device.venue_id) throw problems.otherVenue(id);
   switch (record.kind) {
@@ -72,7 +63,7 @@ export async function checkDayRecord(tx: Queryable, device: DeviceRow, record: D
     case 'walkin_decision': {
       const d = record.data;
       if (d.municipality !== device.municipality) throw problems.otherVenue(id);
-      const request = await walkInRequest(tx, batch, d.requestId);
+      const request = references.walkInRequest(d.requestId);
       if (request && request.venueId !== device.venue_id) throw problems.otherVenue(id);
       if (request && (request.municipality !== d.municipality || request.ticketNumber !== d.ticketNumber || request.venueDate !== d.venueDate)) {
         throw problems.referenceMismatch(id);
@@ -80,32 +71,28 @@ export async function checkDayRecord(tx: Queryable, device: DeviceRow, record: D
       return;
     }
     case 'observation_outcome': {
-      const venue = await venueOfRecord(tx, batch, 'dose', record.data.doseId);
+      const venue = references.venueOf('dose', record.data.doseId);
       if (venue !== null && venue !== device.venue_id) throw problems.otherVenue(id);
       return;
     }
     case 'desk_lot': {
-      const [desk] = await tx.query(`SELECT 1 FROM desks WHERE venue_id = $1 AND id = $2`, [device.venue_id, record.data.deskId]);
-      if (!desk) throw problems.unknownDesk(id);
-      const venue = await venueOfRecord(tx, batch, 'lot', record.data.lotId);
+      if (!references.hasDesk(record.data.deskId)) throw problems.unknownDesk(id);
+      const venue = references.venueOf('lot', record.data.lotId);
       if (venue !== null && venue !== device.venue_id) throw problems.otherVenue(id);
       return;
     }
     case 'lot_vials': {
-      const venue = await venueOfRecord(tx, batch, 'lot', record.data.lotId);
+      const venue = references.venueOf('lot', record.data.lotId);
       if (venue !== null && venue !== device.venue_id) throw problems.otherVenue(id);
       return;
     }
-    case 'desk_doctor': {
-      const [desk] = await tx.query(`SELECT 1 FROM desks WHERE venue_id = $1 AND id = $2`, [device.venue_id, record.data.deskId]);
-      if (!desk) throw problems.unknownDesk(id);
+    case 'desk_doctor':
+      if (!references.hasDesk(record.data.deskId)) throw problems.unknownDesk(id);
       return;
-    }
     case 'day_reopen': {
       // The close it undoes may arrive later (like a void's target); when here, it is of this venue.
-      const earlier = batch.get(record.data.closeId);
-      const [close] = earlier?.kind === 'day_close' ? [{ venue_id: earlier.data.venueId }] : await tx.query<{ venue_id: string }>(`SELECT venue_id FROM day_closes WHERE id = $1`, [record.data.closeId]);
-      if (close && close.venue_id !== device.venue_id) throw problems.otherVenue(id);
+      const venue = references.venueOf('day_close', record.data.closeId);
+      if (venue !== null && venue !== device.venue_id) throw problems.otherVenue(id);
       return;
     }
     case 'day_close':
@@ -115,7 +102,7 @@ export async function checkDayRecord(tx: Queryable, device: DeviceRow, record: D
 }
 
 /** The columns each kind keeps beside its body, for lookups and for the administrator. */
-function columnsOf(record: DayRecord): Record<string, string> {
+export function dayColumns(record: DayRecord): Record<string, string> {
   switch (record.kind) {
     case 'walkin_request': {
       const d = record.data;
@@ -145,49 +132,40 @@ function columnsOf(record: DayRecord): Record<string, string> {
   }
 }
 
-export interface DayStore {
-  readonly tx: Queryable;
-  readonly device: DeviceRow;
-  readonly now: Date;
-  readonly feed: FeedEntry[];
-  readonly repeated: (kind: DayKind, id: string, hash: string) => Promise<UploadResult>;
-}
-
-/** Stores one record (new: on the venue's feed; a second decision on one walk-in request: flagged as a conflict). */
-export async function storeDayRecord(s: DayStore, record: DayRecord, body: string, hash: string): Promise<UploadResult> {
-  const id = record.data.id;
-  const columns = { id, ...columnsOf(record), device_id: s.device.id, body, body_hash: hash };
-  const names = Object.keys(columns);
-  const inserted = await s.tx.query(
-    `INSERT INTO ${DAY_TABLE[record.kind]} (${names.join(', ')}, received_at) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}, $${names.length + 1})
-     ON CONFLICT (id) DO NOTHING RETURNING id`,
-    [...Object.values(columns), s.now],
-  );
-  if (inserted.length === 0) return s.repeated(record.kind, id, hash);
-  s.feed.push({ venueId: s.device.venue_id, kind: record.kind, key: id, body });
-  if (record.kind !== 'walkin_decision') return { id, status: 'stored' };
-  return flagDoubleDecision(s, record);
-}
-
 /**
  * Two supervisors decided one request (their devices were apart). Both
  * decisions are kept; every device applies the earliest; the supervisors
  * are told, through a conflict, so the later one never wins or loses silently.
  * Only decisions of the same venue count: a request belongs to one venue.
+ * `decisions` are the batch's new ones in batch order; each is checked
+ * against those stored before and those earlier in the batch. Call after lockFeed.
  */
-async function flagDoubleDecision(s: DayStore, record: Extract<DayRecord, { kind: 'walkin_decision' }>): Promise<UploadResult> {
-  const d = record.data;
-  const others = await s.tx.query<{ id: string; venue_id: string }>(`SELECT id, venue_id FROM walkin_decisions WHERE request_id = $1 AND venue_id = $2 AND id <> $3`, [
-    d.requestId,
-    d.venueId,
-    d.id,
-  ]);
-  if (others.length === 0) return { id: d.id, status: 'stored' };
-  const conflict = await flagConflict(
-    s.tx,
-    { kind: 'walkin', municipality: d.municipality, ticketNumber: d.ticketNumber, doseNumber: null, venueDate: d.venueDate, subject: d.requestId },
-    [...others.map((o) => ({ id: o.id, venueId: o.venue_id })), { id: d.id, venueId: d.venueId }],
-    s.now,
+export async function flagDoubleDecisions(
+  tx: Queryable,
+  decisions: readonly Extract<DayRecord, { kind: 'walkin_decision' }>[],
+  now: Date,
+): Promise<Map<string, UploadResult>> {
+  const results = new Map<string, UploadResult>();
+  if (decisions.length === 0) return results;
+  const rows = await tx.query<{ new_id: string; id: string; venue_id: string }>(
+    `SELECT n.id AS new_id, o.id, o.venue_id
+     FROM unnest($1::text[]) AS n(id) JOIN walkin_decisions d ON d.id = n.id
+     JOIN walkin_decisions o ON o.request_id = d.request_id AND o.venue_id = d.venue_id AND o.id <> d.id`,
+    [decisions.map((d) => d.data.id)],
   );
-  return { id: d.id, status: 'conflict', conflict };
+  const position = new Map(decisions.map((d, i) => [d.data.id, i]));
+  for (const [i, record] of decisions.entries()) {
+    const d = record.data;
+    // Later decisions of this same batch are not "before" this one.
+    const others = rows.filter((r) => r.new_id === d.id && (position.get(r.id) ?? -1) < i);
+    if (others.length === 0) continue;
+    const conflict = await flagConflict(
+      tx,
+      { kind: 'walkin', municipality: d.municipality, ticketNumber: d.ticketNumber, doseNumber: null, venueDate: d.venueDate, subject: d.requestId },
+      [...others.map((o) => ({ id: o.id, venueId: o.venue_id })), { id: d.id, venueId: d.venueId }],
+      now,
+    );
+    results.set(d.id, { id: d.id, status: 'conflict', conflict });
+  }
+  return results;
 }

@@ -2,6 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { Backoff } from '../src/sync/backoff';
 import { migrate } from './migrations';
 
 /**
@@ -20,8 +21,14 @@ export interface CentralDb extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs fn in one transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** Calls back on NOTIFY to the channel, from any connection (the admin CLI's too). */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls back on NOTIFY to the channel, from any connection (the admin CLI's
+   * too, or another process's). Resolves once listening; if the connection is
+   * lost later it is made again, with backoff, for as long as it takes:
+   * onState(false) when notices may be missed, onState(true) when they are
+   * heard again (anything may have changed in between).
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onState?: (listening: boolean) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -92,8 +99,10 @@ export async function openPglite(dir: string | null): Promise<CentralDb> {
     query: base.query,
     exec: base.exec,
     transaction: (fn) => pglite.transaction((tx) => fn(wrap(tx))),
-    async listen(channel, onPayload) {
+    async listen(channel, onPayload, onState) {
+      // In-process: the channel cannot be lost.
       const stop = await pglite.listen(channel, onPayload);
+      onState?.(true);
       return async () => {
         await stop();
       };
@@ -118,8 +127,13 @@ const types = {
     oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-export async function openPostgres(url: string): Promise<CentralDb> {
-  const pool = new pg.Pool({ connectionString: url, max: 10, types });
+export interface PostgresOptions {
+  /** Connections in this process's pool (several processes share one server: see README, "Several processes"). */
+  readonly poolSize?: number;
+}
+
+export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<CentralDb> {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types });
   // An idle client that loses its connection must not crash the server.
   pool.on('error', () => {});
   await pool.query('SELECT 1');
@@ -132,7 +146,7 @@ export async function openPostgres(url: string): Promise<CentralDb> {
     },
   });
   const base = wrap(pool);
-  const listeners: pg.Client[] = [];
+  const listeners = new Set<() => Promise<void>>();
   let closing: Promise<void> | null = null;
   return {
     kind: 'postgres',
@@ -152,34 +166,17 @@ export async function openPostgres(url: string): Promise<CentralDb> {
         client.release();
       }
     },
-    async listen(channel, onPayload) {
-      let client: pg.Client | null = null;
-      let closed = false;
-      // A dedicated connection; if it drops, it comes back (a missed notice only delays a long-poll).
-      const connect = async (): Promise<void> => {
-        if (closed) return;
-        const next = new pg.Client({ connectionString: url, types });
-        next.on('notification', (message) => {
-          if (message.channel === channel) onPayload(message.payload ?? '');
-        });
-        next.on('error', () => {
-          next.end().catch(() => {});
-          if (!closed) setTimeout(() => void connect().catch(() => {}), 1_000);
-        });
-        await next.connect();
-        await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-        client = next;
-        listeners.push(next);
-      };
-      await connect();
+    async listen(channel, onPayload, onState) {
+      const stop = await holdListen(url, channel, onPayload, onState ?? (() => {}));
+      listeners.add(stop);
       return async () => {
-        closed = true;
-        await client?.end().catch(() => {});
+        listeners.delete(stop);
+        await stop();
       };
     },
     close() {
       closing ??= (async () => {
-        for (const client of listeners) await client.end().catch(() => {});
+        for (const stop of listeners) await stop();
         await pool.end();
       })();
       return closing;
@@ -187,15 +184,126 @@ export async function openPostgres(url: string): Promise<CentralDb> {
   };
 }
 
+/** How often the listening connection is asked to answer, and how long it may take, before it counts as lost. */
+const LISTEN_HEARTBEAT_MS = 10_000;
+const LISTEN_TIMEOUT_MS = 5_000;
+export const LISTEN_APPLICATION_NAME = 'venue-central-listen';
+
+/**
+ * LISTEN on a dedicated connection that is made again whenever it is lost
+ * (PostgreSQL restarted, the network cut, the backend terminated), with
+ * exponential backoff and jitter up to 5 s, until it holds again; a
+ * connection that stops answering its heartbeat counts as lost. Resolves
+ * once the first LISTEN holds (throws if it cannot: the service should not
+ * start without its database).
+ */
+async function holdListen(url: string, channel: string, onPayload: (payload: string) => void, onState: (listening: boolean) => void): Promise<() => Promise<void>> {
+  let closed = false;
+  let current: pg.Client | null = null;
+  let wakeSleep: (() => void) | null = null;
+  const backoff = new Backoff(250, 5_000);
+
+  /** Connects and listens; resolves with a promise that settles when this connection is lost. */
+  const connect = async (): Promise<{ client: pg.Client; lost: Promise<void> }> => {
+    const client = new pg.Client({
+      connectionString: url,
+      types,
+      keepAlive: true,
+      connectionTimeoutMillis: LISTEN_TIMEOUT_MS,
+      query_timeout: LISTEN_TIMEOUT_MS,
+      // Named, so an administrator (and a test) can tell it in pg_stat_activity.
+      application_name: LISTEN_APPLICATION_NAME,
+    });
+    const lost = new Promise<void>((resolve) => {
+      client.on('error', () => resolve());
+      client.on('end', () => resolve());
+    });
+    client.on('notification', (message) => {
+      if (message.channel === channel) onPayload(message.payload ?? '');
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+    return { client, lost };
+  };
+
+  const heartbeat = async (client: pg.Client, lost: Promise<void>): Promise<void> => {
+    for (;;) {
+      const tick = await Promise.race([lost.then(() => 'lost' as const), sleep(LISTEN_HEARTBEAT_MS, (wake) => (wakeSleep = wake)).then(() => 'tick' as const)]);
+      if (tick === 'lost' || closed) return;
+      try {
+        await client.query('SELECT 1');
+      } catch {
+        return;
+      }
+    }
+  };
+
+  const first = await connect();
+  current = first.client;
+  onState(true);
+  void (async () => {
+    let held: { client: pg.Client; lost: Promise<void> } | null = first;
+    while (!closed) {
+      if (held) {
+        await heartbeat(held.client, held.lost);
+        current = null;
+        await held.client.end().catch(() => {});
+        held = null;
+        if (closed) return;
+        onState(false);
+      }
+      await sleep(backoff.next(), (wake) => (wakeSleep = wake));
+      if (closed) return;
+      try {
+        held = await connect();
+      } catch {
+        // Still down: try again after a longer wait.
+        continue;
+      }
+      if (closed) {
+        await held.client.end().catch(() => {});
+        return;
+      }
+      current = held.client;
+      backoff.reset();
+      onState(true);
+    }
+  })();
+  return async () => {
+    closed = true;
+    wakeSleep?.();
+    await current?.end().catch(() => {});
+  };
+}
+
+/** A timer that `wake` (handed to onWake) ends early. */
+function sleep(ms: number, onWake: (wake: () => void) => void): Promise<void> {
+  return new Promise((resolve) => {
+    // Unreferenced: a pending retry or heartbeat never keeps a stopping process alive.
+    const timer = setTimeout(resolve, ms).unref();
+    onWake(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 export interface OpenCentralOptions {
   /** The data folder: PGlite lives in <data>/pglite unless a database URL is given. */
   readonly dataDir: string | null;
   readonly databaseUrl?: string | null;
+  /** PostgreSQL: connections in this process's pool (default 10). */
+  readonly poolSize?: number;
 }
 
 /** Opens the central database and brings its schema up to date. */
 export async function openCentralDb(options: OpenCentralOptions): Promise<CentralDb> {
-  const db = options.databaseUrl ? await openPostgres(options.databaseUrl) : await openPglite(options.dataDir ? join(options.dataDir, 'pglite') : null);
+  const db = options.databaseUrl ? await openPostgres(options.databaseUrl, { poolSize: options.poolSize }) : await openPglite(options.dataDir ? join(options.dataDir, 'pglite') : null);
   try {
     await migrate(db);
     return db;

@@ -2,8 +2,12 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { uuidv7 } from '../src/common/ids';
 import type { EnrollRequest, EnrollResponse } from '../src/sync/protocol';
 import type { CentralDb } from './db';
+import type { DeviceLookup } from './device-lookup';
+import { DEVICE_ROW_SQL, type DeviceRow } from './device-row';
 import { Problem, problems, shown } from './problems';
 import { requireVenue } from './setup';
+
+export type { DeviceRow } from './device-row';
 
 /**
  * Device enrollment: the administrator issues a one-time code for a venue's
@@ -120,15 +124,6 @@ export async function enroll(db: CentralDb, request: EnrollRequest, now: Date): 
   });
 }
 
-export interface DeviceRow {
-  readonly id: string;
-  readonly municipality: string;
-  readonly venue_id: string;
-  readonly desk_id: string;
-  readonly credential_hash: string;
-  readonly revoked_at: Date | null;
-  readonly last_seen_at: Date | null;
-}
 
 const BEARER = /^Bearer ([0-9a-f-]{36})\.([A-Za-z0-9_-]{20,200})$/;
 
@@ -136,12 +131,14 @@ const BEARER = /^Bearer ([0-9a-f-]{36})\.([A-Za-z0-9_-]{20,200})$/;
  * The device behind an Authorization header, checked on every call (a
  * revoked device is refused from its next request on).
  */
-export async function authenticate(db: CentralDb, header: string | undefined, now: Date): Promise<DeviceRow> {
+export async function authenticate(db: CentralDb, header: string | undefined, now: Date, lookup?: DeviceLookup): Promise<DeviceRow> {
   if (!header) throw problems.missingCredential();
   const match = BEARER.exec(header);
   if (!match) throw problems.unknownDevice();
   const [, deviceId = '', secret = ''] = match;
-  const [device] = await db.query<DeviceRow>(`SELECT id, municipality, venue_id, desk_id, credential_hash, revoked_at, last_seen_at FROM devices WHERE id = $1`, [deviceId]);
+  const [device] = lookup
+    ? [await lookup.get(deviceId)]
+    : await db.query<DeviceRow>(`${DEVICE_ROW_SQL} WHERE d.id = $1`, [deviceId]);
   const expected = Buffer.from(device?.credential_hash ?? '0'.repeat(64), 'hex');
   const actual = createHash('sha256').update(secret).digest();
   // Compared in constant time, and even for an unknown id, so timing tells nothing.
@@ -149,7 +146,8 @@ export async function authenticate(db: CentralDb, header: string | undefined, no
   if (!device || !matches) throw problems.unknownDevice();
   if (device.revoked_at) throw problems.revoked();
   if (!device.last_seen_at || now.getTime() - new Date(device.last_seen_at).getTime() > 60_000) {
-    await db.query(`UPDATE devices SET last_seen_at = $2 WHERE id = $1`, [device.id, now]);
+    if (lookup) lookup.touch(device.id, now);
+    else await db.query(`UPDATE devices SET last_seen_at = $2 WHERE id = $1`, [device.id, now]);
   }
   return device;
 }

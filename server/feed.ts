@@ -102,14 +102,50 @@ export async function emitPeople(tx: Queryable, municipality: string, refs: read
   );
 }
 
-/** The person_ref behind tickets, for re-emitting people after a dose. */
-export async function peopleOfTickets(tx: Queryable, municipality: string, tickets: readonly string[]): Promise<string[]> {
-  if (tickets.length === 0) return [];
-  const rows = await tx.query<{ person_ref: string }>(`SELECT DISTINCT person_ref FROM tickets WHERE municipality = $1 AND number = ANY($2::text[])`, [
-    municipality,
-    [...new Set(tickets)],
-  ]);
-  return rows.map((r) => r.person_ref);
+/**
+ * An upload's whole publication in one statement (one round trip while the
+ * municipality's lock is held): its entries, the people behind the tickets
+ * it gave or voided a dose for, and the NOTIFY that wakes long-polls once it
+ * commits (when `notify`). Call after lockFeed, and after the voids are applied
+ * (the people are built from what this statement's snapshot sees).
+ */
+export async function publishUpload(tx: Queryable, municipality: string, entries: readonly FeedEntry[], tickets: readonly string[], notify: boolean): Promise<void> {
+  const latest = new Map<string, FeedEntry>();
+  for (const entry of entries) {
+    const id = `${entry.kind}\u0000${entry.key}`;
+    latest.delete(id);
+    latest.set(id, entry);
+  }
+  const rows = [...latest.values()];
+  // Both inserts run in the one statement; they touch different rows (kinds), and their seqs all become visible at commit.
+  await tx.query(
+    `WITH entries AS (
+       INSERT INTO feed (seq, municipality, venue_id, kind, key, deleted, body)
+       SELECT nextval('feed_seq'), $1, v, k, key, d, b
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[]) AS u(v, k, key, d, b)
+       ${UPSERT_TAIL}
+       RETURNING 1
+     ), persons AS (
+       INSERT INTO feed (seq, municipality, venue_id, kind, key, deleted, body)
+       SELECT nextval('feed_seq'), p.municipality, NULL, 'person', p.person_ref, false, ${PERSON_DOC}
+       FROM people p WHERE p.municipality = $1
+         AND p.person_ref IN (SELECT DISTINCT t.person_ref FROM tickets t WHERE t.municipality = $1 AND t.number = ANY($7::text[]))
+       ${UPSERT_TAIL}
+       RETURNING 1
+     )
+     SELECT pg_notify($8, $1) WHERE $9::boolean`,
+    [
+      municipality,
+      rows.map((e) => e.venueId),
+      rows.map((e) => e.kind),
+      rows.map((e) => e.key),
+      rows.map((e) => e.deleted ?? false),
+      rows.map((e) => (e.deleted ? null : e.body)),
+      [...new Set(tickets)],
+      FEED_CHANNEL,
+      notify,
+    ],
+  );
 }
 
 export interface PageRequest {
@@ -128,16 +164,33 @@ export interface Page {
   readonly changes: number;
   /** The cursor after this page. */
   readonly next: number;
+  /** The municipality's newest seq when read: nothing this device may see lies between `next` and it (when the page is not full). */
+  readonly scanned: number;
+  /** The feed sequence when read (devices compare it with their cursor to notice a restored database). */
+  readonly head: number;
 }
 
-/** One page of the feed as a device sees it: its municipality's entries, and its own venue's. */
+/** One feed row as the JSON of a change (from the stored JSON text, never parsed). */
+export const CHANGE_JSON = /* sql */ `'{"seq":' || seq || ',"kind":"' || kind || '","key":' || to_json(key)::text || ',"deleted":' || deleted::text || ',"data":' || COALESCE(body, 'null') || '}'`;
+
+/** The feed sequence: cheap, and never behind anything committed. */
+export const HEAD_SQL = /* sql */ `(SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM feed_seq)`;
+
+/** The page body as devices receive it. */
+export function pageJson(p: { after: number; next: number; more: boolean; remaining: number | null; head: number; items: string; auditHead?: string }): string {
+  const auditHead = p.auditHead === undefined ? '' : `"auditHead":${p.auditHead},`;
+  return `{"after":${p.after},"next":${p.next},"more":${p.more},"remaining":${p.remaining === null ? 'null' : p.remaining},"head":${p.head},${auditHead}"changes":[${p.items}]}`;
+}
+
+/** One page of the feed as a device sees it: its municipality's entries, and its own venue's. One statement, two when the page is full or counted. */
 export async function readPage(db: CentralDb | Queryable, request: PageRequest): Promise<Page> {
-  const [row] = await db.query<{ n: number; last: number | null; items: string | null }>(
-    `SELECT count(*)::int AS n, max(seq) AS last,
-            string_agg('{"seq":' || seq || ',"kind":"' || kind || '","key":' || to_json(key)::text || ',"deleted":' || deleted::text || ',"data":' || COALESCE(body, 'null') || '}', ',' ORDER BY seq) AS items
-     FROM (SELECT seq, kind, key, deleted, body FROM feed
-           WHERE municipality = $1 AND seq > $2 AND (venue_id IS NULL OR venue_id = $3)
-           ORDER BY seq LIMIT $4) page`,
+  const [row] = await db.query<{ n: number; last: number | null; items: string | null; scanned: number | null; head: number }>(
+    `WITH page AS (SELECT seq, kind, key, deleted, body FROM feed
+                   WHERE municipality = $1 AND seq > $2 AND (venue_id IS NULL OR venue_id = $3)
+                   ORDER BY seq LIMIT $4)
+     SELECT (SELECT count(*)::int FROM page) AS n, (SELECT max(seq) FROM page) AS last,
+            (SELECT string_agg(${CHANGE_JSON}, ',' ORDER BY seq) FROM page) AS items,
+            (SELECT max(seq) FROM feed WHERE municipality = $1) AS scanned, ${HEAD_SQL} AS head`,
     [request.municipality, request.after, request.venueId, request.limit],
   );
   const n = row?.n ?? 0;
@@ -157,64 +210,14 @@ export async function readPage(db: CentralDb | Queryable, request: PageRequest):
   } else if (request.count) {
     remaining = 0;
   }
-  // The sequence, not the table: cheap, and never behind anything committed.
-  const [sequence] = await db.query<{ head: number }>(`SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS head FROM feed_seq`);
-  const auditHead = request.deviceId === undefined ? '' : `"auditHead":${JSON.stringify(await heldAuditHead(db, request.deviceId))},`;
+  const head = row?.head ?? 0;
+  // Pages read for one device (not the long-polls answered from a shared read) carry the newest head held of its audit chain.
+  const auditHead = request.deviceId === undefined ? undefined : JSON.stringify(await heldAuditHead(db, request.deviceId));
   return {
-    json: `{"after":${request.after},"next":${next},"more":${more},"remaining":${remaining === null ? 'null' : remaining},"head":${sequence?.head ?? 0},${auditHead}"changes":[${row?.items ?? ''}]}`,
+    json: pageJson({ after: request.after, next, more, remaining, head, items: row?.items ?? '', auditHead }),
     changes: n,
     next,
+    scanned: Math.max(row?.scanned ?? 0, next),
+    head,
   };
-}
-
-/**
- * Long-poll support: resolves when the municipality's feed may have changed
- * (a NOTIFY from any writer), at the deadline, or when the request goes away.
- */
-export class FeedWatch {
-  private readonly waiting = new Map<string, Set<() => void>>();
-  private stop: (() => Promise<void>) | null = null;
-
-  static async start(db: CentralDb): Promise<FeedWatch> {
-    const watch = new FeedWatch();
-    watch.stop = await db.listen(FEED_CHANNEL, (municipality) => watch.wake(municipality));
-    return watch;
-  }
-
-  wake(municipality: string): void {
-    const set = this.waiting.get(municipality);
-    if (!set) return;
-    this.waiting.delete(municipality);
-    for (const resolve of set) resolve();
-  }
-
-  /** Resolves `done` on a change, at the deadline, on abort, or on cancel() (which also frees the timer). */
-  wait(municipality: string, ms: number, signal?: AbortSignal): { done: Promise<void>; cancel(): void } {
-    let finish = () => {};
-    const done = new Promise<void>((resolve) => {
-      let set = this.waiting.get(municipality);
-      if (!set) {
-        set = new Set();
-        this.waiting.set(municipality, set);
-      }
-      const end = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', end);
-        const current = this.waiting.get(municipality);
-        current?.delete(end);
-        if (current?.size === 0) this.waiting.delete(municipality);
-        resolve();
-      };
-      const timer = setTimeout(end, ms);
-      signal?.addEventListener('abort', end, { once: true });
-      set.add(end);
-      finish = end;
-    });
-    return { done, cancel: () => finish() };
-  }
-
-  async close(): Promise<void> {
-    for (const municipality of [...this.waiting.keys()]) this.wake(municipality);
-    await this.stop?.();
-  }
 }

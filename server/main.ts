@@ -1,5 +1,6 @@
 /**
  * npm run server -- --data <folder> [--host 127.0.0.1] [--port 8080] [--cert cert.pem --key key.pem] [--database-url postgres://…]
+ *   [--pool-size 10] [--upload-slots 4]
  *
  * Starts the central service. Without --database-url the database is the
  * embedded PGlite in <folder>/pglite. Without a certificate it listens on
@@ -18,12 +19,18 @@ const { values } = parseArgs({
     cert: { type: 'string' },
     key: { type: 'string' },
     'database-url': { type: 'string' },
+    'pool-size': { type: 'string' },
+    'upload-slots': { type: 'string' },
     quiet: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 
-const usage = `Usage: npm run server -- --data <folder> [--host 127.0.0.1] [--port 8080] [--cert cert.pem --key key.pem] [--database-url postgres://…] [--quiet]\n`;
+const usage =
+  'Usage: npm run server -- --data <folder> [--host 127.0.0.1] [--port 8080] [--cert cert.pem --key key.pem] [--database-url postgres://…]\n' +
+  '         [--pool-size 10] [--upload-slots 4] [--quiet]\n' +
+  '  --pool-size     PostgreSQL connections this process keeps (default 10; VENUE_DB_POOL_SIZE)\n' +
+  '  --upload-slots  uploads stored at once; more wait up to 2 s, then are answered 429 (default: pool size - 4)\n';
 
 async function main(): Promise<void> {
   if (values.help) {
@@ -43,12 +50,22 @@ async function main(): Promise<void> {
   const tls = values.cert && values.key ? { cert: readFileSync(values.cert), key: readFileSync(values.key) } : null;
   const dataDir = resolve(values.data);
   const databaseUrl = values['database-url'] ?? process.env.VENUE_DATABASE_URL ?? null;
+  const count = (name: string, value: string | undefined): number | undefined => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error(`${name} must be a whole number from 1 to 1000`);
+    return n;
+  };
+  const poolSize = count('--pool-size', values['pool-size'] ?? process.env.VENUE_DB_POOL_SIZE);
+  const uploadSlots = count('--upload-slots', values['upload-slots']);
   const server = await startCentralServer({
     dataDir,
     databaseUrl,
     host: values.host,
     port: values.port === undefined ? (tls ? 8443 : 8080) : Number(values.port),
     tls,
+    poolSize,
+    uploadSlots,
     log: values.quiet ? undefined : (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
   });
   process.stdout.write(`Central service listening on ${server.url} (${databaseUrl ? 'PostgreSQL' : `PGlite in ${dataDir}/pglite`})\n`);

@@ -89,4 +89,11 @@ export const problems = {
       { recordId },
     ),
   internal: () => new Problem(500, 'INTERNAL', 'Something went wrong on the central service.', '中央サーバーでエラーが起きました。'),
+  busy: (seconds: number) =>
+    new Problem(
+      429,
+      'SERVER_BUSY',
+      `The central service is busy. Nothing was stored; send again in ${seconds} s (devices do this by themselves).`,
+      `中央サーバーが混み合っています。何も保存していません。${seconds}秒後に再送してください（端末は自動で再送します）。`,
+    ),
 };

@@ -3,11 +3,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { digestOf } from '../src/sync/digest';
 import { conflictData, personData, type UploadRecord } from '../src/sync/protocol';
 import { DEMO_TICKETS as T } from '../test/fixtures/demo';
-import { checkinRecord, doseRecord, enrollDirect, newRecordId, seedMunicipality, useCentralDb, type SeededMunicipality } from '../test/sync/support/central';
+import { rosterCsv } from '../test/fixtures/roster';
+import { checkinRecord, doseRecord, enrollDirect, manyPeople, newRecordId, seedMunicipality, useCentralDb, type SeededMunicipality } from '../test/sync/support/central';
 import type { CentralDb } from './db';
 import type { DeviceRow } from './enrollment';
 import { readPage } from './feed';
 import { deviceDigest, storeRecords } from './records';
+import { importRoster } from './roster';
 
 const central = useCentralDb();
 let db: CentralDb;
@@ -148,5 +150,76 @@ describe('storing records', () => {
     expect(expected.counts).toEqual({ checkin: 1, audit_head: 1, lot: 1 });
     const [headRow] = await db.query<{ seq: number; hash: string }>(`SELECT seq, hash FROM audit_heads WHERE device_id = $1`, [device.id]);
     expect(headRow).toEqual({ seq: 42, hash: 'a'.repeat(64) });
+  });
+});
+
+/** The database, counting the statements run inside transactions. */
+function counting(inner: CentralDb): { db: CentralDb; statements: () => number } {
+  let n = 0;
+  const db: CentralDb = {
+    ...inner,
+    transaction: (fn) =>
+      inner.transaction((tx) =>
+        fn({
+          query: (sql, params) => {
+            n += 1;
+            return tx.query(sql, params);
+          },
+          exec: (sql) => {
+            n += 1;
+            return tx.exec(sql);
+          },
+        }),
+      ),
+  };
+  return { db, statements: () => n };
+}
+
+describe('storing a batch', () => {
+  it('takes the same few statements for 200 doses as for one: no round trip per record', async () => {
+    const people = manyPeople(m.code, m.venue, '2026-11-23', 201, 6_100_000_000);
+    await importRoster(db, { municipality: m.code, csv: rosterCsv(people), today: '2026-11-23' });
+    const one = counting(db);
+    expect((await storeRecords(one.db, deskA, [doseRecord(m, people[0]?.ticketNumber ?? '')], now))[0]?.status).toBe('stored');
+    const many = counting(db);
+    const batch = people.slice(1).map((p) => doseRecord(m, p.ticketNumber));
+    const answers = await storeRecords(many.db, deskA, batch, now);
+    expect(answers.map((a) => a.status)).toEqual(batch.map(() => 'stored'));
+    expect(many.statements()).toBe(one.statements());
+    expect(many.statements()).toBeLessThanOrEqual(10);
+    const [stored] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM dose_records WHERE id = ANY($1::text[])`, [batch.map((r) => r.data.id)]);
+    expect(stored?.n).toBe(200);
+  });
+
+  it('answers within a batch as if stored one by one: a repeat is a duplicate, a clash with an earlier record a conflict, a void applies either way round', async () => {
+    const first = doseRecord(m, T.bookedOtherDay);
+    const second = doseRecord(m, T.bookedOtherDay);
+    const reused = { ...first, data: { ...first.data, doctor: '別人' } } as UploadRecord;
+    const checkin = checkinRecord(m, T.bookedOtherDay);
+    const voidFirst: UploadRecord = { kind: 'void', data: { id: newRecordId(), targetKind: 'checkin', targetId: checkin.data.id, reason: '誤登録', staffId: 's', at: '2026-11-23T10:30:00.000+09:00' } };
+    const answers = await storeRecords(db, deskA, [first, first, reused, second, voidFirst, checkin], now);
+    expect(answers.map((a) => a.status)).toEqual(['stored', 'duplicate', 'rejected', 'conflict', 'stored', 'stored']);
+    expect(answers[3]?.conflict?.records.map((r) => r.id).sort()).toEqual([first.data.id, second.data.id].sort());
+    const [row] = await db.query<{ voided_by: string | null }>(`SELECT voided_by FROM checkins WHERE id = $1`, [checkin.data.id]);
+    expect(row?.voided_by).toBe(voidFirst.data.id);
+  });
+
+  it('two uploads at once: the same batch twice (a retry overtaking its first try) is stored once; two desks clashing flag one conflict', async () => {
+    const people = manyPeople(m.code, m.venue, '2026-11-23', 40, 6_200_000_000);
+    await importRoster(db, { municipality: m.code, csv: rosterCsv(people), today: '2026-11-23' });
+    const batch = people.slice(0, 30).map((p) => doseRecord(m, p.ticketNumber));
+    const [a, b] = await Promise.all([storeRecords(db, deskA, batch, now), storeRecords(db, deskA, batch, now)]);
+    const statuses = [...(a ?? []), ...(b ?? [])].map((r) => r.status).sort();
+    expect(statuses).toEqual([...batch.map(() => 'duplicate'), ...batch.map(() => 'stored')]);
+    const clashing = people.slice(30).map((p) => doseRecord(m, p.ticketNumber));
+    const again = people.slice(30).map((p) => doseRecord(m, p.ticketNumber, { deskId: 'R1' }));
+    const [x, y] = await Promise.all([storeRecords(db, deskA, clashing, now), storeRecords(db, deskB, again, now)]);
+    // Whichever committed first is stored; the other clashes with it, record by record.
+    for (let i = 0; i < clashing.length; i++) expect([x?.[i]?.status, y?.[i]?.status].sort()).toEqual(['conflict', 'stored']);
+    const [open] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM conflicts WHERE municipality = $1 AND ticket_number = ANY($2::text[])`, [
+      m.code,
+      people.slice(30).map((p) => p.ticketNumber),
+    ]);
+    expect(open?.n).toBe(10);
   });
 });

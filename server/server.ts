@@ -8,7 +8,8 @@ import { formatFingerprint, isLoopbackHost } from '../src/sync/transport';
 import { buildCentralApp } from './app';
 import { runAdminCommand } from './cli/commands';
 import { openCentralDb, type CentralDb } from './db';
-import { FeedWatch } from './feed';
+import { FeedWatch, type FeedWatchOptions, type FeedWatchStats } from './feed-watch';
+import { UploadGate, type UploadGateStats } from './upload-gate';
 import { analyze } from './roster';
 
 export interface StartOptions {
@@ -23,6 +24,16 @@ export interface StartOptions {
   readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer } | null;
   readonly clock?: Clock;
   readonly log?: (line: string) => void;
+  /** PostgreSQL: connections this process keeps (README, "Several processes on one PostgreSQL"). */
+  readonly poolSize?: number;
+  /** Uploads storing at once in this process (default: the pool size less 4); more wait (up to 2 s) or are answered 429. */
+  readonly uploadSlots?: number;
+  readonly feed?: FeedWatchOptions;
+}
+
+export interface ServerStats {
+  readonly feed: FeedWatchStats;
+  readonly uploads: UploadGateStats;
 }
 
 export interface RunningServer {
@@ -32,6 +43,8 @@ export interface RunningServer {
   readonly fingerprint: string | null;
   readonly db: CentralDb;
   readonly adminPort: number | null;
+  /** Counters of the long-polls and uploads this process has handled. */
+  stats(): ServerStats;
   close(): Promise<void>;
 }
 
@@ -101,14 +114,16 @@ export async function startCentralServer(options: StartOptions): Promise<Running
   const clock = options.clock ?? systemClock;
   const fingerprint = options.tls ? formatFingerprint(new X509Certificate(options.tls.cert).fingerprint256) : null;
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const db = await openCentralDb({ dataDir: options.dataDir, databaseUrl: options.databaseUrl ?? null });
+  const db = await openCentralDb({ dataDir: options.dataDir, databaseUrl: options.databaseUrl ?? null, poolSize: options.poolSize });
   let watch: FeedWatch | null = null;
   let admin: http.Server | null = null;
   try {
     // Statistics may be missing after a restart of PGlite (no autovacuum there): refresh them once.
     await analyze(db);
-    watch = await FeedWatch.start(db);
-    const app = buildCentralApp({ db, watch, clock, https: options.tls ?? null, log: options.log });
+    watch = await FeedWatch.start(db, options.feed);
+    // A few connections stay free for long-polls' reads and device lookups.
+    const uploads = new UploadGate({ concurrency: options.uploadSlots ?? Math.max(1, (options.poolSize ?? 10) - 4) });
+    const app = buildCentralApp({ db, watch, uploads, clock, https: options.tls ?? null, log: options.log });
     await app.listen({ host, port: options.port ?? 0 });
     const port = (app.server.address() as AddressInfo).port;
     const url = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -129,6 +144,7 @@ export async function startCentralServer(options: StartOptions): Promise<Running
       fingerprint,
       db,
       adminPort,
+      stats: () => ({ feed: { ...openWatch.stats }, uploads: { ...uploads.stats } }),
       close() {
         closing ??= (async () => {
           if (options.dataDir && existsSync(adminFile(options.dataDir))) {

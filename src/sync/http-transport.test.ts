@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpTransport } from './http-transport';
 import { checkServerUrl, formatFingerprint, isLoopbackHost, normalizeFingerprint, TransportError } from './transport';
@@ -57,6 +58,23 @@ describe('the HTTP transport', () => {
     expect(answer).toEqual({ status: 409, body: '{"error":{"code":"X"}}', fingerprint: null, serverDate: expect.any(String) });
     expect(Math.abs(Date.parse(answer.serverDate ?? '') - Date.now())).toBeLessThan(5_000);
     expect(seen).toEqual({ auth: 'Bearer a.b', type: 'application/json', body: '{"records":[]}' });
+  });
+
+  it('asks for gzip, unpacks a gzipped answer and its Retry-After, and holds the size limit for what it unpacks to', async () => {
+    const page = JSON.stringify({ changes: Array.from({ length: 200 }, (_, i) => ({ seq: i, kind: 'person', data: { kana: 'ヤマダ タロウ', kanji: '山田 太郎' } })) });
+    let asked = '';
+    const server = await serve((req, res) => {
+      asked = String(req.headers['accept-encoding'] ?? '');
+      res.writeHead(req.url === '/busy' ? 429 : 200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'retry-after': '3' }).end(gzipSync(page));
+    });
+    const transport = createHttpTransport();
+    const answer = await transport.send({ server: { url: server.url, fingerprint: null }, method: 'GET', path: '/v1/feed', timeoutMs: 2_000 });
+    expect(asked).toContain('gzip');
+    expect(answer.body).toBe(page);
+    expect((await transport.send({ server: { url: server.url, fingerprint: null }, method: 'GET', path: '/busy', timeoutMs: 2_000 })).retryAfter).toBe('3');
+    // Small when packed, too large unpacked: refused, not unpacked into memory.
+    const small = createHttpTransport({ maxResponseBytes: 5_000 });
+    expect((await failure(small.send({ server: { url: server.url, fingerprint: null }, method: 'GET', path: '/v1/feed', timeoutMs: 2_000 }))).code).toBe('RESPONSE_TOO_LARGE');
   });
 
   it('gives up on a server that never answers, and can be cancelled', async () => {

@@ -3,6 +3,7 @@ import https from 'node:https';
 import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
+import { gunzip } from 'node:zlib';
 import {
   checkServerUrl,
   normalizeFingerprint,
@@ -103,7 +104,8 @@ export function createHttpTransport(options: HttpTransportOptions = {}): SyncTra
     const base = new URL(request.server.url);
     const target = new URL(request.path, base);
     const secure = target.protocol === 'https:';
-    const headers: http.OutgoingHttpHeaders = { accept: 'application/json' };
+    // Long-poll answers come gzipped when large (every desk receives every change of its municipality's people).
+    const headers: http.OutgoingHttpHeaders = { accept: 'application/json', 'accept-encoding': 'gzip' };
     if (request.authorization) headers.authorization = request.authorization;
     const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8');
     if (body) {
@@ -157,7 +159,20 @@ export function createHttpTransport(options: HttpTransportOptions = {}): SyncTra
           }
           chunks.push(chunk);
         });
-        res.on('end', () => finish(null, { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), fingerprint, serverDate: res.headers.date ?? null }));
+        const retryAfter = res.headers['retry-after'];
+        const answered = (body: Buffer) =>
+          finish(null, { status: res.statusCode ?? 0, body: body.toString('utf8'), fingerprint, serverDate: res.headers.date ?? null, ...(retryAfter ? { retryAfter } : {}) });
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          if (res.headers['content-encoding'] !== 'gzip') return answered(raw);
+          // The size limit holds for what it unpacks to as well.
+          gunzip(raw, { maxOutputLength: maxBytes }, (error, body) => {
+            if (!error) return answered(body);
+            if (error instanceof RangeError || (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+              finish(new TransportError('RESPONSE_TOO_LARGE', `the answer is larger than ${maxBytes} bytes`));
+            } else finish(asTransportError(error));
+          });
+        });
         res.on('error', (error) => finish(asTransportError(error)));
         res.on('close', () => {
           if (!res.complete) finish(new TransportError('UNREACHABLE', 'the connection was lost during the answer'));

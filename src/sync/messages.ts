@@ -28,6 +28,7 @@ export const SYNC_MESSAGES = {
   DEVICE_REVOKED: text('この端末の登録は取り消されています。記録はこの端末に残っています。管理者に連絡してください。', 'This device has been revoked by the central service. Its records stay on this device. Call the administrator.'),
   FEED_INVALID: text('中央サーバーから受け取ったデータに誤りがあり、取り込みを止めました。管理者に連絡してください。', 'Data from the central service was not valid and was not applied. Call the administrator.'),
   SERVER_ERROR: text('中央サーバーでエラーが起きました。自動で再送します。', 'The central service had an error. Sending will be retried.'),
+  SERVER_BUSY: text('中央サーバーが混み合っています。記録はこの端末に保存され、少し待って自動で再送します。', 'The central service is busy. Records are kept on this device and sent again shortly, by themselves.'),
   PROTOCOL: text('中央サーバーの応答が読めません。アプリの版が合っているか管理者に確認してください。', 'The answer from the central service cannot be read. Ask the administrator whether the app versions match.'),
 } as const satisfies Record<string, StaffText>;
 

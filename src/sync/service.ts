@@ -148,10 +148,18 @@ class ServerAnswer extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
+    /** A busy server's Retry-After, in ms (0 when it gave none). */
+    readonly retryAfterMs = 0,
   ) {
     super(`the central service answered ${status} ${code}`);
     this.name = 'ServerAnswer';
   }
+}
+
+/** Retry-After in seconds (what the central service sends), as ms; at most a minute, whatever a server says. */
+function retryAfterMs(response: TransportResponse): number {
+  const seconds = Number(response.retryAfter);
+  return (response.status === 429 || response.status === 503) && Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 60) * 1000 : 0;
 }
 
 function answerError(response: TransportResponse): ServerAnswer {
@@ -162,7 +170,7 @@ function answerError(response: TransportResponse): ServerAnswer {
   } catch {
     // Not JSON: keep the status code.
   }
-  return new ServerAnswer(response.status, code);
+  return new ServerAnswer(response.status, code, retryAfterMs(response));
 }
 
 function errorCode(error: unknown): string {
@@ -563,7 +571,12 @@ export function startSyncService(options: SyncServiceOptions): SyncService {
         if (error instanceof ServerAnswer && error.status === 413) batchSize = Math.max(1, Math.floor(batch.length / 2));
         failure(error);
         uploadFailing = true;
-        await uploadRetry.wait(backoff.next());
+        // A busy server says when to come back: not before then (plus jitter, so desks do not return together).
+        const busy = error instanceof ServerAnswer ? error.retryAfterMs : 0;
+        const until = Date.now() + Math.max(backoff.next(), busy + (busy > 0 ? Math.random() * 1_000 : 0));
+        await uploadRetry.wait(until - Date.now());
+        // Woken early because the feed came back: a busy server's time still holds.
+        while (busy > 0 && !stopped && Date.now() < until) await uploadRetry.wait(until - Date.now());
       }
     }
   }

@@ -35,6 +35,8 @@ export interface TransportResponse {
   readonly fingerprint: string | null;
   /** The answer's Date header (the central service's clock), when it sent one. */
   readonly serverDate?: string | null;
+  /** The Retry-After header of a busy answer (429 or 503), when there was one. */
+  readonly retryAfter?: string;
 }
 
 export interface SyncTransport {

@@ -63,7 +63,7 @@ export function benchDurable(doses = 1_000): DurableResult {
     // Which side goes first alternates.
     for (const s of i % 2 ? ([1, 0] as const) : ([0, 1] as const)) {
       const started = performance.now();
-      const reply = sides[s].call('recordDose', { municipality: DEMO_MUNICIPALITY, ticketNumber: String(9_000_000_000 + i), doseNumber: 1, status: 'performed', lotId: lots[s] ?? '' });
+      const reply = sides[s].call('recordDose', { municipality: DEMO_MUNICIPALITY, ticketNumber: String(9_000_000_000 + i), doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lots[s] ?? '' });
       times[s].push(performance.now() - started);
       if (!reply.ok) throw new Error(`dose refused: ${reply.error.code}`);
     }

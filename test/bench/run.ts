@@ -9,10 +9,15 @@
  *   npm run bench -- --only memory    core process and renderer memory: roster download (--people), an hour of scanning
  *   npm run bench -- --only signin    refused sign-ins (unknown, wrong, disabled, locked): the same time whatever the reason
  *   npm run bench -- --only durable   what the acknowledged mark costs a dose (side by side with the bare dispatcher)
+ *   npm run bench -- --only central   the central service on PostgreSQL under load: 1,000 long-polling desks (--central-pollers),
+ *                                     single doses and 200-dose backlogs from 50 desks, one and two processes, the old code
+ *                                     (--central-baseline <commit>, or none) side by side; --central-quick: this code, one process only
  */
 import { cpus, totalmem } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { benchCentral, CENTRAL_BASELINE } from './central/bench';
+import { centralSection } from './central/report';
 import { benchDecode, decodeMarkdown } from './decode/bench';
 import { benchOcr, ocrMarkdown } from './decode/ocr-bench';
 import { benchVideos, videoMarkdown } from './decode/video-bench';
@@ -30,6 +35,14 @@ const { values } = parseArgs({
     doses: { type: 'string', default: '9000' },
     'database-url': { type: 'string' },
     out: { type: 'string', default: 'docs/benchmarks.md' },
+    'central-pollers': { type: 'string', default: '1000' },
+    'central-municipalities': { type: 'string', default: '10' },
+    'central-venues': { type: 'string', default: '5' },
+    'central-single': { type: 'string', default: '40' },
+    'central-backlog': { type: 'string', default: '600' },
+    // The commit this work started from: the code before the fan-out, bulk uploads and back-pressure.
+    'central-baseline': { type: 'string', default: CENTRAL_BASELINE },
+    'central-quick': { type: 'boolean', default: false },
   },
 });
 const people = Number(values.people);
@@ -113,6 +126,23 @@ if (wanted('durable')) {
   const r = benchDurable(1_000);
   console.log(JSON.stringify(r, null, 2));
   sections.push(durableSection(r));
+}
+
+if (wanted('central')) {
+  const baseline = values['central-baseline'] === 'none' ? null : (values['central-baseline'] ?? null);
+  console.log(`central: ${values['central-pollers']} long-polling desks, uploads from ${Number(values['central-municipalities']) * Number(values['central-venues'])} desks, on PostgreSQL (a few minutes)…`);
+  const r = await benchCentral({
+    pollers: Number(values['central-pollers']),
+    municipalities: Number(values['central-municipalities']),
+    venuesPerMunicipality: Number(values['central-venues']),
+    singlePerDesk: Number(values['central-single']),
+    backlogPerDesk: Number(values['central-backlog']),
+    baseline,
+    quick: values['central-quick'],
+    log: (line) => console.log(`  ${line}`),
+  });
+  console.log(JSON.stringify(r, null, 2));
+  sections.push(centralSection(r));
 }
 
 // A run of some groups keeps the other groups' last figures.

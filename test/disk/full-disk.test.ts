@@ -102,7 +102,7 @@ describe('the write-ahead log stays bounded', () => {
       const lot = app.runtime.database?.prepare(`SELECT id FROM lots WHERE lot_number = 'FB5678'`).get() as { id: string };
       let largest = 0;
       for (let i = 0; i < 300; i++) {
-        nurse.ok('recordDose', { municipality: DEMO_MUNICIPALITY, ticketNumber: ticket(i), doseNumber: 1, status: 'performed', lotId: lot.id });
+        nurse.ok('recordDose', { municipality: DEMO_MUNICIPALITY, ticketNumber: ticket(i), doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id });
         largest = Math.max(largest, walSize(dir));
       }
       const supervisor = signIn(app, 'supervisor');
@@ -146,7 +146,7 @@ describe('on a full disk (tmpfs)', () => {
       let acknowledged = doses();
       let refusal: { code: string; message: string; messageEn: string } | null = null;
       for (let i = 0; i < 400 && !refusal; i++) {
-        const reply = nurse.call('recordDose', { municipality: DEMO_MUNICIPALITY, ticketNumber: ticket(i), doseNumber: 1, status: 'performed', lotId: lot.id });
+        const reply = nurse.call('recordDose', { municipality: DEMO_MUNICIPALITY, ticketNumber: ticket(i), doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id });
         if (reply.ok) acknowledged += 1;
         else refusal = reply.error;
       }
@@ -156,7 +156,7 @@ describe('on a full disk (tmpfs)', () => {
       expect(doses()).toBe(acknowledged);
       console.log(`full disk: ${acknowledged} doses acknowledged before the disk filled, ${doses()} in the database, the next refused as ${refusal?.code ?? '?'}`);
       expect(supervisor.ok('diskStatus', {})).toMatchObject({ full: true, low: true });
-      nurse.refused('recordDose', { municipality: DEMO_MUNICIPALITY, ticketNumber: ticket(399), doseNumber: 1, status: 'performed', lotId: lot.id }, 'DISK_FULL');
+      nurse.refused('recordDose', { municipality: DEMO_MUNICIPALITY, ticketNumber: ticket(399), doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id }, 'DISK_FULL');
 
       // Reads and sign-in keep working.
       const reception = signIn(app, 'reception');
@@ -173,7 +173,7 @@ describe('on a full disk (tmpfs)', () => {
       app.checkDisk();
       expect(supervisor.ok('diskStatus', {})).toMatchObject({ full: false, low: false });
       expect(existsSync(join(dir, RESERVE_FILE))).toBe(true);
-      nurse.ok('recordDose', { municipality: DEMO_MUNICIPALITY, ticketNumber: ticket(399), doseNumber: 1, status: 'performed', lotId: lot.id });
+      nurse.ok('recordDose', { municipality: DEMO_MUNICIPALITY, ticketNumber: ticket(399), doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id });
       expect(doses()).toBe(acknowledged + 1);
       const audit = supervisor.ok('verifyAudit', {});
       expect(audit).toMatchObject({ ok: true });

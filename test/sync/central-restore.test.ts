@@ -85,7 +85,7 @@ describe('a central database restored from an older copy', () => {
     let next = 0;
     const dose = (d: TestDevice, nurse = d.signIn('nurse')) => {
       const ticketNumber = String(6_100_000_000 + next++);
-      return nurse.ok('recordDose', { municipality: m.code, ticketNumber, doseNumber: 1, status: 'performed', lotId: lotOf(d) }).id;
+      return nurse.ok('recordDose', { municipality: m.code, ticketNumber, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lotOf(d) }).id;
     };
     const settled = async (...devices: TestDevice[]) => {
       for (const d of devices) await until(() => d.open() === 0, 20_000, `${d.name} to send everything`);

@@ -29,8 +29,16 @@ import { startServerProcess, type ServerProcess } from './support/server-process
  *
  * VENUE_FAULT_SCHEDULES sets the number of schedules (default 120); a
  * failing schedule is replayed with VENUE_FAULT_SEED=<seed printed>.
+ * VENUE_FAULT_PROCESSES=2 (PostgreSQL only: .ci/run's PostgreSQL pass) runs
+ * two service processes on the one database behind the proxy, which sends
+ * each request to the next in turn, as a load balancer would; a kill then
+ * takes one of them down.
  */
 const SCHEDULES = Number(process.env.VENUE_FAULT_SCHEDULES ?? 120);
+const PROCESSES = Number(process.env.VENUE_FAULT_PROCESSES ?? 1);
+if (PROCESSES > 1 && !process.env.VENUE_TEST_DATABASE_URL) {
+  throw new Error('VENUE_FAULT_PROCESSES > 1 needs PostgreSQL (VENUE_TEST_DATABASE_URL): PGlite belongs to one process');
+}
 const FIRST_SEED = Number(process.env.VENUE_FAULT_SEED ?? 20_261_123);
 const OPS_PER_LANE = 4;
 const HEAL_DEADLINE_MS = 10_000;
@@ -41,13 +49,16 @@ const newDevice = useDevices();
 let dir: string;
 let central: FreshCentral | null = null;
 let m: SeededMunicipality;
-let server: ServerProcess;
+const servers: ServerProcess[] = [];
 let proxy: FaultProxy;
 let proxyUrl: string;
 const codes: string[] = [];
 
-async function startServer(port?: number): Promise<ServerProcess> {
-  return startServerProcess({ dataDir: join(dir, 'central'), databaseUrl: central?.url ?? null, port });
+/** The data folder of service process i (the first one's is where admin commands go). */
+const dataDirOf = (i: number) => join(dir, i === 0 ? 'central' : `central-${i}`);
+
+async function startServer(i: number, port?: number): Promise<ServerProcess> {
+  return startServerProcess({ dataDir: dataDirOf(i), databaseUrl: central?.url ?? null, port });
 }
 
 beforeAll(async () => {
@@ -61,14 +72,14 @@ beforeAll(async () => {
   await importRoster(db, { municipality: m.code, csv: rosterCsv(people), today });
   for (const desk of ['R1', 'N1']) codes.push((await issueEnrollmentCode(db, { venueId: m.venue, deskId: desk }, new Date())).code);
   if (!central) await db.close();
-  server = await startServer();
-  proxy = new FaultProxy({ host: '127.0.0.1', port: server.port });
+  for (let i = 0; i < PROCESSES; i++) servers.push(await startServer(i));
+  proxy = new FaultProxy(servers.map((server) => ({ host: '127.0.0.1', port: server.port })));
   proxyUrl = await proxy.listen();
 });
 
 afterAll(async () => {
   await proxy?.close();
-  await server?.stop();
+  for (const server of servers) await server.stop();
   await central?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -158,7 +169,7 @@ function dayState(device: TestDevice): string {
 }
 
 async function serverDigest(deviceId: string): Promise<RecordDigest> {
-  const result = await adminRun(join(dir, 'central'), ['device', 'records', deviceId, '--json']);
+  const result = await adminRun(dataDirOf(0), ['device', 'records', deviceId, '--json']);
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as RecordDigest;
 }
@@ -202,15 +213,17 @@ describe('sync under injected faults', () => {
       const random = seeded(seed);
       proxy.break({ random, rate: 0.15 + random() * 0.6, weights: weights(random) });
       const window = 200 + random() * 400;
-      // Now and then the server is killed mid-sync and comes back on the same port.
+      // Now and then a service process is killed mid-sync and comes back on the same port.
+      const victim = PROCESSES > 1 ? Math.floor(random() * PROCESSES) : 0;
       const killer =
         random() < 0.1
           ? (async () => {
               await sleep(random() * window);
+              const server = servers[victim] as ServerProcess;
               await server.kill();
               kills += 1;
               await sleep(100 + random() * 600);
-              server = await startServer(server.port);
+              servers[victim] = await startServer(victim, server.port);
             })()
           : Promise.resolve();
       await Promise.all(
@@ -230,7 +243,7 @@ describe('sync under injected faults', () => {
     }
 
     // Same ticket and dose never stored twice: there is no conflict, because the desks never clashed.
-    const conflicts = await adminRun(join(dir, 'central'), ['conflicts', 'list', '--all', '--json']);
+    const conflicts = await adminRun(dataDirOf(0), ['conflicts', 'list', '--all', '--json']);
     expect(JSON.parse(conflicts.stdout)).toEqual([]);
     // In the end both desks hold the same records of their venue (their own, and each other's from the feed).
     const records = (device: TestDevice) =>
@@ -256,7 +269,7 @@ describe('sync under injected faults', () => {
     drains.sort((a, b) => a - b);
     const byFault = FAULTS.map((f) => `${f} ${proxy.counts[f]}`).join(', ');
     console.log(
-      `fault injection: ${SCHEDULES} schedules, ${proxy.injected + kills} faults injected over ${proxy.requests} requests ` +
+      `fault injection: ${SCHEDULES} schedules, ${PROCESSES} service process(es), ${proxy.injected + kills} faults injected over ${proxy.requests} requests ` +
         `(${byFault}, server kills ${kills}); outbox empty after healing: median ${(drains[drains.length >> 1] ?? 0).toFixed(0)} ms, worst ${(drains[drains.length - 1] ?? 0).toFixed(0)} ms; ` +
         `supervisor's day: ${Object.entries(day).map(([k, n]) => `${k} ${n}`).join(', ')}`,
     );

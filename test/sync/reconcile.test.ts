@@ -36,7 +36,7 @@ describe('the comparison of confirmed records', () => {
     await device.enroll(served.url, code);
     const lot = device.signIn('supervisor').ok('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'FA1234', expiry: '2027-06-30' });
     const nurse = device.signIn('nurse');
-    const doses = [T.ok, T.okSecond, T.okNw7].map((ticketNumber) => nurse.ok('recordDose', { municipality: m.code, ticketNumber, doseNumber: ticketNumber === T.okSecond ? 2 : 1, status: 'performed', lotId: lot.id }).id);
+    const doses = [T.ok, T.okSecond, T.okNw7].map((ticketNumber) => nurse.ok('recordDose', { municipality: m.code, ticketNumber, doseNumber: ticketNumber === T.okSecond ? 2 : 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id }).id);
     await until(() => device.open() === 0, 10_000, 'the doses to be confirmed');
     const held = async () => (await central.db.query<{ id: string }>(`SELECT id FROM dose_records WHERE id = ANY($1::text[])`, [doses])).map((r) => r.id).sort();
     expect(await held()).toEqual([...doses].sort());

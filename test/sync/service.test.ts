@@ -4,7 +4,7 @@ import { venueDate } from '../../src/common/time';
 import { TransportError, type SyncTransport, type TransportRequest, type TransportResponse } from '../../src/sync';
 import { buildCentralApp } from '../../server/app';
 import { issueEnrollmentCode } from '../../server/enrollment';
-import { FeedWatch } from '../../server/feed';
+import { FeedWatch } from '../../server/feed-watch';
 import { DEMO_NOW } from '../support/venue';
 import { DEMO_TICKETS as T, freshCentralDb, manyPeople, seedMunicipality, type FreshCentral, type SeededMunicipality } from './support/central';
 import { importRoster } from '../../server/roster';
@@ -45,7 +45,8 @@ function injected(app: FastifyInstance, intercept: (request: TransportRequest) =
         cancelled,
       ]);
       if (mode === 'lose-answer') throw new TransportError('TIMEOUT', 'the answer was lost');
-      return { status: answer.statusCode, body: answer.body, fingerprint: null };
+      const retryAfter = answer.headers['retry-after'];
+      return { status: answer.statusCode, body: answer.body, fingerprint: null, ...(retryAfter ? { retryAfter: String(retryAfter) } : {}) };
     },
   };
 }
@@ -113,6 +114,29 @@ describe('the sync service', () => {
     expect(device.signIn('reception').ok('syncStatus', {})).toMatchObject({ online: true, lastError: null });
   });
 
+  it('a busy server’s Retry-After is honoured: the next upload comes no sooner, even when the feed answers meanwhile', async () => {
+    let busyAnswers = 0;
+    const busy: TransportResponse = {
+      status: 429,
+      body: JSON.stringify({ error: { code: 'SERVER_BUSY', message: 'busy', messageJa: '混雑' } }),
+      fingerprint: null,
+      retryAfter: '2',
+    };
+    const transport = injected(app, (r) => (isRecords(r) && busyAnswers < 2 ? (busyAnswers++, busy) : null));
+    // A person of its own: the other tests check in the fixture's people at other desks today.
+    await importRoster(central.db, { municipality: m.code, csv: rosterCsv(manyPeople(m.code, m.venue, today, 1, 7_200_000_000)), today });
+    const device = newDevice({ transport, tuning: { backoffBaseMs: 40, backoffMaxMs: 400, longPollSeconds: 1 } });
+    await device.enroll(SERVER, await code());
+    expect(device.signIn('reception').ok('checkIn', { municipality: m.code, number: '7200000000' }).checkedIn).toBe(true);
+    await until(() => device.open() === 0, 15_000, 'the outbox to empty');
+    const attempts = transport.requests.filter((r) => isRecords(r.request)).map((r) => r.at);
+    expect(attempts.length).toBeGreaterThanOrEqual(3);
+    // Two busy answers, each followed by a wait of at least the 2 s asked for (the backoff alone is under 0.4 s).
+    expect((attempts[1] ?? 0) - (attempts[0] ?? 0)).toBeGreaterThanOrEqual(2_000);
+    expect((attempts[2] ?? 0) - (attempts[1] ?? 0)).toBeGreaterThanOrEqual(2_000);
+    expect(device.signIn('reception').ok('syncStatus', {})).toMatchObject({ online: true, lastError: null });
+  });
+
   it('confirms a record only once the server has answered for it', async () => {
     let release = () => {};
     let holding = false;
@@ -122,7 +146,7 @@ describe('the sync service', () => {
     await until(() => device.open() === 0, 5_000, 'the first audit head to go');
     holding = true;
     const checkin = device.signIn('reception').ok('checkIn', { municipality: m.code, number: T.okSecond });
-    if (!checkin.checkedIn) throw new Error('not checked in');
+    if (!checkin.checkedIn) throw new Error(`not checked in: ${JSON.stringify(checkin)}`);
     const state = () => (device.db.prepare(`SELECT state FROM sync_outbox WHERE record_id = ?`).get(checkin.checkinId) as { state: string }).state;
     await until(() => state() === 'sent', 5_000, 'the record to be sent');
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -6,7 +6,7 @@ import { addDays } from '../../../src/common/time';
 import { buildCentralApp } from '../../../server/app';
 import { openCentralDb, type CentralDb } from '../../../server/db';
 import { enroll, issueEnrollmentCode } from '../../../server/enrollment';
-import { FeedWatch } from '../../../server/feed';
+import { FeedWatch, type FeedWatchOptions } from '../../../server/feed-watch';
 import { importProducts, importRoster } from '../../../server/roster';
 import { addDesk, addMunicipality, addVenue } from '../../../server/setup';
 import { createStaff } from '../../../server/staff';
@@ -80,9 +80,9 @@ export interface ServedCentral {
 /** The HTTP app on 127.0.0.1 (random port) around an open database. */
 export async function serveCentral(
   db: CentralDb,
-  options: { https?: { cert: string; key: string }; now?: () => Date; port?: number; log?: (line: string) => void } = {},
+  options: { https?: { cert: string; key: string }; now?: () => Date; port?: number; log?: (line: string) => void; watch?: FeedWatchOptions } = {},
 ): Promise<ServedCentral> {
-  const watch = await FeedWatch.start(db);
+  const watch = await FeedWatch.start(db, options.watch);
   const app = buildCentralApp({ db, watch, https: options.https ?? null, clock: options.now ? { now: options.now } : undefined, log: options.log });
   await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const port = (app.server.address() as AddressInfo).port;

@@ -33,6 +33,7 @@ export function seeded(seed: number): () => number {
 }
 
 interface Captured {
+  readonly upstream: { host: string; port: number };
   readonly method: string;
   readonly path: string;
   readonly headers: http.OutgoingHttpHeaders;
@@ -58,7 +59,13 @@ export class FaultProxy {
   readonly counts: Record<Fault, number> = { drop: 0, blackhole: 0, delay: 0, duplicate: 0, reorder: 0, dropResponse: 0, delayResponse: 0, staleResponse: 0 };
   requests = 0;
 
-  constructor(private readonly upstream: { host: string; port: number }) {}
+  private readonly upstreams: readonly { host: string; port: number }[];
+  private turn = 0;
+
+  /** Several upstreams: each request goes to the next in turn, as a load balancer in front of several service processes would send it. */
+  constructor(upstream: { host: string; port: number } | readonly { host: string; port: number }[]) {
+    this.upstreams = 'host' in upstream ? [upstream] : upstream;
+  }
 
   async listen(): Promise<string> {
     const server = http.createServer((req, res) => void this.handle(req, res));
@@ -118,10 +125,12 @@ export class FaultProxy {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    const upstream = this.upstreams[this.turn++ % this.upstreams.length] as { host: string; port: number };
     const request: Captured = {
+      upstream,
       method: req.method ?? 'GET',
       path: req.url ?? '/',
-      headers: { ...req.headers, host: `${this.upstream.host}:${this.upstream.port}`, connection: 'close' },
+      headers: { ...req.headers, host: `${upstream.host}:${upstream.port}`, connection: 'close' },
       body: Buffer.concat(chunks),
     };
     this.requests += 1;
@@ -191,14 +200,15 @@ export class FaultProxy {
 
   private reply(res: http.ServerResponse, answer: Answer): void {
     if (res.destroyed || res.writableEnded) return;
-    res.writeHead(answer.status, { 'content-type': String(answer.headers['content-type'] ?? 'application/json'), 'content-length': answer.body.length });
+    const passed = Object.fromEntries(['content-encoding', 'retry-after'].flatMap((name) => (answer.headers[name] ? [[name, String(answer.headers[name])]] : [])));
+    res.writeHead(answer.status, { 'content-type': String(answer.headers['content-type'] ?? 'application/json'), 'content-length': answer.body.length, ...passed });
     res.end(answer.body);
   }
 
   private forward(request: Captured): Promise<Answer> {
     return new Promise<Answer>((resolve, reject) => {
       const upstream = http.request(
-        { host: this.upstream.host, port: this.upstream.port, method: request.method, path: request.path, headers: request.headers, agent: false },
+        { host: request.upstream.host, port: request.upstream.port, method: request.method, path: request.path, headers: request.headers, agent: false },
         (response) => {
           const body: Buffer[] = [];
           response.on('data', (chunk: Buffer) => body.push(chunk));

@@ -1,0 +1,43 @@
+/**
+ * One central service process for the central bench: started (bundled) by
+ * test/bench/central/processes.ts against the code of this checkout, or of
+ * an earlier commit (the import of ../../../server/server is redirected to
+ * that tree's file when bundled). Prints READY <url>; answers "stats" over
+ * IPC (the service's counters, null from code that has none, and the
+ * process's memory use); stops on SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import { startCentralServer, type RunningServer } from '../../../server/server';
+
+const { values } = parseArgs({ options: { 'database-url': { type: 'string' }, 'pool-size': { type: 'string' }, 'upload-slots': { type: 'string' } } });
+
+async function main(): Promise<void> {
+  const server: RunningServer = await startCentralServer({
+    dataDir: null,
+    databaseUrl: values['database-url'] ?? null,
+    port: 0,
+    poolSize: values['pool-size'] ? Number(values['pool-size']) : undefined,
+    uploadSlots: values['upload-slots'] ? Number(values['upload-slots']) : undefined,
+  });
+  process.on('message', (message) => {
+    if (message !== 'stats') return;
+    // An earlier commit's server has no counters.
+    const stats = typeof (server as Partial<RunningServer>).stats === 'function' ? server.stats() : null;
+    // What is still held, not garbage waiting for a collection (the bench starts the process with --expose-gc).
+    (globalThis as { gc?: () => void }).gc?.();
+    process.send?.({ stats: { service: stats, memory: process.memoryUsage() } });
+  });
+  const stop = () => {
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.stdout.write(`READY ${server.url}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`error: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
