@@ -10,6 +10,7 @@ import './styles/scanner.css';
 import './styles/day.css';
 import './styles/guards.css';
 import './styles/fit.css';
+import './styles/screens.css';
 import './styles/print.css';
 
 installGuards();
