@@ -5,7 +5,7 @@
  * at the top of the window however far a screen is scrolled. Which screen
  * is up lives in stores/navigation.ts, so unlocking returns to it.
  */
-import { useEffect } from 'react';
+import { useEffect, useRef, type RefObject } from 'react';
 import { useVenueEvents } from '../api/events';
 import { KeyCue } from '../components/KeyCue';
 import { LanguageToggle } from '../components/LanguageToggle';
@@ -60,6 +60,24 @@ function useDeskNames(): void {
   useVenueEvents(['desk', 'sync'], () => void load());
 }
 
+/**
+ * The header's height, as --header-h on the page: scrolling something into view (a field taking the
+ * focus, the nurse's form) stops below the header that stays at the top, not under it.
+ */
+function useHeaderHeight(header: RefObject<HTMLElement | null>): void {
+  useEffect(() => {
+    const element = header.current;
+    if (!element) return;
+    const root = document.documentElement;
+    const observer = new ResizeObserver(() => root.style.setProperty('--header-h', `${Math.ceil(element.getBoundingClientRect().height)}px`));
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      root.style.removeProperty('--header-h');
+    };
+  }, [header]);
+}
+
 export function Shell() {
   const t = useT();
   const staff = useSession((s) => s.staff);
@@ -75,6 +93,8 @@ export function Shell() {
   useObservationWatch();
   useDeskNames();
   useWalkInRequests(role === 'supervisor');
+  const header = useRef<HTMLElement>(null);
+  useHeaderHeight(header);
   useShortcuts({ F9: () => void lock(), F8: toggleLanguage });
 
   const allowed = (Object.keys(SCREENS) as ScreenName[]).filter((name) => SCREENS[name].roles.includes(role));
@@ -82,7 +102,7 @@ export function Shell() {
 
   return (
     <div className="shell" data-role={role} data-screen={current}>
-      <header className="shell__header">
+      <header className="shell__header" ref={header}>
         <div className="shell__bar">
           <div className="shell__where">
             <h1 className="shell__venue">{device?.venueName ?? t('app.title')}</h1>

@@ -3,7 +3,7 @@
  * when the core says something changed), the person being vaccinated, the
  * lot pre-filled from the desk, and a confirmation of what was saved.
  */
-import { useCallback, useEffect } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { ageOn, venueDate } from '../../../src/common/time';
 import { useVenueEvents } from '../api/events';
 import { useShortcuts } from '../app/shortcuts';
@@ -157,8 +157,25 @@ function DoctorField() {
   );
 }
 
+/**
+ * A person picked low in the queue (the page scrolled down to them) gets their form in view at once:
+ * its top just under the header, the record bar at the bottom.
+ */
+function useInViewWhenChosen(checkinId: string) {
+  const ref = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const form = ref.current;
+    if (!form) return;
+    const header = parseFloat(getComputedStyle(document.documentElement).getPropertyValue('--header-h')) || 0;
+    const top = form.getBoundingClientRect().top;
+    if (top < header || top > window.innerHeight * 0.6) form.scrollIntoView({ block: 'start' });
+  }, [checkinId]);
+  return ref;
+}
+
 function DoseForm({ entry }: { entry: QueueEntry }) {
   const t = useT();
+  const formRef = useInViewWhenChosen(entry.checkinId);
   const lotId = useNurse((s) => s.lotId);
   const draft = useNurse((s) => s.draft);
   const saving = useNurse((s) => s.saving);
@@ -179,7 +196,7 @@ function DoseForm({ entry }: { entry: QueueEntry }) {
   useShortcuts({ Enter: recordByKey, F2: recordByKey }, true, cue);
 
   return (
-    <section className="panel dose-form" data-testid="dose-form" data-ticket={entry.ticketNumber} aria-labelledby="dose-title">
+    <section ref={formRef} className="panel dose-form" data-testid="dose-form" data-ticket={entry.ticketNumber} aria-labelledby="dose-title">
       <h2 id="dose-title">
         {t('nurse.person')} · <span data-testid="dose-number">{t('verdict.dose', { n: entry.doseNumber })}</span>
       </h2>
