@@ -4,7 +4,7 @@
  */
 import { useEffect } from 'react';
 import { subscribe } from '../api/events';
-import { wipePersonalData } from '../stores/privacy';
+import { endSessionData } from '../stores/privacy';
 import { useT } from '../i18n/t';
 import { LockScreen } from '../screens/LockScreen';
 import { RecoveryScreen } from '../screens/RecoveryScreen';
@@ -41,7 +41,7 @@ export function App() {
       if (event.type === 'transport:closed') useSession.getState().setTransport(true);
       // A backup was restored: every session of the old database is gone; start over.
       if (event.type === 'restored') {
-        wipePersonalData();
+        endSessionData();
         void useSession.getState().boot();
       }
       if (event.type === 'transport:open' && useSession.getState().transportDown) {
