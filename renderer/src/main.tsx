@@ -9,6 +9,8 @@ import './styles/verdict.css';
 import './styles/scanner.css';
 import './styles/day.css';
 import './styles/guards.css';
+import './styles/fit.css';
+import './styles/screens.css';
 import './styles/print.css';
 
 installGuards();

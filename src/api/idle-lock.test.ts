@@ -10,7 +10,7 @@ const newVenue = useTestVenue();
 /**
  * Every read a screen makes on its own, on a timer or when an event arrives
  * (renderer/src: SyncStatus, the supervisor and day screens, the nurse's
- * queue, the observation board, the enrollment panel, the reception card
+ * queue, the observation board (and its counts on the lock screen), the enrollment panel, the reception card
  * re-checked after a walk-in decision). None may count as someone at the desk.
  */
 const POLLED: { readonly [N in OperationName]?: InputOf<N> } = {
@@ -22,6 +22,7 @@ const POLLED: { readonly [N in OperationName]?: InputOf<N> } = {
   vaccinationQueue: {},
   todayCounts: {},
   observationBoard: {},
+  observationTimes: {},
   listLots: {},
   listDesks: {},
   listProducts: {},

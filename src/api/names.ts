@@ -57,6 +57,7 @@ export const OPERATION_NAMES = [
   'recordVialsOpened',
   'rerecordDose',
   'observationBoard',
+  'observationTimes',
   'endObservation',
   'exportDoses',
   'auditLog',

@@ -60,7 +60,10 @@ describe('check-in verdicts', () => {
   it('NOT_BOOKED_TODAY shows the real booking', () => {
     const v = verdictOf(ticketLine(T.bookedOtherDay));
     expect(v).toMatchObject({ code: 'NOT_BOOKED_TODAY', admit: false, booking: { date: addDays('2026-11-23', 3), slotStart: '14:00' } });
-    expect(v.advice.ja).toContain(addDays('2026-11-23', 3));
+    // Words to staff, not to the visitor; the date stays in the booking (the screens write it), not in ISO form in the advice.
+    expect(v.advice.ja).toContain('本人に伝える');
+    expect(v.advice.ja).not.toContain('お越し');
+    expect(v.advice.ja).not.toMatch(/\d{4}-\d{2}-\d{2}/);
   });
 
   it('WRONG_VENUE names the booked venue', () => {

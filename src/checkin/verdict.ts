@@ -147,7 +147,8 @@ function words(code: VerdictCode, v: Draft): { headline: StaffText; advice: Staf
       return {
         headline: text('本日の予約がありません', 'Not booked today'),
         advice: b
-          ? text(`予約は ${b.date} ${b.slotStart}〜${b.slotEnd}（${b.venueName ?? b.venueId}）です。予約日にお越しいただくか、管理者に当日受付の可否を確認してください。`, `The booking is on ${b.date} ${b.slotStart}–${b.slotEnd} at ${b.venueName ?? b.venueId}. Ask the person to come on that day, or ask the supervisor about a walk-in.`)
+          ? // Words to staff; the booking's date is in the card's facts, written as the screens write dates.
+            text(`予約は別の日です（${b.venueName ?? b.venueId}、日時は下の「予約」）。予約の日に来るよう本人に伝えるか、管理者に当日受付の可否を確認してください。`, `The booking is for another day (${b.venueName ?? b.venueId}; the date is under Booking below). Tell the person to come on that day, or ask the supervisor about a walk-in.`)
           : text('予約が見つかりません。管理者に当日受付の可否を確認してください。', 'No booking was found. Ask the supervisor whether a walk-in is possible.'),
       };
     case 'WRONG_VENUE':
@@ -162,14 +163,14 @@ function words(code: VerdictCode, v: Draft): { headline: StaffText; advice: Staf
       return {
         headline: text(`${p?.dose ?? ''}回目は接種済みです`, `Dose ${p?.dose ?? ''} already given`),
         advice: p
-          ? text(`${p.date} に「${p.place}」で接種済みです。接種はできません。記録に疑問があれば管理者に連絡してください。`, `Given on ${p.date} at ${p.place}. Do not vaccinate. If the record looks wrong, call the supervisor.`)
+          ? text(`「${p.place}」で接種済みです（日付は下の「前回の接種」）。接種はできません。記録に疑問があれば管理者に連絡してください。`, `Given at ${p.place} (the date is under Previous dose below). Do not vaccinate. If the record looks wrong, call the supervisor.`)
           : text('接種はできません。管理者に連絡してください。', 'Do not vaccinate. Call the supervisor.'),
       };
     }
     case 'INTERVAL_NOT_MET':
       return {
         headline: text('接種間隔が足りません', 'Too soon after the previous dose'),
-        advice: text(`前回 ${v.previousDose?.date ?? ''} から間隔が足りません。${v.earliestDate ?? ''} 以降に予約を取り直してください。`, `Too soon after the dose on ${v.previousDose?.date ?? ''}. The earliest date is ${v.earliestDate ?? ''}; ask the person to book again.`),
+        advice: text('前回の接種から間隔が足りません。下の「接種できる日」以降に予約を取り直すよう本人に伝えてください。', 'Too soon after the previous dose. Ask the person to book again on or after the earliest date below.'),
       };
     case 'AGE_NOT_ELIGIBLE':
       return {

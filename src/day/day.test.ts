@@ -204,6 +204,17 @@ describe('observation after the dose', () => {
     later.refused('endObservation', { doseId: first.id, outcome: 'released' }, 'ALREADY_ENDED');
   });
 
+  it('tells a locked screen when each observation ends, and nothing about whom', () => {
+    const venue = newVenue();
+    const { nurse, first } = morning(venue);
+    nurse.ok('lockSession', {});
+    nurse.refused('observationBoard', {}, 'SESSION_LOCKED');
+    const times = nurse.ok('observationTimes', {});
+    expect(times).toEqual([{ doseId: first.id, endsAt: expect.any(String) }]);
+    expect(Date.parse(times[0]?.endsAt ?? '') - Date.parse(first.givenAt)).toBe(15 * 60_000);
+    expect(JSON.stringify(times)).not.toMatch(/山田|ヤマダ|0000100001/);
+  });
+
   it('keeps 30 minutes when the nurse asks for it, and a referral needs a note', () => {
     const venue = newVenue();
     const { nurse, fa } = morning(venue);

@@ -117,7 +117,7 @@ describe('a damaged write-ahead log', () => {
         expect(plan.value).toMatchObject({ currentReadable: true, carriedOver: { dose_records: readable } });
         // The supervisor's second factor as kept in the backup: one of the demo's recovery codes.
         const restored = line.call('recoverFromBackup', { backupId: newest.id, login: DEMO_STAFF.supervisor.login, password: DEMO_STAFF.supervisor.password, code: DEMO_RECOVERY_CODES[9] });
-        expect(restored.ok).toBe(true);
+        expect(restored.ok, JSON.stringify(restored)).toBe(true);
         expect(recovering.mode).toBe('ready');
         const present = recovering.runtime.database?.prepare(`SELECT 1 FROM dose_records WHERE id = ?`);
         expect(acked.filter((id) => present?.get(id)).length).toBe(readable);

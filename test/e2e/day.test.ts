@@ -145,7 +145,8 @@ describe('the supervisor’s day', () => {
     expect(await behind.first().getAttribute('data-kind')).toBe('checkin');
     expect(await behind.first().getAttribute('data-ticket')).toBe(T.okNw7);
     const row = (await behind.first().textContent()) ?? '';
-    for (const fact of ['髙橋 一郎', 'R1', DEMO_STAFF.reception.displayName, '1回目']) expect(row).toContain(fact);
+    // The desk by its name (受付1), not its code.
+    for (const fact of ['髙橋 一郎', '受付1', DEMO_STAFF.reception.displayName, '1回目']) expect(row).toContain(fact);
     // No contact details, even for a supervisor.
     expect(await supervisor.content()).not.toContain('090-1234');
     await saveScreen(supervisor, 'day-discrepancy');

@@ -131,7 +131,8 @@ describe('after the dose', () => {
     await locator.waitFor();
     expect(await locator.getAttribute('data-due')).toBe('false');
     expect(await locator.getAttribute('data-minutes')).toBe('15');
-    expect(await locator.getByTestId('countdown').textContent()).toMatch(/^1[45]:\d{2}$/);
+    // Time left, in words that cannot be read as a clock time.
+    expect(await locator.getByTestId('countdown').textContent()).toMatch(/^あと1[45]分\d{2}秒$/);
     expect(await locator.getByTestId('release-button').isDisabled()).toBe(true);
     expect(await nurse.evaluate(() => document.documentElement.dataset.soundAlert ?? '0')).toBe('0');
 
@@ -139,6 +140,7 @@ describe('after the dose', () => {
     await nurse.clock.fastForward('16:00');
     await expect.poll(() => locator.getAttribute('data-due')).toBe('true');
     expect(await locator.textContent()).toContain('時間です');
+    expect(await locator.getByTestId('countdown').textContent()).toMatch(/^\d+分\d{2}秒 超過$/);
     expect(await nurse.getByTestId('observation-alert').textContent()).toContain('1人');
     expect(await nurse.getByTestId('observation-due-badge').getAttribute('data-due')).toBe('1');
     await expect.poll(() => nurse.evaluate(() => document.documentElement.dataset.soundAlert)).toBe('1');
@@ -169,7 +171,7 @@ describe('after the dose', () => {
     const seen = reception.locator(`[data-testid="observation-item"][data-dose-id="${doseId}"]`);
     await seen.waitFor();
     // (This page's clock was not moved with the host's, so only the form of the countdown is checked.)
-    expect(await seen.getByTestId('countdown').textContent()).toMatch(/^\d+:\d{2}$/);
+    expect(await seen.getByTestId('countdown').textContent()).toMatch(/^あと\d+分\d{2}秒$/);
     expect(await seen.getAttribute('data-due')).toBe('false');
     expect(await seen.getByTestId('release-button').count()).toBe(0);
     expect(await seen.getByTestId('refer-button').count()).toBe(0);

@@ -197,7 +197,8 @@ describe('reception', () => {
     await handheldScan(page, ticketLine(T.ok));
     expect((await nextVerdict(page, seq)).code).toBe('ALREADY_CHECKED_IN');
     expect(await verdict(page).getAttribute('data-tone')).toBe('caution');
-    expect(await page.getByTestId('already-checked-in').textContent()).toContain('R1');
+    // The desk as staff know it, not its code.
+    expect(await page.getByTestId('already-checked-in').textContent()).toContain('受付1');
     await saveScreen(page, 'reception-already-checked-in');
   });
 
@@ -278,7 +279,8 @@ describe('reception', () => {
     await handheldScan(page, ticketLine(T.ok));
     await nextVerdict(page, seq);
     await page.getByTestId('language-toggle').click();
-    expect(await page.getByTestId('verdict-word').textContent()).toBe('CHECK');
+    // Already checked in: the precise word, never a vague "check".
+    expect(await page.getByTestId('verdict-word').textContent()).toBe('CHECKED IN');
     const birth = await page.getByTestId('person-birth').textContent();
     expect(birth).toContain('12 Apr 1958');
     expect(birth).toContain('Shōwa 33');
@@ -286,7 +288,7 @@ describe('reception', () => {
     expect(await page.getByTestId('nav-reception').textContent()).toBe('Reception');
     await saveScreen(page, 'reception-english');
     await page.getByTestId('language-toggle').click();
-    expect(await page.getByTestId('verdict-word').textContent()).toBe('確認');
+    expect(await page.getByTestId('verdict-word').textContent()).toBe('受付済み');
   });
 
   it('fits a portrait tablet, with touch targets of at least 48 px', async () => {

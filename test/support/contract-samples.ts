@@ -60,6 +60,7 @@ export function contractSamples(lotId: string, today: string): { [N in Operation
     setDeskDoctor: { deskId: 'N1', doctor: '予診 医師' },
     reopenDay: { reason: '待機中の方の接種を記録するため' },
     observationBoard: {},
+    observationTimes: {},
     endObservation: { doseId: '01900000-0000-7000-8000-000000000000', outcome: 'released' },
     exportDoses: { encoding: 'utf-8' },
     auditLog: { limit: 10 },

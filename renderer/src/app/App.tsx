@@ -4,7 +4,7 @@
  */
 import { useEffect } from 'react';
 import { subscribe } from '../api/events';
-import { wipePersonalData } from '../stores/privacy';
+import { endSessionData } from '../stores/privacy';
 import { useT } from '../i18n/t';
 import { LockScreen } from '../screens/LockScreen';
 import { RecoveryScreen } from '../screens/RecoveryScreen';
@@ -43,7 +43,7 @@ export function App() {
       // A backup was restored, or the device switched into or out of training: every session of the
       // database before is gone; start over (the band follows deviceStatus).
       if (event.type === 'restored' || event.type === 'training') {
-        wipePersonalData();
+        endSessionData();
         void useSession.getState().boot();
       }
       if (event.type === 'transport:open' && useSession.getState().transportDown) {

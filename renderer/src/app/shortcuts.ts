@@ -37,11 +37,15 @@ export type ShortcutMap = Readonly<Record<string, (event: KeyboardEvent) => void
 /**
  * Binds keys (KeyboardEvent.key, e.g. 'Enter', 'F2', 'Escape', 'Alt+l') while
  * mounted. Enter and letters are ignored in fields and on buttons (where Enter
- * already means "press this"); F-keys and Escape work everywhere.
+ * already means "press this"); F-keys and Escape work everywhere. An Enter
+ * dropped because characters came just before (a scan's burst) is told to
+ * `onIgnored`, so the screen can say so.
  */
-export function useShortcuts(map: ShortcutMap, enabled = true): void {
+export function useShortcuts(map: ShortcutMap, enabled = true, onIgnored?: (key: string) => void): void {
   const latest = useRef(map);
   latest.current = map;
+  const ignored = useRef(onIgnored);
+  ignored.current = onIgnored;
   useEffect(() => {
     if (!enabled) return;
     track();
@@ -53,7 +57,10 @@ export function useShortcuts(map: ShortcutMap, enabled = true): void {
       const functionKey = /^F\d+$/.test(event.key) || event.key === 'Escape';
       if (!functionKey) {
         if (isTypingTarget(event.target) || event.target instanceof HTMLButtonElement) return;
-        if (event.key === 'Enter' && event.timeStamp - lastCharacterAt < ENTER_QUIET_MS) return;
+        if (event.key === 'Enter' && event.timeStamp - lastCharacterAt < ENTER_QUIET_MS) {
+          ignored.current?.(event.key);
+          return;
+        }
       }
       event.preventDefault();
       handler(event);

@@ -7,7 +7,7 @@
  * ticket number: the 接種済証 already carries them.
  */
 import type { Value } from '../api/venue';
-import { formatDate, formatDateBoth } from '../i18n/format';
+import { formatDateBoth } from '../i18n/format';
 import { translate, useT } from '../i18n/t';
 import type { StringKey } from '../i18n/strings';
 import { PrintSheet } from '../print/PrintSheet';
@@ -45,9 +45,7 @@ export function NextBooking({ booking }: { booking: BookingSummary }) {
 const both = (key: StringKey, vars?: Record<string, string | number>) => `${translate('ja', key, vars)} / ${translate('en', key, vars)}`;
 
 function SlipContent({ slip }: { slip: SlipData }) {
-  const given = formatDate(slip.venueDate, 'ja');
   const next = slip.nextBooking;
-  const nextDate = next ? formatDate(next.date, 'ja', { weekday: true }) : null;
   return (
     <div className="slip">
       <div className="slip__label" data-testid="slip-label">
@@ -55,9 +53,7 @@ function SlipContent({ slip }: { slip: SlipData }) {
         <dl>
           <div>
             <dt>{both('slip.date')}</dt>
-            <dd>
-              {given.wareki}（{slip.venueDate.replaceAll('-', '/')}）
-            </dd>
+            <dd>{formatDateBoth(slip.venueDate, 'ja')}</dd>
           </div>
           <div>
             <dt>{both('slip.dose')}</dt>
@@ -83,12 +79,10 @@ function SlipContent({ slip }: { slip: SlipData }) {
           </div>
         </dl>
       </div>
-      {next && nextDate ? (
+      {next ? (
         <div className="slip__next" data-testid="slip-next">
           <p className="slip__title">{both('slip.nextTitle', { n: next.dose })}</p>
-          <p className="slip__next-date">
-            {nextDate.wareki}（{nextDate.seireki}）
-          </p>
+          <p className="slip__next-date">{formatDateBoth(next.date, 'ja', { weekday: true })}</p>
           <p>
             {next.slotStart}–{next.slotEnd} · {next.venueName ?? next.venueId}
           </p>

@@ -2,12 +2,14 @@
  * Typing the ticket number, the last resort. The check digit of the
  * municipality code is checked as the digits are typed (checkTypedTicketDigits),
  * so a typo is flagged at the digit where it happened; the finished number
- * still goes through parseTicketCode like any scan.
+ * still goes through parseTicketCode like any scan. What is typed outlives
+ * the idle lock for the same person (stores/kept.ts).
  */
 import { forwardRef, useState, type FormEvent } from 'react';
 import type { StaffText } from '../../../src/common/messages';
 import { checkTypedTicketDigits, parseTicketCode } from '../../../src/ticket';
 import { useT } from '../i18n/t';
+import { useKeptField } from '../stores/kept';
 
 export interface ManualEntryProps {
   readonly onSubmit: (digits: string) => void;
@@ -24,8 +26,9 @@ export function groupDigits(digits: string, format: 'line18' | 'nw7'): string {
 
 export const ManualEntry = forwardRef<HTMLInputElement, ManualEntryProps>(function ManualEntry({ onSubmit, onTyping }, ref) {
   const t = useT();
-  const [format, setFormat] = useState<'line18' | 'nw7'>('line18');
-  const [value, setValue] = useState('');
+  const [kept, setFormat] = useKeptField('reception.manual.format', 'line18');
+  const format = kept === 'nw7' ? 'nw7' : 'line18';
+  const [value, setValue] = useKeptField('reception.manual.digits', '');
   // A refusal that outlives the typed value (an individual number is wiped at once).
   const [notice, setNotice] = useState<StaffText | null>(null);
   const digits = value.normalize('NFKC').replace(/[\s\-‐-―−ー]/g, '');

@@ -9,8 +9,8 @@ export interface Person {
   readonly sex: 'M' | 'F' | 'U';
 }
 
-/** Name (kana over kanji), date of birth in 和暦 and 西暦 with the age, and sex. Nothing else. */
-export function PersonSummary({ person, size = 'large' }: { person: Person; size?: 'large' | 'medium' }) {
+/** Name (kana over kanji), date of birth in 和暦 and 西暦 with the age, and sex. Nothing else. Small: one line each, for lists. */
+export function PersonSummary({ person, size = 'large' }: { person: Person; size?: 'large' | 'medium' | 'small' }) {
   const t = useT();
   const birth = formatDate(person.birthDate, t.language);
   return (

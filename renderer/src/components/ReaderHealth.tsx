@@ -7,6 +7,8 @@
 import { useEffect, useState } from 'react';
 import { call, hasOperation, type Value } from '../api/venue';
 import { useT } from '../i18n/t';
+import { useDeskName } from '../stores/desks';
+import { TableScroll } from './TableScroll';
 
 type Health = Value<'readerHealth'>;
 
@@ -15,6 +17,7 @@ const seconds = (v: number | null) => (v === null ? '–' : `${v.toFixed(1)} s`)
 
 export function ReaderHealth({ date, live = false }: { date?: string; live?: boolean }) {
   const t = useT();
+  const deskName = useDeskName();
   const [rows, setRows] = useState<Health | null>(null);
   useEffect(() => {
     if (!hasOperation('readerHealth')) return;
@@ -33,29 +36,31 @@ export function ReaderHealth({ date, live = false }: { date?: string; live?: boo
   if (!rows) return null;
   if (rows.length === 0) return <p className="empty">{t('health.none')}</p>;
   return (
-    <table className="table" data-testid="reader-health">
-      <thead>
-        <tr>
-          <th>{t('health.desk')}</th>
-          <th>{t('health.attempts')}</th>
-          <th>{t('health.misreads')}</th>
-          <th>{t('health.failed')}</th>
-          <th>{t('health.toCard')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.deskId} data-testid="reader-health-row" data-desk={r.deskId} data-attempts={r.attempts} data-failed={r.failedSights}>
-            <td className="mono">{r.deskId}</td>
-            <td>{r.attempts}</td>
-            <td>{r.misreadsRefused}</td>
-            <td>{r.failedSights}</td>
-            <td>
-              {seconds(r.medianSeconds)} / {seconds(r.p95Seconds)}
-            </td>
+    <TableScroll label={t('health.title')}>
+      <table className="table" data-testid="reader-health">
+        <thead>
+          <tr>
+            <th>{t('health.desk')}</th>
+            <th>{t('health.attempts')}</th>
+            <th>{t('health.misreads')}</th>
+            <th>{t('health.failed')}</th>
+            <th>{t('health.toCard')}</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.deskId} data-testid="reader-health-row" data-desk={r.deskId} data-attempts={r.attempts} data-failed={r.failedSights}>
+              <td>{deskName(r.deskId)}</td>
+              <td>{r.attempts}</td>
+              <td>{r.misreadsRefused}</td>
+              <td>{r.failedSights}</td>
+              <td>
+                {seconds(r.medianSeconds)} / {seconds(r.p95Seconds)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
   );
 }

@@ -11,6 +11,7 @@ import { useT, type Translator } from '../i18n/t';
 import type { Card, Verdict } from '../stores/reception';
 import { AlertIcon, CheckIcon, ClockIcon, CrossIcon, InfoIcon, QuestionIcon } from './Icons';
 import { PersonSummary } from './PersonSummary';
+import { useDeskName } from '../stores/desks';
 
 /**
  * ok: admit. refuse: a person refused (red). caution: already checked in, a
@@ -53,7 +54,8 @@ function wordOf(card: Card, tone: Tone, t: Translator): string {
     case 'ok':
       return t('verdict.word.ok');
     case 'caution':
-      return t('verdict.word.caution');
+      // The precise word: checked in already, or waiting for the supervisor (never a vague "check").
+      return card.kind === 'verdict' && card.verdict.code === 'ALREADY_CHECKED_IN' ? t('verdict.word.checkedIn') : t('verdict.word.waiting');
     case 'info':
       return t('verdict.word.info');
     case 'misread':
@@ -162,6 +164,7 @@ export interface VerdictCardProps {
 
 export function VerdictCard({ card, onCheckIn, onWalkIn, onClear, compact = false, extra = null }: VerdictCardProps) {
   const t = useT();
+  const deskName = useDeskName();
   useShownMark(card);
   if (!card) {
     return (
@@ -229,7 +232,7 @@ export function VerdictCard({ card, onCheckIn, onWalkIn, onClear, compact = fals
 
       {verdict?.checkedIn && card.kind === 'verdict' && card.checkIn !== 'done' ? (
         <p className="verdict__note" data-testid="already-checked-in">
-          {t('verdict.checkedInAt', { time: formatTime(verdict.checkedIn.at), desk: verdict.checkedIn.deskId })}
+          {t('verdict.checkedInAt', { time: formatTime(verdict.checkedIn.at), desk: deskName(verdict.checkedIn.deskId) })}
         </p>
       ) : null}
 

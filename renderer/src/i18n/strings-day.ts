@@ -130,7 +130,7 @@ export const DAY_STRINGS = {
     '次の{n}件は、個人番号と思われる値があるため出力していません。記録を取り消して記録し直してから、もう一度出力してください。',
     'These {n} records were left out: a field of each may hold an individual number. Void and record them again, then export again.',
   ],
-  'export.withheldItem': ['記録 {id}（{column}）', 'Record {id} ({column})'],
+  'export.withheldItem': ['{id}（列：{column}）', '{id} (column: {column})'],
   'export.noIndividualNumber': ['個人番号（マイナンバー）は出力されません。出力したファイルの持ち出しは会場の規則に従ってください。', 'No individual number is ever in the file. Handle the file by the venue’s rules.'],
 
   'audit.title': ['操作ログ', 'Audit log'],
@@ -206,7 +206,6 @@ export const DAY_STRINGS = {
   'obs.waiting': ['観察中', 'Observing'],
   'obs.due': ['時間です', 'TIME IS UP'],
   'obs.left': ['残り時間', 'Time left'],
-  'obs.overBy': ['{time} 経過', '{time} over'],
   'obs.since': ['接種 {time}', 'dosed {time}'],
   'obs.until': ['{time}まで', 'until {time}'],
   'obs.minutes': ['{n}分', '{n} min'],

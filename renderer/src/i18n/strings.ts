@@ -7,16 +7,18 @@
 import { DAY_STRINGS } from './strings-day';
 import { GUARD_STRINGS } from './strings-guards';
 import { ACCESS_STRINGS } from './strings-access';
+import { SCREEN_STRINGS } from './strings-screens';
 
 export const STRINGS = {
   ...DAY_STRINGS,
   ...GUARD_STRINGS,
   ...ACCESS_STRINGS,
+  ...SCREEN_STRINGS,
   'app.title': ['接種会場 受付システム', 'Vaccination venue reception'],
   'app.loading': ['準備しています…', 'Getting ready…'],
   'app.hostDown': ['ホストとの接続が切れました。再接続しています…', 'Lost the connection to the host. Reconnecting…'],
   'lang.toggle': ['English', '日本語'],
-  'lang.toggleLabel': ['表示言語を切り替える', 'Switch the display language'],
+  'lang.toggleLabel': ['表示言語の切り替え', 'Switch the display language'],
 
   'nav.reception': ['受付', 'Reception'],
   'nav.nurse': ['接種', 'Vaccination'],
@@ -101,7 +103,6 @@ export const STRINGS = {
 
   'verdict.word.ok': ['受付可', 'ADMIT'],
   'verdict.word.refuse': ['受付不可', 'DO NOT ADMIT'],
-  'verdict.word.caution': ['確認', 'CHECK'],
   'verdict.word.readError': ['読み取り失敗', 'NOT READ'],
   'verdict.word.reading': ['確認中', 'CHECKING'],
   'verdict.fromLine': ['印字された18桁の数字から読み取りました。氏名と生年月日を本人に確かめてください。', 'Read from the printed 18-digit line: confirm the name and date of birth with the person.'],
@@ -196,7 +197,7 @@ export const STRINGS = {
   'nurse.product': ['製品', 'Product'],
   'nurse.expiry': ['有効期限', 'Expiry'],
   'nurse.next': ['次の人へ', 'Next person'],
-  'nurse.observe': ['接種後{n}分間は会場で様子を見てもらってください。', 'Ask the person to wait {n} minutes for observation.'],
+  'nurse.observe': ['経過観察 {n}分：この方を観察の場所へ案内してください。', 'Observation {n} min: show the person to the observation area.'],
   'nurse.checkedInAt': ['受付 {time}', 'Checked in {time}'],
 
   'sup.counts': ['本日の状況', 'Today so far'],

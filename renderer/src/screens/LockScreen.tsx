@@ -2,10 +2,13 @@
  * The idle lock. Everything personal has already been wiped from memory and
  * the screen; only the signed-in person's own name is shown, so they know
  * whose password opens it. Someone else signs the session out and signs in.
+ * What the person was entering waits for them (stores/privacy.ts), and the
+ * observation board keeps counting and ringing underneath, without names.
  */
 import { useState, type FormEvent } from 'react';
 import type { ReplyError } from '../../../src/api/reply';
 import { LanguageToggle } from '../components/LanguageToggle';
+import { LockedBoard } from '../components/LockedBoard';
 import { useT } from '../i18n/t';
 import { useHandheldScanner } from '../scanner/handheld-dom';
 import { useSession } from '../stores/session';
@@ -51,6 +54,7 @@ export function LockScreen() {
             {t('lock.who')}: <strong data-testid="lock-staff">{staff.displayName}</strong>
           </p>
         ) : null}
+        <LockedBoard />
         <label className="field">
           <span>{t('lock.password')}</span>
           <input data-testid="unlock-password" type="password" autoComplete="current-password" value={password} onChange={(event) => setPassword(event.target.value)} autoFocus />

@@ -3,7 +3,7 @@
  * when the core says something changed), the person being vaccinated, the
  * lot pre-filled from the desk, and a confirmation of what was saved.
  */
-import { useCallback, useEffect } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { ageOn, venueDate } from '../../../src/common/time';
 import { useVenueEvents } from '../api/events';
 import { useShortcuts } from '../app/shortcuts';
@@ -12,26 +12,28 @@ import { CheckIcon, CrossIcon } from '../components/Icons';
 import { PersonSummary } from '../components/PersonSummary';
 import { ScannerPanel } from '../components/ScannerPanel';
 import { VerdictCard } from '../components/VerdictCard';
-import { formatDateBoth, formatTime } from '../i18n/format';
+import { formatDateBoth, formatExpiry, formatTime } from '../i18n/format';
 import { useT } from '../i18n/t';
 import type { StringKey } from '../i18n/strings';
 import { deskDoctorOf, lotLabel, NOT_GIVEN_REASONS, productObservation, SITES, useNurse, type ObservationMinutes, type QueueEntry } from '../stores/nurse';
 import { CheckConfirm, DoseFacts, SwitchPrompt } from './nurse/DoseChecks';
+import { useKeyCue } from '../stores/key-cue';
 import { useSession } from '../stores/session';
 import type { ReadSource } from '../stores/reception';
+import { useDeskName } from '../stores/desks';
 
 function QueueList() {
   const t = useT();
+  const deskName = useDeskName();
   const queue = useNurse((s) => s.queue);
   const loaded = useNurse((s) => s.queueLoaded);
   const selected = useNurse((s) => s.selected);
   const select = useNurse((s) => s.select);
   return (
     <section className="panel queue" aria-labelledby="queue-title">
-      <h2 id="queue-title">
+      <h2 id="queue-title" title={t('nurse.queueHint')}>
         {t('nurse.queue')} <span className="badge" data-testid="queue-count">{queue.length}</span>
       </h2>
-      <p className="panel__hint">{t('nurse.queueHint')}</p>
       {loaded && queue.length === 0 ? <p className="empty">{t('nurse.queueEmpty')}</p> : null}
       <ol className="queue__list" data-testid="queue">
         {queue.map((entry) => (
@@ -44,14 +46,14 @@ function QueueList() {
               aria-pressed={selected?.checkinId === entry.checkinId}
               onClick={() => select(entry)}
             >
-              <span className="queue__kana" lang="ja">
-                {entry.nameKana}
-              </span>
               <span className="queue__kanji" lang="ja">
                 {entry.nameKanji}
               </span>
+              <span className="queue__kana" lang="ja">
+                {entry.nameKana}
+              </span>
               <span className="queue__meta">
-                {t('verdict.dose', { n: entry.doseNumber })} · {t('nurse.checkedInAt', { time: formatTime(entry.checkedInAt) })} · {entry.deskId}
+                {t('verdict.dose', { n: entry.doseNumber })} · {t('nurse.checkedInAt', { time: formatTime(entry.checkedInAt) })} · {deskName(entry.deskId)}
               </span>
             </button>
           </li>
@@ -78,13 +80,13 @@ function LotPicker() {
         <option value="">{t('nurse.lotNone')}</option>
         {usable.map((lot) => (
           <option key={lot.id} value={lot.id}>
-            {lotLabel(lot)} · {t('nurse.expiry')} {lot.expiry}
+            {lotLabel(lot)} · {t('nurse.expiry')} {formatExpiry(lot.expiry, t.language)}
           </option>
         ))}
       </select>
       {current ? (
         <p className="field__hint" data-testid="current-lot">
-          <strong className="mono">{current.lotNumber}</strong> · {current.productName} · {current.maker} · {t('nurse.expiry')} {formatDateBoth(current.expiry, t.language)}
+          <strong className="mono">{current.lotNumber}</strong> · {current.productName} · {current.maker} · {t('nurse.expiry')} {formatExpiry(current.expiry, t.language)}
         </p>
       ) : null}
       {lotProduct !== null ? (
@@ -155,8 +157,25 @@ function DoctorField() {
   );
 }
 
+/**
+ * A person picked low in the queue (the page scrolled down to them) gets their form in view at once:
+ * its top just under the header, the record bar at the bottom.
+ */
+function useInViewWhenChosen(checkinId: string) {
+  const ref = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const form = ref.current;
+    if (!form) return;
+    const header = parseFloat(getComputedStyle(document.documentElement).getPropertyValue('--header-h')) || 0;
+    const top = form.getBoundingClientRect().top;
+    if (top < header || top > window.innerHeight * 0.6) form.scrollIntoView({ block: 'start' });
+  }, [checkinId]);
+  return ref;
+}
+
 function DoseForm({ entry }: { entry: QueueEntry }) {
   const t = useT();
+  const formRef = useInViewWhenChosen(entry.checkinId);
   const lotId = useNurse((s) => s.lotId);
   const draft = useNurse((s) => s.draft);
   const saving = useNurse((s) => s.saving);
@@ -173,10 +192,11 @@ function DoseForm({ entry }: { entry: QueueEntry }) {
   const recordByKey = () => {
     if (!notGiven && lotId && !saving && !pendingSwitch && !confirming) void record('performed');
   };
-  useShortcuts({ Enter: recordByKey, F2: recordByKey });
+  const cue = useKeyCue((s) => s.ignored);
+  useShortcuts({ Enter: recordByKey, F2: recordByKey }, true, cue);
 
   return (
-    <section className="panel dose-form" data-testid="dose-form" data-ticket={entry.ticketNumber} aria-labelledby="dose-title">
+    <section ref={formRef} className="panel dose-form" data-testid="dose-form" data-ticket={entry.ticketNumber} aria-labelledby="dose-title">
       <h2 id="dose-title">
         {t('nurse.person')} · <span data-testid="dose-number">{t('verdict.dose', { n: entry.doseNumber })}</span>
       </h2>
@@ -184,7 +204,7 @@ function DoseForm({ entry }: { entry: QueueEntry }) {
       <PersonSummary person={{ ...entry, age: ageOn(entry.birthDate, today) }} size="medium" />
       <LotPicker />
       <DoseFacts />
-      <fieldset className="field" aria-required="true">
+      <fieldset className="field" role="radiogroup" aria-required="true">
         <legend>{t('nurse.site')}</legend>
         <div className="chips">
           {SITES.map((s) => (
@@ -204,7 +224,7 @@ function DoseForm({ entry }: { entry: QueueEntry }) {
       ) : null}
       {confirming ? <CheckConfirm /> : null}
       {!notGiven && !confirming ? (
-        <div className="actions">
+        <div className="actions actions--sticky">
           <button type="button" className="button button--primary button--huge" data-testid="record-dose-button" disabled={!lotId || saving || pendingSwitch !== null} onClick={() => void record('performed')}>
             {saving ? t('nurse.saving') : t('nurse.record')} <kbd>{t('nurse.recordKey')}</kbd>
           </button>
@@ -286,7 +306,7 @@ function SavedConfirmation() {
             </div>
             <div>
               <dt>{t('nurse.expiry')}</dt>
-              <dd>{saved.expiry ? formatDateBoth(saved.expiry, t.language) : ''}</dd>
+              <dd>{saved.expiry ? formatExpiry(saved.expiry, t.language) : ''}</dd>
             </div>
             <div>
               <dt>{t('nurse.volume')}</dt>

@@ -9,6 +9,7 @@ import { ManualEntry } from '../components/ManualEntry';
 import { ReceptionSlip } from '../components/ReceptionSlip';
 import { ScannerPanel } from '../components/ScannerPanel';
 import { VerdictCard } from '../components/VerdictCard';
+import { useKeyCue } from '../stores/key-cue';
 import { MIN_CARD_AGE_FOR_KEY_MS, useReception, type ReadSource } from '../stores/reception';
 
 export function ReceptionScreen() {
@@ -31,13 +32,20 @@ export function ReceptionScreen() {
 
   const onRead = useCallback((text: string, source: ReadSource) => void submit(text, source), [submit]);
   const notice = useReception((s) => s.notice);
+  const cue = useKeyCue((s) => s.ignored);
   // Enter and F2 check in only the person whose card is on screen, and only when nothing else is being entered.
-  const checkInByKey = () => {
+  // A key that comes as the card appears was pressed for something else: it is ignored, and the screen says so.
+  const checkInByKey = (event: KeyboardEvent) => {
     const now = useReception.getState().card;
     if (typing.current || (manual.current?.value ?? '') !== '') return;
-    if (now?.kind === 'verdict' && performance.now() - now.shownAt >= MIN_CARD_AGE_FOR_KEY_MS) void checkIn();
+    if (now?.kind !== 'verdict') return;
+    if (performance.now() - now.shownAt >= MIN_CARD_AGE_FOR_KEY_MS) void checkIn();
+    else cue(event.key);
   };
-  useShortcuts({ Enter: checkInByKey, F2: checkInByKey, Escape: clear, F4: () => manual.current?.focus() });
+  const ignoredAfterScan = (key: string) => {
+    if (useReception.getState().card?.kind === 'verdict') cue(key);
+  };
+  useShortcuts({ Enter: checkInByKey, F2: checkInByKey, Escape: clear, F4: () => manual.current?.focus() }, true, ignoredAfterScan);
 
   // A supervisor's decision on a walk-in shows up on the card that asked for it (made here, or arrived by sync from the supervisor's device).
   useVenueEvents(['walk-in', 'sync'], () => {

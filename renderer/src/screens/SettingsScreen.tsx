@@ -1,12 +1,13 @@
 /**
  * Settings: this device (venue, desk, idle lock; a supervisor changes them),
- * the central service address, the camera, the scanner mode, sounds and
- * language, and the keyboard shortcuts.
+ * the central service address, the camera, the scanner mode, sounds (on,
+ * volume, this desk's tone, a test), language, and the keyboard shortcuts.
  */
 import { useEffect, useState } from 'react';
 import type { ReplyError } from '../../../src/api/reply';
 import { call, hasOperation, type Value } from '../api/venue';
 import { LanguageToggle } from '../components/LanguageToggle';
+import { SoundSettings } from '../components/SoundSettings';
 import { TestScan } from '../components/TestScan';
 import { useT } from '../i18n/t';
 import type { StringKey } from '../i18n/strings';
@@ -156,11 +157,8 @@ export function SettingsScreen() {
             </div>
           </fieldset>
           <TestScan />
-          <label className="chip chip--check">
-            <input type="checkbox" checked={prefs.sound} onChange={(event) => prefs.set({ sound: event.target.checked })} data-testid="settings-sound" />
-            {t('settings.soundOn')}
-          </label>
         </section>
+        <SoundSettings />
         {isSupervisor && hasOperation('listBackups') ? <BackupsPanel /> : null}
         <TrainingPanel />
         <section className="panel" aria-labelledby="lang-title">

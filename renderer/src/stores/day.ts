@@ -8,7 +8,7 @@ import { create } from 'zustand';
 import type { ReplyError } from '../../../src/api/reply';
 import { venueDate } from '../../../src/common/time';
 import { call, type Value } from '../api/venue';
-import { onWipe } from './privacy';
+import { onSessionEnd, onWipe } from './privacy';
 
 export type DayReport = Value<'dayReport'>;
 export type Discrepancy = DayReport['discrepancies'][number];
@@ -80,5 +80,7 @@ export const useDay = create<DayState>((set, get) => ({
   },
 }));
 
-// The records carry people's names: they go when the screen locks.
-onWipe(() => useDay.setState((s) => ({ ...BLANK, date: today(), seq: s.seq + 1 })));
+// The records carry people's names: they go when the screen locks. The day picked, and a close
+// under way, stay for the supervisor who comes back; the next person starts at today.
+onWipe(() => useDay.setState((s) => ({ ...BLANK, closing: s.closing, seq: s.seq + 1 })));
+onSessionEnd(() => useDay.setState((s) => ({ ...BLANK, date: today(), seq: s.seq + 1 })));

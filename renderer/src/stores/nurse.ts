@@ -14,7 +14,7 @@ import type { ReplyError } from '../../../src/api/reply';
 import { call, type Value } from '../api/venue';
 import { readTicketOrPack } from '../scanner/reads';
 import { playSound } from '../sound/sounds';
-import { onWipe } from './privacy';
+import { onSessionEnd, onWipe } from './privacy';
 import { refusalOf, SIGHT_REFUSALS } from '../scanner/notices';
 import type { CameraNotice } from '../scanner/useCameraScanner';
 import { recordHealth } from './health';
@@ -90,6 +90,11 @@ interface NurseState {
   readonly lotProduct: string | null;
   /** A ticket scanned at the booth that is not in the queue: its verdict. */
   readonly scanCard: Card | null;
+  /**
+   * The form that was open when the screen locked: whose (the check-in id, never a name) and
+   * whether it was stopped on product checks. Reopened once the queue is back after unlocking.
+   */
+  readonly resume: { readonly checkinId: string; readonly confirming: boolean } | null;
   readonly seq: number;
   readonly contextSeq: number;
   loadCatalog(): Promise<void>;
@@ -132,6 +137,7 @@ const BLANK = {
   notice: null,
   lotProduct: null,
   scanCard: null,
+  resume: null,
 } as const;
 
 function deskId(): string | null {
@@ -180,8 +186,15 @@ export const useNurse = create<NurseState>((set, get) => ({
     const reply = await call('vaccinationQueue', {});
     if (!reply.ok) return;
     const queue = reply.value;
-    const selected = get().selected;
+    const { selected, resume } = get();
     set({ queue, queueLoaded: true, selected: selected ? (queue.find((q) => q.checkinId === selected.checkinId) ?? (get().saving ? selected : null)) : null });
+    // Back from the lock: the same person's form, with what was entered (unless they were recorded meanwhile).
+    const back = resume && !selected ? queue.find((q) => q.checkinId === resume.checkinId) : undefined;
+    if (resume) set({ resume: null });
+    if (back) {
+      get().select(back);
+      if (resume?.confirming) set({ confirming: true });
+    }
   },
 
   async refreshContext() {
@@ -395,4 +408,20 @@ export const useNurse = create<NurseState>((set, get) => ({
   },
 }));
 
-onWipe(() => useNurse.setState((s) => ({ ...BLANK, seq: s.seq + 1, contextSeq: s.contextSeq + 1, lotId: null, doctor: '', doctorTouched: false })));
+/**
+ * The lock: names, the queue and every answer about a person go. What the nurse entered stays for
+ * her (drafts by check-in id, the lot, the doctor), with the id of the person whose form was open.
+ */
+onWipe(() =>
+  useNurse.setState((s) => {
+    const open = s.selected && !s.saved ? s.selected.checkinId : null;
+    return {
+      ...BLANK,
+      seq: s.seq + 1,
+      contextSeq: s.contextSeq + 1,
+      drafts: open ? { ...s.drafts, [open]: s.draft } : s.drafts,
+      resume: open ? { checkinId: open, confirming: s.confirming } : s.resume,
+    };
+  }),
+);
+onSessionEnd(() => useNurse.setState({ ...BLANK, drafts: {}, lotId: null, doctor: '', doctorTouched: false }));

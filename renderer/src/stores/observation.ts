@@ -3,14 +3,19 @@
  * the countdown runs on this page's clock (one tick a second), so it keeps
  * going between refreshes. When someone's time is up the desk is alerted
  * once: a sound of its own and the item turning to "time is up".
+ *
+ * A locked screen keeps watching: it asks only when each observation ends
+ * (ids and times, no names), counts who is due and rings the same bell,
+ * once per person whether the screen was locked or not.
  */
 import { create } from 'zustand';
 import type { ReplyError } from '../../../src/api/reply';
 import { call, type Value } from '../api/venue';
 import { playSound } from '../sound/sounds';
-import { onWipe } from './privacy';
+import { onSessionEnd, onWipe } from './privacy';
 
 export type ObservationEntry = Value<'observationBoard'>[number];
+export type ObservationTime = Value<'observationTimes'>[number];
 
 interface ObservationState {
   readonly entries: readonly ObservationEntry[];
@@ -20,8 +25,12 @@ interface ObservationState {
   /** Dose ids already alerted, so each person sounds once. */
   readonly alerted: ReadonlySet<string>;
   readonly error: ReplyError | null;
+  /** While the screen is locked: when each observation ends, and nothing about whom. */
+  readonly times: readonly ObservationTime[];
   readonly seq: number;
   refresh(): Promise<void>;
+  /** The locked screen's question: when does each observation end? */
+  refreshTimes(): Promise<void>;
   tick(): void;
   end(doseId: string, outcome: 'released' | 'referred', note?: string): Promise<ReplyError | null>;
 }
@@ -35,10 +44,16 @@ export function isDue(entry: ObservationEntry, now: number): boolean {
   return entry.due || endsAtMs(entry) <= now;
 }
 
-const BLANK = { entries: [] as readonly ObservationEntry[], loaded: false, alerted: new Set<string>() as ReadonlySet<string>, error: null } as const;
+const BLANK = { entries: [] as readonly ObservationEntry[], loaded: false, error: null, times: [] as readonly ObservationTime[] } as const;
+
+/** How many are under observation and how many of them are due, from the times alone (the lock screen). */
+export function countTimes(times: readonly ObservationTime[], now: number): { observing: number; due: number } {
+  return { observing: times.length, due: times.filter((t) => Date.parse(t.endsAt) <= now).length };
+}
 
 export const useObservation = create<ObservationState>((set, get) => ({
   ...BLANK,
+  alerted: new Set<string>(),
   now: Date.now(),
   seq: 0,
 
@@ -53,14 +68,25 @@ export const useObservation = create<ObservationState>((set, get) => ({
     }
     // Forget alerts for people no longer on the board.
     const ids = new Set(reply.value.map((e) => e.doseId));
-    set({ entries: reply.value, loaded: true, error: null, alerted: new Set([...get().alerted].filter((id) => ids.has(id))) });
+    set({ entries: reply.value, loaded: true, error: null, times: [], alerted: new Set([...get().alerted].filter((id) => ids.has(id))) });
+    get().tick();
+  },
+
+  async refreshTimes() {
+    const seq = get().seq + 1;
+    set({ seq });
+    const reply = await call('observationTimes', {});
+    if (get().seq !== seq || !reply.ok) return;
+    const ids = new Set(reply.value.map((t) => t.doseId));
+    set({ times: reply.value, alerted: new Set([...get().alerted].filter((id) => ids.has(id))) });
     get().tick();
   },
 
   tick() {
     const now = Date.now();
-    const { entries, alerted } = get();
-    const newlyDue = entries.filter((e) => isDue(e, now) && !alerted.has(e.doseId));
+    const { entries, times, alerted } = get();
+    const due = [...entries.filter((e) => isDue(e, now)), ...times.filter((t) => Date.parse(t.endsAt) <= now)];
+    const newlyDue = due.filter((e) => !alerted.has(e.doseId));
     if (newlyDue.length) {
       set({ now, alerted: new Set([...alerted, ...newlyDue.map((e) => e.doseId)]) });
       playSound('alert');
@@ -75,4 +101,6 @@ export const useObservation = create<ObservationState>((set, get) => ({
   },
 }));
 
-onWipe(() => useObservation.setState((s) => ({ ...BLANK, alerted: new Set<string>(), seq: s.seq + 1 })));
+// Names go with the lock; which dose ids have been rung for stays, so nobody is rung for twice.
+onWipe(() => useObservation.setState((s) => ({ ...BLANK, seq: s.seq + 1 })));
+onSessionEnd(() => useObservation.setState((s) => ({ ...BLANK, alerted: new Set<string>(), seq: s.seq + 1 })));

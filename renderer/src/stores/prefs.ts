@@ -8,6 +8,9 @@ import { DEFAULT_BURST, MAX_BURST_GAP_MS, MAX_SPLIT_GAP_MS, type BurstOptions } 
 export type Language = 'ja' | 'en';
 /** How this desk reads codes: both ways, the handheld only (camera off), or the camera only. */
 export type ScannerMode = 'both' | 'handheld' | 'camera';
+/** This desk's sounds, a little higher or lower than the next desk's. */
+export type Tone = 'standard' | 'high' | 'low';
+export const TONES: readonly Tone[] = ['standard', 'high', 'low'];
 
 export interface Prefs {
   readonly language: Language;
@@ -15,12 +18,19 @@ export interface Prefs {
   readonly cameraId: string;
   readonly scannerMode: ScannerMode;
   readonly sound: boolean;
+  /** 0 (silent) to 1 (as loud as the device plays). */
+  readonly volume: number;
+  readonly tone: Tone;
   /** The handheld scanner's timing as this desk's test scan measured it (null: the defaults). */
   readonly burst: BurstOptions | null;
 }
 
 const KEY = 'venue-prefs-v1';
-const DEFAULTS: Prefs = { language: 'ja', cameraId: '', scannerMode: 'both', sound: true, burst: null };
+const DEFAULTS: Prefs = { language: 'ja', cameraId: '', scannerMode: 'both', sound: true, volume: 1, tone: 'standard', burst: null };
+
+function volumeOf(saved: unknown): number {
+  return typeof saved === 'number' && saved >= 0 && saved <= 1 ? saved : DEFAULTS.volume;
+}
 
 /** A saved burst timing, only within the bounds a test scan can set. */
 function burstOf(saved: unknown): BurstOptions | null {
@@ -41,6 +51,8 @@ function load(): Prefs {
       cameraId: typeof saved.cameraId === 'string' ? saved.cameraId : '',
       scannerMode: saved.scannerMode === 'handheld' || saved.scannerMode === 'camera' ? saved.scannerMode : 'both',
       sound: saved.sound !== false,
+      volume: volumeOf(saved.volume),
+      tone: TONES.find((t) => t === saved.tone) ?? 'standard',
       burst: burstOf(saved.burst),
     };
   } catch {
@@ -57,9 +69,9 @@ export const usePrefs = create<PrefsStore>((set, get) => ({
   ...load(),
   set(patch) {
     set(patch);
-    const { language, cameraId, scannerMode, sound, burst } = get();
+    const { language, cameraId, scannerMode, sound, volume, tone, burst } = get();
     try {
-      localStorage.setItem(KEY, JSON.stringify({ language, cameraId, scannerMode, sound, burst }));
+      localStorage.setItem(KEY, JSON.stringify({ language, cameraId, scannerMode, sound, volume, tone, burst }));
     } catch {
       // Storage may be full or blocked; the preference still applies until reload.
     }

@@ -7,7 +7,7 @@ import { create } from 'zustand';
 import type { ReplyError } from '../../../src/api/reply';
 import type { StaffText } from '../../../src/common/messages';
 import { call, onSessionSignal, type Value } from '../api/venue';
-import { wipePersonalData } from './privacy';
+import { endSessionData, wipePersonalData } from './privacy';
 
 export type DeviceStatus = Value<'deviceStatus'>;
 export type StaffIdentity = Value<'whoAmI'>['staff'];
@@ -63,7 +63,7 @@ export const useSession = create<SessionState>((set, get) => ({
     // In recovery mode the runtime answers deviceStatus with the problem and nothing else.
     const recovery = (reply.value as unknown as { recovery?: { message?: StaffText } }).recovery;
     if (recovery) {
-      wipePersonalData();
+      endSessionData();
       set({ status: 'recovery', recovery: recovery.message ?? null, bootError: null, staff: null });
       return;
     }
@@ -95,7 +95,8 @@ export const useSession = create<SessionState>((set, get) => ({
   async signIn(login, password, code) {
     const reply = await call('signIn', { login, password, ...(code ? { code } : {}) });
     if (!reply.ok) return reply.error;
-    wipePersonalData();
+    // Whoever signs in starts afresh: nothing the previous person kept through a lock.
+    endSessionData();
     set({
       status: 'active',
       staff: reply.value.staff,
@@ -108,14 +109,15 @@ export const useSession = create<SessionState>((set, get) => ({
   },
 
   async signOut() {
-    wipePersonalData();
+    endSessionData();
     set({ status: 'signed-out', staff: null, deskId: null, secondFactor: 'not-required', recoveryCodesLeft: null });
     await call('signOut', {});
   },
 
   async lock() {
     if (get().status !== 'active') return;
-    // Hide first, then tell the core: the screen must not wait on the round trip.
+    // Hide first, then tell the core: the screen must not wait on the round trip. The person's
+    // own entries stay (without names) for when they unlock.
     wipePersonalData();
     set({ status: 'locked' });
     await call('lockSession', {});
@@ -143,7 +145,7 @@ onSessionSignal((signal) => {
     wipePersonalData();
     useSession.setState({ status: 'locked' });
   } else if (signal === 'signed-out' && (state.status === 'active' || state.status === 'locked')) {
-    wipePersonalData();
+    endSessionData();
     useSession.setState({ status: 'signed-out', staff: null, deskId: null });
   } else if (signal === 'transport-closed') {
     state.setTransport(true);

@@ -5,6 +5,7 @@
  * component's own behaviour is under test.
  */
 import type { Reply } from '../../../src/api/reply';
+import type { PushedEvent } from '../global';
 
 export interface StubCall {
   readonly operation: string;
@@ -18,17 +19,24 @@ export interface VenueStub {
   /** Holds replies back until release(), as a busy core would. */
   hold(): void;
   release(): void;
+  /** Pushes an event to the page, as the core does when something changed. */
+  emit(event: PushedEvent): void;
 }
 
 export function installVenueStub(): VenueStub {
   const calls: StubCall[] = [];
+  const listeners = new Set<(event: PushedEvent) => void>();
   const answers = new Map<string, Reply<unknown> | ((input: unknown) => Reply<unknown>)>();
   let held: (() => void)[] | null = null;
   const venue = new Proxy(
     {},
     {
       get(_target, operation: string) {
-        if (operation === 'subscribe') return () => () => undefined;
+        if (operation === 'subscribe')
+          return (listener: (event: PushedEvent) => void) => {
+            listeners.add(listener);
+            return () => listeners.delete(listener);
+          };
         return (input: unknown) => {
           calls.push({ operation, input });
           const answer = answers.get(operation);
@@ -50,6 +58,9 @@ export function installVenueStub(): VenueStub {
       const pending = held ?? [];
       held = null;
       for (const resolve of pending) resolve();
+    },
+    emit: (event) => {
+      for (const listener of listeners) listener(event);
     },
   };
 }

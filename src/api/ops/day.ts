@@ -124,6 +124,17 @@ export const dayOperations = {
     },
   }),
 
+  observationTimes: defineOperation({
+    summary: 'For a locked screen: when each observation of today ends (dose ids and times, never names), so a locked board still counts who is due and rings.',
+    passive: true,
+    access: { roles: ['nurse', 'supervisor', 'reception'], whileLocked: true },
+    input: z.strictObject({}),
+    output: z.array(z.object({ doseId: z.string(), endsAt: z.string() })),
+    handler(_input, context) {
+      return observationBoard(context.db, venueOf(context), venueDate(context.now), context.now).map((entry) => ({ doseId: entry.doseId, endsAt: entry.endsAt }));
+    },
+  }),
+
   endObservation: defineOperation({
     summary: 'Release a person after their observation time, or refer them to the doctor (with a note) at any time.',
     access: { roles: ['nurse', 'supervisor'] },

@@ -36,6 +36,8 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
 export interface DeskOptions {
   readonly language?: 'ja' | 'en';
   readonly viewport?: { width: number; height: number };
+  /** Device pixels per CSS pixel: 1.5 with the viewport divided by 1.5 is Chromium at 150 % zoom. */
+  readonly deviceScaleFactor?: number;
   /** Runs before the page loads (e.g. installing Playwright's fake clock). */
   readonly beforeLoad?: (context: BrowserContext) => Promise<void>;
   /** Sees the page before it loads (to listen to its sockets, requests and console). */
@@ -45,6 +47,7 @@ export interface DeskOptions {
 export async function openDesk(browser: Browser, url: string, options: DeskOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 1366, height: 900 },
+    deviceScaleFactor: options.deviceScaleFactor ?? 1,
     locale: 'ja-JP',
     timezoneId: 'Asia/Tokyo',
     permissions: ['camera'],
@@ -59,10 +62,10 @@ export async function openDesk(browser: Browser, url: string, options: DeskOptio
   return { context, page };
 }
 
-/** A full-page screenshot under test-results/screens/, for people to look at. */
-export async function saveScreen(page: Page, name: string): Promise<string> {
+/** A screenshot under test-results/screens/, for people to look at: the full page, or what the viewport shows. */
+export async function saveScreen(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
   mkdirSync(SCREENS_DIR, { recursive: true });
   const path = join(SCREENS_DIR, `${name}.png`);
-  await page.screenshot({ path, fullPage: true, animations: 'disabled', caret: 'hide' });
+  await page.screenshot({ path, fullPage: options.fullPage ?? true, animations: 'disabled', caret: 'hide' });
   return path;
 }

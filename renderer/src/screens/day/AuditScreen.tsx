@@ -1,16 +1,18 @@
 /**
  * Supervisor → Audit: the operation log, newest first, filtered by staff,
  * action and time, and whether its hash chain verifies. A break is flagged
- * in colour and in words, with each problem listed.
+ * in colour and in words, with each problem listed. Entries are in staff
+ * words (AuditEntries.tsx): labels, names, details on request.
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { ReplyError } from '../../../../src/api/reply';
-import { OPERATION_NAMES } from '../../../../src/api/names';
 import { call, type Value } from '../../api/venue';
 import { AlertIcon, CheckIcon } from '../../components/Icons';
 import { formatDateTime } from '../../i18n/format';
+import { actionLabel, AUDIT_ACTIONS } from '../../i18n/operations';
 import { useT } from '../../i18n/t';
 import type { StringKey } from '../../i18n/strings';
+import { AuditEntries } from './AuditEntries';
 import { venueInstant } from './format';
 
 type Audit = Value<'auditLog'>;
@@ -18,7 +20,7 @@ type Staff = Value<'listStaff'>[number];
 
 /** Reads the screens make on their own every few seconds; hidden by default so the actions people took stand out. */
 const ROUTINE = new Set([
-  'syncStatus', 'whoAmI', 'deviceStatus', 'vaccinationQueue', 'todayCounts', 'observationBoard', 'listLots', 'listDesks',
+  'syncStatus', 'whoAmI', 'deviceStatus', 'vaccinationQueue', 'todayCounts', 'observationBoard', 'observationTimes', 'listLots', 'listDesks',
   'listProducts', 'listWalkIns', 'listConflicts', 'ticketVerdict', 'dosesToday', 'dayReport', 'dayRecords', 'listStaff', 'listBackups', 'enrollmentStatus', 'auditLog', 'diskStatus',
 ]);
 const SHOWN = 200;
@@ -161,11 +163,13 @@ export function AuditScreen() {
             <span>{t('audit.action')}</span>
             <select value={filters.action} onChange={(event) => setFilters({ ...filters, action: event.target.value })} data-testid="audit-action">
               <option value="">{t('audit.all')}</option>
-              {[...OPERATION_NAMES, 'restoreBackup', 'auditCentralMismatch', 'auditHeadForged'].filter((n, i, all) => all.indexOf(n) === i).sort().map((name) => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
+              {AUDIT_ACTIONS.map((name) => ({ name, label: actionLabel(name, t.language) ?? name }))
+                .sort((a, b) => a.label.localeCompare(b.label, t.language))
+                .map(({ name, label }) => (
+                  <option key={name} value={name}>
+                    {label}
+                  </option>
+                ))}
             </select>
           </label>
           <label className="field">
@@ -192,34 +196,7 @@ export function AuditScreen() {
         <p className="field__hint" data-testid="audit-count">
           {t('audit.count', { n: entries.length })}
         </p>
-        <table className="table audit-table" data-testid="audit-entries">
-          <thead>
-            <tr>
-              <th>#</th>
-              <th>{t('audit.at')}</th>
-              <th>{t('audit.staff')}</th>
-              <th>{t('sup.desk')}</th>
-              <th>{t('audit.action')}</th>
-              <th>{t('audit.outcome')}</th>
-              <th>{t('audit.record')}</th>
-              <th>{t('audit.detail')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((e) => (
-              <tr key={e.seq} data-testid="audit-entry" data-action={e.action} data-outcome={e.outcome} data-seq={e.seq}>
-                <td className="mono">{e.seq}</td>
-                <td>{formatDateTime(e.at, t.language)}</td>
-                <td>{e.staffName ?? e.staffId ?? '—'}</td>
-                <td>{e.deskId ?? '—'}</td>
-                <td className="mono">{e.action}</td>
-                <td>{e.outcome === 'ok' ? <span className="tag tag--good">{t('audit.ok')}</span> : <strong className="tag tag--bad">{e.outcome}</strong>}</td>
-                <td className="mono small">{e.recordId ?? ''}</td>
-                <td className="mono small">{e.detail ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <AuditEntries entries={entries} />
       </section>
     </div>
   );

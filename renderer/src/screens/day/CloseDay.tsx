@@ -14,6 +14,7 @@ import { AlertIcon, CheckIcon, ClockIcon } from '../../components/Icons';
 import { formatDateTime } from '../../i18n/format';
 import { useT } from '../../i18n/t';
 import { useDay, type DayReport } from '../../stores/day';
+import { useKeptField } from '../../stores/kept';
 
 function Failure({ error, testId }: { error: ReplyError | null; testId: string }) {
   const t = useT();
@@ -154,7 +155,7 @@ export function CloseDay({ report }: { report: DayReport }) {
   const load = useDay((s) => s.load);
   const closing = useDay((s) => s.closing);
   const setClosing = useDay((s) => s.setClosing);
-  const [note, setNote] = useState('');
+  const [note, setNote, resetNote] = useKeptField(`day.${report.date}.closeNote`, '');
   const [confirmed, setConfirmed] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ReplyError | null>(null);
@@ -173,6 +174,7 @@ export function CloseDay({ report }: { report: DayReport }) {
     }
     setError(null);
     setClosing(false);
+    resetNote();
     await load();
   };
   return (

@@ -7,7 +7,8 @@
 import { useId } from 'react';
 import { useT } from '../../i18n/t';
 import type { DayReport } from '../../stores/day';
-import { formatDuration } from './format';
+import { formatDuration } from '../../i18n/format';
+import { useDeskName } from '../../stores/desks';
 
 const WIDTH = 760;
 const LABEL = 150;
@@ -25,6 +26,7 @@ function hoursOf(lines: DayReport['hourly']): number[] {
 
 export function DayChart({ report }: { report: DayReport }) {
   const t = useT();
+  const deskName = useDeskName();
   const uid = `chart${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
   const hours = hoursOf(report.hourly);
   const desks = [...new Set(report.hourly.map((l) => l.deskId))].sort();
@@ -59,7 +61,7 @@ export function DayChart({ report }: { report: DayReport }) {
             return (
               <g key={deskId} data-testid="chart-desk" data-desk={deskId}>
                 <text x={0} y={top + 22} className="chart__desk">
-                  {deskId}
+                  {deskName(deskId)}
                 </text>
                 {median !== undefined ? (
                   <text x={0} y={top + 44} className="chart__median">
@@ -125,7 +127,7 @@ export function DayChart({ report }: { report: DayReport }) {
         <tbody>
           {report.hourly.map((l) => (
             <tr key={`${l.deskId}-${l.hour}`}>
-              <td>{l.deskId}</td>
+              <td>{deskName(l.deskId)}</td>
               <td>{t('day.chart.hour', { h: Number(l.hour) })}</td>
               <td>{l.checkIns}</td>
               <td>{l.doses}</td>

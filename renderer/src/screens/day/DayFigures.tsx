@@ -6,7 +6,8 @@
 import { useT } from '../../i18n/t';
 import type { StringKey } from '../../i18n/strings';
 import type { DayReport } from '../../stores/day';
-import { formatDuration } from './format';
+import { formatDuration } from '../../i18n/format';
+import { useDeskName } from '../../stores/desks';
 
 const COUNTS = [
   'booked',
@@ -94,6 +95,7 @@ export function DayBreakdown({ report }: { report: DayReport }) {
 
 export function MedianTimes({ report }: { report: DayReport }) {
   const t = useT();
+  const deskName = useDeskName();
   return (
     <dl className="facts" data-testid="median-times">
       <div>
@@ -104,7 +106,7 @@ export function MedianTimes({ report }: { report: DayReport }) {
       </div>
       {report.medianSecondsToDoseByDesk.map((m) => (
         <div key={m.deskId}>
-          <dt>{t('day.medianDesk', { desk: m.deskId })}</dt>
+          <dt>{t('day.medianDesk', { desk: deskName(m.deskId) })}</dt>
           <dd data-testid="median-desk" data-desk={m.deskId} data-seconds={m.seconds}>
             {formatDuration(m.seconds, t.language)}
           </dd>

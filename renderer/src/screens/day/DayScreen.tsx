@@ -24,6 +24,13 @@ import { CheckinTable, DoseTable } from './RecordTables';
 
 const REFRESH_ON = ['checkin', 'dose', 'void', 'day-closed', 'sync', 'walk-in', 'conflict', 'restored', 'observation'] as const;
 
+/** The close is at the end of the report (after what it is judged on); the button at the top takes the supervisor there. */
+function goToClose(): void {
+  const form = document.getElementById('close-day');
+  form?.scrollIntoView({ block: 'center' });
+  form?.querySelector('textarea')?.focus({ preventScroll: true });
+}
+
 export function DayScreen() {
   const t = useT();
   const date = useDay((s) => s.date);
@@ -56,9 +63,14 @@ export function DayScreen() {
           <button type="button" className="button" onClick={reload} data-testid="day-refresh">
             {t('common.refresh')}
           </button>
-          <button type="button" className="button button--primary" disabled={!report} onClick={() => printSheet('day-report')} data-testid="print-report">
+          <button type="button" className="button" disabled={!report} onClick={() => printSheet('day-report')} data-testid="print-report">
             {t('day.print')}
           </button>
+          {report && !report.closed ? (
+            <button type="button" className="button button--primary" onClick={goToClose} data-testid="close-day-start">
+              {t('day.close.jump')}
+            </button>
+          ) : null}
         </div>
       </section>
       {error ? (
@@ -91,7 +103,11 @@ export function DayScreen() {
           <section className="panel" aria-labelledby="day-discrepancies-title">
             <h2 id="day-discrepancies-title">{t('day.discrepancies')}</h2>
             <DiscrepancyList discrepancies={report.discrepancies} />
-            {report.closed ? null : <CloseDay report={report} />}
+            {report.closed ? null : (
+              <div id="close-day">
+                <CloseDay report={report} />
+              </div>
+            )}
             <CloseHistory report={report} />
           </section>
           <section className="panel" aria-labelledby="day-health-title">

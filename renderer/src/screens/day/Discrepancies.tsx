@@ -12,6 +12,7 @@ import { useT } from '../../i18n/t';
 import type { StringKey } from '../../i18n/strings';
 import { useDay, type DayRecords, type Discrepancy } from '../../stores/day';
 import { CheckinTable, DoseTable } from './RecordTables';
+import { useKeptField } from '../../stores/kept';
 
 /** The records call takes at most this many ids; a lot gap can name more. */
 const MAX_RECORDS = 50;
@@ -67,7 +68,7 @@ function Explanation({ discrepancy }: { discrepancy: Discrepancy }) {
   const date = useDay((s) => s.date);
   const staffNames = useDay((s) => s.staffNames);
   const load = useDay((s) => s.load);
-  const [note, setNote] = useState('');
+  const [note, setNote, resetNote] = useKeptField(`day.${date}.explain.${discrepancy.key}`, '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ReplyError | null>(null);
   const save = async () => {
@@ -78,7 +79,7 @@ function Explanation({ discrepancy }: { discrepancy: Discrepancy }) {
       setError(reply.error);
       return;
     }
-    setNote('');
+    resetNote();
     setError(null);
     await load();
   };

@@ -12,6 +12,8 @@ import { CheckIcon } from '../../components/Icons';
 import { formatDateBoth } from '../../i18n/format';
 import { useT } from '../../i18n/t';
 import { today } from '../../stores/day';
+import { useDesks } from '../../stores/desks';
+import { useRecordNames } from './audit-names';
 import { base64Bytes } from './format';
 
 type Encoding = 'utf-8' | 'shift_jis';
@@ -34,6 +36,29 @@ function download(url: string, fileName: string): void {
   document.body.append(link);
   link.click();
   link.remove();
+}
+
+/** The records left out of the file, each named as staff know it (the id stays on the element, not on screen). */
+function Withheld({ withheld }: { withheld: Saved['withheld'] }) {
+  const t = useT();
+  const deskNames = useDesks((s) => s.names);
+  const names = useRecordNames(
+    withheld.map((w) => w.recordId),
+    t.language,
+    deskNames,
+  );
+  return (
+    <div className="notice notice--error" role="alert" data-testid="export-withheld">
+      <p>{t('export.withheld', { n: withheld.length })}</p>
+      <ul>
+        {withheld.map((w) => (
+          <li key={w.recordId} data-record={w.recordId}>
+            {t('export.withheldItem', { id: names.get(w.recordId) ?? t('audit.recordUnnamed'), column: w.column })}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
 }
 
 export function ExportScreen() {
@@ -102,16 +127,7 @@ export function ExportScreen() {
             </a>
           </p>
         ) : null}
-        {saved && saved.withheld.length > 0 ? (
-          <div className="notice notice--error" role="alert" data-testid="export-withheld">
-            <p>{t('export.withheld', { n: saved.withheld.length })}</p>
-            <ul>
-              {saved.withheld.map((w) => (
-                <li key={w.recordId}>{t('export.withheldItem', { id: w.recordId, column: w.column })}</li>
-              ))}
-            </ul>
-          </div>
-        ) : null}
+        {saved && saved.withheld.length > 0 ? <Withheld withheld={saved.withheld} /> : null}
         <p className="field__hint">{t('export.noIndividualNumber')}</p>
       </section>
     </div>

@@ -5,9 +5,10 @@
  */
 import { useState, type FormEvent } from 'react';
 import { call } from '../../api/venue';
-import { formatDateBoth } from '../../i18n/format';
+import { formatExpiry } from '../../i18n/format';
 import { useT, type Translator } from '../../i18n/t';
 import { useDay, type DayReport } from '../../stores/day';
+import { TableScroll } from '../../components/TableScroll';
 
 type LotLine = DayReport['lots'][number];
 
@@ -35,45 +36,47 @@ export function LotTable({ report, editable }: { report: DayReport; editable: bo
   const t = useT();
   return (
     <div className="lot-table">
-      <table className="table" data-testid="lot-table">
-        <thead>
-          <tr>
-            <th>{t('sup.lotNumber')}</th>
-            <th>{t('sup.product')}</th>
-            <th>{t('sup.expiry')}</th>
-            <th className="num">{t('day.lot.doses')}</th>
-            <th className="num">{t('day.lot.vials')}</th>
-            <th className="num">{t('day.lot.capacity')}</th>
-            <th>{t('day.lot.difference')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {report.lots.length === 0 ? (
+      <TableScroll label={t('day.lots')}>
+        <table className="table" data-testid="lot-table">
+          <thead>
             <tr>
-              <td colSpan={7} className="empty">
-                {t('day.lot.empty')}
-              </td>
+              <th>{t('sup.lotNumber')}</th>
+              <th>{t('sup.product')}</th>
+              <th>{t('sup.expiry')}</th>
+              <th className="num">{t('day.lot.doses')}</th>
+              <th className="num">{t('day.lot.vials')}</th>
+              <th className="num">{t('day.lot.capacity')}</th>
+              <th>{t('day.lot.difference')}</th>
             </tr>
-          ) : null}
-          {report.lots.map((line) => (
-            <tr key={line.lotId} data-testid="lot-line" data-lot={line.lotNumber} data-difference={line.difference ?? ''} data-state={stateOf(line)}>
-              <td className="mono">{line.lotNumber}</td>
-              <td>{line.productName}</td>
-              <td>{line.expiry ? formatDateBoth(line.expiry, t.language) : ''}</td>
-              <td className="num" data-testid="lot-doses">
-                {line.doses}
-              </td>
-              <td className="num" data-testid="lot-vials">
-                {line.vialsOpened ?? '—'}
-              </td>
-              <td className="num">{line.vialsOpened === null ? '—' : t('day.lot.capacityValue', { vials: line.vialsOpened, per: line.dosesPerVial, n: line.vialsOpened * line.dosesPerVial })}</td>
-              <td data-testid="lot-difference">
-                <DifferenceLabel line={line} t={t} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {report.lots.length === 0 ? (
+              <tr>
+                <td colSpan={7} className="empty">
+                  {t('day.lot.empty')}
+                </td>
+              </tr>
+            ) : null}
+            {report.lots.map((line) => (
+              <tr key={line.lotId} data-testid="lot-line" data-lot={line.lotNumber} data-difference={line.difference ?? ''} data-state={stateOf(line)}>
+                <td className="mono">{line.lotNumber}</td>
+                <td>{line.productName}</td>
+                <td>{line.expiry ? formatExpiry(line.expiry, t.language) : ''}</td>
+                <td className="num" data-testid="lot-doses">
+                  {line.doses}
+                </td>
+                <td className="num" data-testid="lot-vials">
+                  {line.vialsOpened ?? '—'}
+                </td>
+                <td className="num">{line.vialsOpened === null ? '—' : t('day.lot.capacityValue', { vials: line.vialsOpened, per: line.dosesPerVial, n: line.vialsOpened * line.dosesPerVial })}</td>
+                <td data-testid="lot-difference">
+                  <DifferenceLabel line={line} t={t} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
       {editable ? <VialsForm /> : null}
     </div>
   );

@@ -11,6 +11,8 @@ import { useT, type Translator } from '../../i18n/t';
 import type { DayCheckin, DayDose } from '../../stores/day';
 import { RerecordForm } from './RerecordForm';
 import { VoidControl } from './VoidControl';
+import { useDeskName } from '../../stores/desks';
+import { TableScroll } from '../../components/TableScroll';
 
 function VoidState({ record, t }: { record: { void: DayDose['void'] }; t: Translator }) {
   if (!record.void) return <span className="tag tag--good">{t('day.record.live')}</span>;
@@ -27,53 +29,55 @@ function VoidState({ record, t }: { record: { void: DayDose['void'] }; t: Transl
 
 export function CheckinTable({ checkins, onChange, actions = true }: { checkins: readonly DayCheckin[]; onChange: () => void; actions?: boolean }) {
   const t = useT();
+  const deskName = useDeskName();
   if (checkins.length === 0) return null;
   return (
-    <table className="table records-table" data-testid="checkin-records">
-      <caption>{t('day.records.checkins')}</caption>
-      <thead>
-        <tr>
-          <th>{t('sup.time')}</th>
-          <th>{t('sup.person')}</th>
-          <th>{t('verdict.ticket')}</th>
-          <th>{t('nurse.doseNumber')}</th>
-          <th>{t('sup.desk')}</th>
-          <th>{t('day.record.by')}</th>
-          <th>{t('sup.status')}</th>
-          {actions ? <th>{t('day.record.actions')}</th> : null}
-        </tr>
-      </thead>
-      <tbody>
-        {checkins.map((c) => (
-          <tr key={c.id} data-testid="day-record" data-kind="checkin" data-id={c.id} data-ticket={c.ticketNumber} data-voided={c.void ? 'true' : 'false'} className={c.void ? 'row--voided-soft' : undefined}>
-            <td>
-              {c.venueDate} {formatTime(c.at)}
-            </td>
-            <td lang="ja">
-              {c.nameKanji} <small className="muted">{c.nameKana}</small>
-            </td>
-            <td className="mono">
-              {c.municipality} {c.ticketNumber}
-            </td>
-            <td>{t('verdict.dose', { n: c.doseNumber })}</td>
-            <td>{c.deskId}</td>
-            <td>
-              {c.staffName ?? ''}
-              {c.walkIn ? <span className="tag tag--neutral"> {t('day.record.walkIn')}</span> : null}
-            </td>
-            <td>
-              <VoidState record={c} t={t} />
-            </td>
-            {actions ? <td>{c.void ? null : <VoidControl recordId={c.id} onVoided={onChange} />}</td> : null}
+    <TableScroll label={t('day.records.checkins')}>
+      <table className="table records-table" data-testid="checkin-records">
+        <caption>{t('day.records.checkins')}</caption>
+        <thead>
+          <tr>
+            <th>{t('sup.time')}</th>
+            <th>{t('sup.person')}</th>
+            <th>{t('verdict.ticket')}</th>
+            <th>{t('nurse.doseNumber')}</th>
+            <th>{t('sup.desk')}</th>
+            <th>{t('day.record.by')}</th>
+            <th>{t('sup.status')}</th>
+            {actions ? <th>{t('day.record.actions')}</th> : null}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {checkins.map((c) => (
+            <tr key={c.id} data-testid="day-record" data-kind="checkin" data-id={c.id} data-ticket={c.ticketNumber} data-voided={c.void ? 'true' : 'false'} className={c.void ? 'row--voided-soft' : undefined}>
+              <td>{formatTime(c.at)}</td>
+              <td lang="ja" className="nowrap">
+                {c.nameKanji} <small className="muted">{c.nameKana}</small>
+              </td>
+              <td className="mono">
+                {c.municipality} {c.ticketNumber}
+              </td>
+              <td>{t('verdict.dose', { n: c.doseNumber })}</td>
+              <td>{deskName(c.deskId)}</td>
+              <td>
+                {c.staffName ?? ''}
+                {c.walkIn ? <span className="tag tag--neutral"> {t('day.record.walkIn')}</span> : null}
+              </td>
+              <td className="cell--text">
+                <VoidState record={c} t={t} />
+              </td>
+              {actions ? <td>{c.void ? null : <VoidControl recordId={c.id} onVoided={onChange} />}</td> : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
   );
 }
 
 function DoseRow({ dose, onChange, actions }: { dose: DayDose; onChange: () => void; actions: boolean }) {
   const t = useT();
+  const deskName = useDeskName();
   const [rerecording, setRerecording] = useState(false);
   const canRerecord = actions && dose.void !== null && dose.replacedBy === null;
   return (
@@ -88,17 +92,15 @@ function DoseRow({ dose, onChange, actions }: { dose: DayDose; onChange: () => v
         data-doctor={dose.doctor ?? ''}
         className={dose.void ? 'row--voided-soft' : undefined}
       >
-        <td>
-          {dose.venueDate} {formatTime(dose.givenAt)}
-        </td>
-        <td lang="ja">
+        <td>{formatTime(dose.givenAt)}</td>
+        <td lang="ja" className="nowrap">
           {dose.nameKanji} <small className="muted">{dose.nameKana}</small>
         </td>
         <td className="mono">
           {dose.municipality} {dose.ticketNumber}
         </td>
         <td>{t('verdict.dose', { n: dose.doseNumber })}</td>
-        <td>
+        <td className="cell--text">
           {t(`nurse.status.${dose.status}`)}
           {dose.status === 'performed' ? (
             <>
@@ -109,12 +111,12 @@ function DoseRow({ dose, onChange, actions }: { dose: DayDose; onChange: () => v
             ` · ${dose.reason ?? ''}`
           )}
         </td>
-        <td>{dose.deskId}</td>
+        <td>{deskName(dose.deskId)}</td>
         <td>
           {dose.nurseName ?? ''}
           {dose.doctor ? <small className="muted"> / {dose.doctor}</small> : null}
         </td>
-        <td>
+        <td className="cell--text">
           <VoidState record={dose} t={t} />
           {dose.replaces ? <small className="tag tag--neutral"> {t('day.record.rerecorded')}</small> : null}
         </td>
@@ -160,26 +162,28 @@ export function DoseTable({ doses, onChange, actions = true }: { doses: readonly
   const t = useT();
   if (doses.length === 0) return null;
   return (
-    <table className="table records-table" data-testid="dose-records">
-      <caption>{t('day.records.doses')}</caption>
-      <thead>
-        <tr>
-          <th>{t('sup.time')}</th>
-          <th>{t('sup.person')}</th>
-          <th>{t('verdict.ticket')}</th>
-          <th>{t('nurse.doseNumber')}</th>
-          <th>{t('day.record.what')}</th>
-          <th>{t('sup.desk')}</th>
-          <th>{t('day.record.nurseDoctor')}</th>
-          <th>{t('sup.status')}</th>
-          {actions ? <th>{t('day.record.actions')}</th> : null}
-        </tr>
-      </thead>
-      <tbody>
-        {doses.map((dose) => (
-          <DoseRow key={dose.id} dose={dose} onChange={onChange} actions={actions} />
-        ))}
-      </tbody>
-    </table>
+    <TableScroll label={t('day.records.doses')}>
+      <table className="table records-table" data-testid="dose-records">
+        <caption>{t('day.records.doses')}</caption>
+        <thead>
+          <tr>
+            <th>{t('sup.time')}</th>
+            <th>{t('sup.person')}</th>
+            <th>{t('verdict.ticket')}</th>
+            <th>{t('nurse.doseNumber')}</th>
+            <th>{t('day.record.what')}</th>
+            <th>{t('sup.desk')}</th>
+            <th>{t('day.record.nurseDoctor')}</th>
+            <th>{t('sup.status')}</th>
+            {actions ? <th>{t('day.record.actions')}</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {doses.map((dose) => (
+            <DoseRow key={dose.id} dose={dose} onChange={onChange} actions={actions} />
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
   );
 }

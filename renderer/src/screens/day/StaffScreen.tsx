@@ -6,8 +6,10 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { ReplyError } from '../../../../src/api/reply';
 import { call, type Value } from '../../api/venue';
+import { TableScroll } from '../../components/TableScroll';
 import { useT } from '../../i18n/t';
 import type { StringKey } from '../../i18n/strings';
+import { useKeptField } from '../../stores/kept';
 import { useSession, type Role } from '../../stores/session';
 
 type Staff = Value<'listStaff'>[number];
@@ -17,9 +19,11 @@ export function StaffScreen() {
   const t = useT();
   const me = useSession((s) => s.staff);
   const [staff, setStaff] = useState<Staff[]>([]);
-  const [login, setLogin] = useState('');
-  const [name, setName] = useState('');
-  const [role, setRole] = useState<Role>('reception');
+  // What is typed survives a lock for the same supervisor (stores/kept.ts); the password never does.
+  const [login, setLogin, resetLogin] = useKeptField('staff.add.login', '');
+  const [name, setName, resetName] = useKeptField('staff.add.name', '');
+  const [keptRole, setRole, resetRole] = useKeptField('staff.add.role', 'reception');
+  const role = ROLES.find((r) => r === keptRole) ?? 'reception';
   const [password, setPassword] = useState('');
   const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
 
@@ -39,8 +43,9 @@ export function StaffScreen() {
     setPassword('');
     if (!reply.ok) return say(reply.error);
     setMessage({ tone: 'ok', text: t('staff.created', { name: reply.value.displayName }) });
-    setLogin('');
-    setName('');
+    resetLogin();
+    resetName();
+    resetRole();
     await load();
   };
 
@@ -55,34 +60,36 @@ export function StaffScreen() {
     <div className="screen screen--wide" data-testid="staff-screen">
       <section className="panel" aria-labelledby="staff-title">
         <h2 id="staff-title">{t('staff.title')}</h2>
-        <table className="table">
-          <thead>
-            <tr>
-              <th>{t('signin.login')}</th>
-              <th>{t('staff.name')}</th>
-              <th>{t('staff.role')}</th>
-              <th>{t('sup.status')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {staff.map((s) => (
-              <tr key={s.id} data-testid="staff-row" data-login={s.login} data-disabled={s.disabled ? 'true' : 'false'} className={s.disabled ? 'row--voided-soft' : undefined}>
-                <td className="mono">{s.login}</td>
-                <td>{s.displayName}</td>
-                <td>{t(`role.${s.role}` as StringKey)}</td>
-                <td>{s.disabled ? <strong className="tag tag--bad">{t('staff.disabled')}</strong> : <span className="tag tag--good">{t('staff.active')}</span>}</td>
-                <td>
-                  {s.id === me?.id ? null : (
-                    <button type="button" className={`button${s.disabled ? '' : ' button--quiet'}`} onClick={() => void toggle(s)} data-testid="staff-toggle">
-                      {s.disabled ? t('staff.enable') : t('staff.disable')}
-                    </button>
-                  )}
-                </td>
+        <TableScroll label={t('staff.title')}>
+          <table className="table">
+            <thead>
+              <tr>
+                <th>{t('signin.login')}</th>
+                <th>{t('staff.name')}</th>
+                <th>{t('staff.role')}</th>
+                <th>{t('sup.status')}</th>
+                <th>{t('day.record.actions')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {staff.map((s) => (
+                <tr key={s.id} data-testid="staff-row" data-login={s.login} data-disabled={s.disabled ? 'true' : 'false'} className={s.disabled ? 'row--voided-soft' : undefined}>
+                  <td className="mono">{s.login}</td>
+                  <td>{s.displayName}</td>
+                  <td>{t(`role.${s.role}` as StringKey)}</td>
+                  <td>{s.disabled ? <strong className="tag tag--bad">{t('staff.disabled')}</strong> : <span className="tag tag--good">{t('staff.active')}</span>}</td>
+                  <td>
+                    {s.id === me?.id ? null : (
+                      <button type="button" className={`button${s.disabled ? '' : ' button--quiet'}`} onClick={() => void toggle(s)} data-testid="staff-toggle">
+                        {s.disabled ? t('staff.enable') : t('staff.disable')}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
         <form className="inline-form" onSubmit={(event) => void create(event)} data-testid="staff-form">
           <h3>{t('staff.add')}</h3>
           <label className="field">
@@ -95,7 +102,7 @@ export function StaffScreen() {
           </label>
           <label className="field">
             <span>{t('staff.role')}</span>
-            <select value={role} onChange={(event) => setRole(event.target.value as Role)} data-testid="staff-role">
+            <select value={role} onChange={(event) => setRole(event.target.value)} data-testid="staff-role">
               {ROLES.map((r) => (
                 <option key={r} value={r}>
                   {t(`role.${r}` as StringKey)}

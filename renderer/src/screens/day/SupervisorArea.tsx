@@ -3,23 +3,16 @@
  * desks, lots, records), the day's reconciliation and sign-off, the VRS
  * export, the audit log, staff accounts and data import.
  */
-import { create } from 'zustand';
+import { WalkInBadge } from '../../components/WalkInBadge';
 import { useT } from '../../i18n/t';
 import type { StringKey } from '../../i18n/strings';
+import { SUPERVISOR_TABS, useNavigation, type SupervisorTab } from '../../stores/navigation';
 import { SupervisorScreen } from '../SupervisorScreen';
 import { AuditScreen } from './AuditScreen';
 import { DayScreen } from './DayScreen';
 import { ExportScreen } from './ExportScreen';
 import { ImportScreen } from './ImportScreen';
 import { StaffScreen } from './StaffScreen';
-
-export const SUPERVISOR_TABS = ['desk', 'day', 'export', 'audit', 'staff', 'import'] as const;
-export type SupervisorTab = (typeof SUPERVISOR_TABS)[number];
-
-export const useSupervisorTab = create<{ tab: SupervisorTab; show(tab: SupervisorTab): void }>((set) => ({
-  tab: 'desk',
-  show: (tab) => set({ tab }),
-}));
 
 function Current({ tab }: { tab: SupervisorTab }) {
   switch (tab) {
@@ -40,8 +33,8 @@ function Current({ tab }: { tab: SupervisorTab }) {
 
 export function SupervisorArea() {
   const t = useT();
-  const tab = useSupervisorTab((s) => s.tab);
-  const show = useSupervisorTab((s) => s.show);
+  const tab = useNavigation((s) => s.supervisorTab);
+  const show = useNavigation((s) => s.showTab);
   return (
     <div className="supervisor-area">
       <nav className="subnav" aria-label={t('sup.tabs')}>
@@ -55,6 +48,7 @@ export function SupervisorArea() {
             data-testid={`sup-tab-${name}`}
           >
             {t(`sup.tab.${name}` as StringKey)}
+            {name === 'desk' ? <WalkInBadge testId="walk-in-tab-badge" /> : null}
           </button>
         ))}
       </nav>

@@ -1,13 +1,17 @@
-/** Voiding a check-in or dose record: a reason is required; the record stays, marked, and the void is a record too. */
+/**
+ * Voiding a check-in or dose record: a reason is required; the record stays, marked, and the void is a
+ * record too. A reason being typed is kept for the record (stores/kept.ts), through a lock.
+ */
 import { useState } from 'react';
 import type { ReplyError } from '../../../../src/api/reply';
 import { call } from '../../api/venue';
 import { useT } from '../../i18n/t';
+import { useKeptField } from '../../stores/kept';
 
 export function VoidControl({ recordId, onVoided }: { recordId: string; onVoided: () => void }) {
   const t = useT();
-  const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState('');
+  const [reason, setReason, resetReason] = useKeptField(`void.${recordId}.reason`, '');
+  const [open, setOpen] = useState(reason !== '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ReplyError | null>(null);
   if (!open) {
@@ -26,7 +30,7 @@ export function VoidControl({ recordId, onVoided }: { recordId: string; onVoided
       return;
     }
     setOpen(false);
-    setReason('');
+    resetReason();
     onVoided();
   };
   return (
@@ -38,7 +42,15 @@ export function VoidControl({ recordId, onVoided }: { recordId: string; onVoided
       <button type="button" className="button button--danger" disabled={reason.trim().length < 2 || busy} onClick={() => void confirm()} data-testid="void-confirm">
         {t('sup.voidConfirm')}
       </button>
-      <button type="button" className="button button--quiet" onClick={() => setOpen(false)} data-testid="void-cancel">
+      <button
+        type="button"
+        className="button button--quiet"
+        onClick={() => {
+          setOpen(false);
+          resetReason();
+        }}
+        data-testid="void-cancel"
+      >
         {t('nurse.cancel')}
       </button>
       {error ? (

@@ -1,20 +1,7 @@
-/** Small formatting helpers for the supervisor's screens. */
-import type { Language } from '../../stores/prefs';
-
-/** 420 → 7分00秒 / 7 min 00 s; a median can be fractional, so it is rounded. */
-export function formatDuration(seconds: number, language: Language): string {
-  const whole = Math.round(seconds);
-  const minutes = Math.floor(whole / 60);
-  const rest = String(whole % 60).padStart(2, '0');
-  return language === 'ja' ? `${minutes}分${rest}秒` : `${minutes} min ${rest} s`;
-}
-
-/** A live countdown: 14:59, or -0:05 once the time is up. */
-export function formatCountdown(ms: number): string {
-  const sign = ms < 0 ? '-' : '';
-  const total = Math.ceil(Math.abs(ms) / 1000);
-  return `${sign}${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
-}
+/**
+ * Small helpers for the supervisor's screens: typed times as instants, files
+ * as base64. Dates and times shown to staff go through i18n/format.ts.
+ */
 
 /** A venue-time date and time typed by a supervisor (YYYY-MM-DD, HH:MM[:SS]) as an instant with the venue's offset. */
 export function venueInstant(date: string, time: string): string {

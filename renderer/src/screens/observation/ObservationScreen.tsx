@@ -7,26 +7,28 @@
  */
 import { useState } from 'react';
 import { AlertIcon, ClockIcon } from '../../components/Icons';
-import { formatTime } from '../../i18n/format';
+import { formatCountdown, formatTime } from '../../i18n/format';
 import { useT } from '../../i18n/t';
 import { useObservation, endsAtMs, isDue, type ObservationEntry } from '../../stores/observation';
 import { useSession } from '../../stores/session';
-import { formatCountdown } from '../day/format';
+import { useDeskName } from '../../stores/desks';
+import { useKeptField } from '../../stores/kept';
 
 function ObservationItem({ entry, now, canEnd }: { entry: ObservationEntry; now: number; canEnd: boolean }) {
   const t = useT();
+  const deskName = useDeskName();
   const end = useObservation((s) => s.end);
-  const [referring, setReferring] = useState(false);
-  const [note, setNote] = useState('');
+  const [note, setNote, resetNote] = useKeptField(`observation.${entry.doseId}.referNote`, '');
+  const [referring, setReferring] = useState(note !== '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const due = isDue(entry, now);
-  const left = endsAtMs(entry) - now;
 
   const finish = async (outcome: 'released' | 'referred') => {
     setBusy(true);
     const problem = await end(entry.doseId, outcome, outcome === 'referred' ? note : undefined);
     setBusy(false);
+    if (!problem) resetNote();
     setError(problem ? (t.language === 'ja' ? problem.message : problem.messageEn) : null);
   };
 
@@ -36,7 +38,7 @@ function ObservationItem({ entry, now, canEnd }: { entry: ObservationEntry; now:
         {due ? <AlertIcon /> : <ClockIcon />}
         <span className="obs-item__word">{due ? t('obs.due') : t('obs.waiting')}</span>
         <span className="obs-item__countdown mono" data-testid="countdown" aria-label={t('obs.left')}>
-          {due ? t('obs.overBy', { time: formatCountdown(now - endsAtMs(entry)) }) : formatCountdown(left)}
+          {formatCountdown(endsAtMs(entry) - now, t.language)}
         </span>
       </div>
       <div className="obs-item__who">
@@ -47,7 +49,7 @@ function ObservationItem({ entry, now, canEnd }: { entry: ObservationEntry; now:
           {entry.nameKanji}
         </span>
         <span className="obs-item__meta">
-          {t('verdict.dose', { n: entry.doseNumber })} · {entry.deskId} · {t('obs.since', { time: formatTime(entry.startedAt) })} · {t('obs.minutes', { n: entry.minutes })} ·{' '}
+          {t('verdict.dose', { n: entry.doseNumber })} · {deskName(entry.deskId)} · {t('obs.since', { time: formatTime(entry.startedAt) })} · {t('obs.minutes', { n: entry.minutes })} ·{' '}
           {t('obs.until', { time: formatTime(entry.endsAt) })}
         </span>
       </div>

@@ -8,6 +8,7 @@ import { useState } from 'react';
 import type { ReplyError } from '../../../../src/api/reply';
 import { call, type Value } from '../../api/venue';
 import { useT } from '../../i18n/t';
+import { TableScroll } from '../../components/TableScroll';
 
 type Desk = Value<'listDesks'>[number];
 type Lot = Value<'listLots'>[number];
@@ -48,41 +49,41 @@ export function DesksPanel({ desks, lots, onDone }: { desks: Desk[]; lots: Lot[]
   return (
     <section className="panel" aria-labelledby="desks-title">
       <h2 id="desks-title">{t('sup.desks')}</h2>
-      <table className="table" data-testid="desks">
-        <thead>
-          <tr>
-            <th>{t('sup.desk')}</th>
-            <th>{t('sup.activeLot')}</th>
-            <th>{t('sup.setLot')}</th>
-            <th>{t('sup.deskDoctor')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {desks.map((desk) => (
-            <tr key={desk.id} data-testid="desk-row" data-desk={desk.id}>
-              <td>
-                {desk.name} <small className="mono">{desk.id}</small>
-              </td>
-              <td data-testid="desk-lot">{desk.activeLotNumber ? `${desk.activeLotNumber} · ${desk.productName ?? ''}` : t('sup.noLot')}</td>
-              <td>
-                <select aria-label={`${t('sup.setLot')} ${desk.name}`} value={desk.activeLotId ?? ''} onChange={(event) => event.target.value && void setLot(desk.id, event.target.value)} data-testid="desk-lot-select">
-                  <option value="">—</option>
-                  {lots
-                    .filter((l) => !l.expired)
-                    .map((lot) => (
-                      <option key={lot.id} value={lot.id}>
-                        {lot.lotNumber} · {lot.productName}
-                      </option>
-                    ))}
-                </select>
-              </td>
-              <td>
-                <DoctorCell key={desk.doctor ?? ''} desk={desk} onDone={onDone} onError={setError} />
-              </td>
+      <TableScroll label={t('sup.desks')}>
+        <table className="table" data-testid="desks">
+          <thead>
+            <tr>
+              <th>{t('sup.desk')}</th>
+              <th>{t('sup.activeLot')}</th>
+              <th>{t('sup.setLot')}</th>
+              <th>{t('sup.deskDoctor')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {desks.map((desk) => (
+              <tr key={desk.id} data-testid="desk-row" data-desk={desk.id}>
+                <th scope="row">{desk.name}</th>
+                <td data-testid="desk-lot">{desk.activeLotNumber ? `${desk.activeLotNumber} · ${desk.productName ?? ''}` : t('sup.noLot')}</td>
+                <td>
+                  <select aria-label={`${t('sup.setLot')} ${desk.name}`} value={desk.activeLotId ?? ''} onChange={(event) => event.target.value && void setLot(desk.id, event.target.value)} data-testid="desk-lot-select">
+                    <option value="">—</option>
+                    {lots
+                      .filter((l) => !l.expired)
+                      .map((lot) => (
+                        <option key={lot.id} value={lot.id}>
+                          {lot.lotNumber} · {lot.productName}
+                        </option>
+                      ))}
+                  </select>
+                </td>
+                <td>
+                  <DoctorCell key={desk.doctor ?? ''} desk={desk} onDone={onDone} onError={setError} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
       {error ? (
         <p className="form-error" role="alert" data-testid="desks-error">
           {t.language === 'ja' ? error.message : error.messageEn}

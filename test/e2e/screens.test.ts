@@ -1,0 +1,220 @@
+/**
+ * Screens that fit the desk, in real Chromium, at the sizes staff use: a
+ * landscape tablet (1280×800), a portrait tablet (800×1280), a laptop
+ * (1366×768), and each at 150 % zoom. On every main screen the primary
+ * action (sign in, check in, unlock, record the dose, release from
+ * observation, approve a walk-in, close the day, filter the log, export) is
+ * inside the viewport without scrolling; the header and the sync bar stay
+ * on screen after scrolling; supervisor tables never squeeze a column into
+ * one-character stacks; dates are written one way; and axe-core finds no
+ * violation. A screenshot of each screen at each size goes to
+ * test-results/screens/ (size-<size>-<screen>.png, what the viewport shows).
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppConnection } from '../../src/app/venue-app';
+import { venueDate } from '../../src/common/time';
+import { DEMO_MUNICIPALITY as M, DEMO_STAFF, DEMO_TICKETS as T, DEMO_VENUE, ticketLine } from '../fixtures/demo';
+import { rosterCsv, type FixturePerson } from '../fixtures/roster';
+import { launchChromium, openDesk, saveScreen } from './support/browser';
+import { currentSeq, handheldScan, nextVerdict, signIn } from './support/desk';
+import { startTestHost, type TestHost } from './support/host';
+import { axeViolations, headerAfterScroll, placement, SCREEN_SIZES, squeezedCells, strayDates, type ScreenSize } from './support/screens';
+
+let host: TestHost;
+let browser: Browser;
+
+/** Eight more people booked here today, so the nurse's queue holds more than five. */
+const KANJI = ['青木 一郎', '井上 花', '上田 浩', '江口 恵', '大野 誠', '川村 愛', '木下 学', '久保 結'];
+const KANA = ['アオキ イチロウ', 'イノウエ ハナ', 'ウエダ ヒロシ', 'エグチ メグミ', 'オオノ マコト', 'カワムラ アイ', 'キノシタ マナブ', 'クボ ユイ'];
+const queuePeople = (today: string): FixturePerson[] =>
+  KANJI.map((kanji, i) => {
+    const number = `00002000${String(i + 1).padStart(2, '0')}`;
+    return {
+      municipality: M,
+      ticketNumber: number,
+      personRef: `S${number}`,
+      nameKana: KANA[i] ?? '',
+      nameKanji: kanji,
+      birthDate: `19${50 + i}-0${1 + (i % 9)}-1${i}`,
+      sex: i % 2 ? 'F' : 'M',
+      bookings: [{ id: `BK-S-${number}`, venue: DEMO_VENUE.id, date: today, slot: '10:00-10:30', dose: 1, product: 'PFZ-COMIRNATY' }],
+    };
+  });
+
+function desk(role: keyof typeof DEMO_STAFF): AppConnection {
+  const connection = host.connect();
+  const reply = connection.call('signIn', { login: DEMO_STAFF[role].login, password: DEMO_STAFF[role].password });
+  if (!reply.ok) throw new Error(reply.error.messageEn);
+  return connection;
+}
+
+function must<T>(reply: { ok: true; value: T } | { ok: false; error: { messageEn: string } }): T {
+  if (!reply.ok) throw new Error(reply.error.messageEn);
+  return reply.value;
+}
+
+beforeAll(async () => {
+  host = await startTestHost();
+  const people = queuePeople(venueDate(new Date()));
+  must(desk('supervisor').call('importRoster', { csvBase64: rosterCsv(people).toString('base64') }));
+  const reception = desk('reception');
+  for (const person of people) must(reception.call('checkIn', { municipality: M, number: person.ticketNumber }));
+  // The last of them had the dose: someone on the observation board.
+  const lot = host.db.prepare(`SELECT id FROM lots WHERE lot_number = 'FA1234'`).get() as { id: string };
+  const last = people.at(-1)?.ticketNumber ?? '';
+  must(desk('nurse').call('recordDose', { municipality: M, ticketNumber: last, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id }));
+  // A walk-in waiting for the supervisor.
+  must(reception.call('scanTicket', { code: ticketLine(T.bookedOtherDay) }));
+  must(reception.call('requestWalkIn', { municipality: M, number: T.bookedOtherDay }));
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.dispose();
+});
+
+/** Everything found wrong at one size, so one run names all of it. */
+class Findings {
+  readonly problems: string[] = [];
+  constructor(
+    private readonly page: Page,
+    private readonly size: ScreenSize,
+  ) {}
+
+  /** The screen's primary action (or what must be seen) wholly inside the viewport, as the page first shows it. */
+  async inView(screen: string, testId: string): Promise<void> {
+    const locator = this.page.getByTestId(testId).first();
+    if (!(await locator.isVisible())) {
+      this.problems.push(`${screen}: ${testId} is not on the screen at all`);
+      return;
+    }
+    const { box, inside } = await placement(this.page, locator);
+    if (!inside) this.problems.push(`${screen}: ${testId} outside the viewport at y=${Math.round(box.y)}..${Math.round(box.y + box.height)}`);
+  }
+
+  /** Who the action is for stays readable: wholly in view, and not under the action bar kept at the bottom. */
+  async readableAbove(screen: string, testId: string, actionTestId: string): Promise<void> {
+    const { box, inside } = await placement(this.page, this.page.getByTestId(testId).first());
+    const action = await this.page.getByTestId(actionTestId).first().boundingBox();
+    if (!inside || !action || box.y + box.height > action.y + 0.5) {
+      this.problems.push(`${screen}: ${testId} (y=${Math.round(box.y)}..${Math.round(box.y + box.height)}) is not readable above ${actionTestId} (y=${Math.round(action?.y ?? -1)})`);
+    }
+  }
+
+  /** The header, the axe rules, the dates, the tables; and the screenshot. */
+  async screen(screen: string, options: { shell?: boolean; tables?: boolean } = {}): Promise<void> {
+    await saveScreen(this.page, `size-${this.size.name}-${screen}`, { fullPage: false });
+    if (options.shell !== false) {
+      const { scrolled, header, sync } = await headerAfterScroll(this.page);
+      const height = this.size.viewport.height;
+      if (!header || Math.abs(header.y) > 1) this.problems.push(`${screen}: the header left the screen after scrolling ${scrolled}px (y=${header?.y})`);
+      if (!sync || sync.y < 0 || sync.y + sync.height > height) this.problems.push(`${screen}: the sync bar left the screen after scrolling ${scrolled}px (y=${sync?.y})`);
+      for (const date of await strayDates(this.page)) this.problems.push(`${screen}: a date written as ${date}`);
+    }
+    if (options.tables) for (const cell of await squeezedCells(this.page)) this.problems.push(`${screen}: "${cell.text}" squeezed into ${cell.lines} lines`);
+    for (const violation of await axeViolations(this.page)) this.problems.push(`${screen}: axe ${violation}`);
+  }
+}
+
+async function signOut(page: Page): Promise<void> {
+  await page.getByTestId('signout-button').click();
+  await page.getByTestId('screen-signin').waitFor();
+}
+
+async function receptionAndLock(page: Page, found: Findings): Promise<void> {
+  await page.getByTestId('screen-signin').waitFor();
+  await found.inView('sign-in', 'signin-submit');
+  await found.screen('sign-in', { shell: false });
+  await signIn(page, 'reception');
+  const seq = await currentSeq(page);
+  await handheldScan(page, ticketLine(T.ok));
+  expect((await nextVerdict(page, seq)).code).toBe('OK');
+  await found.inView('reception', 'check-in-button');
+  // Staff confirm the name before they check in: it is not hidden under the button kept in view.
+  await found.readableAbove('reception', 'person-kanji', 'check-in-button');
+  // The camera's view (its aiming frame) and the card's word, both in view at once, whichever way the tablet is held.
+  await found.inView('reception', 'aim-frame');
+  await found.inView('reception', 'verdict-word');
+  await found.screen('reception');
+  await page.keyboard.press('F9');
+  await page.getByTestId('lock-screen').waitFor();
+  await found.inView('lock', 'unlock-submit');
+  await found.screen('lock', { shell: false });
+  await page.getByTestId('unlock-password').fill(DEMO_STAFF.reception.password);
+  await page.getByTestId('unlock-submit').click();
+  await page.getByTestId('screen-reception').waitFor();
+  await signOut(page);
+}
+
+async function nurseAndBoard(page: Page, found: Findings, size: ScreenSize): Promise<void> {
+  await signIn(page, 'nurse');
+  await page.getByTestId('screen-nurse').waitFor();
+  await expect.poll(() => page.getByTestId('queue-item').count()).toBe(7);
+  if (size.landscapeTablet) {
+    let shown = 0;
+    for (const item of await page.getByTestId('queue-item').all()) if ((await placement(page, item)).inside) shown += 1;
+    if (shown < 5) found.problems.push(`nurse: the queue shows ${shown} people without scrolling`);
+  }
+  await page.getByTestId('queue-item').first().click();
+  await page.getByTestId('dose-form').waitFor();
+  await page.getByTestId('dose-facts').waitFor();
+  await found.inView('nurse', 'record-dose-button');
+  await found.readableAbove('nurse', 'person-kanji', 'record-dose-button');
+  await found.screen('nurse');
+  await page.getByTestId('nav-observation').click();
+  await page.getByTestId('observation-item').first().waitFor();
+  await found.inView('observation', 'release-button');
+  // A time left, never to be read as a clock time.
+  const countdown = (await page.getByTestId('countdown').first().textContent()) ?? '';
+  if (!/^あと\d+分\d{2}秒$/.test(countdown)) found.problems.push(`observation: the countdown reads "${countdown}"`);
+  await found.screen('observation');
+  await signOut(page);
+}
+
+async function supervisorScreens(page: Page, found: Findings): Promise<void> {
+  await signIn(page, 'supervisor');
+  await page.getByTestId('screen-supervisor').waitFor();
+  await page.getByTestId('walk-in-item').first().waitFor();
+  await found.inView('supervisor', 'walk-in-approve');
+  await found.screen('supervisor', { tables: true });
+  await page.getByTestId('sup-tab-day').click();
+  await page.getByTestId('day-report').getByTestId('day-counts').waitFor();
+  await found.inView('day', 'close-day-start');
+  await found.screen('day', { tables: true });
+  await page.getByTestId('sup-tab-audit').click();
+  await page.getByTestId('audit-entry').first().waitFor();
+  await found.inView('audit', 'audit-apply');
+  const shown = await page.getByTestId('audit-entries').innerText();
+  if (/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}/i.test(shown)) found.problems.push('audit: a raw UUID is shown');
+  if (/[{]"/.test(shown)) found.problems.push('audit: raw JSON is shown');
+  await found.screen('audit', { tables: true });
+  await page.getByTestId('sup-tab-staff').click();
+  await page.getByTestId('staff-row').first().waitFor();
+  await found.screen('staff', { tables: true });
+  await page.getByTestId('sup-tab-export').click();
+  await found.inView('export', 'export-download');
+  await found.screen('export');
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('screen-settings').waitFor();
+  await found.screen('settings');
+  await signOut(page);
+}
+
+describe('screens that fit the desk', () => {
+  for (const size of SCREEN_SIZES) {
+    it(`${size.name} (${size.viewport.width}×${size.viewport.height} CSS px at ${size.deviceScaleFactor * 100} %)`, async () => {
+      const { context, page } = await openDesk(browser, host.url, { viewport: size.viewport, deviceScaleFactor: size.deviceScaleFactor });
+      const found = new Findings(page, size);
+      try {
+        await receptionAndLock(page, found);
+        await nurseAndBoard(page, found, size);
+        await supervisorScreens(page, found);
+      } finally {
+        await context.close();
+      }
+      expect(found.problems).toEqual([]);
+    });
+  }
+});
