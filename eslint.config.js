@@ -17,6 +17,9 @@ const UI_AND_SHELL = [
   { group: ['**/main/**', '**/renderer/**', '**/host/**'], message: 'Zone rule: this folder may not import main/, host/ or renderer/.' },
 ];
 
+/** What no file of src/ may import. */
+const SRC_ZONE = [...UI_AND_SHELL, { group: ['**/server/**'], message: 'src/ may not import server/.' }];
+
 export default tseslint.config(
   {
     ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'coverage/**', '.vite/**', 'release/**'],
@@ -53,9 +56,38 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [...UI_AND_SHELL, { group: ['**/server/**'], message: 'src/ may not import server/.' }],
+        patterns: SRC_ZONE,
       }],
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'HTMLElement'],
+    },
+  },
+  {
+    // The domain (what the desks do) knows nothing of sync, transport or the call layer: it makes
+    // records (src/records) in the caller's transaction; src/sync sends them and applies the feed.
+    files: ['src/checkin/**/*.ts', 'src/doses/**/*.ts', 'src/day/**/*.ts', 'src/roster/**/*.ts', 'src/staff/**/*.ts', 'src/audit/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          ...SRC_ZONE,
+          { group: ['**/sync', '**/sync/**', '**/api', '**/api/**', '**/app', '**/app/**'], message: 'Domain code may not import src/sync, src/api or src/app: queue the records it makes with src/records.' },
+        ],
+      }],
+    },
+  },
+  {
+    // The records are a leaf: the domain, sync and the server import them; they import none of those.
+    files: ['src/records/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          ...SRC_ZONE,
+          {
+            group: ['**/checkin/**', '**/doses/**', '**/day/**', '**/roster/**', '**/staff/**', '**/audit/**', '**/sync', '**/sync/**', '**/api/**', '**/app/**'],
+            message: 'src/records is a leaf: it may import only src/common, src/privacy and the store\'s types.',
+          },
+        ],
+      }],
     },
   },
   {
@@ -125,7 +157,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['*.js', '*.ts', 'scripts/**', 'test/**', 'renderer/vite.config.ts'],
+    files: ['*.js', '*.cjs', '*.ts', 'scripts/**', 'test/**', 'renderer/vite.config.ts'],
     languageOptions: { globals: { ...globals.node } },
   },
 );

@@ -68,8 +68,11 @@ function connect(options: { token?: string; origin?: string; host?: string } = {
   });
 }
 
+/** Request ids: a counter, so runs are alike. */
+let nextCallId = 0;
+
 function call(ws: WebSocket, op: string, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string } }> {
-  const id = Math.floor(Math.random() * 1e9);
+  const id = (nextCallId += 1);
   return new Promise((resolve) => {
     const onMessage = (data: WebSocket.RawData) => {
       const message = JSON.parse(data.toString()) as { id?: number; reply?: { ok: boolean; error?: { code: string } } };

@@ -1,6 +1,6 @@
 import type { UploadRecord, UploadResult } from '../src/sync/protocol';
 import type { CentralDb, Queryable } from './db';
-import type { DeviceRow } from './enrollment';
+import type { DeviceRow } from './device-row';
 
 /**
  * The heads of each device's audit chain, as the device sent them (stored

@@ -16,7 +16,7 @@ import {
   type ServedCentral,
 } from '../test/sync/support/central';
 import type { CentralDb } from './db';
-import type { DeviceRow } from './enrollment';
+import type { DeviceRow } from './device-row';
 import { readPage } from './feed';
 import { deviceDigest, storeRecords } from './records';
 

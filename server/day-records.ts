@@ -2,7 +2,7 @@ import type { DayKind, UploadRecord, UploadResult } from '../src/sync/protocol';
 import { DAY_KINDS } from '../src/sync/protocol';
 import { flagConflict } from './conflicts';
 import type { Queryable } from './db';
-import type { DeviceRow } from './enrollment';
+import type { DeviceRow } from './device-row';
 import { problems } from './problems';
 
 /**

@@ -5,7 +5,7 @@ import { DEMO_TICKETS as T } from '../test/fixtures/demo';
 import { fakeMyNumber } from '../test/fixtures/roster';
 import { doseRecord, enrollDirect, newRecordId, seedMunicipality, useCentralDb, type SeededMunicipality } from '../test/sync/support/central';
 import type { CentralDb } from './db';
-import type { DeviceRow } from './enrollment';
+import type { DeviceRow } from './device-row';
 import { exportDoses, VRS_COLUMNS } from './export';
 import { storeRecords } from './records';
 

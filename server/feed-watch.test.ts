@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedResponseSchema, type FeedResponse, type UploadRecord } from '../src/sync/protocol';
 import { rosterCsv } from '../test/fixtures/roster';
-import { seeded } from '../test/sync/support/fault-proxy';
+import { seeded, seedFrom } from '../test/support/random';
 import {
   checkinRecord,
   doseRecord,
@@ -17,7 +17,8 @@ import {
 } from '../test/sync/support/central';
 import { until } from '../test/sync/support/devices';
 import type { CentralDb } from './db';
-import { revokeDevice, type DeviceRow } from './enrollment';
+import type { DeviceRow } from './device-row';
+import { revokeDevice } from './enrollment';
 import { readPage } from './feed';
 import { storeRecords } from './records';
 import { importRoster } from './roster';
@@ -191,8 +192,7 @@ describe('a wake holds a bounded number of entries', () => {
 
 describe('nobody misses or doubles an entry', () => {
   it('pollers at three venues of two municipalities, random uploads: each collects exactly what a full read shows it', async () => {
-    const seed = Number(process.env.VENUE_FEED_SEED ?? 20_261_124);
-    console.log(`feed fan-out property: seed ${seed}`);
+    const seed = seedFrom('VENUE_FEED_SEED', 20_261_124);
     const random = seeded(seed);
     const served = await serveCentral(counted, { watch: { minReadIntervalMs: 30, readRows: 7, ring: { maxEntries: 20, maxBytes: 1024 * 1024 } } });
     try {

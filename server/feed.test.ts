@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedResponseSchema } from '../src/sync/protocol';
 import { DEMO_TICKETS as T } from '../test/fixtures/demo';
 import { checkinRecord, enrollDirect, seedMunicipality, serveCentral, useCentralDb, type SeededMunicipality, type ServedCentral } from '../test/sync/support/central';
+import { until } from '../test/support/wait';
 import type { CentralDb } from './db';
-import type { DeviceRow } from './enrollment';
+import type { DeviceRow } from './device-row';
 import { readPage } from './feed';
 import { storeRecords } from './records';
 import { addVenue } from './setup';
@@ -96,8 +97,10 @@ describe('the change feed', () => {
     const quiet = await page(`after=${start}&wait=1`);
     expect(quiet.changes).toEqual([]);
     expect(quiet.ms).toBeGreaterThanOrEqual(900);
+    const parked = served.watch.waiting;
     const waiting = page(`after=${start}&wait=20`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // The long-poll is parked at the server (one more waiter), so the change below has to wake it.
+    await until(() => served.watch.waiting > parked, 5_000, 'the long-poll to be parked');
     const changedAt = performance.now();
     await addVenue(db, { municipality: m.code, id: `L${m.code.slice(0, 5)}`, name: '臨時会場' });
     const woke = await waiting;

@@ -1,4 +1,4 @@
-import type { CentralDb } from './db';
+import type { CentralDb } from './queryable';
 
 /**
  * The central schema: numbered migrations, each run once in a transaction

@@ -13,7 +13,7 @@ import {
   type SeededMunicipality,
 } from '../test/sync/support/central';
 import type { CentralDb } from './db';
-import type { DeviceRow } from './enrollment';
+import type { DeviceRow } from './device-row';
 import { Problem } from './problems';
 import { storeRecords } from './records';
 

@@ -1,7 +1,7 @@
 import type { UploadRecord } from '../src/sync/protocol';
 import type { Queryable } from './db';
 import { checkDayRecord, isDayRecord, type References } from './day-records';
-import type { DeviceRow } from './enrollment';
+import type { DeviceRow } from './device-row';
 import { problems } from './problems';
 import { TABLE, type RecordTable } from './record-rows';
 

@@ -1,22 +1,31 @@
 import { NO_INDIVIDUAL_NUMBER } from '../src/common/messages';
+import { StaffRefusal } from '../src/common/refusal';
 import { containsIndividualNumber } from '../src/privacy/individual-number';
 import type { ApiError } from '../src/sync/protocol';
 
 /**
- * A refusal with a code and words in English and Japanese: an HTTP 4xx for
+ * A refusal with a code and words in English and Japanese (the one StaffRefusal of
+ * the device core too, src/common/refusal.ts): an HTTP 4xx for
  * devices (`{ error: { code, message, messageJa } }`), a message on the
  * admin command line. Never carries submitted values (they may be personal data).
  */
-export class Problem extends Error {
+export class Problem extends StaffRefusal {
   constructor(
     readonly status: number,
-    readonly code: string,
-    readonly en: string,
-    readonly ja: string,
+    code: string,
+    en: string,
+    ja: string,
     readonly extra: { readonly issues?: readonly { path: string; message: string }[]; readonly recordId?: string } = {},
   ) {
-    super(en);
-    this.name = 'Problem';
+    super(code, { ja, en });
+  }
+
+  get en(): string {
+    return this.staffMessage.en;
+  }
+
+  get ja(): string {
+    return this.staffMessage.ja;
   }
 
   body(): ApiError {

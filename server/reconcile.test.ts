@@ -15,7 +15,7 @@ import {
   type ServedCentral,
 } from '../test/sync/support/central';
 import type { CentralDb } from './db';
-import type { DeviceRow } from './enrollment';
+import type { DeviceRow } from './device-row';
 import { storeRecords } from './records';
 
 const central = useCentralDb();

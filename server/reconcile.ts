@@ -1,6 +1,6 @@
 import { RECONCILE_LIMITS, type BucketSum, type ReconcileRequest } from '../src/sync/reconcile-protocol';
 import type { CentralDb } from './db';
-import type { DeviceRow } from './enrollment';
+import type { DeviceRow } from './device-row';
 import { TABLE } from './record-rows';
 
 /**

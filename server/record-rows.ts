@@ -1,7 +1,7 @@
 import type { UploadRecord } from '../src/sync/protocol';
 import type { Queryable } from './db';
 import { DAY_TABLE, dayColumns, isDayRecord } from './day-records';
-import type { DeviceRow } from './enrollment';
+import type { DeviceRow } from './device-row';
 
 /**
  * The table rows uploaded records become, and their insertion in bulk: one

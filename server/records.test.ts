@@ -6,7 +6,7 @@ import { DEMO_TICKETS as T } from '../test/fixtures/demo';
 import { rosterCsv } from '../test/fixtures/roster';
 import { checkinRecord, doseRecord, enrollDirect, manyPeople, newRecordId, seedMunicipality, useCentralDb, type SeededMunicipality } from '../test/sync/support/central';
 import type { CentralDb } from './db';
-import type { DeviceRow } from './enrollment';
+import type { DeviceRow } from './device-row';
 import { readPage } from './feed';
 import { deviceDigest, storeRecords } from './records';
 import { importRoster } from './roster';

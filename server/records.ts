@@ -4,7 +4,7 @@ import type { UploadRecord, UploadResult } from '../src/sync/protocol';
 import { markResolved } from './conflicts';
 import type { CentralDb } from './db';
 import { flagDoubleDecisions } from './day-records';
-import type { DeviceRow } from './enrollment';
+import type { DeviceRow } from './device-row';
 import { lockFeed, publishUpload, type FeedEntry } from './feed';
 import { checkOwnership, loadStored, type StoredRow } from './ownership';
 import { applyVoids, flagCheckinClashes, flagDoseClashes } from './record-effects';

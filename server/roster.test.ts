@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeCsv } from '../src/roster/csv';
 import { PRODUCT_COLUMNS } from '../src/roster/products-csv';
-import { ROSTER_COLUMNS } from '../src/roster/roster-csv';
+import { ROSTER_COLUMNS } from '../src/roster/roster-format';
 import { personData, productData } from '../src/sync/protocol';
 import { DEMO_PRODUCTS, DEMO_TICKETS as T, productCsvRows } from '../test/fixtures/demo';
 import { fakeMyNumber, rosterCsv, rosterRows } from '../test/fixtures/roster';

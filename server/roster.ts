@@ -1,6 +1,8 @@
 import type { CsvEncodingOption } from '../src/roster/csv';
 import { parseProductsCsv, type ProductRow } from '../src/roster/products-csv';
-import { parseRosterCsv, RosterImportError, type RosterRow } from '../src/roster/roster-csv';
+import { RosterImportError } from '../src/roster/import-errors';
+import { parseRosterCsv } from '../src/roster/roster-csv';
+import type { RosterRow } from '../src/roster/roster-format';
 import type { ProductData } from '../src/sync/protocol';
 import type { CentralDb, Queryable } from './db';
 import { emit, emitPeople, lockFeed, notifyFeed } from './feed';

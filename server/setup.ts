@@ -1,4 +1,4 @@
-import { isValidMunicipalityCode } from '../src/ticket/checkdigits';
+import { isValidMunicipalityCode } from '../src/privacy/checkdigits';
 import type { CentralDb } from './db';
 import { emit, lockFeed, notifyFeed } from './feed';
 import { Problem, refuseIndividualNumber, shown } from './problems';

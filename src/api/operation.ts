@@ -7,6 +7,7 @@ import type { VenueDb } from '../store/database';
 import type { BackupInfo, RestorePlan } from '../store/backup';
 import type { DiskView } from '../store/disk-space';
 import type { DeviceSettings } from '../store/settings';
+import { StaffRefusal } from '../common/refusal';
 
 /** Who may call an operation. Every operation declares it; there is no default. */
 export type Access =
@@ -86,14 +87,13 @@ export function defineOperation<I extends z.ZodType, O extends z.ZodType>(operat
  * `commit` what the handler wrote so far is kept (a failed sign-in still
  * counts towards the lock-out).
  */
-export class Refusal extends Error {
+export class Refusal extends StaffRefusal {
   constructor(
-    readonly code: string,
-    readonly staffMessage: StaffText,
+    code: string,
+    staffMessage: StaffText,
     readonly options: { readonly commit?: boolean; readonly detail?: AuditDetail } = {},
   ) {
-    super(staffMessage.en);
-    this.name = 'Refusal';
+    super(code, staffMessage);
   }
 }
 
@@ -103,7 +103,9 @@ export function refuse(code: string, staffMessage: StaffText, options?: Refusal[
 
 /** Errors from the core modules that carry a code and words for staff. */
 export function asStaffFacing(error: unknown): { code: string; staffMessage: StaffText } | null {
-  if (error instanceof Refusal) return error;
+  if (error instanceof StaffRefusal) return error;
+  // StaffError (src/staff) is being reworked on another branch: until it extends StaffRefusal too,
+  // it is still recognised by its fields.
   if (
     error instanceof Error &&
     'code' in error &&

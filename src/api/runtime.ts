@@ -2,7 +2,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { appendAudit, useAuditKey } from '../audit/log';
+import { appendAudit, sealHeadAtNewest, useAuditKey } from '../audit/log';
 import { text, type StaffText } from '../common/messages';
 import { systemClock, venueDate, venueIso, type Clock } from '../common/time';
 import { checkPasswordAgainst } from '../staff/passwords';
@@ -297,6 +297,7 @@ export class VenueRuntime implements CallTarget {
       db.transaction(() => {
         // Walk-in status, observation outcomes and desks' lots follow from the records now here.
         settleDayState(db);
+        sealHeadAtNewest(db);
         appendAudit(db, { at: venueIso(now), staffId: requestedBy, deskId: null, action: 'restoreBackup', recordId: backupId, outcome, detail: { carriedOver: carried } });
       })();
       this.ackMark?.note();

@@ -1,5 +1,6 @@
 import type { VenueDb } from '../store/database';
 import { auditKeyOf, entryHash, headMac, keyedEntryHash, sameHex, type ChainRow, type ChainVersion } from './chain';
+import { AUDIT_HEAD_SETTING } from '../store/settings';
 
 export { entryHash, useAuditKey } from './chain';
 
@@ -15,7 +16,6 @@ export { entryHash, useAuditKey } from './chain';
  * central service, which holds the heads the device sent it (src/sync/audit-check.ts).
  */
 export const GENESIS_HASH = '0'.repeat(64);
-export const AUDIT_HEAD_SETTING = 'audit_head';
 /** The entry written before the next one when the stored head was not the app's own. */
 export const HEAD_FORGED_ACTION = 'auditHeadForged';
 
@@ -93,6 +93,27 @@ function insertEntry(db: VenueDb, key: Buffer | null, head: AuditHead, input: Au
   ).run({ ...row, hash, version });
   writeHead(db, key ? { seq: row.seq, hash, mac: headMac(key, row.seq, hash) } : { seq: row.seq, hash });
   return { ...input, seq: row.seq, prevHash: row.prev_hash, hash };
+}
+
+/**
+ * After a restore carried entries over from the replaced file: the head goes
+ * to the newest entry when that entry is a keyed one this key made (only the
+ * app, holding the key, can make one), so the chain goes on after it. The
+ * head carried along may lag it (the replaced file's settings were read as
+ * they were on disk, its log not replayed). Anything else is left for
+ * appendAudit and verifyAudit to judge.
+ */
+export function sealHeadAtNewest(db: VenueDb): void {
+  const key = auditKeyOf(db);
+  if (!key) return;
+  const head = readAuditHead(db);
+  const newest = db.prepare(`SELECT seq, at, staff_id, desk_id, action, record_id, outcome, detail, prev_hash, hash, version FROM audit_log ORDER BY seq DESC LIMIT 1`).get() as
+    | AuditRow
+    | undefined;
+  if (!newest || newest.seq <= head.seq || newest.version !== 2) return;
+  const { hash, version: _version, ...row } = newest;
+  if (!sameHex(hash, keyedEntryHash(key, row))) return;
+  writeHead(db, { seq: newest.seq, hash, mac: headMac(key, newest.seq, hash) });
 }
 
 /** Appends one entry. Call inside the transaction of the action it records. */

@@ -1,15 +1,14 @@
 import { uuidv7 } from '../common/ids';
-import { NO_INDIVIDUAL_NUMBER, text, type StaffText } from '../common/messages';
+import { NO_INDIVIDUAL_NUMBER, text } from '../common/messages';
 import { venueDate, venueIso } from '../common/time';
 import { getProduct } from '../doses/catalog';
 import { findTicket } from '../roster/repo';
 import type { VenueDb } from '../store/database';
-import { enqueueWalkInDecision, enqueueWalkInRequest } from '../sync/outbox';
 import { containsIndividualNumber } from '../privacy/individual-number';
+import { queueRecord } from '../records/outbox';
+import { WALK_IN_VERDICTS, type WalkInVerdict } from '../records/vocabulary';
 import { decideVerdict, type TicketRef, type VerdictContext } from './verdict';
-
-/** The verdicts a supervisor may turn into a walk-in: the person is eligible but not booked here today. */
-export const WALK_IN_VERDICTS = ['NOT_BOOKED_TODAY', 'WRONG_VENUE'] as const;
+import { StaffRefusal } from '../common/refusal';
 
 export type WalkInStatus = 'pending' | 'approved' | 'declined' | 'used';
 
@@ -63,17 +62,9 @@ function toRequest(row: WalkInRow): WalkInRequest {
   };
 }
 
-export class WalkInRefusal extends Error {
-  constructor(
-    readonly code: string,
-    readonly staffMessage: StaffText,
-  ) {
-    super(staffMessage.en);
-    this.name = 'WalkInRefusal';
-  }
-}
+export class WalkInRefusal extends StaffRefusal {}
 
-function isWalkInVerdict(code: string): code is (typeof WALK_IN_VERDICTS)[number] {
+function isWalkInVerdict(code: string): code is WalkInVerdict {
   return (WALK_IN_VERDICTS as readonly string[]).includes(code);
 }
 
@@ -134,8 +125,9 @@ export function requestWalkIn(
      VALUES (@id, @municipality, @ticket_number, @person_id, @venue_id, @venue_date, @desk_id, @requested_by, @requested_at, @verdict_code)`,
   ).run({ ...row, person_id: person.person.id, venue_id: context.venueId });
   // Same transaction: the supervisors' devices learn of the request through the central service.
-  enqueueWalkInRequest(
+  queueRecord(
     db,
+    'walkin_request',
     {
       id: row.id, municipality: row.municipality, ticketNumber: row.ticket_number, venueId: context.venueId, venueDate: row.venue_date,
       deskId: row.desk_id, requestedBy: row.requested_by, requestedAt: row.requested_at, verdictCode,
@@ -190,7 +182,16 @@ export function decideWalkIn(
   ).run(decision);
   settleWalkIn(db, row.id);
   // Same transaction: reception's device learns of the decision through the central service.
-  enqueueWalkInDecision(db, { ...decision, municipality: row.municipality, ticketNumber: row.ticket_number, venueDate: row.venue_date }, now);
+  queueRecord(
+    db,
+    'walkin_decision',
+    {
+      id: decision.id, requestId: decision.requestId, municipality: row.municipality, ticketNumber: row.ticket_number, venueId: decision.venueId,
+      venueDate: row.venue_date, deskId: decision.deskId, outcome: decision.outcome, productId: decision.productId, reason: decision.reason,
+      decidedBy: decision.decidedBy, decidedAt: decision.decidedAt,
+    },
+    now,
+  );
   return toRequest(db.prepare(`SELECT * FROM walk_in_requests WHERE id = ?`).get(row.id) as WalkInRow);
 }
 

@@ -2,18 +2,11 @@ import { uuidv7 } from '../common/ids';
 import { NO_INDIVIDUAL_NUMBER, text, type StaffText } from '../common/messages';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
-import { enqueueDayClose, enqueueDayReopen, enqueueDiscrepancyNote } from '../sync/outbox';
+import { queueRecord } from '../records/outbox';
 import { containsIndividualNumber } from '../privacy/individual-number';
+import { StaffRefusal } from '../common/refusal';
 
-export class DayRefusal extends Error {
-  constructor(
-    readonly code: string,
-    readonly staffMessage: StaffText,
-  ) {
-    super(staffMessage.en);
-    this.name = 'DayRefusal';
-  }
-}
+export class DayRefusal extends StaffRefusal {}
 
 export interface DayClose {
   readonly id: string;
@@ -72,7 +65,7 @@ export function explainDiscrepancy(db: VenueDb, input: { venueId: string; date: 
     at,
   );
   // Same transaction: the explanation shows in the day report on the venue's other devices.
-  enqueueDiscrepancyNote(db, { id, venueId: input.venueId, venueDate: input.date, key: input.key, note, staffId, at }, now);
+  queueRecord(db, 'discrepancy_note', { id, venueId: input.venueId, venueDate: input.date, key: input.key, note, staffId, at }, now);
   return { key: input.key, note, staffId, at };
 }
 
@@ -149,7 +142,7 @@ export function closeDay(
   const close: DayClose = { id: uuidv7(now.getTime()), venueId: input.venueId, date: input.date, staffId, at: venueIso(now), note };
   storeDayClose(db, { id: close.id, venueId: close.venueId, venueDate: close.date, staffId, at: close.at, note, summary: JSON.stringify(input.summary) });
   // Same transaction: every device of the venue (and the central service) learns the day is closed.
-  enqueueDayClose(db, { id: close.id, venueId: close.venueId, venueDate: close.date, staffId, at: close.at, note, summary: figures(input.summary) }, now);
+  queueRecord(db, 'day_close', { id: close.id, venueId: close.venueId, venueDate: close.date, staffId, at: close.at, note, summary: figures(input.summary) }, now);
   return close;
 }
 
@@ -219,6 +212,6 @@ export function reopenDay(db: VenueDb, input: { venueId: string; date: string; r
   refuseIndividualNumber(reason);
   const reopen = { id: uuidv7(now.getTime()), venueId: input.venueId, venueDate: input.date, closeId: close.id, staffId, at: venueIso(now), reason };
   storeDayReopen(db, reopen);
-  enqueueDayReopen(db, reopen, now);
+  queueRecord(db, 'day_reopen', reopen, now);
   return { id: reopen.id, closeId: close.id, at: reopen.at };
 }

@@ -1,9 +1,10 @@
 import { uuidv7 } from '../common/ids';
-import { NO_INDIVIDUAL_NUMBER, text, type StaffText } from '../common/messages';
+import { NO_INDIVIDUAL_NUMBER, text } from '../common/messages';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
-import { enqueueObservationOutcome } from '../sync/outbox';
+import { queueRecord } from '../records/outbox';
 import { containsIndividualNumber } from '../privacy/individual-number';
+import { StaffRefusal } from '../common/refusal';
 
 /**
  * After a dose the person waits under observation: 15 minutes, or 30 when
@@ -81,15 +82,7 @@ export function observationBoard(db: VenueDb, venueId: string, venueDate: string
     .sort((a, b) => a.endsAt.localeCompare(b.endsAt));
 }
 
-export class ObservationRefusal extends Error {
-  constructor(
-    readonly code: string,
-    readonly staffMessage: StaffText,
-  ) {
-    super(staffMessage.en);
-    this.name = 'ObservationRefusal';
-  }
-}
+export class ObservationRefusal extends StaffRefusal {}
 
 /**
  * Ends an observation. Releasing before the time is up is refused: the
@@ -123,7 +116,7 @@ export function endObservation(
   db.prepare(`INSERT INTO observation_outcomes (id, dose_id, venue_id, outcome, note, staff_id, at) VALUES (@id, @doseId, @venueId, @outcome, @note, @staffId, @at)`).run(outcome);
   settleObservation(db, input.doseId);
   // Same transaction: the observation board on the other devices shows the person released or referred.
-  enqueueObservationOutcome(db, outcome, now);
+  queueRecord(db, 'observation_outcome', outcome, now);
 }
 
 /**

@@ -1,9 +1,7 @@
 import { text, type StaffText } from '../common/messages';
 import { venueDate, venueTime } from '../common/time';
 import type { VenueDb } from '../store/database';
-import { activeLotAt } from '../doses/catalog';
-import { DOSE_CHECK_CODES } from '../doses/check-codes';
-import { CHECK_LABELS } from '../doses/checks';
+import { CHECK_LABELS, DOSE_CHECK_CODES } from '../records/vocabulary';
 import { dayClose, dayCloseHistory, discrepancyNotes, type DayClose, type DiscrepancyNote, type OpenCounts } from './close';
 
 /**
@@ -427,4 +425,12 @@ function hourLines(checkins: readonly CheckinRow[], doses: readonly DoseRow[]): 
 /** Discrepancy keys still without an explanation: what blocks the sign-off. */
 export function unexplained(report: DayReport): string[] {
   return report.discrepancies.filter((d) => !d.explanation).map((d) => d.key);
+}
+
+/** The lot active at a desk at an instant, by its history (desk_lot_history, written by src/doses/catalog.ts). */
+function activeLotAt(db: VenueDb, deskId: string, at: string): string | null {
+  const row = db
+    .prepare(`SELECT lot_id FROM desk_lot_history WHERE desk_id = ? AND from_at <= ? ORDER BY from_at DESC, id DESC LIMIT 1`)
+    .get(deskId, at) as { lot_id: string } | undefined;
+  return row?.lot_id ?? null;
 }

@@ -1,7 +1,7 @@
 import { uuidv7 } from '../common/ids';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
-import { enqueueDeskLot, enqueueLot, enqueueLotVials } from '../sync/outbox';
+import { queueRecord } from '../records/outbox';
 
 /** The product master and the venue's lots and desks. */
 
@@ -143,7 +143,7 @@ export function insertLot(
     `INSERT INTO lots (id, venue_id, product_id, lot_number, expiry, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   ).run(id, input.venueId, input.productId, input.lotNumber, input.expiry, input.addedBy, venueIso(now));
   // The venue's other desks learn of the lot through the central service.
-  enqueueLot(db, { id, venueId: input.venueId, productId: input.productId, lotNumber: input.lotNumber, expiry: input.expiry, addedBy: input.addedBy, addedAt: venueIso(now) }, now);
+  queueRecord(db, 'lot', { id, venueId: input.venueId, productId: input.productId, lotNumber: input.lotNumber, expiry: input.expiry, addedBy: input.addedBy, addedAt: venueIso(now) }, now);
   return { id, venueId: input.venueId, productId: input.productId, lotNumber: input.lotNumber, expiry: input.expiry, vialsOpened: 0 };
 }
 
@@ -190,7 +190,7 @@ export function setActiveLot(db: VenueDb, input: { deskId: string; lotId: string
   db.prepare(`INSERT INTO desk_lot_history (id, desk_id, lot_id, venue_id, staff_id, from_at) VALUES (@id, @deskId, @lotId, @venueId, @staffId, @fromAt)`).run(entry);
   refreshActiveLot(db, input.deskId);
   // Same transaction: the supervisor's device shows the desk's lot, and its reconciliation checks doses against it.
-  enqueueDeskLot(db, entry, now);
+  queueRecord(db, 'desk_lot', entry, now);
 }
 
 /** The lot here that an id from another desk stands for (itself, unless it is an alias: see migration 8). */
@@ -246,19 +246,11 @@ export function orderDeskLot(db: VenueDb, recordId: string, serverSeq: number): 
   db.prepare(`UPDATE desk_lot_history SET server_seq = ? WHERE id = ? AND server_seq IS NULL`).run(serverSeq, recordId);
 }
 
-/** The lot active at a desk at an instant, by its history. */
-export function activeLotAt(db: VenueDb, deskId: string, at: string): string | null {
-  const row = db
-    .prepare(`SELECT lot_id FROM desk_lot_history WHERE desk_id = ? AND from_at <= ? ORDER BY from_at DESC, id DESC LIMIT 1`)
-    .get(deskId, at) as { lot_id: string } | undefined;
-  return row?.lot_id ?? null;
-}
-
 export function recordVialsOpened(db: VenueDb, input: { venueId: string; date: string; lotId: string; vials: number; staffId: string }, now: Date): void {
   const entry = { id: uuidv7(now.getTime()), venueId: input.venueId, venueDate: input.date, lotId: input.lotId, vials: input.vials, staffId: input.staffId, at: venueIso(now) };
   storeLotVials(db, entry);
   // Same transaction: every device of the venue ends up with the latest count.
-  enqueueLotVials(db, entry, now);
+  queueRecord(db, 'lot_vials', entry, now);
 }
 
 /**

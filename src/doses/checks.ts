@@ -14,7 +14,7 @@ import { addDays, ageOn } from '../common/time';
 import { bookingsForPerson, doseHistory, type DoseHistoryEntry } from '../roster/repo';
 import type { VenueDb } from '../store/database';
 import { getProduct, type Product } from './catalog';
-import type { DoseCheckCode } from './check-codes';
+import type { DoseCheckCode } from '../records/vocabulary';
 
 export interface DoseCheck {
   readonly code: DoseCheckCode;
@@ -130,11 +130,3 @@ export const CHECK_ADVICE = text(
   '正しいロットを選ぶか、医師に確認のうえ理由を入力して記録してください。',
   'Choose the right lot, or confirm with the doctor and record with a reason.',
 );
-
-/** Short names of the checks, for lists (the day report). */
-export const CHECK_LABELS: Readonly<Record<DoseCheckCode, StaffText>> = {
-  PRODUCT_NOT_BOOKED: text('予約と違う製品', 'not the booked product'),
-  PRODUCT_AFTER_PREVIOUS: text('前回の製品の後に認められていない製品', 'not allowed after the previous product'),
-  INTERVAL_TOO_SHORT: text('前回からの間隔が短い', 'too soon after the previous dose'),
-  AGE_OUT_OF_RANGE: text('対象年齢外', 'outside the age range'),
-};

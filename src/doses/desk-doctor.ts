@@ -10,7 +10,7 @@
 import { uuidv7 } from '../common/ids';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
-import { enqueueDeskDoctor } from '../sync/outbox';
+import { queueRecord } from '../records/outbox';
 import { LATEST_FIRST } from './catalog';
 
 export interface DeskDoctor {
@@ -24,7 +24,7 @@ export function setDeskDoctor(db: VenueDb, input: { venueId: string; deskId: str
   const record = { id: uuidv7(now.getTime()), venueId: input.venueId, deskId: input.deskId, venueDate: input.date, doctor: input.doctor.trim(), staffId: input.staffId, at: venueIso(now) };
   storeDeskDoctor(db, record, null);
   // Same transaction: the desk's own device (and every other) shows the doctor.
-  enqueueDeskDoctor(db, record, now);
+  queueRecord(db, 'desk_doctor', record, now);
   return { deskId: record.deskId, doctor: record.doctor, staffId: record.staffId, at: record.at };
 }
 

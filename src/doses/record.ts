@@ -3,27 +3,18 @@ import { NO_INDIVIDUAL_NUMBER, text, type StaffText } from '../common/messages';
 import { parseInstant, venueDate, venueIso } from '../common/time';
 import { doseHistory, findTicket, highestDose } from '../roster/repo';
 import type { VenueDb } from '../store/database';
-import { enqueueDose } from '../sync/outbox';
+import { queueRecord, type RecordData } from '../records/outbox';
 import { assertDayOpen } from '../day/close';
 import { startObservation, type ObservationMinutes } from '../day/observation';
 import { containsIndividualNumber } from '../privacy/individual-number';
 import { getLot, getProduct } from './catalog';
-import { DOSE_CHECK_CODES, type DoseCheckCode } from './check-codes';
+import { DOSE_CHECK_CODES, type DoseCheckCode, type InjectionSite } from '../records/vocabulary';
 import { CHECK_ADVICE, doseChecks } from './checks';
+import { StaffRefusal } from '../common/refusal';
 
 /** A refusal to record, with words for the nurse. Thrown inside the transaction, so nothing is written. */
-export class DoseRefusal extends Error {
-  constructor(
-    readonly code: string,
-    readonly staffMessage: StaffText,
-  ) {
-    super(staffMessage.en);
-    this.name = 'DoseRefusal';
-  }
-}
+export class DoseRefusal extends StaffRefusal {}
 
-export const INJECTION_SITES = ['left_arm', 'right_arm', 'left_thigh', 'right_thigh'] as const;
-export type InjectionSite = (typeof INJECTION_SITES)[number];
 
 /** A clock running a little fast at one desk should not block a real dose. */
 export const FUTURE_TOLERANCE_MS = 2 * 60_000;
@@ -89,6 +80,38 @@ export interface DoseRecord {
   readonly observationMinutes: number | null;
   /** Product checks the nurse confirmed with a reason; null when there was nothing to confirm. */
   readonly checks: ConfirmedChecks | null;
+}
+
+/** The fields of a dose record that travel, in schema order (the void pointer does not: voids are records of their own). */
+function doseData(record: DoseRecord): RecordData<'dose'> {
+  return {
+    id: record.id,
+    municipality: record.municipality,
+    ticketNumber: record.ticketNumber,
+    doseNumber: record.doseNumber,
+    status: record.status,
+    reason: record.reason,
+    givenAt: record.givenAt,
+    venueDate: record.venueDate,
+    venueId: record.venueId,
+    deskId: record.deskId,
+    productId: record.productId,
+    productName: record.productName,
+    maker: record.maker,
+    lotId: record.lotId,
+    lotNumber: record.lotNumber,
+    expiry: record.expiry,
+    volumeMl: record.volumeMl,
+    site: record.site,
+    nurseId: record.nurseId,
+    doctor: record.doctor,
+    checkinId: record.checkinId,
+    recordedAt: record.recordedAt,
+    replaces: record.replaces,
+    observationMinutes: record.observationMinutes,
+    // Only when the nurse confirmed a product check: every other dose keeps the body it always had.
+    ...(record.checks ? { checks: { codes: [...record.checks.codes], reason: record.checks.reason } } : {}),
+  };
 }
 
 function refuse(code: string, ja: string, en: string): never {
@@ -209,7 +232,7 @@ export function recordDose(db: VenueDb, input: DoseInput, context: DoseContext):
        @checkCodes, @checkReason)`,
   ).run({ ...record, personId: ticket.person.id, checkCodes: checks ? checks.codes.join(',') : null, checkReason: checks?.reason ?? null });
   // Same transaction as the record: it reaches the central service or stays queued, never neither.
-  enqueueDose(db, record, context.now);
+  queueRecord(db, 'dose', doseData(record), context.now);
   if (record.observationMinutes === 15 || record.observationMinutes === 30) {
     startObservation(db, { doseId: record.id, venueId: record.venueId, venueDate: record.venueDate, startedAt: record.givenAt, minutes: record.observationMinutes });
   }

@@ -3,7 +3,7 @@ import { NO_INDIVIDUAL_NUMBER } from '../common/messages';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
 import { containsIndividualNumber } from '../privacy/individual-number';
-import { enqueueVoid } from '../sync/outbox';
+import { queueRecord } from '../records/outbox';
 import { DoseRefusal } from './record';
 
 export interface VoidRecord {
@@ -42,6 +42,6 @@ export function voidRecord(db: VenueDb, input: { targetId: string; reason: strin
   db.prepare(`INSERT INTO voids (id, target_kind, target_id, reason, staff_id, at) VALUES (@id, @targetKind, @targetId, @reason, @staffId, @at)`).run(record);
   const table = dose ? 'dose_records' : 'checkins';
   db.prepare(`UPDATE ${table} SET voided_by = ? WHERE id = ?`).run(record.id, input.targetId);
-  enqueueVoid(db, record, now);
+  queueRecord(db, 'void', { id: record.id, targetKind: record.targetKind, targetId: record.targetId, reason: record.reason, staffId: record.staffId, at: record.at }, now);
   return record;
 }

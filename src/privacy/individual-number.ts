@@ -67,7 +67,7 @@
  * Refusals built on this never echo the value (maskIndividualNumbers hides
  * what was found, for error text that must quote something).
  */
-import { isValidMyNumber } from '../ticket/checkdigits';
+import { isValidMyNumber } from './checkdigits';
 import { coveredGroups } from './number-kinds';
 
 const DIGITS = 12;

@@ -10,7 +10,7 @@
  * between its groups): the narrower a kind, the fewer individual numbers can
  * be written so that they read as one. Pure code.
  */
-import { isValidMunicipalityCode } from '../ticket/checkdigits';
+import { isValidMunicipalityCode } from './checkdigits';
 
 /** A run of digit groups: `groups[i]` (ASCII digits), `seps[i]` the separators just before it, `after` the text right after the last group. */
 export interface DigitRun {

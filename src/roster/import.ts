@@ -1,5 +1,6 @@
 import type { VenueDb } from '../store/database';
-import { parseRosterCsv, type RosterParseOptions, type RosterRow } from './roster-csv';
+import { parseRosterCsv } from './roster-csv';
+import type { RosterParseOptions, RosterRow } from './roster-format';
 
 export interface RosterImportSummary {
   readonly rows: number;

@@ -2,7 +2,7 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { formatCsvCell } from './csv';
 import { PRODUCT_COLUMNS, parseProductsCsv } from './products-csv';
-import { RosterImportError, type ImportErrorCode } from './roster-csv';
+import { RosterImportError, type ImportErrorCode } from './import-errors';
 
 type Cells = Partial<Record<string, string>>;
 

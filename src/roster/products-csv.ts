@@ -7,23 +7,9 @@
 import type { StaffText } from '../common/messages';
 import { isValidGtin, toGtin14 } from '../gs1/gtin';
 import { openCsv, type CsvEncodingOption, type CsvRecord } from './csv';
-import {
-  CODE_PATTERN,
-  RosterImportError,
-  charCount,
-  checkFieldCount,
-  checkRecordForMyNumber,
-  hasUnshowable,
-  isBlankRecord,
-  myNumberElsewhere,
-  nfkc,
-  quotable,
-  readHeader,
-  translateCsvError,
-  type Header,
-  type HeaderSpec,
-  type ImportErrorCode,
-} from './roster-csv';
+import { quotable, RosterImportError, translateCsvError, type ImportErrorCode } from './import-errors';
+import { CODE_PATTERN, charCount, checkFieldCount, hasUnshowable, isBlankRecord, nfkc, readHeader, type Header, type HeaderSpec } from './import-kit';
+import { checkRecordForMyNumber, myNumberElsewhere } from './individual-number-fields';
 
 export const PRODUCT_COLUMNS = [
   'product_code',

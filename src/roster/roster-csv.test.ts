@@ -4,15 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { containsIndividualNumber } from '../privacy/individual-number';
 import { formatCsvCell } from './csv';
 import { parseProductsCsv } from './products-csv';
-import {
-  ROSTER_COLUMNS,
-  RosterImportError,
-  isIndividualNumberHeader,
-  parseRosterCsv,
-  type ImportErrorCode,
-  type RosterParseOptions,
-  type RosterRow,
-} from './roster-csv';
+import { RosterImportError, type ImportErrorCode } from './import-errors';
+import { isIndividualNumberHeader } from './individual-number-fields';
+import { parseRosterCsv } from './roster-csv';
+import { ROSTER_COLUMNS, type RosterParseOptions, type RosterRow } from './roster-format';
 
 // A valid individual number (check digit 8) and ways people write it.
 const MY_NUMBER = '123456789018';

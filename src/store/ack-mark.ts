@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fdatasyncSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import type { VenueDb } from './database';
+import type { VenueDb } from './venue-db';
 import { writeFileAtomic } from './files';
 
 /**

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { randomBytes } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { AUDIT_HEAD_SETTING } from '../audit/log';
+import { AUDIT_HEAD_SETTING } from './settings';
 import { text } from '../common/messages';
 import { venueIso } from '../common/time';
 import { applyKey, StoreError, keyCheckFile, openVenueDatabase, type VenueDb } from './database';

@@ -1,14 +1,16 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { text, type StaffText } from '../common/messages';
+import { text } from '../common/messages';
+import { StaffRefusal } from '../common/refusal';
 import { markOf, shortOf, type AckMark } from './ack-mark';
 import { DATABASE_KEY_BYTES } from './keyvault';
 import { writeFileAtomic } from './files';
 import { MIGRATIONS, type Migration } from './migrations';
+import type { VenueDb } from './venue-db';
 import { inspectWal } from './wal';
 
-export type VenueDb = Database.Database;
+export type { VenueDb } from './venue-db';
 
 export type StoreErrorCode =
   | 'WRONG_KEY'
@@ -24,16 +26,7 @@ export type StoreErrorCode =
   /** Refused before anything was written: the disk cannot hold it (a backup). */
   | 'NOT_ENOUGH_SPACE';
 
-export class StoreError extends Error {
-  constructor(
-    readonly code: StoreErrorCode,
-    readonly staffMessage: StaffText,
-    options?: { cause?: unknown },
-  ) {
-    super(staffMessage.en, options);
-    this.name = 'StoreError';
-  }
-}
+export class StoreError extends StaffRefusal<StoreErrorCode> {}
 
 export interface OpenOptions {
   /** The database file; -wal and -shm files sit beside it. */

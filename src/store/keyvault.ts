@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { text, type StaffText } from '../common/messages';
+import { text } from '../common/messages';
+import { StaffRefusal } from '../common/refusal';
 import { writeFileAtomic } from './files';
 
 /** The database key is 32 random bytes; how it is kept depends on the platform. */
@@ -28,15 +29,7 @@ export interface KeyVault {
 
 export type KeyVaultErrorCode = 'WRONG_PASSPHRASE' | 'VAULT_DAMAGED' | 'WEAK_PASSPHRASE' | 'KEYCHAIN_UNAVAILABLE' | 'WEAK_KEYCHAIN';
 
-export class KeyVaultError extends Error {
-  constructor(
-    readonly code: KeyVaultErrorCode,
-    readonly staffMessage: StaffText,
-  ) {
-    super(staffMessage.en);
-    this.name = 'KeyVaultError';
-  }
-}
+export class KeyVaultError extends StaffRefusal<KeyVaultErrorCode> {}
 
 interface Wrapped {
   iv: string;

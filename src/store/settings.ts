@@ -1,6 +1,9 @@
 import { text } from '../common/messages';
 import type { VenueDb } from './database';
 
+/** The settings key under which the audit log keeps its head (src/audit/log.ts); backups carry it over. */
+export const AUDIT_HEAD_SETTING = 'audit_head';
+
 /**
  * What this device is: which venue and desk, which municipality's tickets it
  * serves. Kept in the encrypted database so it travels with the data.

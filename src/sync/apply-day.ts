@@ -5,7 +5,6 @@ import { settleObservation } from '../day/observation';
 import { canonicalLotId, orderDeskLot, refreshActiveLot, storeLotVials } from '../doses/catalog';
 import { storeDeskDoctor } from '../doses/desk-doctor';
 import type { VenueDb } from '../store/database';
-import type { ApplyOutcome } from './apply';
 import {
   dayCloseData,
   dayReopenData,
@@ -29,6 +28,9 @@ import {
  * service's order (the feed seq each record arrived with, kept in
  * record_order), never a desk's clock. They are never written to the outbox.
  */
+
+/** What became of one change of the feed (apply.ts): written, kept aside for a newer app, or not this venue's. */
+export type ApplyOutcome = 'applied' | 'parked' | 'skipped';
 
 /** Kinds whose "latest" decides a state: their records' feed seqs are kept. */
 export const ORDERED_DAY_KINDS: ReadonlySet<DayKind> = new Set(['desk_lot', 'lot_vials', 'desk_doctor']);

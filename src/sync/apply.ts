@@ -5,7 +5,8 @@ import { OBSERVATION_MINUTES, settleObservation, startObservation, type Observat
 import { aliasLot, canonicalLotId, mayFollowColumn, refreshActiveLot, upsertDesk, upsertVenue } from '../doses/catalog';
 import { passwordReplaced, setStaffDisabled } from '../staff/accounts';
 import type { VenueDb } from '../store/database';
-import { dayFeedSchemas, dayRecordWriter, ORDERED_DAY_KINDS } from './apply-day';
+import { storeConflict } from './conflicts';
+import { dayFeedSchemas, dayRecordWriter, ORDERED_DAY_KINDS, type ApplyOutcome } from './apply-day';
 import {
   checkinData,
   conflictData,
@@ -32,7 +33,7 @@ import {
  * inside its transaction, together with the cursor.
  */
 
-export type ApplyOutcome = 'applied' | 'parked' | 'skipped';
+export type { ApplyOutcome } from './apply-day';
 
 // Records of other desks arrive as their devices uploaded them. Uploads are checked strictly;
 // here unknown fields are dropped, so a desk on a newer app version cannot stall this one's feed.
@@ -75,12 +76,6 @@ export function createFeedApplier(db: VenueDb, scope: { municipality: string; ve
   const products = productWriter(db);
   const park = db.prepare(`INSERT INTO sync_parked (kind, key, data) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET data = excluded.data`);
   const unpark = db.prepare(`DELETE FROM sync_parked WHERE kind = ? AND key = ?`);
-  const upsertConflict = db.prepare(
-    `INSERT INTO sync_conflicts (id, kind, municipality, ticket_number, dose_number, venue_date, records, detected_at, resolved_at, resolved_by, note)
-     VALUES (@id, @kind, @municipality, @ticketNumber, @doseNumber, @venueDate, @records, @detectedAt, @resolvedAt, @resolvedBy, @note)
-     ON CONFLICT (id) DO UPDATE SET records = excluded.records, resolved_at = COALESCE(excluded.resolved_at, sync_conflicts.resolved_at),
-       resolved_by = COALESCE(excluded.resolved_by, sync_conflicts.resolved_by), note = COALESCE(excluded.note, sync_conflicts.note)`,
-  );
   let parked = (db.prepare(`SELECT count(*) AS n FROM sync_parked`).get() as { n: number }).n;
 
   const ownVenue = (venueId: string) => venueId === scope.venueId;
@@ -139,7 +134,7 @@ export function createFeedApplier(db: VenueDb, scope: { municipality: string; ve
       case 'conflict': {
         if (change.deleted) return 'skipped';
         const c = parse(conflictData, change);
-        upsertConflict.run({ ...c, records: JSON.stringify(c.records) });
+        storeConflict(db, c);
         return 'applied';
       }
       default:

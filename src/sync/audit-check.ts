@@ -2,7 +2,7 @@ import { appendAudit, readAuditHead } from '../audit/log';
 import { uuidv7 } from '../common/ids';
 import { venueIso, type Clock } from '../common/time';
 import type { VenueDb } from '../store/database';
-import { enqueueAuditHead } from './outbox';
+import { queueRecord } from '../records/outbox';
 import { readAuditHeadSent, readSyncIdentity, writeAuditHeadSent } from './state';
 
 /**
@@ -76,7 +76,7 @@ export function checkChainHolds(db: VenueDb, point: ChainPoint, now: Date, sourc
     if (result !== 'match' && !known) {
       const local = readAuditHead(db);
       const shown: ChainPoint = result === 'cut' ? { seq: local.seq, hash: local.hash } : { seq: point.seq, hash: localHash ?? local.hash };
-      enqueueAuditHead(db, { id: uuidv7(now.getTime()), seq: shown.seq, hash: shown.hash, at: venueIso(now) }, now);
+      queueRecord(db, 'audit_head', { id: uuidv7(now.getTime()), seq: shown.seq, hash: shown.hash, at: venueIso(now) }, now);
       appendAudit(db, {
         at: venueIso(now),
         staffId: null,
@@ -141,7 +141,7 @@ export class AuditHeadKeeper {
     if (this.lastSent) checkChainHolds(this.db, this.lastSent, now, 'sent');
     const head = readAuditHead(this.db);
     this.db.transaction(() => {
-      enqueueAuditHead(this.db, { id: uuidv7(now.getTime()), seq: head.seq, hash: head.hash, at: venueIso(now) }, now);
+      queueRecord(this.db, 'audit_head', { id: uuidv7(now.getTime()), seq: head.seq, hash: head.hash, at: venueIso(now) }, now);
       writeAuditHeadSent(this.db, head.seq);
     })();
     this.lastSent = { seq: head.seq, hash: head.hash };

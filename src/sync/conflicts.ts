@@ -2,8 +2,9 @@ import { uuidv7 } from '../common/ids';
 import { text } from '../common/messages';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
-import { enqueueResolution } from './outbox';
+import { queueRecord } from '../records/outbox';
 import type { ConflictData } from './protocol';
+import { StaffRefusal } from '../common/refusal';
 
 export interface ConflictView {
   readonly id: string;
@@ -55,15 +56,7 @@ export function listConflicts(db: VenueDb, options: { includeResolved?: boolean 
   return (db.prepare(`SELECT * FROM sync_conflicts ${where} ORDER BY resolved_at IS NOT NULL, detected_at DESC`).all() as ConflictRow[]).map(view);
 }
 
-export class ConflictRefusal extends Error {
-  constructor(
-    readonly code: string,
-    readonly staffMessage: { ja: string; en: string },
-  ) {
-    super(staffMessage.en);
-    this.name = 'ConflictRefusal';
-  }
-}
+export class ConflictRefusal extends StaffRefusal {}
 
 /**
  * A supervisor's decision on a conflict: marked here at once, and sent to the
@@ -78,11 +71,25 @@ export function resolveConflict(db: VenueDb, input: { conflictId: string; note: 
   const at = venueIso(now);
   const note = input.note.trim();
   db.prepare(`UPDATE sync_conflicts SET resolved_at = ?, resolved_by = ?, note = ? WHERE id = ?`).run(at, input.staffId, note, input.conflictId);
-  enqueueResolution(db, { id: uuidv7(now.getTime()), conflictId: input.conflictId, staffId: input.staffId, at, note }, now);
+  queueRecord(db, 'resolution', { id: uuidv7(now.getTime()), conflictId: input.conflictId, staffId: input.staffId, at, note }, now);
   return view({ ...row, resolved_at: at, resolved_by: input.staffId, note });
 }
 
 /** What the day's reconciliation needs: records the server has not confirmed, and open conflicts of a day. */
 export function openConflictsForDay(db: VenueDb, venueDate: string): ConflictView[] {
   return (db.prepare(`SELECT * FROM sync_conflicts WHERE resolved_at IS NULL AND (venue_date = ? OR venue_date IS NULL) ORDER BY detected_at`).all(venueDate) as ConflictRow[]).map(view);
+}
+
+/**
+ * The one writer of sync_conflicts, for the conflicts the feed brings and those
+ * an upload's answer names: the records are replaced by the newest list, and a
+ * resolution already known here is kept when the news does not carry one.
+ */
+export function storeConflict(db: VenueDb, conflict: ConflictData): void {
+  db.prepare(
+    `INSERT INTO sync_conflicts (id, kind, municipality, ticket_number, dose_number, venue_date, records, detected_at, resolved_at, resolved_by, note)
+     VALUES (@id, @kind, @municipality, @ticketNumber, @doseNumber, @venueDate, @records, @detectedAt, @resolvedAt, @resolvedBy, @note)
+     ON CONFLICT (id) DO UPDATE SET records = excluded.records, resolved_at = COALESCE(excluded.resolved_at, sync_conflicts.resolved_at),
+       resolved_by = COALESCE(excluded.resolved_by, sync_conflicts.resolved_by), note = COALESCE(excluded.note, sync_conflicts.note)`,
+  ).run({ ...conflict, records: JSON.stringify(conflict.records) });
 }

@@ -78,27 +78,29 @@ describe('the HTTP transport', () => {
   });
 
   it('gives up on a server that never answers, and can be cancelled', async () => {
-    const server = await serve(() => {});
+    let arrived = () => {};
+    const server = await serve(() => arrived());
     const transport = createHttpTransport();
     const started = performance.now();
     expect((await failure(transport.send({ server: { url: server.url, fingerprint: null }, method: 'GET', path: '/v1/feed', timeoutMs: 200 }))).code).toBe('TIMEOUT');
     expect(performance.now() - started).toBeLessThan(2_000);
     const controller = new AbortController();
+    // Cancelled while the server holds it (the moment it arrives there), not after a guessed while.
+    arrived = () => controller.abort();
     const pending = transport.send({ server: { url: server.url, fingerprint: null }, method: 'GET', path: '/v1/feed', timeoutMs: 10_000, signal: controller.signal });
-    setTimeout(() => controller.abort(), 50);
     expect((await failure(pending)).code).toBe('ABORTED');
   });
 
   it('reports a server that is not there, a connection cut mid-answer, and an answer too large', async () => {
     const gone = await serve(() => {});
     const url = gone.url;
-    servers.pop()?.close();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Closed, and known closed: the port refuses from the moment close() calls back.
+    await new Promise<void>((done) => (servers.pop()?.close(() => done()) ?? done()));
     expect((await failure(createHttpTransport().send({ server: { url, fingerprint: null }, method: 'GET', path: '/', timeoutMs: 2_000 }))).code).toBe('UNREACHABLE');
     const cut = await serve((_req, res) => {
       res.writeHead(200, { 'content-length': '1000' });
-      res.write('partial');
-      setTimeout(() => res.socket?.destroy(), 20);
+      // Cut once the first part has gone out.
+      res.write('partial', () => res.socket?.destroy());
     });
     expect((await failure(createHttpTransport().send({ server: { url: cut.url, fingerprint: null }, method: 'GET', path: '/', timeoutMs: 2_000 }))).code).toBe('UNREACHABLE');
     const big = await serve((_req, res) => res.end('x'.repeat(10_000)));

@@ -1,36 +1,15 @@
 import { createHash } from 'node:crypto';
 import { venueIso } from '../common/time';
-import type { DoseCheckCode } from '../doses/check-codes';
 import type { VenueDb } from '../store/database';
 import { digestOf, type RecordDigest } from './digest';
-import {
-  uploadRecordSchema,
-  type AuditHeadData,
-  type CheckinData,
-  type DayCloseData,
-  type DayReopenData,
-  type DeskDoctorData,
-  type DeskLotData,
-  type DiscrepancyNoteData,
-  type DoseData,
-  type LotData,
-  type LotVialsData,
-  type ObservationOutcomeData,
-  type ResolutionData,
-  type UploadKind,
-  type UploadRecord,
-  type UploadResult,
-  type VoidData,
-  type WalkInDecisionData,
-  type WalkInRequestData,
-} from './protocol';
+import { uploadRecordSchema, type UploadKind, type UploadRecord, type UploadResult } from './protocol';
 
 /**
  * The outbox: every record made on this device, written in the same
- * transaction as the record itself, so a record can never exist without its
- * way to the central service (and vice versa). A row is 'pending' until sent,
- * 'sent' until the server has answered for it, then 'confirmed' (or
- * 'rejected'). Rows are kept after confirmation; "the outbox is empty" means
+ * transaction as the record itself (by queueRecord, src/records/outbox.ts), so
+ * a record can never exist without its way to the central service (and vice
+ * versa). A row is 'pending' until sent, 'sent' until the server has answered
+ * for it, then 'confirmed' (or 'rejected'). Rows are kept after confirmation; "the outbox is empty" means
  * nothing is pending or sent.
  */
 export type OutboxState = 'pending' | 'sent' | 'confirmed' | 'rejected';
@@ -42,147 +21,6 @@ export interface OutboxRow {
   readonly body: string;
   readonly state: OutboxState;
   readonly attempts: number;
-}
-
-function enqueue(db: VenueDb, kind: UploadKind, id: string, data: object, now: Date): void {
-  db.prepare(`INSERT INTO sync_outbox (record_id, kind, body, created_at) VALUES (?, ?, ?, ?)`).run(id, kind, JSON.stringify(data), venueIso(now));
-}
-
-/** What the core's CheckInRecord holds, plus the venue date it was stored under. */
-export function enqueueCheckIn(db: VenueDb, record: Omit<CheckinData, 'venueDate'>, venueDate: string, now: Date): void {
-  const data: CheckinData = {
-    id: record.id,
-    municipality: record.municipality,
-    ticketNumber: record.ticketNumber,
-    bookingId: record.bookingId,
-    doseNumber: record.doseNumber,
-    venueId: record.venueId,
-    deskId: record.deskId,
-    staffId: record.staffId,
-    at: record.at,
-    venueDate,
-    walkInApprovedBy: record.walkInApprovedBy,
-    // Only when set: a check-in without a walk-in keeps the body it always had.
-    ...(record.walkInId ? { walkInId: record.walkInId } : {}),
-  };
-  enqueue(db, 'checkin', data.id, data, now);
-}
-
-/** The fields of a dose record that travel (the void pointer does not: voids are records of their own). */
-export function enqueueDose(
-  db: VenueDb,
-  record: Omit<DoseData, 'checks'> & { readonly voidedBy?: string | null; readonly checks?: { readonly codes: readonly DoseCheckCode[]; readonly reason: string } | null },
-  now: Date,
-): void {
-  const data: DoseData = {
-    id: record.id,
-    municipality: record.municipality,
-    ticketNumber: record.ticketNumber,
-    doseNumber: record.doseNumber,
-    status: record.status,
-    reason: record.reason,
-    givenAt: record.givenAt,
-    venueDate: record.venueDate,
-    venueId: record.venueId,
-    deskId: record.deskId,
-    productId: record.productId,
-    productName: record.productName,
-    maker: record.maker,
-    lotId: record.lotId,
-    lotNumber: record.lotNumber,
-    expiry: record.expiry,
-    volumeMl: record.volumeMl,
-    site: record.site,
-    nurseId: record.nurseId,
-    doctor: record.doctor,
-    checkinId: record.checkinId,
-    recordedAt: record.recordedAt,
-    replaces: record.replaces,
-    ...(record.observationMinutes === undefined ? {} : { observationMinutes: record.observationMinutes }),
-    // Only when the nurse confirmed a product check: every other dose keeps the body it always had.
-    ...(record.checks ? { checks: { codes: [...record.checks.codes], reason: record.checks.reason } } : {}),
-  };
-  enqueue(db, 'dose', data.id, data, now);
-}
-
-export function enqueueVoid(db: VenueDb, record: VoidData, now: Date): void {
-  const data: VoidData = { id: record.id, targetKind: record.targetKind, targetId: record.targetId, reason: record.reason, staffId: record.staffId, at: record.at };
-  enqueue(db, 'void', data.id, data, now);
-}
-
-export function enqueueLot(db: VenueDb, record: LotData, now: Date): void {
-  const data: LotData = {
-    id: record.id,
-    venueId: record.venueId,
-    productId: record.productId,
-    lotNumber: record.lotNumber,
-    expiry: record.expiry,
-    addedBy: record.addedBy,
-    addedAt: record.addedAt,
-  };
-  enqueue(db, 'lot', data.id, data, now);
-}
-
-export function enqueueAuditHead(db: VenueDb, data: AuditHeadData, now: Date): void {
-  enqueue(db, 'audit_head', data.id, data, now);
-}
-
-export function enqueueResolution(db: VenueDb, data: ResolutionData, now: Date): void {
-  enqueue(db, 'resolution', data.id, data, now);
-}
-
-// The supervisor's day. Each body is built field by field, in schema order, so
-// what is queued is exactly what the server stores (and hashes) for it.
-
-export function enqueueWalkInRequest(db: VenueDb, r: WalkInRequestData, now: Date): void {
-  const data: WalkInRequestData = {
-    id: r.id, municipality: r.municipality, ticketNumber: r.ticketNumber, venueId: r.venueId, venueDate: r.venueDate,
-    deskId: r.deskId, requestedBy: r.requestedBy, requestedAt: r.requestedAt, verdictCode: r.verdictCode,
-  };
-  enqueue(db, 'walkin_request', data.id, data, now);
-}
-
-export function enqueueWalkInDecision(db: VenueDb, r: WalkInDecisionData, now: Date): void {
-  const data: WalkInDecisionData = {
-    id: r.id, requestId: r.requestId, municipality: r.municipality, ticketNumber: r.ticketNumber, venueId: r.venueId, venueDate: r.venueDate,
-    deskId: r.deskId, outcome: r.outcome, productId: r.productId, reason: r.reason, decidedBy: r.decidedBy, decidedAt: r.decidedAt,
-  };
-  enqueue(db, 'walkin_decision', data.id, data, now);
-}
-
-export function enqueueObservationOutcome(db: VenueDb, r: ObservationOutcomeData, now: Date): void {
-  const data: ObservationOutcomeData = { id: r.id, doseId: r.doseId, venueId: r.venueId, outcome: r.outcome, note: r.note, staffId: r.staffId, at: r.at };
-  enqueue(db, 'observation_outcome', data.id, data, now);
-}
-
-export function enqueueDayClose(db: VenueDb, r: DayCloseData, now: Date): void {
-  const data: DayCloseData = { id: r.id, venueId: r.venueId, venueDate: r.venueDate, staffId: r.staffId, at: r.at, note: r.note, summary: r.summary };
-  enqueue(db, 'day_close', data.id, data, now);
-}
-
-export function enqueueDiscrepancyNote(db: VenueDb, r: DiscrepancyNoteData, now: Date): void {
-  const data: DiscrepancyNoteData = { id: r.id, venueId: r.venueId, venueDate: r.venueDate, key: r.key, note: r.note, staffId: r.staffId, at: r.at };
-  enqueue(db, 'discrepancy_note', data.id, data, now);
-}
-
-export function enqueueDeskLot(db: VenueDb, r: DeskLotData, now: Date): void {
-  const data: DeskLotData = { id: r.id, venueId: r.venueId, deskId: r.deskId, lotId: r.lotId, staffId: r.staffId, fromAt: r.fromAt };
-  enqueue(db, 'desk_lot', data.id, data, now);
-}
-
-export function enqueueDayReopen(db: VenueDb, r: DayReopenData, now: Date): void {
-  const data: DayReopenData = { id: r.id, venueId: r.venueId, venueDate: r.venueDate, closeId: r.closeId, staffId: r.staffId, at: r.at, reason: r.reason };
-  enqueue(db, 'day_reopen', data.id, data, now);
-}
-
-export function enqueueDeskDoctor(db: VenueDb, r: DeskDoctorData, now: Date): void {
-  const data: DeskDoctorData = { id: r.id, venueId: r.venueId, deskId: r.deskId, venueDate: r.venueDate, doctor: r.doctor, staffId: r.staffId, at: r.at };
-  enqueue(db, 'desk_doctor', data.id, data, now);
-}
-
-export function enqueueLotVials(db: VenueDb, r: LotVialsData, now: Date): void {
-  const data: LotVialsData = { id: r.id, venueId: r.venueId, venueDate: r.venueDate, lotId: r.lotId, vials: r.vials, staffId: r.staffId, at: r.at };
-  enqueue(db, 'lot_vials', data.id, data, now);
 }
 
 interface Row {

@@ -4,7 +4,7 @@ export {
   isValidMyNumber,
   municipalityCheckDigit,
   myNumberCheckDigit,
-} from './checkdigits';
+} from '../privacy/checkdigits';
 export {
   TICKET_ERROR_CODES,
   checkTypedTicketDigits,

@@ -14,7 +14,7 @@ import type { StaffText } from '../common/messages';
 import { text } from '../common/messages';
 import { isValidGtin } from '../gs1/gtin';
 import { containsIndividualNumber } from '../privacy/individual-number';
-import { isValidMunicipalityCode } from './checkdigits';
+import { isValidMunicipalityCode } from '../privacy/checkdigits';
 
 export type TicketFormat = 'line18' | 'nw7';
 

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { testAuditKey } from '../support/keys';
+import { onLines } from '../support/lines';
 
 /** Bundles record-doses-child.ts into `dir` (the native modules stay outside); returns the script's path. */
 export async function buildDoseChild(dir: string): Promise<string> {
@@ -30,21 +31,13 @@ export function recordThenKill(script: string, databasePath: string, key: Buffer
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const acked: string[] = [];
-    let buffer = '';
     let stderr = '';
     let killed = false;
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (data: string) => {
-      buffer += data;
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
-        if (line.startsWith('ACK ')) acked.push(line.slice(4));
-        else if (line === 'HELD') {
-          killed = true;
-          child.kill('SIGKILL');
-        }
+    onLines(child.stdout, (line) => {
+      if (line.startsWith('ACK ')) acked.push(line.slice(4));
+      else if (line === 'HELD') {
+        killed = true;
+        child.kill('SIGKILL');
       }
     });
     child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,8 @@ import { integrityCheck, openVenueDatabase } from '../../src/store/database';
 import { syntheticRosterCsv } from '../fixtures/roster';
 import { DEMO_MUNICIPALITY, DEMO_VENUE } from '../fixtures/demo';
 import { seedDemoVenue } from '../support/venue';
-import { seeded } from '../sync/support/fault-proxy';
+import { seeded, seedFrom } from '../support/random';
+import { onLines } from '../support/lines';
 
 /**
  * A dose is on disk before the nurse is told it was recorded. A child
@@ -56,23 +57,16 @@ function runAndKill(delayMs: number): Promise<{ acked: string[]; exitedEarly: bo
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const acked: string[] = [];
-    let buffer = '';
     let stderr = '';
     let killed = false;
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (data: string) => {
-      buffer += data;
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
-        if (line === 'READY') {
-          setTimeout(() => {
-            killed = true;
-            child.kill('SIGKILL');
-          }, delayMs);
-        } else if (line.startsWith('ACK ')) acked.push(line.slice(4));
-      }
+    onLines(child.stdout, (line) => {
+      if (line === 'READY') {
+        // The crash point: a seeded delay after the child starts writing (wall time is the point here).
+        setTimeout(() => {
+          killed = true;
+          child.kill('SIGKILL');
+        }, delayMs);
+      } else if (line.startsWith('ACK ')) acked.push(line.slice(4));
     });
     child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
     child.on('error', reject);
@@ -86,8 +80,8 @@ function runAndKill(delayMs: number): Promise<{ acked: string[]; exitedEarly: bo
 describe('crash safety of dose recording', () => {
   it(`keeps every acknowledged dose through ${KILLS} SIGKILLs, and the database stays intact`, { timeout: 600_000 }, async () => {
     // The kill moments come from a seeded generator: VENUE_CRASH_SEED=<seed> replays a run.
-    const seed = Number(process.env.VENUE_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
-    console.log(`crash test seed ${seed} (replay with VENUE_CRASH_SEED=${seed})`);
+    // A fresh seed each run (crash points differ from run to run), printed; VENUE_CRASH_SEED replays one.
+    const seed = seedFrom('VENUE_CRASH_SEED', randomInt(2 ** 31));
     const random = seeded(seed);
     let totalAcked = 0;
     let killsMidRun = 0;

@@ -116,7 +116,7 @@ describe('a damaged write-ahead log', () => {
         if (!plan.ok) throw new Error(plan.error.code);
         expect(plan.value).toMatchObject({ currentReadable: true, carriedOver: { dose_records: readable } });
         const restored = line.call('recoverFromBackup', { backupId: newest.id, login: DEMO_STAFF.supervisor.login, password: DEMO_STAFF.supervisor.password });
-        expect(restored.ok).toBe(true);
+        expect(restored.ok, JSON.stringify(restored)).toBe(true);
         expect(recovering.mode).toBe('ready');
         const present = recovering.runtime.database?.prepare(`SELECT 1 FROM dose_records WHERE id = ?`);
         expect(acked.filter((id) => present?.get(id)).length).toBe(readable);

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,11 +9,12 @@ import { ManualClock, venueDate } from '../../src/common/time';
 import { openOutboxCount } from '../../src/sync/outbox';
 import { issueEnrollmentCode } from '../../server/enrollment';
 import { storeRecords } from '../../server/records';
-import type { DeviceRow } from '../../server/enrollment';
+import type { DeviceRow } from '../../server/device-row';
 import { DEMO_STAFF } from '../fixtures/demo';
 import { Desk, DEMO_NOW } from '../support/venue';
 import { DEMO_TICKETS as T, doseRecord, enrollDirect, freshCentralDb, seedMunicipality, serveCentral, type FreshCentral, type ServedCentral } from '../sync/support/central';
 import { TEST_TUNING, until } from '../sync/support/devices';
+import { fillDisk } from '../support/disk';
 
 /**
  * Sync through a full disk (a real 8 MiB tmpfs): while nothing can be
@@ -41,24 +42,6 @@ afterAll(async () => {
   execFileSync('umount', [mount]);
   rmSync(mount, { recursive: true, force: true });
 });
-
-function fill(dir: string): string {
-  const filler = join(dir, 'filler.bin');
-  const fd = openSync(filler, 'w');
-  try {
-    for (const size of [1024 * 1024, 4096]) {
-      const chunk = Buffer.alloc(size, 1);
-      try {
-        for (;;) writeSync(fd, chunk);
-      } catch {
-        // Full: on to smaller pieces.
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return filler;
-}
 
 describe('sync and a full disk', () => {
   it('carries on by itself, both ways, once space is freed', { timeout: 120_000 }, async (context) => {
@@ -89,7 +72,7 @@ describe('sync and a full disk', () => {
       const db = () => app.runtime.database ?? (() => { throw new Error('closed'); })();
       await until(() => openOutboxCount(db()) === 0, 10_000, 'the first audit head to go');
 
-      const filler = fill(mount);
+      const filler = fillDisk(mount);
       // Another desk's dose arrives while nothing can be written here.
       const other = await enrollDirect(central.db, m.venue, 'R1');
       const [row] = await central.db.query<DeviceRow>(`SELECT id, municipality, venue_id, desk_id, credential_hash, revoked_at, last_seen_at FROM devices WHERE id = $1`, [other.deviceId]);

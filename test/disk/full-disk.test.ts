@@ -13,6 +13,7 @@ import { DEMO_MUNICIPALITY, DEMO_STAFF, DEMO_VENUE } from '../fixtures/demo';
 import { syntheticRosterCsv } from '../fixtures/roster';
 import { DEMO_NOW, Desk, seedDemoVenue } from '../support/venue';
 import { testAuditKey } from '../support/keys';
+import { fillDisk } from '../support/disk';
 
 /**
  * A full disk, for real: the venue's data folder on an 8 MiB tmpfs, filled
@@ -71,25 +72,6 @@ function signIn(app: VenueApp, role: keyof typeof DEMO_STAFF): Desk {
   return desk;
 }
 
-/** Fills the file system with a file of its own until it takes no more; returns its path. */
-function fill(dir: string): string {
-  const filler = join(dir, 'filler.bin');
-  const fd = openSync(filler, 'w');
-  try {
-    for (const size of [1024 * 1024, 64 * 1024, 4096]) {
-      const chunk = Buffer.alloc(size, 1);
-      try {
-        for (;;) writeSync(fd, chunk);
-      } catch {
-        // ENOSPC: on to smaller pieces.
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return filler;
-}
-
 const ticket = (i: number) => String(9_200_000_000 + i).padStart(10, '0');
 const walSize = (dir: string) => (existsSync(join(dir, 'venue.db-wal')) ? statSync(join(dir, 'venue.db-wal')).size : 0);
 
@@ -132,7 +114,7 @@ describe('on a full disk (tmpfs)', () => {
       const doses = () => (app.runtime.database?.prepare(`SELECT count(*) AS n FROM dose_records`).get() as { n: number }).n;
       expect(supervisor.ok('diskStatus', {})).toMatchObject({ available: true, low: false, full: false });
 
-      const filler = fill(root);
+      const filler = fillDisk(root);
       app.checkDisk();
       // Warned before anything fails, and a backup or an import that cannot fit is refused before it starts.
       expect(supervisor.ok('diskStatus', {})).toMatchObject({ low: true, full: false });

@@ -11,11 +11,11 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppConnection } from '../../src/app/venue-app';
 import { addDays, venueDate } from '../../src/common/time';
 import { DEMO_MUNICIPALITY as M, DEMO_STAFF, DEMO_TICKETS as T, demoProductsCsv, demoRosterCsv, ticketLine } from '../fixtures/demo';
 import { launchChromium, openDesk, saveScreen } from './support/browser';
 import { currentSeq, handheldScan, nextVerdict, signIn } from './support/desk';
+import { coreDesk, lotIdOf } from './support/core';
 import { startTestHost, type TestHost } from './support/host';
 
 const RESULTS = resolve(import.meta.dirname, '../../test-results');
@@ -25,17 +25,6 @@ let browser: Browser;
 let supervisor: Page;
 let reception: Page;
 let wrongDoseId: string;
-
-function desk(role: keyof typeof DEMO_STAFF): AppConnection {
-  const connection = host.connect();
-  const reply = connection.call('signIn', { login: DEMO_STAFF[role].login, password: DEMO_STAFF[role].password });
-  if (!reply.ok) throw new Error(reply.error.messageEn);
-  return connection;
-}
-
-function lotIdOf(lotNumber: string): string {
-  return (host.db.prepare(`SELECT id FROM lots WHERE lot_number = ?`).get(lotNumber) as { id: string }).id;
-}
 
 async function value(locator: Locator): Promise<number> {
   return Number(await locator.getAttribute('data-value'));
@@ -50,23 +39,30 @@ async function count(name: string): Promise<number> {
   return value(day().getByTestId(`day-count-${name}`));
 }
 
-/** The morning, straight through the core: two people checked in, one vaccinated (with the wrong doctor's name). */
+/** How long before the dose the morning's check-ins are made (the core's clock is held back meanwhile). */
+const WAIT_BEFORE_DOSE_MS = 7 * 60_000 + 30_000;
+/** Added to the core's clock: the morning's check-ins happen WAIT_BEFORE_DOSE_MS before the dose. */
+let coreClockOffset = 0;
+
+/** The morning, straight through the core: two people checked in, one vaccinated (with the wrong doctor's name) 7½ minutes later. */
 function morning(): void {
-  const front = desk('reception');
-  const nurse = desk('nurse');
+  const front = coreDesk(host, 'reception');
+  const nurse = coreDesk(host, 'nurse');
+  coreClockOffset = -WAIT_BEFORE_DOSE_MS;
   for (const number of [T.ok, T.okNw7]) {
     const reply = front.call('checkIn', { municipality: M, number });
     if (!reply.ok) throw new Error(reply.error.messageEn);
   }
-  const lot = nurse.call('setDeskLot', { lotId: lotIdOf('FA1234') });
+  coreClockOffset = 0;
+  const lot = nurse.call('setDeskLot', { lotId: lotIdOf(host, 'FA1234') });
   if (!lot.ok) throw new Error(lot.error.messageEn);
-  const dose = nurse.call('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lotIdOf('FA1234'), site: 'left_arm', doctor: '医師 一郎' });
+  const dose = nurse.call('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lotIdOf(host, 'FA1234'), site: 'left_arm', doctor: '医師 一郎' });
   if (!dose.ok) throw new Error(dose.error.messageEn);
   wrongDoseId = (dose.value as { id: string }).id;
 }
 
 beforeAll(async () => {
-  host = await startTestHost();
+  host = await startTestHost({ clock: { now: () => new Date(Date.now() + coreClockOffset) } });
   morning();
   browser = await launchChromium();
   // window.print() would wait on a print dialog; the test counts the calls and makes the PDF itself.
@@ -103,11 +99,17 @@ describe('the supervisor’s day', () => {
     const total = async (series: string) => (await Promise.all((await bars(series).all()).map(value))).reduce((a, b) => a + b, 0);
     expect(await total('checkins')).toBe(2);
     expect(await total('doses')).toBe(1);
-    expect(Number(await day().getByTestId('median-overall').getAttribute('data-seconds'))).toBeGreaterThanOrEqual(0);
+    // Time to dose: the one dose's check-in to its dose, from the records themselves (the check-ins were made 7½ minutes before).
+    const pair = host.db
+      .prepare(`SELECT c.at AS checkedIn, d.given_at AS given FROM dose_records d JOIN checkins c ON c.municipality = d.municipality AND c.ticket_number = d.ticket_number WHERE d.ticket_number = ?`)
+      .get(T.ok) as { checkedIn: string; given: string };
+    const seconds = (new Date(pair.given).getTime() - new Date(pair.checkedIn).getTime()) / 1000;
+    expect(seconds).toBeGreaterThanOrEqual(WAIT_BEFORE_DOSE_MS / 1000);
+    expect(Number(await day().getByTestId('median-overall').getAttribute('data-seconds'))).toBe(seconds);
 
     const lot = day().locator('[data-testid="lot-line"][data-lot="FA1234"]');
     expect(await lot.getAttribute('data-state')).toBe('unknown');
-    await supervisor.getByTestId('vials-lot').selectOption(lotIdOf('FA1234'));
+    await supervisor.getByTestId('vials-lot').selectOption(lotIdOf(host, 'FA1234'));
     await supervisor.getByTestId('vials-count').fill('1');
     await supervisor.getByTestId('vials-record').click();
     // One vial holds six doses; one was given: five wasted.
@@ -205,7 +207,7 @@ describe('the supervisor’s day', () => {
     const form = records.getByTestId('rerecord-form');
     await form.waitFor();
     expect(await form.getByTestId('rerecord-doctor').inputValue()).toBe('医師 一郎');
-    expect(await form.getByTestId('rerecord-lot').inputValue()).toBe(lotIdOf('FA1234'));
+    expect(await form.getByTestId('rerecord-lot').inputValue()).toBe(lotIdOf(host, 'FA1234'));
     expect(await form.getByTestId('rerecord-dose').inputValue()).toBe('1');
     await form.getByTestId('rerecord-doctor').fill('医師 二郎');
     await form.getByTestId('rerecord-reason').fill('予診医の名前を訂正（医師に確認）');

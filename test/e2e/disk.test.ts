@@ -9,7 +9,7 @@
  * that it was skipped.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -18,6 +18,7 @@ import { DEMO_STAFF } from '../fixtures/demo';
 import { launchChromium, openDesk, saveScreen } from './support/browser';
 import { signIn } from './support/desk';
 import { startTestHost, type TestHost } from './support/host';
+import { fillDisk } from '../support/disk';
 
 const isRoot = process.getuid?.() === 0;
 let mount: string | null = null;
@@ -41,22 +42,6 @@ afterAll(async () => {
   }
 });
 
-function fill(dir: string): void {
-  const fd = openSync(join(dir, 'filler.bin'), 'w');
-  try {
-    for (const size of [1024 * 1024, 4096]) {
-      const chunk = Buffer.alloc(size, 1);
-      try {
-        for (;;) writeSync(fd, chunk);
-      } catch {
-        // Full: on to smaller pieces.
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
 describe('disk space on screen', () => {
   it('warns the supervisor when space is low, and everyone when the disk is full; sign-in still works', async (context) => {
     if (!mount || !host || !browser) {
@@ -76,7 +61,7 @@ describe('disk space on screen', () => {
     expect(await reception.getByTestId('disk-warning').count()).toBe(0);
 
     // The disk fills: the next record that does not fit is refused, and everyone is told.
-    fill(mount);
+    fillDisk(mount);
     const desk = host.connect();
     expect(desk.call('signIn', { login: DEMO_STAFF.supervisor.login, password: DEMO_STAFF.supervisor.password }).ok).toBe(true);
     let refused: string | null = null;

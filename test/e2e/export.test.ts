@@ -9,42 +9,30 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppConnection } from '../../src/app/venue-app';
 import { VRS_HEADER } from '../../src/day/vrs';
 import { decodeCsvBytes, readCsvRecords } from '../../src/roster/csv';
-import { DEMO_MUNICIPALITY as M, DEMO_STAFF, DEMO_TICKETS as T } from '../fixtures/demo';
+import { DEMO_MUNICIPALITY as M, DEMO_TICKETS as T } from '../fixtures/demo';
 import { launchChromium, openDesk, saveScreen } from './support/browser';
 import { signIn } from './support/desk';
+import { coreDesk, must } from './support/core';
 import { startTestHost, type TestHost } from './support/host';
 
 let host: TestHost;
 let browser: Browser;
 let page: Page;
 
-function desk(role: keyof typeof DEMO_STAFF): AppConnection {
-  const connection = host.connect();
-  const reply = connection.call('signIn', { login: DEMO_STAFF[role].login, password: DEMO_STAFF[role].password });
-  if (!reply.ok) throw new Error(reply.error.messageEn);
-  return connection;
-}
-
-function ok<T>(reply: { ok: true; value: T } | { ok: false; error: { messageEn: string } }): T {
-  if (!reply.ok) throw new Error(reply.error.messageEn);
-  return reply.value;
-}
-
 /** Three doses today, one of them voided: the export holds the other two. */
 function morning(): void {
-  const reception = desk('reception');
-  const nurse = desk('nurse');
-  const supervisor = desk('supervisor');
+  const reception = coreDesk(host, 'reception');
+  const nurse = coreDesk(host, 'nurse');
+  const supervisor = coreDesk(host, 'supervisor');
   const lot = (host.db.prepare(`SELECT id FROM lots WHERE lot_number = 'FA1234'`).get() as { id: string }).id;
-  ok(nurse.call('setDeskLot', { lotId: lot }));
-  for (const number of [T.ok, T.okSecond, T.okNw7]) ok(reception.call('checkIn', { municipality: M, number }));
-  ok(nurse.call('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', lotId: lot, doctor: '医師 一郎' }));
-  ok(nurse.call('recordDose', { municipality: M, ticketNumber: T.okSecond, doseNumber: 2, status: 'performed', site: 'left_arm', lotId: lot, doctor: '医師 一郎' }));
-  const wrong = ok(nurse.call('recordDose', { municipality: M, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', site: 'left_arm', lotId: lot, doctor: '医師 一郎' }));
-  ok(supervisor.call('voidRecord', { recordId: (wrong as { id: string }).id, reason: '別の人の券で記録した' }));
+  must(nurse.call('setDeskLot', { lotId: lot }));
+  for (const number of [T.ok, T.okSecond, T.okNw7]) must(reception.call('checkIn', { municipality: M, number }));
+  must(nurse.call('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', lotId: lot, doctor: '医師 一郎' }));
+  must(nurse.call('recordDose', { municipality: M, ticketNumber: T.okSecond, doseNumber: 2, status: 'performed', site: 'left_arm', lotId: lot, doctor: '医師 一郎' }));
+  const wrong = must(nurse.call('recordDose', { municipality: M, ticketNumber: T.okNw7, doseNumber: 1, status: 'performed', site: 'left_arm', lotId: lot, doctor: '医師 一郎' }));
+  must(supervisor.call('voidRecord', { recordId: (wrong as { id: string }).id, reason: '別の人の券で記録した' }));
 }
 
 async function exportAs(encoding: 'utf-8' | 'shift_jis'): Promise<{ fileName: string; bytes: Buffer }> {

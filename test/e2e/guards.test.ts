@@ -17,11 +17,11 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppConnection } from '../../src/app/venue-app';
-import { DEMO_MUNICIPALITY as M, DEMO_STAFF, DEMO_TICKETS as T, ticketLine } from '../fixtures/demo';
-import { launchChromium, openDesk, saveScreen } from './support/browser';
+import { DEMO_MUNICIPALITY as M, DEMO_TICKETS as T, ticketLine } from '../fixtures/demo';
+import { launchChromium, saveScreen } from './support/browser';
 import { venueClockAt } from './support/clock';
-import { currentSeq, handheldScan, nextVerdict, signIn, verdict } from './support/desk';
+import { currentSeq, handheldScan, nextVerdict, verdict, signedInDesks } from './support/desk';
+import { coreDesk, lotIdOf } from './support/core';
 import { startTestHost, type TestHost } from './support/host';
 
 let host: TestHost;
@@ -30,19 +30,8 @@ let reception: Page;
 let nurse: Page;
 let supervisor: Page;
 
-function desk(role: keyof typeof DEMO_STAFF): AppConnection {
-  const connection = host.connect();
-  const reply = connection.call('signIn', { login: DEMO_STAFF[role].login, password: DEMO_STAFF[role].password });
-  if (!reply.ok) throw new Error(reply.error.messageEn);
-  return connection;
-}
-
-function lotIdOf(lotNumber: string): string {
-  return (host.db.prepare(`SELECT id FROM lots WHERE lot_number = ?`).get(lotNumber) as { id: string }).id;
-}
-
 function checkInByCore(number: string): void {
-  const reply = desk('reception').call('checkIn', { municipality: M, number });
+  const reply = coreDesk(host, 'reception').call('checkIn', { municipality: M, number });
   if (!reply.ok || !(reply.value as { checkedIn: boolean }).checkedIn) throw new Error(`could not check ${number} in`);
 }
 
@@ -56,12 +45,7 @@ async function sounds(page: Page): Promise<Record<'ok' | 'refusal' | 'misread' |
 beforeAll(async () => {
   host = await startTestHost({ clock: venueClockAt('10:40') });
   browser = await launchChromium();
-  ({ page: reception } = await openDesk(browser, host.url));
-  ({ page: nurse } = await openDesk(browser, host.url));
-  ({ page: supervisor } = await openDesk(browser, host.url));
-  await signIn(reception, 'reception');
-  await signIn(nurse, 'nurse');
-  await signIn(supervisor, 'supervisor');
+  [reception, nurse, supervisor] = await signedInDesks(browser, host.url, ['reception', 'nurse', 'supervisor']);
 });
 
 afterAll(async () => {
@@ -94,7 +78,7 @@ describe('the nurse’s form', () => {
     await nurse.getByTestId('doctor').fill('応援 医師');
     await nurse.getByTestId('use-desk-doctor').click();
     expect(await nurse.getByTestId('doctor').inputValue()).toBe('予診 二郎');
-    await nurse.getByTestId('lot-select').selectOption(lotIdOf('FA1234'));
+    await nurse.getByTestId('lot-select').selectOption(lotIdOf(host, 'FA1234'));
     await nurse.getByTestId('site-left_arm').check();
     await nurse.getByTestId('record-dose-button').click();
     await nurse.getByTestId('dose-saved').waitFor();

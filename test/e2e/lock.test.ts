@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_STAFF, DEMO_TICKETS as T, ticketLine } from '../fixtures/demo';
 import { launchChromium, openDesk, saveScreen } from './support/browser';
-import { currentSeq, handheldScan, nextVerdict, signIn } from './support/desk';
+import { currentSeq, handheldScan, nextVerdict, signIn, pageSettled } from './support/desk';
 import { startTestHost, type TestHost } from './support/host';
 
 let host: TestHost;
@@ -42,7 +42,8 @@ describe('the idle lock', () => {
     expect((await nextVerdict(page, seq)).code).toBe('OK');
     expect(await pageText()).toContain('山田 太郎');
     await page.clock.fastForward('04:30');
-    await page.waitForTimeout(300);
+    // fastForward has run the idle check's timers; a lock they started would be answered by the core and drawn by now.
+    await pageSettled(page);
     expect(await page.getByTestId('lock-screen').count()).toBe(0);
     await page.clock.fastForward('00:45');
     await page.getByTestId('lock-screen').waitFor();

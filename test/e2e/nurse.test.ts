@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, venueDate } from '../../src/common/time';
 import { DEMO_TICKETS as T, ticketLine } from '../fixtures/demo';
 import { launchChromium, openDesk, saveScreen } from './support/browser';
-import { currentSeq, handheldScan, nextVerdict, signIn } from './support/desk';
+import { currentSeq, handheldScan, nextVerdict, signIn, checkInOnCard } from './support/desk';
+import { lotIdOf } from './support/core';
 import { startTestHost, type TestHost } from './support/host';
 import { gs1DataMatrix, writeY4m } from './support/video';
 
@@ -30,17 +31,11 @@ function vialElementString(): string {
   return `(01)04987123456784(17)${expiry}(10)FA1234`;
 }
 
-function lotIdOf(lotNumber: string): string {
-  return (host.db.prepare(`SELECT id FROM lots WHERE lot_number = ?`).get(lotNumber) as { id: string }).id;
-}
-
 async function checkIn(number: string, dose = 1): Promise<void> {
   const seq = await currentSeq(reception);
   await handheldScan(reception, ticketLine(number, dose));
   expect((await nextVerdict(reception, seq)).code).toBe('OK');
-  await reception.waitForTimeout(350);
-  await reception.getByTestId('check-in-button').click();
-  await reception.getByTestId('checked-in').waitFor();
+  await checkInOnCard(reception);
 }
 
 beforeAll(async () => {
@@ -71,9 +66,9 @@ describe('nurse', () => {
     await notice.waitFor({ timeout: 20_000 });
     expect(await notice.getAttribute('data-tone')).toBe('ok');
     expect(await notice.textContent()).toContain('ロットを FA1234 に切り替えました');
-    expect(await nurse.getByTestId('lot-select').inputValue()).toBe(lotIdOf('FA1234'));
+    expect(await nurse.getByTestId('lot-select').inputValue()).toBe(lotIdOf(host, 'FA1234'));
     const desk = host.db.prepare(`SELECT active_lot_id AS lot FROM desks WHERE id = 'R1'`).get() as { lot: string };
-    expect(desk.lot).toBe(lotIdOf('FA1234'));
+    expect(desk.lot).toBe(lotIdOf(host, 'FA1234'));
   });
 
   it('shows a check-in from another desk in the queue within moments, without a reload', async () => {
@@ -92,7 +87,7 @@ describe('nurse', () => {
     await nurse.getByTestId('dose-form').waitFor();
     expect(await nurse.getByTestId('person-kanji').textContent()).toBe('山田 太郎');
     expect(await nurse.getByTestId('dose-number').textContent()).toContain('1回目');
-    expect(await nurse.getByTestId('lot-select').inputValue()).toBe(lotIdOf('FA1234'));
+    expect(await nurse.getByTestId('lot-select').inputValue()).toBe(lotIdOf(host, 'FA1234'));
     // The booked product and the doses before stand next to the lot; the lot matches: nothing to confirm.
     expect(await nurse.getByTestId('booked-product').textContent()).toContain('コミナティ');
     expect(await nurse.getByTestId('previous-none').count()).toBe(1);
@@ -124,7 +119,7 @@ describe('nurse', () => {
     await nurse.getByTestId('dose-form').waitFor();
     expect(await nurse.getByTestId('person-kanji').textContent()).toBe('髙橋 一郎');
     // The desk's lot carries over to the next person.
-    expect(await nurse.getByTestId('lot-select').inputValue()).toBe(lotIdOf('FA1234'));
+    expect(await nurse.getByTestId('lot-select').inputValue()).toBe(lotIdOf(host, 'FA1234'));
   });
 
   it('records “not given” with a reason', async () => {
@@ -155,10 +150,10 @@ describe('nurse', () => {
     await checkIn(T.okSecond, 2);
     await nurse.getByTestId('queue-item').first().waitFor({ timeout: 5_000 });
     await nurse.getByTestId('queue-item').first().click();
-    await nurse.getByTestId('lot-select').selectOption(lotIdOf('FB5678'));
+    await nurse.getByTestId('lot-select').selectOption(lotIdOf(host, 'FB5678'));
     await expect
       .poll(() => (host.db.prepare(`SELECT active_lot_id AS lot FROM desks WHERE id = 'R1'`).get() as { lot: string }).lot)
-      .toBe(lotIdOf('FB5678'));
+      .toBe(lotIdOf(host, 'FB5678'));
     await nurse.getByTestId('site-right_arm').check();
     // The doctor typed for the person before stays for the next one.
     expect(await nurse.getByTestId('doctor').inputValue()).toBe('予診 医師');

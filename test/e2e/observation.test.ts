@@ -12,11 +12,11 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppConnection } from '../../src/app/venue-app';
 import { addDays, venueDate } from '../../src/common/time';
-import { DEMO_MUNICIPALITY as M, DEMO_STAFF, DEMO_TICKETS as T, ticketLine } from '../fixtures/demo';
+import { DEMO_MUNICIPALITY as M, DEMO_TICKETS as T, ticketLine } from '../fixtures/demo';
 import { launchChromium, openDesk, saveScreen, SCREENS_DIR } from './support/browser';
 import { currentSeq, handheldScan, nextVerdict, signIn } from './support/desk';
+import { coreDesk, lotIdOf } from './support/core';
 import { startTestHost, type TestHost } from './support/host';
 
 const RESULTS = resolve(import.meta.dirname, '../../test-results');
@@ -28,27 +28,16 @@ let browser: Browser;
 let nurse: Page;
 let reception: Page;
 
-function desk(role: keyof typeof DEMO_STAFF): AppConnection {
-  const connection = host.connect();
-  const reply = connection.call('signIn', { login: DEMO_STAFF[role].login, password: DEMO_STAFF[role].password });
-  if (!reply.ok) throw new Error(reply.error.messageEn);
-  return connection;
-}
-
 function checkIn(number: string): void {
-  const reply = desk('reception').call('checkIn', { municipality: M, number });
+  const reply = coreDesk(host, 'reception').call('checkIn', { municipality: M, number });
   if (!reply.ok || !(reply.value as { checkedIn: boolean }).checkedIn) throw new Error(`check-in of ${number} failed`);
-}
-
-function lotIdOf(lotNumber: string): string {
-  return (host.db.prepare(`SELECT id FROM lots WHERE lot_number = ?`).get(lotNumber) as { id: string }).id;
 }
 
 async function recordFor(number: string, minutes: 15 | 30): Promise<void> {
   await nurse.getByTestId('nav-nurse').click();
   await nurse.locator(`[data-testid="queue-item"][data-ticket="${number}"]`).click();
   await nurse.getByTestId('dose-form').waitFor();
-  await nurse.getByTestId('lot-select').selectOption(lotIdOf('FA1234'));
+  await nurse.getByTestId('lot-select').selectOption(lotIdOf(host, 'FA1234'));
   await nurse.getByTestId(`observe-${minutes}`).check();
   await nurse.getByTestId('site-left_arm').check();
   await nurse.getByTestId('doctor').fill('予診 医師');
@@ -64,7 +53,7 @@ function item(number: string) {
 beforeAll(async () => {
   host = await startTestHost({ clock: { now: () => new Date(Date.now() + ahead) } });
   // The jump past the observation time must not look like an idle desk.
-  const configured = desk('supervisor').call('configureDevice', { idleLockMinutes: 60 });
+  const configured = coreDesk(host, 'supervisor').call('configureDevice', { idleLockMinutes: 60 });
   if (!configured.ok) throw new Error(configured.error.messageEn);
   checkIn(T.ok);
   browser = await launchChromium();

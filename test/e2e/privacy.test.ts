@@ -13,14 +13,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppConnection } from '../../src/app/venue-app';
 import { venueDate } from '../../src/common/time';
 import { writeCsv } from '../../src/roster/csv';
 import { ROSTER_COLUMNS } from '../../src/roster/roster-csv';
-import { DEMO_STAFF, DEMO_TICKETS as T, demoPeople, ticketLine } from '../fixtures/demo';
+import { DEMO_TICKETS as T, demoPeople, ticketLine } from '../fixtures/demo';
 import { fakeMyNumber, rosterRows } from '../fixtures/roster';
 import { launchChromium, openDesk, saveScreen } from './support/browser';
-import { currentSeq, handheldScan, nextVerdict, signIn, typeLikeAPerson } from './support/desk';
+import { currentSeq, handheldScan, nextVerdict, signIn, typeLikeAPerson, checkInOnCard } from './support/desk';
+import { coreDesk } from './support/core';
 import { startTestHost, type TestHost } from './support/host';
 import { ticketQr, writeY4m } from './support/video';
 import { spellings, Wiretap } from './support/wiretap';
@@ -48,13 +48,6 @@ function sourceCsvWithNumberInPhone(): Buffer {
   const number = individualNumbers[0] ?? '';
   const disguised = people.map((p, i) => (i === 0 ? { ...p, phone: `${number.slice(0, 4)}-${number.slice(4, 8)}-${number.slice(8)}` } : p));
   return writeCsv([...ROSTER_COLUMNS], rosterRows(disguised), { encoding: 'utf-8' });
-}
-
-function supervisorDesk(): AppConnection {
-  const desk = host.connect();
-  const reply = desk.call('signIn', { login: DEMO_STAFF.supervisor.login, password: DEMO_STAFF.supervisor.password });
-  if (!reply.ok) throw new Error(reply.error.messageEn);
-  return desk;
 }
 
 function peopleCount(): number {
@@ -88,7 +81,7 @@ describe('the individual number never reaches the device', () => {
   it('a roster file with an individual-number column, or a number hidden in another column, is refused whole', () => {
     expect(individualNumbers.every((n) => /^\d{12}$/.test(n))).toBe(true);
     const before = peopleCount();
-    const desk = supervisorDesk();
+    const desk = coreDesk(host, 'supervisor');
     const withColumn = desk.call('importRoster', { csvBase64: sourceCsvWithColumn().toString('base64') });
     expect(!withColumn.ok && withColumn.error.code).toBe('INDIVIDUAL_NUMBER_COLUMN');
     const hidden = desk.call('importRoster', { csvBase64: sourceCsvWithNumberInPhone().toString('base64') });
@@ -125,9 +118,7 @@ describe('the individual number never reaches the device', () => {
     seq = await currentSeq(reception);
     await handheldScan(reception, ticketLine(T.ok));
     expect((await nextVerdict(reception, seq)).code).toBe('OK');
-    await reception.waitForTimeout(350);
-    await reception.getByTestId('check-in-button').click();
-    await reception.getByTestId('checked-in').waitFor();
+    await checkInOnCard(reception);
   });
 
   it('nurse and supervisor: a scanned individual number is refused on the page as well', async () => {

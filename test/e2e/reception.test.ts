@@ -8,11 +8,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_MUNICIPALITY, DEMO_TICKETS as T, OTHER_MUNICIPALITY, ticketLine } from '../fixtures/demo';
 import { launchChromium, openDesk, saveScreen } from './support/browser';
-import { currentSeq, handheldScan, nextVerdict, signIn, typeLikeAPerson, verdict } from './support/desk';
+import { cardTakesKeys, currentSeq, handheldScan, nextVerdict, pageSettled, pressAfterAPause, signIn, typeLikeAPerson, verdict } from './support/desk';
 import { startTestHost, type TestHost } from './support/host';
 import { ticketNw7, ticketQr, writeY4m } from './support/video';
 
@@ -29,6 +29,32 @@ function scanCalls(): number {
   return host.logs.filter((line) => line.includes('call scanTicket')).length;
 }
 
+/**
+ * Counts, in the page, the decode worker's results that found a code
+ * (window.decodedFrames): the camera's "I still see it", observed from
+ * outside the app without changing it.
+ */
+async function countDecodedFrames(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const Base = window.Worker;
+    window.Worker = class extends Base {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        super(url, options);
+        this.addEventListener('message', (event: MessageEvent<{ type?: string; codes?: unknown[] }>) => {
+          if (event.data?.type === 'result' && (event.data.codes?.length ?? 0) > 0) {
+            const w = window as unknown as { decodedFrames?: number };
+            w.decodedFrames = (w.decodedFrames ?? 0) + 1;
+          }
+        });
+      }
+    };
+  });
+}
+
+async function decodedFrames(target: Page): Promise<number> {
+  return target.evaluate(() => Number((window as unknown as { decodedFrames?: number }).decodedFrames ?? 0));
+}
+
 async function soundCount(name: 'ok' | 'refusal'): Promise<number> {
   return page.evaluate((n) => Number(document.documentElement.dataset[n === 'ok' ? 'soundOk' : 'soundRefusal'] ?? '0'), name);
 }
@@ -38,7 +64,7 @@ beforeAll(async () => {
   writeY4m(join(videos, 'qr.y4m'), [{ picture: ticketQr(ticketLine(T.ok)), frames: 1 }]);
   host = await startTestHost();
   browser = await launchChromium({ video: join(videos, 'qr.y4m') });
-  ({ page } = await openDesk(browser, host.url));
+  ({ page } = await openDesk(browser, host.url, { beforeLoad: countDecodedFrames }));
 });
 
 afterAll(async () => {
@@ -108,11 +134,15 @@ describe('reception', () => {
     expect(await page.getByTestId('checked-in').textContent()).toContain('受付しました');
     expect(checkinsOf(T.ok)).toBe(1);
     // The ticket stays in front of the camera: no new read, no second check-in, the card stays.
-    await page.waitForTimeout(2_500);
+    // Not a pause but the decoder's own output: it has found the held ticket in 30 more frames, and none became a read.
+    const decoded = await decodedFrames(page);
+    await page.waitForFunction((before) => Number((window as unknown as { decodedFrames?: number }).decodedFrames ?? 0) >= before + 30, decoded, { timeout: 30_000 });
+    await pageSettled(page);
     expect(await currentSeq(page)).toBe(seq);
     expect(await verdict(page).getAttribute('data-verdict')).toBe('OK');
     await page.keyboard.press('F2');
-    await page.waitForTimeout(300);
+    // A second check-in F2 had sent would be answered before this round trip.
+    await pageSettled(page);
     expect(checkinsOf(T.ok)).toBe(1);
     await saveScreen(page, 'reception-checked-in');
   });
@@ -189,7 +219,8 @@ describe('reception', () => {
     const card = await nextVerdict(page, seq + 1);
     expect(card).toEqual({ code: 'NOT_BOOKED_TODAY', seq: seq + 2 });
     expect(await page.getByTestId('person-kanji').textContent()).toBe('田中 洋子');
-    await page.waitForTimeout(500);
+    // The older read's answer, had it been late, would be in and drawn after this round trip (answers come in order).
+    await pageSettled(page);
     const seen = await page.evaluate(() => (window as unknown as { seenCards: string[] }).seenCards);
     // After the newest card appeared, nothing older came back over it.
     const newest = seen.findIndex((s) => s.startsWith(`${seq + 2}:NOT_BOOKED_TODAY`));
@@ -202,17 +233,18 @@ describe('reception', () => {
     await handheldScan(page, ticketLine(T.okSecond, 2));
     const card = await nextVerdict(page, seq0);
     expect(card.code).toBe('OK');
-    await page.waitForTimeout(400);
+    // Old enough that Enter would count as a decision about it: only the typing below may stop it.
+    await cardTakesKeys(page, card.seq);
     // A person types the same digits on the keyboard (no field focused) and presses Enter.
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     await typeLikeAPerson(page, ticketLine(T.bookedOtherDay));
     await page.keyboard.press('Enter');
-    await page.waitForTimeout(400);
+    // A read or a check-in that Enter had started would be answered and drawn by now.
+    await pageSettled(page);
     expect(await currentSeq(page)).toBe(card.seq);
     expect(checkinsOf(T.okSecond)).toBe(0);
-    // A lone Enter, a moment later, is the one-key check-in.
-    await page.waitForTimeout(600);
-    await page.keyboard.press('Enter');
+    // A lone Enter, a moment later (stamped 0.6 s after the typing), is the one-key check-in.
+    await pressAfterAPause(page, 'Enter');
     await page.getByTestId('checked-in').waitFor();
     expect(checkinsOf(T.okSecond)).toBe(1);
   });

@@ -14,29 +14,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppConnection } from '../../src/app/venue-app';
 import { DATABASE_FILE } from '../../src/api/runtime';
 import { verifyAuditLog } from '../../src/audit/log';
 import { DEMO_MUNICIPALITY as M, DEMO_STAFF, DEMO_TICKETS as T, ticketLine } from '../fixtures/demo';
 import { launchChromium, openDesk, saveScreen } from './support/browser';
 import { currentSeq, handheldScan, nextVerdict, signIn } from './support/desk';
+import { coreDesk, must } from './support/core';
 import { startTestHost, type TestHost } from './support/host';
 
 let dataDir: string;
 let browser: Browser;
 const hosts: TestHost[] = [];
-
-function desk(host: TestHost, role: keyof typeof DEMO_STAFF): AppConnection {
-  const connection = host.connect();
-  const reply = connection.call('signIn', { login: DEMO_STAFF[role].login, password: DEMO_STAFF[role].password });
-  if (!reply.ok) throw new Error(reply.error.messageEn);
-  return connection;
-}
-
-function must<T>(reply: { ok: true; value: T } | { ok: false; error: { messageEn: string } }): T {
-  if (!reply.ok) throw new Error(reply.error.messageEn);
-  return reply.value;
-}
 
 function countOf(host: TestHost, sql: string, ...params: string[]): number {
   return (host.db.prepare(sql).get(...params) as { n: number }).n;
@@ -58,8 +46,8 @@ describe('backups and recovery', () => {
     const host = await startTestHost({ dataDir });
     hosts.push(host);
     // Before the backup: a dose. After it: one more check-in, which a restore must carry over.
-    const front = desk(host, 'reception');
-    const nurse = desk(host, 'nurse');
+    const front = coreDesk(host, 'reception');
+    const nurse = coreDesk(host, 'nurse');
     const lot = (host.db.prepare(`SELECT id FROM lots WHERE lot_number = 'FA1234'`).get() as { id: string }).id;
     must(front.call('checkIn', { municipality: M, number: T.ok }));
     must(nurse.call('setDeskLot', { lotId: lot }));

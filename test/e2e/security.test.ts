@@ -110,20 +110,36 @@ describe('the page', () => {
   it('cannot open windows', async () => {
     const before = context.pages().length;
     const opened = await page.evaluate((url) => String(window.open(url)), elsewhereUrl);
+    // window.open answers null only when it opened no window (a popup would be a context page from this moment on).
     expect(opened).toBe('null');
-    await page.waitForTimeout(300);
     expect(context.pages().length).toBe(before);
     expect(elsewhereHits.length).toBe(0);
   });
 
   it('cannot navigate away: script, links, forms and drops all leave the app where it is', async () => {
     const app = page.url();
+    // Each attempt starts a navigation whose navigate event (Navigation API) the app's guard cancels.
+    // A listener added now runs after the guard's: it records each attempt and whether it was cancelled,
+    // so the test waits for that event (the one that would have carried the page away), not for time to pass.
+    await page.evaluate(() => {
+      const seen: { url: string; cancelled: boolean }[] = [];
+      Object.assign(window, { navigationsSeen: seen });
+      (window as unknown as { navigation: EventTarget }).navigation.addEventListener('navigate', (event) => {
+        const e = event as Event & { destination: { url: string } };
+        seen.push({ url: e.destination.url, cancelled: e.defaultPrevented });
+      });
+    });
+    const attempted = async (n: number) => {
+      await page.waitForFunction((count) => (window as unknown as { navigationsSeen: unknown[] }).navigationsSeen.length >= count, n);
+      const seen = await page.evaluate(() => (window as unknown as { navigationsSeen: { url: string; cancelled: boolean }[] }).navigationsSeen);
+      expect(seen.at(n - 1)).toEqual({ url: elsewhereUrl, cancelled: true });
+    };
     await page.evaluate((url) => {
       location.href = url;
     }, elsewhereUrl);
-    await page.waitForTimeout(400);
+    await attempted(1);
     await page.evaluate((url) => location.assign(url), elsewhereUrl);
-    await page.waitForTimeout(400);
+    await attempted(2);
     await page.evaluate((url) => {
       const a = document.createElement('a');
       a.href = url;
@@ -132,7 +148,7 @@ describe('the page', () => {
       document.body.append(a);
     }, elsewhereUrl);
     await page.locator('#evil-link').click();
-    await page.waitForTimeout(400);
+    await attempted(3);
     await page.evaluate((url) => {
       const form = document.createElement('form');
       form.action = url;
@@ -140,13 +156,16 @@ describe('the page', () => {
       document.body.append(form);
       form.submit();
     }, elsewhereUrl);
-    await page.waitForTimeout(400);
-    await page.evaluate((url) => {
+    await attempted(4);
+    // A drop the page does not cancel is what navigates to it: dispatchEvent answers false once a listener cancelled it.
+    const dropTaken = await page.evaluate((url) => {
       const data = new DataTransfer();
       data.setData('text/uri-list', url);
-      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      return document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
     }, elsewhereUrl);
-    await page.waitForTimeout(300);
+    expect(dropTaken).toBe(false);
+    // The drop started no navigation at all.
+    expect(await page.evaluate(() => (window as unknown as { navigationsSeen: unknown[] }).navigationsSeen.length)).toBe(4);
     expect(page.url()).toBe(app);
     expect(elsewhereHits.length).toBe(0);
     expect(await page.getByTestId('staff-name').textContent()).toBe('管理 花子');
@@ -160,6 +179,7 @@ describe('the page', () => {
         new Promise<Record<string, unknown>>((resolve) => {
           const w = window as unknown as { injected?: boolean; evalRan?: boolean };
           const violations: string[] = [];
+          Object.assign(window, { cspViolations: violations });
           document.addEventListener('securitypolicyviolation', (event) => violations.push(`${event.effectiveDirective}:${event.blockedURI}`));
           const script = document.createElement('script');
           script.textContent = 'window.injected = true';
@@ -185,16 +205,17 @@ describe('the page', () => {
               i.onerror = () => done('blocked');
               i.src = `${url}pixel.png`;
             });
-            setTimeout(() => resolve({ injected: w.injected === true, evalRan: w.evalRan === true, fnBlocked, fetchBlocked, img, violations }), 100);
-          }, 50);
+            resolve({ injected: w.injected === true, evalRan: w.evalRan === true, fnBlocked, fetchBlocked, img });
+          }, 0);
         }),
       elsewhereUrl,
     );
     expect(result).toMatchObject({ injected: false, evalRan: false, fnBlocked: true, fetchBlocked: true, img: 'blocked' });
-    const violations = result.violations as string[];
-    expect(violations.some((v) => v.startsWith('script-src-elem:inline'))).toBe(true);
-    expect(violations.some((v) => v.startsWith('script-src:eval'))).toBe(true);
-    expect(violations.some((v) => v.startsWith('connect-src:'))).toBe(true);
+    // The reports arrive as events of their own, after the probes: wait for them rather than for a while.
+    const violations = () => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
+    await expect.poll(async () => (await violations()).some((v) => v.startsWith('script-src-elem:inline'))).toBe(true);
+    await expect.poll(async () => (await violations()).some((v) => v.startsWith('script-src:eval'))).toBe(true);
+    await expect.poll(async () => (await violations()).some((v) => v.startsWith('connect-src:'))).toBe(true);
     expect(elsewhereHits.length).toBe(0);
   });
 

@@ -6,29 +6,17 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppConnection } from '../../src/app/venue-app';
 import { addDays, venueDate } from '../../src/common/time';
-import { DEMO_MUNICIPALITY, DEMO_STAFF, DEMO_TICKETS as T, ticketLine } from '../fixtures/demo';
+import { DEMO_MUNICIPALITY, DEMO_TICKETS as T, ticketLine } from '../fixtures/demo';
 import { launchChromium, openDesk, saveScreen } from './support/browser';
-import { currentSeq, handheldScan, nextVerdict, signIn } from './support/desk';
+import { currentSeq, handheldScan, nextVerdict, signIn, checkInOnCard } from './support/desk';
+import { coreDesk, lotIdOf } from './support/core';
 import { startTestHost, type TestHost } from './support/host';
 
 let host: TestHost;
 let browser: Browser;
 let supervisor: Page;
 let reception: Page;
-
-function lotIdOf(lotNumber: string): string {
-  return (host.db.prepare(`SELECT id FROM lots WHERE lot_number = ?`).get(lotNumber) as { id: string }).id;
-}
-
-/** Another desk working straight through the core (setting the scene, not under test here). */
-function nurseDesk(): AppConnection {
-  const desk = host.connect();
-  const reply = desk.call('signIn', { login: DEMO_STAFF.nurse.login, password: DEMO_STAFF.nurse.password });
-  if (!reply.ok) throw new Error(reply.error.messageEn);
-  return desk;
-}
 
 beforeAll(async () => {
   host = await startTestHost();
@@ -53,26 +41,24 @@ describe('supervisor', () => {
     await supervisor.getByTestId('screen-supervisor').waitFor();
     await expect.poll(() => count('booked')).toBeGreaterThan(0);
     expect(await count('checkedIn')).toBe(0);
-    const desk = nurseDesk();
+    const desk = coreDesk(host, 'nurse');
     const checkIn = desk.call('checkIn', { municipality: DEMO_MUNICIPALITY, number: T.ok });
     // A nurse may not check people in: the core refuses, the count stays.
     expect(checkIn.ok).toBe(false);
     const seq = await currentSeq(reception);
     await handheldScan(reception, ticketLine(T.ok));
     expect((await nextVerdict(reception, seq)).code).toBe('OK');
-    await reception.waitForTimeout(350);
-    await reception.getByTestId('check-in-button').click();
-    await reception.getByTestId('checked-in').waitFor();
+    await checkInOnCard(reception);
     await expect.poll(() => count('checkedIn')).toBe(1);
     await expect.poll(() => count('waiting')).toBe(1);
   });
 
   it('sets a desk’s active lot', async () => {
     const row = supervisor.locator('[data-testid="desk-row"][data-desk="N1"]');
-    await row.getByTestId('desk-lot-select').selectOption(lotIdOf('MS0001'));
+    await row.getByTestId('desk-lot-select').selectOption(lotIdOf(host, 'MS0001'));
     await expect.poll(() => row.getByTestId('desk-lot').textContent()).toContain('MS0001');
     const desk = host.db.prepare(`SELECT active_lot_id AS lot FROM desks WHERE id = 'N1'`).get() as { lot: string };
-    expect(desk.lot).toBe(lotIdOf('MS0001'));
+    expect(desk.lot).toBe(lotIdOf(host, 'MS0001'));
   });
 
   it('adds a lot from a scanned box (handheld GS1 read fills the form)', async () => {
@@ -113,8 +99,8 @@ describe('supervisor', () => {
   });
 
   it('voids a dose record with a reason; the record stays, marked', async () => {
-    const desk = nurseDesk();
-    const dose = desk.call('recordDose', { municipality: DEMO_MUNICIPALITY, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lotIdOf('FA1234') });
+    const desk = coreDesk(host, 'nurse');
+    const dose = desk.call('recordDose', { municipality: DEMO_MUNICIPALITY, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lotIdOf(host, 'FA1234') });
     if (!dose.ok) throw new Error(dose.error.messageEn);
     const row = supervisor.locator(`[data-testid="record-row"][data-ticket="${T.ok}"]`);
     await row.waitFor({ timeout: 5_000 });

@@ -22,7 +22,7 @@ import { startCentralServer, type RunningServer } from '../../server/server';
 import { DEMO_MUNICIPALITY, DEMO_STAFF, DEMO_TICKETS as T, demoPeople, demoProductsCsv, demoRosterCsv, ticketLine } from '../fixtures/demo';
 import { fakeMyNumber, rosterRows } from '../fixtures/roster';
 import { launchChromium, openDesk, saveScreen } from './support/browser';
-import { nextVerdict, signIn } from './support/desk';
+import { nextVerdict, signIn, checkInOnCard } from './support/desk';
 import { startTestHost, type TestHost } from './support/host';
 import { startRecordingProxy, type RecordingProxy } from './support/proxy';
 import { gs1DataMatrix, ticketQr, writeY4m } from './support/video';
@@ -138,9 +138,7 @@ describe('two devices and the central service', () => {
   it('reception checks in on one device; the nurse’s queue on the other shows it through sync', async () => {
     expect((await nextVerdict(reception, 0, 20_000)).code).toBe('OK');
     expect(await reception.getByTestId('person-kanji').textContent()).toBe('山田 太郎');
-    await reception.waitForTimeout(350);
-    await reception.getByTestId('check-in-button').click();
-    await reception.getByTestId('checked-in').waitFor();
+    await checkInOnCard(reception);
     const started = Date.now();
     await nurse.getByTestId('queue-item').first().waitFor({ timeout: 20_000 });
     console.log(`[sync] check-in on R1 reached the nurse's queue on N1 in ${Date.now() - started} ms`);

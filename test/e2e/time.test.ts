@@ -18,13 +18,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppConnection } from '../../src/app/venue-app';
 import { addDays, systemClock, venueDate, type Clock } from '../../src/common/time';
 import { runAdminCommand } from '../../server/cli/commands';
 import { startCentralServer, type RunningServer } from '../../server/server';
 import { DEMO_MUNICIPALITY as M, DEMO_STAFF, DEMO_TICKETS as T, demoProductsCsv, demoRosterCsv, ticketLine } from '../fixtures/demo';
 import { launchChromium, openDesk, saveScreen } from './support/browser';
 import { currentSeq, handheldScan, nextVerdict, signIn } from './support/desk';
+import { coreDesk, must } from './support/core';
 import { startTestHost, type TestHost } from './support/host';
 import { until } from '../sync/support/devices';
 
@@ -50,18 +50,6 @@ async function admin(argv: string[], stdin = ''): Promise<string> {
 
 function clockOff(offset: () => number): Clock {
   return { now: () => new Date(Date.now() + offset()), monotonicMs: () => performance.now() };
-}
-
-function connect(host: TestHost, role: keyof typeof DEMO_STAFF): AppConnection {
-  const connection = host.connect();
-  const reply = connection.call('signIn', { login: DEMO_STAFF[role].login, password: DEMO_STAFF[role].password });
-  if (!reply.ok) throw new Error(reply.error.messageEn);
-  return connection;
-}
-
-function must<T>(reply: { ok: true; value: unknown } | { ok: false; error: { code: string; messageEn: string } }): T {
-  if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.messageEn}`);
-  return reply.value as T;
 }
 
 /** Enrolls a device through its core (the first-run screen is tested in sync.test.ts) and waits for the roster. */
@@ -119,11 +107,11 @@ afterAll(async () => {
 describe('time you can trust', () => {
   it('a dose "given" three days from now is refused centrally; other desks do not refuse the person; the desk says why', async () => {
     // At the fast desk it is three days later: 田中's booking (three days from now) is "today" there.
-    const supervisor = connect(fast, 'supervisor');
+    const supervisor = coreDesk(fast, 'supervisor');
     const lot = must<{ id: string }>(supervisor.call('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'FT0001', expiry: addDays(today, 200) }));
-    expect(must<{ checkedIn: boolean }>(connect(fast, 'reception').call('checkIn', { municipality: M, number: T.bookedOtherDay })).checkedIn).toBe(true);
+    expect(must<{ checkedIn: boolean }>(coreDesk(fast, 'reception').call('checkIn', { municipality: M, number: T.bookedOtherDay })).checkedIn).toBe(true);
     const dose = must<{ id: string; givenAt: string }>(
-      connect(fast, 'nurse').call('recordDose', { municipality: M, ticketNumber: T.bookedOtherDay, doseNumber: 1, status: 'performed', lotId: lot.id, site: 'left_arm', doctor: '予診 医師' }),
+      coreDesk(fast, 'nurse').call('recordDose', { municipality: M, ticketNumber: T.bookedOtherDay, doseNumber: 1, status: 'performed', lotId: lot.id, site: 'left_arm', doctor: '予診 医師' }),
     );
     expect(dose.givenAt.slice(0, 10)).toBe(addDays(today, 3));
 
@@ -164,7 +152,7 @@ describe('time you can trust', () => {
   });
 
   it('the latest vials count is decided by the central service’s order, not by the desks’ clocks', async () => {
-    const lot = must<{ id: string }>(connect(right, 'supervisor').call('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'VC0001', expiry: addDays(today, 200) }));
+    const lot = must<{ id: string }>(coreDesk(right, 'supervisor').call('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'VC0001', expiry: addDays(today, 200) }));
     await expect.poll(() => slow.db.prepare(`SELECT count(*) AS n FROM lots WHERE id = ?`).get(lot.id), { timeout: 20_000 }).toEqual({ n: 1 });
     const atRight = await supervisorDay(right);
     const atSlow = await supervisorDay(slow);

@@ -77,13 +77,9 @@ class ShellProcess {
 
   /** Polls a call until the check holds (the process answers asynchronously). */
   async until(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<number> {
-    const started = performance.now();
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${this.stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    return performance.now() - started;
+    return until(check, timeoutMs, what, 25).catch((error: unknown) => {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${this.stderr}`);
+    });
   }
 }
 

@@ -8,7 +8,7 @@ import { issueEnrollmentCode } from '../../server/enrollment';
 import { ticketLine } from '../fixtures/demo';
 import { DEMO_NOW } from '../support/venue';
 import { DEMO_TICKETS as T, freshCentralDb, seedMunicipality, serveCentral, type FreshCentral, type SeededMunicipality, type ServedCentral } from './support/central';
-import { useDevices, type TestDevice } from './support/devices';
+import { until, useDevices, type TestDevice } from './support/devices';
 
 /**
  * The device's audit chain against the heads the central service holds of
@@ -36,11 +36,7 @@ afterAll(async () => {
 });
 
 async function eventually(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await until(check, timeoutMs, what, 20);
 }
 
 async function enrolled(m: SeededMunicipality, deskId: string): Promise<{ device: TestDevice; deviceId: string }> {

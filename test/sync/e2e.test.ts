@@ -319,6 +319,7 @@ describe('recording while syncing', () => {
     device.nudge();
     const lags: number[] = [];
     while (!device.anonymous().ok('enrollmentStatus', {}).download.finishedAt) {
+      // Wall time is the subject here: a staff call every 5 ms, and how late the timer fires is how long the download held the thread.
       const asked = performance.now();
       await new Promise((resolve) => setTimeout(resolve, 5));
       const call = device.anonymous().call('deviceStatus', {});

@@ -13,7 +13,8 @@ import { DEMO_NOW, type Desk } from '../support/venue';
 import { adminRun } from './support/admin';
 import { freshCentralDb, manyPeople, seedMunicipality, type FreshCentral, type SeededMunicipality } from './support/central';
 import { until, useDevices, type TestDevice } from './support/devices';
-import { FAULTS, FaultProxy, seeded, type Fault } from './support/fault-proxy';
+import { seeded, seedFrom } from '../support/random';
+import { FAULTS, FaultProxy, type Fault } from './support/fault-proxy';
 import { startServerProcess, type ServerProcess } from './support/server-process';
 
 /**
@@ -39,7 +40,8 @@ const PROCESSES = Number(process.env.VENUE_FAULT_PROCESSES ?? 1);
 if (PROCESSES > 1 && !process.env.VENUE_TEST_DATABASE_URL) {
   throw new Error('VENUE_FAULT_PROCESSES > 1 needs PostgreSQL (VENUE_TEST_DATABASE_URL): PGlite belongs to one process');
 }
-const FIRST_SEED = Number(process.env.VENUE_FAULT_SEED ?? 20_261_123);
+// Schedule s uses seed FIRST_SEED + s; a failure names its seed, and VENUE_FAULT_SEED=<seed> VENUE_FAULT_SCHEDULES=1 replays it.
+const FIRST_SEED = seedFrom('VENUE_FAULT_SEED', 20_261_123);
 const OPS_PER_LANE = 4;
 const HEAL_DEADLINE_MS = 10_000;
 const WALK_IN_FIRST = 7_000_000_000;
@@ -181,12 +183,12 @@ async function serverDigest(deviceId: string): Promise<RecordDigest> {
 async function sameRecords(device: TestDevice, deviceId: string, seed: number): Promise<void> {
   let remote: RecordDigest | null = null;
   let local: RecordDigest | null = null;
-  for (let attempt = 0; attempt < 20; attempt++) {
+  const same = async () => {
     remote = await serverDigest(deviceId);
     local = outboxDigest(device.db);
-    if (device.open() === 0 && remote.digest === local.digest) return;
-    await sleep(100);
-  }
+    return device.open() === 0 && remote.digest === local.digest;
+  };
+  if (await until(same, 2_000, 'the same records on both sides', 100).then(() => true, () => false)) return;
   expect(remote, `${device.name}: the server's records from it (seed ${seed})`).toEqual(local);
 }
 

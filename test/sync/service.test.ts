@@ -140,7 +140,8 @@ describe('the sync service', () => {
   it('confirms a record only once the server has answered for it', async () => {
     let release = () => {};
     let holding = false;
-    const transport = injected(app, (r) => (holding && isRecords(r) ? new Promise<void>((resolve) => (release = resolve)) : null));
+    let held = 0;
+    const transport = injected(app, (r) => (holding && isRecords(r) ? (held++, new Promise<void>((resolve) => (release = resolve))) : null));
     const device = newDevice({ transport });
     await device.enroll(SERVER, await code());
     await until(() => device.open() === 0, 5_000, 'the first audit head to go');
@@ -149,7 +150,10 @@ describe('the sync service', () => {
     if (!checkin.checkedIn) throw new Error(`not checked in: ${JSON.stringify(checkin)}`);
     const state = () => (device.db.prepare(`SELECT state FROM sync_outbox WHERE record_id = ?`).get(checkin.checkinId) as { state: string }).state;
     await until(() => state() === 'sent', 5_000, 'the record to be sent');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The upload has reached the server and its answer is held there: the service is waiting on it, and
+    // whatever it does without the answer it has done once this turn of the event loop is over.
+    await until(() => held > 0, 5_000, 'the upload to reach the server');
+    await new Promise((resolve) => setImmediate(resolve));
     expect(state()).toBe('sent');
     holding = false;
     release();
@@ -229,9 +233,10 @@ describe('the sync service', () => {
     const device = newDevice({ transport });
     await device.enroll(SERVER, await code());
     device.signIn('reception').ok('checkIn', { municipality: m.code, number: T.okNw7 });
-    void device.stop();
+    const stopped = device.stop();
     device.app.runtime.close();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // stop() settles once the service's last piece of work has ended: anything it did to the closed database is in errors by then.
+    await stopped;
     expect(device.errors).toEqual([]);
   });
 });

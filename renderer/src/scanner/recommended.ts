@@ -19,10 +19,19 @@
  *    be crossed by one row of pixels, and row scanning is how every 1D reader
  *    works. Tiles of the frame whose edges share one direction between 10°
  *    and 45° are grouped and each group sheared along it, Codabar only.
- * 3. The whole frame, tryHarder without downscaling: codes off the aim
- *    region, most often a long NW-7 running out of it. Every fourth frame
- *    that already read something runs it too, so a second ticket beside the
- *    first is seen and the desk told to show one.
+ * 3. The whole frame, without downscaling and without tryHarder: codes off
+ *    the aim region, most often a long NW-7 running out of it. Every eighth
+ *    frame that already read something runs it too, so a second ticket
+ *    beside the first is seen and the desk told to show one. Its quick
+ *    search (every few rows, fewer binariser retries) finds such codes, which
+ *    are flat and sharp when they are readable at all; tryHarder here cost
+ *    about 12 ms of a 720p frame in which nothing could be read (profiled per
+ *    stage: aim ~7, deskew estimate ~3, this pass ~12 with tryHarder, ~3
+ *    without) and was what put the p95 over 15 ms, for one more glare frame
+ *    in the frame corpus.
+ * A turned NW-7 that step 2 read is tried first in the next frame, where it
+ * was and as it was turned (pipeline.ts): a ticket held in view then costs
+ * one small read instead of the aim attempt and the deskew's search.
  * An NW-7 read must be a whole ticket number (10 or 18 digits between
  * start/stop characters): glare can make a reader return a piece of the code
  * (`B67C` for `A1309464667C` in the bench), which is dropped.
@@ -37,13 +46,13 @@ export const NW7_SHAPE = '^[A-D](?:[0-9]{10}|[0-9]{18})[A-D]$';
 const BASE = { formats: APP_FORMATS, tryHarder: true, tryRotate: false, tryInvert: false, maxNumberOfSymbols: 4, returnErrors: false } as const;
 
 export const RECOMMENDED: PipelineSpec = {
-  name: 'worker pipeline: aim, deskew anywhere, full frame, several symbols',
+  name: 'worker pipeline: aim, deskew anywhere, quick full frame, several symbols',
   summary:
-    'zxing-wasm: aim region 60 × 70 % (tryHarder, downscale ×2, no rotate/invert, up to 4 symbols, no errors returned); then turned NW-7 anywhere in the frame (tiles turned 10–45° alike, sheared, Codabar only); then the full frame (tryHarder, no downscale), also on every 4th frame that read something; NW-7 shape check',
+    'zxing-wasm: aim region 60 × 70 % (tryHarder, downscale ×2, no rotate/invert, up to 4 symbols, no errors returned); then turned NW-7 anywhere in the frame (tiles turned 10–45° alike, sheared, Codabar only); then the full frame (quick search, no downscale), also on every 8th frame that read something; NW-7 shape check',
   attempts: [
     { region: { width: 0.6, height: 0.7 }, preprocess: [], options: { ...BASE, downscaleFactor: 2 } },
     { region: null, preprocess: [{ op: 'deskew', minDegrees: 10, maxDegrees: 45, minShare: 0.35 }], options: { ...BASE, formats: ['codabar'], tryHarder: false, maxNumberOfSymbols: 2 } },
-    { region: null, preprocess: [], options: { ...BASE, tryDownscale: false }, alsoAfterRead: 4 },
+    { region: null, preprocess: [], options: { ...BASE, tryHarder: false, tryDownscale: false }, alsoAfterRead: 8 },
   ],
   accept: { codabar: NW7_SHAPE },
 };

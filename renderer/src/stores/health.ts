@@ -8,7 +8,7 @@
  * morning.
  */
 import { create } from 'zustand';
-import type { ReadSource } from './reception';
+import type { ReadSource } from './read-source';
 
 /** Refusals that mean the reader got a ticket wrong (not a pack scanned by mistake). */
 const MISREADS = new Set(['BAD_CHECK_DIGIT', 'DOSE_ZERO', 'CODES_DISAGREE']);

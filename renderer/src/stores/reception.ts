@@ -10,9 +10,9 @@ import type { ReplyError } from '../../../src/api/reply';
 import { call, type Value } from '../api/venue';
 import { refusalOf, SIGHT_REFUSALS } from '../scanner/notices';
 import { readTicket } from '../scanner/reads';
-import type { ReadVia } from '../scanner/sight';
 import type { CameraNotice } from '../scanner/useCameraScanner';
 import { recordHealth } from './health';
+import type { ReadSource } from './read-source';
 import { playSound, type SoundName } from '../sound/sounds';
 import { onWipe } from './privacy';
 import { useSession } from './session';
@@ -20,18 +20,7 @@ import { useSession } from './session';
 export type Verdict = Extract<Value<'scanTicket'>, { read: 'ticket' }>['verdict'];
 export type VerdictCode = Verdict['code'];
 
-export type ReadSource =
-  | {
-      readonly kind: 'camera';
-      /** A code, or the printed 18-digit line (OCR): the card then asks staff to confirm name and date of birth. */
-      readonly via: ReadVia;
-      readonly firstFrameAt: number | null;
-      /** When the ticket came into view (page time): the reader's health measures from here to the card. */
-      readonly sightStartedAt: number;
-      readonly cameraSession: number;
-    }
-  | { readonly kind: 'handheld' }
-  | { readonly kind: 'manual' };
+export type { ReadSource };
 
 interface CardBase {
   readonly seq: number;

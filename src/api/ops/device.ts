@@ -8,7 +8,7 @@ import { getDesk, listDesks, listLots, listProducts, upsertDesk, upsertVenue } f
 import { deskDoctor, setDeskDoctor } from '../../doses/desk-doctor';
 import { countStaff, createStaff } from '../../staff/accounts';
 import { readDeviceSettings, writeDeviceSettings } from '../../store/settings';
-import { isValidMunicipalityCode } from '../../ticket/checkdigits';
+import { isValidMunicipalityCode } from '../../privacy/checkdigits';
 import { defineOperation, refuse } from '../operation';
 import { ALL_ROLES, sessionOf, venueOf } from './common';
 

@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /**
  * The supervisor's day travels with sync. Each change becomes a record of its

@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /**
  * The audit chain becomes keyed (src/audit/chain.ts). Each entry says how it

@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /**
  * The reader's health per desk and day (issue 18): reads attempted, misreads

@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /**
  * No wrong record (issue 12). Numbered 12 so that migrations 9–11, made on

@@ -10,13 +10,9 @@ import { m010ReaderHealth } from './010-reader-health';
 import { m011NoWrongRecord } from './011-no-wrong-record';
 import { m012Reconcile } from './012-reconcile';
 
-export interface Migration {
-  /** Recorded in PRAGMA user_version once applied; strictly increasing. */
-  readonly version: number;
-  readonly name: string;
-  /** Runs in one transaction together with the user_version bump. */
-  readonly sql: string;
-}
+import type { Migration } from './migration';
+
+export type { Migration } from './migration';
 
 /**
  * Every migration the app knows, oldest first. Append only: never edit a

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { uuidv7 } from '../../../src/common/ids';
-import { municipalityCheckDigit } from '../../../src/ticket/checkdigits';
+import { municipalityCheckDigit } from '../../../src/privacy/checkdigits';
 import { openCentralDb } from '../../../server/db';
 import { importProducts, importRoster } from '../../../server/roster';
 import { addDesk, addMunicipality, addVenue } from '../../../server/setup';

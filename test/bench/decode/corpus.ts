@@ -25,7 +25,7 @@ import {
   type Gray,
   type Mat3,
 } from './image';
-import { mulberry32, seedOf, type Rng } from './prng';
+import { mulberry32, seedOf, type Rng } from '../../support/random';
 import { payloadFor, renderLabel, renderSymbol, SYMBOLOGIES, type Label, type Payload, type Symbology } from './symbols';
 
 export type Distortion = 'clean' | 'blur' | 'rotation' | 'perspective' | 'contrast' | 'glare' | 'noise' | 'small' | 'crease';

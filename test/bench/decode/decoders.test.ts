@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pureFrame } from './corpus';
 import { forgetZxingWasm, loadZxingWasm } from './engines';
 import { createSetup } from './pipeline';
-import { mulberry32 } from './prng';
+import { mulberry32 } from '../../support/random';
 import { NW7_SHAPE } from '../../../renderer/src/scanner/recommended';
 import { readerOptions, readLuma } from '../../../renderer/src/scanner/decoders/zxing-wasm';
 import { LIBRARY_DEFAULT, WASM_DEFAULT, WORKER } from './setups';

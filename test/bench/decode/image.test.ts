@@ -17,7 +17,7 @@ import {
   type Mat3,
 } from './image';
 import { dominantOrientation, shear, type Luma } from '../../../renderer/src/scanner/preprocess';
-import { mulberry32 } from './prng';
+import { mulberry32 } from '../../support/random';
 
 const close = (a: readonly number[], b: readonly number[], digits = 9) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i] ?? Number.NaN, digits));
 

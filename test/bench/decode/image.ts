@@ -8,7 +8,7 @@
  * Coordinates: pixel (i, j) covers [i, i+1) × [j, j+1); its centre is
  * (i + 0.5, j + 0.5). Homographies map continuous coordinates.
  */
-import type { Rng } from './prng';
+import type { Rng } from '../../support/random';
 
 /** A grayscale image, 0 (black) … 255 (white), as floats so operations can be chained without rounding. */
 export interface Gray {

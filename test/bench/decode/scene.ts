@@ -27,7 +27,7 @@ import {
   type Gray,
   type Mat3,
 } from './image';
-import type { Rng } from './prng';
+import type { Rng } from '../../support/random';
 
 /** Paper is drawn this finely, then filtered down to the camera's pixels. */
 export const PAPER_PX_PER_MM = 10;

@@ -9,7 +9,7 @@ import { createZxingWasmDecoder, type FrameDecoder } from '../../../renderer/src
 import { EDGES_IN_VIEW } from '../../../renderer/src/scanner/sight';
 import { FrameQuality, STEADY_SHARPNESS } from '../../../renderer/src/scanner/quality';
 import { loadZxingWasm, zxingWasmBinary } from './engines';
-import { mulberry32 } from './prng';
+import { mulberry32 } from '../../support/random';
 import { createPreviousDecoder } from './previous';
 import { caseLabel, filtered, shoot, ticketPaper, vialLabel, type Faults, type Paper, type Pose } from './scene';
 
@@ -50,6 +50,22 @@ describe('the worker’s pipeline, where the previous one failed', () => {
     const f = frame([{ paper: ticketPaper({ line: LINE_A, qr: 'none', nw7: true, ocr: false }, mulberry32(2)), pose: { cx: 380, cy: 250, pxPerMm: 6, degrees: 25 } }]);
     expect((await tickets.decodeFrame(f)).codes.map((c) => c.text)).toEqual(['A0000100001A']);
     expect((await previous.decode(f)).codes).toEqual([]);
+  });
+
+  it('keeps reading a turned NW-7 held in view (tried first where it was last straightened), finds it again when moved, and reads nothing once it is gone', async () => {
+    const decoder = await createZxingWasmDecoder({ wasmBinary: zxingWasmBinary() }, 'ticket');
+    const paper = ticketPaper({ line: LINE_A, qr: 'none', nw7: true, ocr: false }, mulberry32(2));
+    const at = (pose: Pose, seed: number) => frame([{ paper, pose }], {}, seed);
+    const corner = { cx: 380, cy: 250, pxPerMm: 6, degrees: 25 };
+    for (const [f, expected] of [
+      [at(corner, 11), ['A0000100001A']],
+      [at(corner, 12), ['A0000100001A']],
+      [at({ cx: 700, cy: 450, pxPerMm: 6, degrees: -25 }, 13), ['A0000100001A']],
+      [frame([], {}, 14), []],
+      [at(corner, 15), ['A0000100001A']],
+    ] as const) {
+      expect((await decoder.decodeFrame(f)).codes.map((c) => c.text)).toEqual(expected);
+    }
   });
 
   it('sees both tickets when two are in view, each code with where it was found', async () => {

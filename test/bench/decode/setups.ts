@@ -37,5 +37,20 @@ export const WORKER: Setup = { kind: 'worker', name: RECOMMENDED.name, summary: 
 
 export const DEFAULTS: readonly Setup[] = [WASM_DEFAULT, LIBRARY_DEFAULT];
 
+/**
+ * The worker's pipeline as it was before the p95 work (the full-frame pass
+ * with tryHarder), kept to measure that change side by side in one run.
+ */
+export const WORKER_TRY_HARDER_FULL: Setup = {
+  kind: 'pipeline',
+  name: 'worker pipeline before the p95 work (full frame with tryHarder)',
+  summary: 'as the worker pipeline, but the third attempt (the whole frame) with tryHarder, as the worker ran it until this change (which also made that pass run on every 8th frame with a read instead of every 4th, and tries a turned NW-7 first where it was last read: both in this setup too)',
+  spec: {
+    ...RECOMMENDED,
+    name: 'worker pipeline before the p95 work (full frame with tryHarder)',
+    attempts: RECOMMENDED.attempts.map((attempt) => (attempt.region === null && attempt.preprocess.length === 0 ? { ...attempt, options: { ...attempt.options, tryHarder: true } } : attempt)),
+  },
+};
+
 /** Everything the frame bench runs, the two defaults first. */
-export const BENCH_SETUPS: readonly Setup[] = [...DEFAULTS, PREVIOUS, WORKER];
+export const BENCH_SETUPS: readonly Setup[] = [...DEFAULTS, PREVIOUS, WORKER_TRY_HARDER_FULL, WORKER];

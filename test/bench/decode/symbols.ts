@@ -6,9 +6,9 @@
  */
 import bwipjs from 'bwip-js/node';
 import { gtinCheckDigit } from '../../../src/gs1/gtin';
-import { municipalityCheckDigit } from '../../../src/ticket/checkdigits';
+import { municipalityCheckDigit } from '../../../src/privacy/checkdigits';
 import { createGray, fillRect, type Gray } from './image';
-import type { Rng } from './prng';
+import type { Rng } from '../../support/random';
 
 export type Symbology = 'qr' | 'nw7' | 'gs1dm';
 export const SYMBOLOGIES: readonly Symbology[] = ['qr', 'nw7', 'gs1dm'];

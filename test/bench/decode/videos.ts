@@ -10,10 +10,10 @@
  * where a wrong digit would still pass the municipality check digit), a
  * vial's DataBar Limited Composite and a case's GS1-128.
  */
-import { municipalityCheckDigit } from '../../../src/ticket/checkdigits';
+import { municipalityCheckDigit } from '../../../src/privacy/checkdigits';
 import { gtinCheckDigit } from '../../../src/gs1/gtin';
 import type { Frame, Gray } from './image';
-import { mulberry32, seedOf, type Rng } from './prng';
+import { mulberry32, seedOf, type Rng } from '../../support/random';
 import { caseLabel, filtered, shootClean, ticketPaper, vialLabel, type Faults, type Paper, type Pose, type TicketContent } from './scene';
 
 export type VideoClass =

@@ -1,6 +1,7 @@
 /** What a person at a desk does, as test steps: sign in, scan with the handheld, wait for the card. */
-import type { CDPSession, Locator, Page } from 'playwright-core';
+import type { Browser, CDPSession, Locator, Page } from 'playwright-core';
 import { DEMO_STAFF } from '../../fixtures/demo';
+import { openDesk } from './browser';
 
 export type DemoRole = keyof typeof DEMO_STAFF;
 
@@ -87,4 +88,79 @@ export async function nextVerdict(page: Page, afterSeq: number, timeout = 15_000
 
 export async function currentSeq(page: Page): Promise<number> {
   return page.evaluate(() => Number(document.querySelector('[data-testid="verdict"]')?.getAttribute('data-read-seq') ?? '0'));
+}
+
+/**
+ * Everything the page has sent to its core so far has been handled, and what
+ * it did to the screen has been rendered: a call on the page's own socket
+ * (the host answers each socket in order, synchronously, so earlier calls
+ * are answered first and their continuations run before this one's), then
+ * two hops through a MessageChannel (React's scheduler renders in a
+ * MessageChannel task queued before ours). Used where a test proves that
+ * something did NOT happen: the thing would have travelled this same way.
+ * Works under Playwright's fake clock (no timers, no animation frames).
+ */
+export async function pageSettled(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await window.venue.whoAmI({});
+    for (let hop = 0; hop < 2; hop++) {
+      await new Promise<void>((resolve) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => {
+          channel.port1.close();
+          resolve();
+        };
+        channel.port2.postMessage(null);
+      });
+    }
+  });
+}
+
+/**
+ * The card of read `seq` has been on screen long enough to take Enter or F2
+ * as a decision about it (MIN_CARD_AGE_FOR_KEY_MS in
+ * renderer/src/stores/reception.ts, 300 ms of page time). The card marks the
+ * moment it was painted (performance mark venue:verdict-shown): this waits
+ * on that page state, not on a fixed time of the test machine.
+ */
+export async function cardTakesKeys(page: Page, seq: number): Promise<void> {
+  await page.waitForFunction((wanted) => {
+    const shown = performance.getEntriesByName('venue:verdict-shown').find((mark) => (mark as PerformanceMark).detail?.seq === wanted);
+    return shown !== undefined && performance.now() - shown.startTime >= 300;
+  }, seq);
+}
+
+/**
+ * Reception admits the person on the card: its check-in button is clicked (Playwright waits for it to be visible,
+ * stable and enabled) and the card says checked in.
+ */
+export async function checkInOnCard(page: Page): Promise<void> {
+  await page.getByTestId('check-in-button').click();
+  await page.getByTestId('checked-in').waitFor();
+}
+
+/** A person's pause before a lone key: longer than ENTER_QUIET_MS (500 ms, renderer/src/app/shortcuts.ts). */
+const PAUSE_S = 0.6;
+
+/**
+ * A lone key pressed after a pause: stamped (through the DevTools protocol,
+ * as handheldScan does) PAUSE_S after now and after anything sent before, so
+ * the page sees that pause between the last typed key and this one however
+ * quickly the test sends it. No waiting on the test machine's clock.
+ */
+export async function pressAfterAPause(page: Page, key: 'Enter' | 'F2'): Promise<void> {
+  const cdp = await cdpOf(page);
+  const at = Math.max(Date.now() / 1000, lastSent.get(page) ?? 0) + PAUSE_S;
+  const event = key === 'Enter' ? keyEvent('Enter') : { key: 'F2', code: 'F2', windowsVirtualKeyCode: 113 };
+  await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...event, timestamp: at });
+  await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: event.key, code: event.code, windowsVirtualKeyCode: event.windowsVirtualKeyCode, timestamp: at + 0.0005 });
+  lastSent.set(page, at);
+}
+
+/** Desks in their own browser contexts, each signed in as its role, in the order given. */
+export async function signedInDesks<const R extends readonly DemoRole[]>(browser: Browser, url: string, roles: R): Promise<{ -readonly [K in keyof R]: Page }> {
+  const pages: Page[] = [];
+  for (let i = 0; i < roles.length; i++) pages.push((await openDesk(browser, url)).page);
+  for (const [i, role] of roles.entries()) await signIn(pages[i] as Page, role);
+  return pages as { -readonly [K in keyof R]: Page };
 }

@@ -4,7 +4,7 @@
  * 18-digit line in OCR-B from Debian's fonts-ocr-b, print around them) at
  * the fake camera's 640 × 480.
  */
-import { mulberry32 } from '../../bench/decode/prng';
+import { mulberry32 } from '../../support/random';
 import { filtered, shoot, ticketPaper, vialLabel, type Faults, type Paper, type Pose, type TicketContent } from '../../bench/decode/scene';
 import { Picture, VIDEO_HEIGHT, VIDEO_WIDTH } from './video';
 

@@ -10,7 +10,7 @@ import { FeedWatch, type FeedWatchOptions } from '../../../server/feed-watch';
 import { importProducts, importRoster } from '../../../server/roster';
 import { addDesk, addMunicipality, addVenue } from '../../../server/setup';
 import { createStaff } from '../../../server/staff';
-import { municipalityCheckDigit } from '../../../src/ticket/checkdigits';
+import { municipalityCheckDigit } from '../../../src/privacy/checkdigits';
 import { DEMO_PRODUCTS, DEMO_STAFF, DEMO_TICKETS, demoPeople, demoProductsCsv } from '../../fixtures/demo';
 import { rosterCsv, type FixturePerson } from '../../fixtures/roster';
 import type { CheckinData, DayKind, DoseData, UploadRecord } from '../../../src/sync/protocol';

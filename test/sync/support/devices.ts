@@ -8,6 +8,7 @@ import { openOutboxCount } from '../../../src/sync/outbox';
 import { DEMO_STAFF } from '../../fixtures/demo';
 import { useTempDir } from '../../support/temp';
 import { DEMO_NOW, Desk } from '../../support/venue';
+import { until } from '../../support/wait';
 
 /**
  * Venue devices for sync tests: each the venue app as it ships (the
@@ -37,15 +38,8 @@ export interface TestDevice {
   open(): number;
 }
 
-export async function until(check: () => boolean, timeoutMs: number, what: string, stepMs = 10): Promise<number> {
-  const started = performance.now();
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, stepMs));
-  }
-  return performance.now() - started;
-}
+// Waiting on a state (test/support/wait.ts), here too for the sync tests that import it with the devices.
+export { until };
 
 export interface DeviceOptions {
   readonly name?: string;

@@ -20,18 +20,6 @@ export interface FaultPlan {
   readonly weights: Readonly<Record<Fault, number>>;
 }
 
-/** A small seeded generator (mulberry32): schedules are reproducible from their seed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 interface Captured {
   readonly upstream: { host: string; port: number };
   readonly method: string;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { openCentralDb, type CentralDb } from '../../../server/db';
 import { serveCentral, type ServedCentral } from './central';
+import { until } from '../../support/wait';
 
 /**
  * A central service whose database can be backed up and later restored from
@@ -110,14 +111,12 @@ export async function postgresCentral(): Promise<RestorableCentral | string> {
       execFileSync('chmod', ['700', data]);
       startCluster();
       // The service's pool reconnects by itself; wait until it answers again.
-      for (let i = 0; i < 100; i++) {
-        try {
-          await db.query('SELECT 1');
-          return;
-        } catch {
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-      }
+      await until(
+        () => db.query('SELECT 1').then(() => true, () => false),
+        10_000,
+        'the restored cluster to answer',
+        100,
+      ).catch(() => undefined); // as before: a cluster that does not come back fails the test's next query
     },
     async close() {
       await served.close();

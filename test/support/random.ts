@@ -1,7 +1,8 @@
 /**
- * A small seeded PRNG (mulberry32), so the corpus is the same image for the
- * same seed on every machine and every run: read rates can then be compared
- * between runs and between decoders without sampling noise from the images.
+ * The tests' one seeded PRNG (mulberry32): the same numbers for the same seed
+ * on every machine and every run, so a failing schedule, crash point or
+ * image can be replayed from its printed seed, and benchmark corpora are the
+ * same images between runs and decoders.
  */
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -44,6 +45,24 @@ export function mulberry32(seed: number): Rng {
     },
     sign: () => (next() < 0.5 ? -1 : 1),
   };
+}
+
+/** The plain generator of numbers in [0, 1) for a seed (fault schedules, crash points, interleavings). */
+export function seeded(seed: number): () => number {
+  return mulberry32(seed).next;
+}
+
+/**
+ * The seed of a random test: from the environment variable `name` when set
+ * (to replay a failure), else `fallback`; printed either way with the line
+ * that replays it.
+ */
+export function seedFrom(name: string, fallback: number): number {
+  const given = process.env[name];
+  const seed = given === undefined || given === '' ? fallback : Number(given);
+  if (!Number.isSafeInteger(seed)) throw new Error(`${name} must be a whole number (got ${given ?? ''})`);
+  console.log(`seed ${seed} (replay with ${name}=${seed})`);
+  return seed;
 }
 
 /** A seed for one sample, mixed from its coordinates, so samples do not depend on generation order. */

@@ -1,5 +1,6 @@
 /**
- * Check digits used on tickets and in personal data. Rules from docs/domain.md.
+ * Check digits used on tickets and in personal data (the individual-number detector needs them,
+ * so they live beside it, below the ticket and GS1 parsers). Rules from docs/domain.md.
  * Pure functions: also used by the central service and the renderer.
  */
 

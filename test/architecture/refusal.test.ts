@@ -1,0 +1,47 @@
+// One refusal class for the device core and the central service: every refusal staff may read is a
+// StaffRefusal with a code and { ja, en }, so callers (the dispatcher, the server's error handler)
+// recognise it by class.
+import { describe, expect, it } from 'vitest';
+import { Problem } from '../../server/problems';
+import { asStaffFacing, Refusal } from '../../src/api/operation';
+import { WalkInRefusal } from '../../src/checkin/walkin';
+import { DayRefusal } from '../../src/day/close';
+import { ObservationRefusal } from '../../src/day/observation';
+import { DoseRefusal } from '../../src/doses/record';
+import { RosterImportError } from '../../src/roster/import-errors';
+import { StoreError } from '../../src/store/database';
+import { KeyVaultError } from '../../src/store/keyvault';
+import { ConflictRefusal } from '../../src/sync/conflicts';
+import { StaffRefusal } from '../../src/common/refusal';
+
+const words = { ja: '理由', en: 'why' };
+
+describe('StaffRefusal', () => {
+  it('is what every refusal of the core and the central service is, with its code and words in both languages', () => {
+    const refusals: StaffRefusal[] = [
+      new Refusal('A', words),
+      new DoseRefusal('B', words),
+      new DayRefusal('C', words),
+      new ObservationRefusal('D', words),
+      new WalkInRefusal('E', words),
+      new ConflictRefusal('F', words),
+      new StoreError('DAMAGED', words),
+      new KeyVaultError('VAULT_DAMAGED', words),
+      new Problem(400, 'G', 'why', '理由'),
+    ];
+    for (const refusal of refusals) {
+      expect(refusal).toBeInstanceOf(StaffRefusal);
+      expect(refusal.staffMessage).toEqual(words);
+      expect(refusal.message).toBe('why');
+      expect(asStaffFacing(refusal)).toBe(refusal);
+    }
+    expect(refusals.map((r) => r.name)).toEqual(['Refusal', 'DoseRefusal', 'DayRefusal', 'ObservationRefusal', 'WalkInRefusal', 'ConflictRefusal', 'StoreError', 'KeyVaultError', 'Problem']);
+  });
+
+  it('keeps the place of a roster import error in its words, and the server its wire fields', () => {
+    const error = new RosterImportError('INVALID', 3, 'sex', words);
+    expect(error).toBeInstanceOf(StaffRefusal);
+    expect(error.staffMessage).toEqual({ ja: '3行目の sex 列: 理由', en: 'Row 3, column sex: why' });
+    expect(new Problem(409, 'TAKEN', 'taken', '使用済み').body()).toEqual({ error: { code: 'TAKEN', message: 'taken', messageJa: '使用済み' } });
+  });
+});
