@@ -42,7 +42,8 @@ function cardOf(verdict: Verdict, source: ReadSource = HANDHELD): Extract<Card, 
  */
 const EXPECTED: Readonly<Record<VerdictCode, { word: string; action: 'check-in' | 'walk-in' | 'none' }>> = {
   OK: { word: '受付可', action: 'check-in' },
-  ALREADY_CHECKED_IN: { word: '確認', action: 'none' },
+  // The precise word for someone already checked in, never a vague 確認 (issue 14).
+  ALREADY_CHECKED_IN: { word: '受付済み', action: 'none' },
   NOT_BOOKED_TODAY: { word: '受付不可', action: 'walk-in' },
   WRONG_VENUE: { word: '受付不可', action: 'walk-in' },
   ALREADY_VACCINATED: { word: '受付不可', action: 'none' },
@@ -77,7 +78,7 @@ describe('the verdict card', () => {
 
   it('a walk-in already asked for shows as waiting for the supervisor, with no second request', () => {
     render(<VerdictCard card={cardOf(verdictOf('NOT_BOOKED_TODAY', { walkIn: { id: 'w1', status: 'pending', reason: null } }))} onWalkIn={() => undefined} />);
-    expect(screen.getByTestId('verdict-word').textContent).toBe('確認');
+    expect(screen.getByTestId('verdict-word').textContent).toBe('承認待ち');
     expect(screen.getByTestId('walk-in-pending')).toBeTruthy();
     expect(screen.queryByTestId('walk-in-button')).toBeNull();
   });
