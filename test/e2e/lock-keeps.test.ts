@@ -11,9 +11,9 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppConnection } from '../../src/app/venue-app';
 import { DEMO_MUNICIPALITY as M, DEMO_STAFF, DEMO_TICKETS as T } from '../fixtures/demo';
 import { launchChromium, openDesk, saveScreen } from './support/browser';
+import { coreDesk, lotIdOf as lotOf, must } from './support/core';
 import { signIn, typeLikeAPerson } from './support/desk';
 import { startTestHost, type TestHost } from './support/host';
 
@@ -21,16 +21,7 @@ let host: TestHost;
 let browser: Browser;
 let page: Page;
 
-function desk(role: keyof typeof DEMO_STAFF): AppConnection {
-  const connection = host.connect();
-  const reply = connection.call('signIn', { login: DEMO_STAFF[role].login, password: DEMO_STAFF[role].password });
-  if (!reply.ok) throw new Error(reply.error.messageEn);
-  return connection;
-}
-
-function lotIdOf(lotNumber: string): string {
-  return (host.db.prepare(`SELECT id FROM lots WHERE lot_number = ?`).get(lotNumber) as { id: string }).id;
-}
+const lotIdOf = (lotNumber: string) => lotOf(host, lotNumber);
 
 /** The markup and every field's value: what is on screen or could be read off the page. */
 async function pageText(): Promise<string> {
@@ -53,11 +44,8 @@ function formOf(ticket: string) {
 
 beforeAll(async () => {
   host = await startTestHost();
-  const reception = desk('reception');
-  for (const number of [T.ok, T.okSecond]) {
-    const reply = reception.call('checkIn', { municipality: M, number });
-    if (!reply.ok) throw new Error(reply.error.messageEn);
-  }
+  const reception = coreDesk(host, 'reception');
+  for (const number of [T.ok, T.okSecond]) must(reception.call('checkIn', { municipality: M, number }));
   browser = await launchChromium();
   ({ page } = await openDesk(browser, host.url, { beforeLoad: (context) => context.clock.install() }));
   await signIn(page, 'nurse');
@@ -99,9 +87,7 @@ describe('the idle lock keeps the work of the person who comes back', () => {
   });
 
   it('keeps the observation board running on the lock screen: counts only, the bell, and the board again after unlocking', async () => {
-    const nurse = desk('nurse');
-    const recorded = nurse.call('recordDose', { municipality: M, ticketNumber: T.okSecond, doseNumber: 2, status: 'performed', site: 'right_arm', doctor: '予診 医師', lotId: lotIdOf('FA1234') });
-    if (!recorded.ok) throw new Error(recorded.error.messageEn);
+    must(coreDesk(host, 'nurse').call('recordDose', { municipality: M, ticketNumber: T.okSecond, doseNumber: 2, status: 'performed', site: 'right_arm', doctor: '予診 医師', lotId: lotIdOf('FA1234') }));
     await page.getByTestId('nav-observation').click();
     await page.getByTestId('observation-item').first().waitFor();
     await page.keyboard.press('F9');

@@ -141,7 +141,8 @@ describe('nurse', () => {
   it('tells the nurse when a scanned ticket is not in the queue', async () => {
     await handheldScan(nurse, ticketLine(T.bookedOtherDay));
     await nurse.getByText('受付済みの一覧にいません').waitFor();
-    expect(await nurse.getByTestId('verdict').getAttribute('data-verdict')).toBe('NOT_BOOKED_TODAY');
+    // The notice comes with the card's "checking…"; the verdict follows with the core's answer.
+    await expect.poll(() => nurse.getByTestId('verdict').getAttribute('data-verdict')).toBe('NOT_BOOKED_TODAY');
     expect(await nurse.getByTestId('dose-form').count()).toBe(0);
   });
 

@@ -12,11 +12,11 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppConnection } from '../../src/app/venue-app';
 import { venueDate } from '../../src/common/time';
 import { DEMO_MUNICIPALITY as M, DEMO_STAFF, DEMO_TICKETS as T, DEMO_VENUE, ticketLine } from '../fixtures/demo';
 import { rosterCsv, type FixturePerson } from '../fixtures/roster';
 import { launchChromium, openDesk, saveScreen } from './support/browser';
+import { coreDesk, lotIdOf, must } from './support/core';
 import { currentSeq, handheldScan, nextVerdict, signIn } from './support/desk';
 import { startTestHost, type TestHost } from './support/host';
 import { axeViolations, headerAfterScroll, placement, SCREEN_SIZES, squeezedCells, strayDates, type ScreenSize } from './support/screens';
@@ -42,28 +42,15 @@ const queuePeople = (today: string): FixturePerson[] =>
     };
   });
 
-function desk(role: keyof typeof DEMO_STAFF): AppConnection {
-  const connection = host.connect();
-  const reply = connection.call('signIn', { login: DEMO_STAFF[role].login, password: DEMO_STAFF[role].password });
-  if (!reply.ok) throw new Error(reply.error.messageEn);
-  return connection;
-}
-
-function must<T>(reply: { ok: true; value: T } | { ok: false; error: { messageEn: string } }): T {
-  if (!reply.ok) throw new Error(reply.error.messageEn);
-  return reply.value;
-}
-
 beforeAll(async () => {
   host = await startTestHost();
   const people = queuePeople(venueDate(new Date()));
-  must(desk('supervisor').call('importRoster', { csvBase64: rosterCsv(people).toString('base64') }));
-  const reception = desk('reception');
+  must(coreDesk(host, 'supervisor').call('importRoster', { csvBase64: rosterCsv(people).toString('base64') }));
+  const reception = coreDesk(host, 'reception');
   for (const person of people) must(reception.call('checkIn', { municipality: M, number: person.ticketNumber }));
   // The last of them had the dose: someone on the observation board.
-  const lot = host.db.prepare(`SELECT id FROM lots WHERE lot_number = 'FA1234'`).get() as { id: string };
   const last = people.at(-1)?.ticketNumber ?? '';
-  must(desk('nurse').call('recordDose', { municipality: M, ticketNumber: last, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id }));
+  must(coreDesk(host, 'nurse').call('recordDose', { municipality: M, ticketNumber: last, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lotIdOf(host, 'FA1234') }));
   // A walk-in waiting for the supervisor.
   must(reception.call('scanTicket', { code: ticketLine(T.bookedOtherDay) }));
   must(reception.call('requestWalkIn', { municipality: M, number: T.bookedOtherDay }));

@@ -42,6 +42,7 @@ function cardOf(verdict: Verdict, source: ReadSource = HANDHELD): Extract<Card, 
  */
 const EXPECTED: Readonly<Record<VerdictCode, { word: string; action: 'check-in' | 'walk-in' | 'none' }>> = {
   OK: { word: '受付可', action: 'check-in' },
+  // The precise word for someone already checked in, never a vague 確認 (issue 14).
   ALREADY_CHECKED_IN: { word: '受付済み', action: 'none' },
   NOT_BOOKED_TODAY: { word: '受付不可', action: 'walk-in' },
   WRONG_VENUE: { word: '受付不可', action: 'walk-in' },
