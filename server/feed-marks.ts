@@ -1,5 +1,6 @@
 import type { CentralDb } from './db';
 import type { DeviceRow } from './device-row';
+import { pageJson } from './feed';
 
 /**
  * The feed cursor each device was handed (device_feed_marks, central
@@ -37,8 +38,6 @@ export function rewoundFrom(device: DeviceRow, after: number): number | null {
 export class FeedMarks {
   private writes = new Map<string, { next: number; waiting: Pending[] }>();
   private scheduled = false;
-  /** Statements made, and marks written (for the benchmark). */
-  readonly stats = { statements: 0, marks: 0 };
 
   constructor(private readonly db: CentralDb) {}
 
@@ -61,8 +60,6 @@ export class FeedMarks {
     const batch = this.writes;
     this.writes = new Map();
     if (batch.size === 0) return;
-    this.stats.statements += 1;
-    this.stats.marks += batch.size;
     try {
       await this.db.transaction(async (tx) => {
         await tx.query(`SET LOCAL synchronous_commit = off`);
@@ -81,5 +78,5 @@ export class FeedMarks {
 
 /** The page a rewound device gets: nothing, and a head below its cursor, so it reads everything again. */
 export function rewoundPageJson(after: number, served: number): string {
-  return `{"after":${after},"next":${after},"more":false,"remaining":null,"head":${served},"changes":[]}`;
+  return pageJson({ after, next: after, more: false, remaining: null, head: served, items: '' });
 }

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, venueDate } from '../../src/common/time';
 import { DEMO_TICKETS as T, ticketLine } from '../fixtures/demo';
 import { launchChromium, openDesk, saveScreen } from './support/browser';
-import { currentSeq, handheldScan, nextVerdict, signIn, checkInOnCard } from './support/desk';
+import { currentSeq, handheldScan, nextVerdict, signIn, checkInOnCard, pressAfterAPause } from './support/desk';
 import { lotIdOf } from './support/core';
 import { startTestHost, type TestHost } from './support/host';
 import { gs1DataMatrix, writeY4m } from './support/video';
@@ -159,7 +159,7 @@ describe('nurse', () => {
     expect(await nurse.getByTestId('doctor').inputValue()).toBe('予診 医師');
     // Enter records (no field focused).
     await nurse.locator('h2#dose-title').click();
-    await nurse.keyboard.press('Enter');
+    await pressAfterAPause(nurse, 'Enter');
     await nurse.getByTestId('dose-saved').waitFor();
     expect(await nurse.getByTestId('saved-lot').textContent()).toBe('FB5678');
     expect(await nurse.getByTestId('saved-dose').textContent()).toContain('2回目');

@@ -101,15 +101,14 @@ async function work(device: TestDevice, tickets: string[], random: () => number,
   for (const ticket of tickets) {
     if (!lotId || random() < 0.1) lotId = supervisor.ok('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: lotNumber(), expiry: '2027-06-30' }).id;
     if (random() < 0.3) nurse.ok('setDeskLot', { lotId });
-    // Recording never waits for the network: every call answers at once, whatever the proxy does.
-    const started = performance.now();
+    // Recording never waits for the network: each call below is synchronous (answered before this code could
+    // yield to any request or timer), whatever the proxy does; no wall-clock bound, which load would break.
     expect(reception.ok('checkIn', { municipality: m.code, number: ticket }).checkedIn).toBe(true);
     let dose = nurse.ok('recordDose', { municipality: m.code, ticketNumber: ticket, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId });
     if (random() < 0.2) {
       supervisor.ok('voidRecord', { recordId: dose.id, reason: 'ロット入力誤り' });
       dose = nurse.ok('recordDose', { municipality: m.code, ticketNumber: ticket, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId });
     }
-    expect(performance.now() - started).toBeLessThan(1_000);
     // A referral may be made at any time (a release only after the observation time, which these clocks never reach).
     if (random() < 0.25) nurse.ok('endObservation', { doseId: dose.id, outcome: 'referred', note: '気分不良の訴え' });
     await sleep(random() * 60);
