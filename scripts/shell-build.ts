@@ -2,7 +2,10 @@
  * Bundles the Electron shell (main process, preload, database process) into
  * <outdir>/*.cjs, by default dist/main/. Native modules stay external: the
  * database driver is rebuilt for Electron separately (see scripts/electron.ts
- * and electron-builder.yml). The shell's tests run the database process built
+ * and electron-builder.yml). pdfkit stays external too: it reads its own data
+ * files (standard fonts, colour profile) from beside its modules, which a
+ * bundle would not have; electron-builder packs it with the production
+ * dependencies. The shell's tests run the database process built
  * here (test/shell/).
  */
 import { resolve } from 'node:path';
@@ -20,7 +23,7 @@ export async function buildShell(outdir: string = SHELL_OUTDIR): Promise<void> {
     sourcemap: true,
     logLevel: 'warning' as const,
     absWorkingDir: ROOT,
-    external: ['electron', 'better-sqlite3-multiple-ciphers', '@node-rs/argon2'],
+    external: ['electron', 'better-sqlite3-multiple-ciphers', '@node-rs/argon2', 'pdfkit'],
   };
   await Promise.all([
     build({ ...common, entryPoints: ['main/main.ts'], outfile: resolve(outdir, 'main.cjs') }),

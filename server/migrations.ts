@@ -442,6 +442,17 @@ CREATE TABLE device_feed_marks (
 );
 `,
   },
+  {
+    version: 6,
+    name: 'second factor of supervisors',
+    sql: /* sql */ `
+-- A supervisor's TOTP secret (set by \`admin staff totp\`, shown once, sent to the
+-- municipality's devices with the staff data) and the salted hashes of the
+-- ten recovery codes. NULL and empty: none set, or reset.
+ALTER TABLE staff ADD COLUMN totp_secret text;
+ALTER TABLE staff ADD COLUMN totp_recovery_hashes text[] NOT NULL DEFAULT '{}';
+`,
+  },
 ];
 
 export const LATEST_CENTRAL_VERSION = CENTRAL_MIGRATIONS[CENTRAL_MIGRATIONS.length - 1]?.version ?? 0;

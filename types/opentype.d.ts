@@ -7,6 +7,8 @@ declare module 'opentype.js' {
     | { type: 'Z' };
   export interface Path {
     commands: PathCommand[];
+    /** SVG path data, numbers with `decimalPlaces` decimals. */
+    toPathData(decimalPlaces?: number): string;
   }
   export interface Glyph {
     advanceWidth: number;

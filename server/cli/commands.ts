@@ -13,7 +13,8 @@ import { Problem, shown } from '../problems';
 import { deviceDigest } from '../records';
 import { importProducts, importRoster } from '../roster';
 import { addDesk, addMunicipality, addVenue, listVenues } from '../setup';
-import { createStaff, listStaff, setStaffDisabled, setStaffPassword } from '../staff';
+import { createStaff, listStaff, resetStaffTotp, setStaffDisabled, setStaffPassword, setUpStaffTotp } from '../staff';
+import { terminalQr } from './terminal-qr';
 
 /**
  * The administrator's commands, run against the central database: directly
@@ -47,6 +48,9 @@ export const USAGE = `Usage: npm run admin -- --data <folder> [--database-url po
   staff disable <municipality> <login>
   staff enable <municipality> <login>
   staff list <municipality>
+  staff totp <municipality> <login>                  a supervisor's second factor: prints the otpauth URI, a QR code and
+                                                     ten recovery codes, this once (never shown again, never logged)
+  staff totp-reset <municipality> <login>            removes it (a lost phone): asked to set it up again at next sign-in
   enroll-code <venue-code> <desk-id> [--hours 24]    a one-time device enrollment code
   device list [--venue <venue-code>]
   device revoke <device-id>                          refused from its next call on
@@ -213,7 +217,32 @@ async function run(ctx: CommandContext, argv: readonly string[], stdin: string, 
     }
     case 'staff list': {
       const rows = await listStaff(db, need(args[0], 'municipality'));
-      out(table([['login', 'name', 'role', 'state', 'id'], ...rows.map((r) => [r.login, r.display_name, r.role, r.disabled ? 'disabled' : 'active', r.id])]));
+      out(
+        table([
+          ['login', 'name', 'role', 'state', 'second factor', 'id'],
+          ...rows.map((r) => [r.login, r.display_name, r.role, r.disabled ? 'disabled' : 'active', r.role === 'supervisor' ? (r.second_factor ? 'set' : 'NOT SET') : '-', r.id]),
+        ]),
+      );
+      return;
+    }
+    case 'staff totp': {
+      // Printed to this terminal only: the running server carries it back to the admin command, and logs nothing of it.
+      const t = await setUpStaffTotp(db, { municipality: need(args[0], 'municipality'), login: need(args[1], 'login') });
+      out(`Two-factor sign-in for ${t.login}: scan this with an authenticator app (or type the URI). Shown this once only. / ${t.login} の2段階認証: 認証アプリで読み取ってください（この一度だけ表示します）。`);
+      out(terminalQr(t.uri));
+      out(t.uri);
+      out(`Recovery codes (each works once; give them to ${t.login} on paper, in person) / リカバリーコード（各1回限り。本人に紙で直接渡してください）:`);
+      for (const code of t.recoveryCodes) out(`  ${code}`);
+      out('It reaches every device of the municipality at its next sync; the supervisor then signs in with a code. / 各端末には次の同期で届きます。');
+      return;
+    }
+    case 'staff totp-reset': {
+      const r = await resetStaffTotp(db, { municipality: need(args[0], 'municipality'), login: need(args[1], 'login') });
+      out(
+        r.wasSet
+          ? `Second factor of ${r.login} removed; their sessions end on every device at its next sync, and they must have it set up again ("staff totp"). / ${r.login} の2段階認証を解除しました。`
+          : `${r.login} had no second factor; nothing to reset. / ${r.login} の2段階認証は設定されていません。`,
+      );
       return;
     }
     case 'enroll-code': {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { syntheticRosterCsv } from '../../test/fixtures/roster';
 import { DEMO_MUNICIPALITY, DEMO_VENUE } from '../../test/fixtures/demo';
+import { secondFactorCode } from '../../test/support/second-factor';
 import { useTempDir } from '../../test/support/temp';
 import { DEMO_NOW, Desk, seedDemoVenue } from '../../test/support/venue';
 import { verifyAuditLog } from '../audit/log';
@@ -35,10 +36,10 @@ function start() {
     },
     onInternalError: (operation) => internal.push(operation),
   });
-  const supervisor = new Desk(runtime.connect());
-  supervisor.ok('signIn', { login: 'kanri', password: 'kanri-pass-1' });
   const db = runtime.database;
   if (!db) throw new Error('not open');
+  const supervisor = new Desk(runtime.connect());
+  supervisor.ok('signIn', { login: 'kanri', password: 'kanri-pass-1', code: secondFactorCode(db, 'kanri', clock.now().getTime()) });
   const failAudit = (action: string) =>
     db.exec(`CREATE TEMP TRIGGER fail_audit BEFORE INSERT ON main.audit_log WHEN NEW.action = '${action}' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`);
   const healAudit = () => db.exec('DROP TRIGGER temp.fail_audit');

@@ -37,6 +37,7 @@ const NOT_GUARDED: Readonly<Record<string, string>> = {
   'setupDevice.supervisor.password': 'a secret: only its argon2 hash is stored',
   'restoreBackup.password': 'a secret (as signIn.password)',
   'recoverFromBackup.password': 'a secret (as signIn.password)',
+  'leaveTraining.password': 'a secret (as signIn.password), checked by the real database\'s sign-in',
   'requestEnrollment.code': 'a one-time code the central service made; only its hash is ever kept',
   'importRoster.csvBase64': 'a whole file: decoded, and every field checked by the CSV importer (test/privacy/entry-points.test.ts)',
   'importProducts.csvBase64': 'a whole file (as importRoster)',

@@ -9,7 +9,9 @@ import { dayCloseOperations } from './ops/day-close';
 import { deviceOperations } from './ops/device';
 import { diskOperations } from './ops/disk';
 import { doseOperations } from './ops/doses';
+import { secondFactorOperations } from './ops/second-factor';
 import { sessionOperations } from './ops/session';
+import { trainingOperations } from './ops/training';
 import { syncOperations } from './ops/sync';
 import { walkInOperations } from './ops/walkin';
 
@@ -19,6 +21,8 @@ import { walkInOperations } from './ops/walkin';
  */
 export const operations = {
   ...sessionOperations,
+  ...secondFactorOperations,
+  ...trainingOperations,
   ...deviceOperations,
   ...checkinOperations,
   ...doseOperations,

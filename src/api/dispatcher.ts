@@ -32,6 +32,15 @@ const MESSAGES = {
   NUL: text('入力に記録できない文字（NUL）が含まれています。入力し直してください。', 'The input holds a character that cannot be recorded (NUL). Enter it again.'),
   SESSION_LOCKED: text('画面がロックされています。パスワードを入力してください。', 'The screen is locked. Enter your password.'),
   FORBIDDEN: text('この操作の権限がありません。', 'You are not allowed to do this.'),
+  TRAINING_MODE: text(
+    '練習モードではできません。同期・VRS出力・バックアップ・復元は本番のデータでだけ行います。本番に戻すには管理者が「練習モードを終える」を行ってください。',
+    'Not in training mode: sync, VRS export, backups and restores happen on the real data only. A supervisor leaves training to go back to it.',
+  ),
+  NOT_IN_TRAINING: text('練習モードのときだけ使えます。', 'Only in training mode.'),
+  SECOND_FACTOR_SETUP_REQUIRED: text(
+    '管理者の操作には2段階認証（認証アプリの確認コード）が必要です。先に2段階認証を設定してください。',
+    'Supervisor work needs two-factor sign-in (a code from an authenticator app). Set it up first.',
+  ),
   INTERNAL: text(
     '予期しないエラーが起きました。記録は保存されていません。もう一度試し、続くようなら管理者に連絡してください。',
     'Something unexpected went wrong and nothing was saved. Try again; if it keeps happening, call the supervisor.',
@@ -95,7 +104,15 @@ export class Dispatcher {
         return failure('FORBIDDEN', MESSAGES.FORBIDDEN);
       }
       if (session.locked && !access.whileLocked) return failure('SESSION_LOCKED', MESSAGES.SESSION_LOCKED);
+      if (session.secondFactor === 'setup-required' && privileged(access.roles) && !access.withoutSecondFactor) {
+        // A screen's own polling is not logged each time; anything else asked for is.
+        if (!operation.passive) this.auditAlone({ session, now, action: name, outcome: 'SECOND_FACTOR_SETUP_REQUIRED' });
+        return failure('SECOND_FACTOR_SETUP_REQUIRED', MESSAGES.SECOND_FACTOR_SETUP_REQUIRED);
+      }
     }
+    // Who may call it is settled first; then what a training database never does (or only it does).
+    if (operation.training === 'refused' && device.training) return failure('TRAINING_MODE', MESSAGES.TRAINING_MODE);
+    if (operation.training === 'only' && !device.training) return failure('NOT_IN_TRAINING', MESSAGES.NOT_IN_TRAINING);
     return this.run(name, operation, parsed.data, { now, device, session });
   }
 
@@ -327,6 +344,11 @@ interface CallBase {
   readonly now: Date;
   readonly device: HandlerContext['device'];
   readonly session: ActiveSession | null;
+}
+
+/** Supervisor-only work (closing the day, voiding, staff, backups, lots…): what the second factor guards. */
+function privileged(roles: readonly string[]): boolean {
+  return roles.length > 0 && roles.every((role) => role === 'supervisor');
 }
 
 class OutputMismatch extends Error {

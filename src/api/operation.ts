@@ -17,6 +17,11 @@ export type Access =
       readonly roles: readonly Role[];
       /** Callable while the session is idle-locked (unlock, sign out, who am I). */
       readonly whileLocked?: boolean;
+      /**
+       * Callable by a supervisor who has no second factor yet (setting one up).
+       * Every other supervisor-only operation is privileged and refused until then.
+       */
+      readonly withoutSecondFactor?: true;
     };
 
 export type AuditDetail = Readonly<Record<string, string | number | boolean | null>>;
@@ -74,6 +79,12 @@ export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType 
    * or a pragma set before the work's own transaction (the roster import). Everything else is transactional.
    */
   readonly transactional?: false;
+  /**
+   * Training mode (a training database, src/training): 'refused' for what must
+   * never happen there (sync, VRS export, backups, restores, starting it
+   * again), 'only' for what has no place on real data (the dummy tickets).
+   */
+  readonly training?: 'refused' | 'only';
   /** Runs inside the call's one transaction. Throw a Refusal to refuse. */
   handler(input: z.output<I>, context: HandlerContext): z.input<O>;
 }

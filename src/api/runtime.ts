@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { appendAudit, sealHeadAtNewest, useAuditKey } from '../audit/log';
 import { text, type StaffText } from '../common/messages';
 import { systemClock, venueDate, venueIso, type Clock } from '../common/time';
+import { SECOND_FACTOR_REQUIRED, WRONG_CODE } from '../staff/accounts';
 import { checkPasswordAgainst } from '../staff/passwords';
+import { kindOfSecondFactor, matchTotp, normaliseRecoveryCode, recoveryCodeMatches, SECOND_FACTOR_INPUT } from '../staff/second-factor';
 import { AckMarkKeeper, clearAckMark, readAckMark } from '../store/ack-mark';
 import { cleanBackupFolder, createBackup, findBackup, listBackups, planRestore, restoreBackup, setAsideBackup, verifyBackup, type BackupInfo } from '../store/backup';
 import { applyKey, openVenueDatabase, StoreError, WAL_LIMIT_BYTES, type VenueDb } from '../store/database';
@@ -62,7 +64,12 @@ const backupIdSchema = z.string().regex(/^venue-\d{8}-\d{6}-[0-9a-f]{6}\.db$/);
 const recoveryInputs = {
   listBackups: z.strictObject({}),
   planRestore: z.strictObject({ backupId: backupIdSchema }),
-  recoverFromBackup: z.strictObject({ backupId: backupIdSchema, login: z.string().trim().min(1).max(64), password: z.string().min(1).max(256) }),
+  recoverFromBackup: z.strictObject({
+    backupId: backupIdSchema,
+    login: z.string().trim().min(1).max(64),
+    password: z.string().min(1).max(256),
+    code: z.string().max(24).regex(SECOND_FACTOR_INPUT).optional(),
+  }),
   deviceStatus: z.strictObject({}),
 } as const;
 
@@ -76,6 +83,8 @@ export class VenueRuntime implements CallTarget {
   private readonly recoveryAttempts = new RecoveryThrottle();
   /** Backups checked sound this run (today's is checked once before it counts). */
   private readonly verifiedBackups = new Set<string>();
+  /** Second factors used for recovery restores: the backup cannot be written, so they are kept here (no replay in this run). */
+  private readonly recoveryFactorsUsed = new Map<string, { step: number | null; codes: Set<string> }>();
   readonly databasePath: string;
   readonly backupDir: string;
   readonly disk: DiskSpace;
@@ -241,8 +250,16 @@ export class VenueRuntime implements CallTarget {
             this.recoveryAttempts.failed(request.login, now);
             return failure('WRONG_CREDENTIALS', text('管理者のログインIDかパスワードが違います。', 'The supervisor login or password is wrong.'));
           }
+          // A supervisor with a second factor (as kept in the backup) gives the code too; wrong ones are throttled alike.
+          if (supervisor.totp) {
+            if (!request.code) return failure('SECOND_FACTOR_REQUIRED', SECOND_FACTOR_REQUIRED);
+            if (!this.recoveryFactorRight(supervisor.id, supervisor.totp, request.code, now)) {
+              this.recoveryAttempts.failed(request.login, now);
+              return failure('WRONG_CODE', WRONG_CODE);
+            }
+          }
           this.recoveryAttempts.succeeded(request.login);
-          this.restore(request.backupId, supervisor);
+          this.restore(request.backupId, supervisor.id);
           return this.dispatcher
             ? { ok: true, value: { restoring: true, backupId: request.backupId } }
             : failure('RESTORE_FAILED', this.problem?.staffMessage ?? text('復元できませんでした。', 'The restore failed.'));
@@ -255,23 +272,48 @@ export class VenueRuntime implements CallTarget {
     return failure('INTERNAL', text('予期しないエラーが起きました。', 'Something unexpected went wrong.'));
   }
 
-  /** A supervisor account as kept in the backup: the only accounts there are when the database is lost. */
-  private supervisorInBackup(backupId: string, login: string, password: string): string | null {
+  /** A supervisor account as kept in the backup (with its second factor): the only accounts there are when the database is lost. */
+  private supervisorInBackup(
+    backupId: string,
+    login: string,
+    password: string,
+  ): { id: string; totp: { secret: string; lastStep: number | null; recoveryHashes: string[] } | null } | null {
     const backup = findBackup(this.backupDir, backupId);
     if (!backup) return null;
     const db = new Database(backup.path, { readonly: true, fileMustExist: true, nativeBinding: this.options.nativeBinding });
     try {
       applyKey(db, this.options.key);
-      const row = db.prepare(`SELECT id, password_hash FROM staff WHERE login = ? AND role = 'supervisor' AND disabled = 0`).get(login) as
-        | { id: string; password_hash: string }
+      const row = db.prepare(`SELECT * FROM staff WHERE login = ? AND role = 'supervisor' AND disabled = 0`).get(login) as
+        | { id: string; password_hash: string; totp_secret?: string | null; totp_last_step?: number | null }
         | undefined;
       // The same argon2 work for any login, so timing does not tell which supervisor logins exist.
-      return checkPasswordAgainst(row?.password_hash ?? null, password) && row ? row.id : null;
+      if (!checkPasswordAgainst(row?.password_hash ?? null, password) || !row) return null;
+      if (!row.totp_secret) return { id: row.id, totp: null };
+      const recoveryHashes = db.prepare(`SELECT code_hash FROM staff_recovery_codes WHERE staff_id = ? AND used_at IS NULL`).pluck().all(row.id) as string[];
+      return { id: row.id, totp: { secret: row.totp_secret, lastStep: row.totp_last_step ?? null, recoveryHashes } };
     } catch {
       return null;
     } finally {
       db.close();
     }
+  }
+
+  /** A code from the app (later than any used, in the backup or in this run) or an unused recovery code; spent here. */
+  private recoveryFactorRight(staffId: string, totp: { secret: string; lastStep: number | null; recoveryHashes: string[] }, code: string, now: Date): boolean {
+    const used = this.recoveryFactorsUsed.get(staffId) ?? { step: null, codes: new Set<string>() };
+    this.recoveryFactorsUsed.set(staffId, used);
+    const typed = code.replace(/\s+/g, '');
+    if (kindOfSecondFactor(typed) === 'recovery') {
+      const normal = normaliseRecoveryCode(typed) ?? '';
+      if (used.codes.has(normal) || !totp.recoveryHashes.some((hash) => recoveryCodeMatches(hash, normal))) return false;
+      used.codes.add(normal);
+      return true;
+    }
+    const floor = Math.max(totp.lastStep ?? -1, used.step ?? -1);
+    const step = matchTotp(totp.secret, typed, now.getTime(), floor < 0 ? null : floor);
+    if (step === null) return false;
+    used.step = step;
+    return true;
   }
 
   /** Closes the database, restores the backup, reopens, and logs who restored what. */
@@ -303,6 +345,14 @@ export class VenueRuntime implements CallTarget {
       this.ackMark?.note();
     }
     this.options.onEvent?.({ type: 'restored', id: backupId });
+  }
+
+  /** An entry the app itself writes in this database's log (leaving training mode), chained like every other. */
+  logAppAction(action: string, staffId: string | null, detail: Readonly<Record<string, string | number | boolean | null>>): void {
+    const db = this.db;
+    if (!db) return;
+    db.transaction(() => appendAudit(db, { at: venueIso(this.clock.now()), staffId, deskId: null, action, recordId: null, outcome: 'ok', detail }))();
+    this.ackMark?.note();
   }
 
   private lastRestoreRequester(backupId: string): string | null {

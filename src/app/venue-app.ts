@@ -13,15 +13,28 @@
  * file, watches the free disk space, and closes everything in order: timers,
  * sync, sessions, database.
  *
+ * Training mode is switched here too: a supervisor's startTraining closes
+ * the real database (sync stopped, no backups) and opens a training one of
+ * its own (own file, own keys: src/training); leaveTraining, answered here,
+ * needs a real supervisor's sign-in checked against the real database, then
+ * removes the training one and opens the real one again. Nothing recorded in
+ * training can reach the real database: it is closed the whole time.
+ *
  * No Electron, no DOM, no transport: plain Node.
  */
 import { mkdirSync } from 'node:fs';
-import { Connection } from '../api/connection';
+import { join } from 'node:path';
+import { Connection, type CallTarget } from '../api/connection';
+import { operations } from '../api/contract';
 import type { VenueEvent } from '../api/operation';
 import type { Reply } from '../api/reply';
-import { VenueRuntime } from '../api/runtime';
-import { systemClock, type Clock } from '../common/time';
-import type { VenueDb } from '../store/database';
+import { DATABASE_FILE, VenueRuntime } from '../api/runtime';
+import { useAuditKey } from '../audit/log';
+import { text, type StaffText } from '../common/messages';
+import { systemClock, venueIso, type Clock } from '../common/time';
+import { openVenueDatabase, type VenueDb } from '../store/database';
+import { seedPracticeVenue } from '../training/practice-venue';
+import { newTrainingKeys, readTrainingState, removeTraining, trainingDir, type TrainingKeys } from '../training/training-files';
 import { createHttpTransport, startSyncService, type SyncAppliedEvent, type SyncService, type SyncTransport, type SyncTuning } from '../sync';
 
 export interface VenueAppOptions {
@@ -76,7 +89,10 @@ export interface AppConnection {
 export interface VenueApp {
   /** 'recovery' when the database could not be opened (only the recovery operations answer). */
   readonly mode: 'ready' | 'recovery';
+  /** The runtime of the open database: the training one in training mode. */
   readonly runtime: VenueRuntime;
+  /** A training database is open instead of the real one. */
+  readonly training: boolean;
   /** A new line into the core, as a page gets. */
   connect(): AppConnection;
   /** Committed changes, remote changes applied by sync ('sync') and restores; returns the unsubscribe. */
@@ -94,6 +110,8 @@ export interface VenueApp {
 export const BACKUP_CHECK_MS = 60 * 60_000;
 /** The default interval of the free-space check. */
 export const DISK_CHECK_MS = 30_000;
+
+const failure = (code: string, message: StaffText): Reply<never> => ({ ok: false, error: { code, message: message.ja, messageEn: message.en } });
 
 const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error');
 
@@ -148,30 +166,138 @@ export function startVenueApp(options: VenueAppOptions): VenueApp {
   mkdirSync(options.dataDir, { recursive: true });
   const key = Buffer.from(options.key);
   const auditKey = Buffer.from(options.auditKey);
-  const runtime = VenueRuntime.start({
-    dataDir: options.dataDir,
-    key,
-    auditKey,
-    clock,
-    nativeBinding: options.nativeBinding,
-    disk: options.disk,
-    onEvent: (event) => {
-      publish(event);
-      sync?.nudge();
+  /** The training database's runtime and keys while in training mode; the real runtime is closed meanwhile. */
+  let training: { runtime: VenueRuntime; keys: TrainingKeys } | null = null;
+  const openRuntime = (dataDir: string, keys: { key: Buffer; auditKey: Buffer }, kind: 'real' | 'training') =>
+    VenueRuntime.start({
+      dataDir,
+      key: keys.key,
+      auditKey: keys.auditKey,
+      clock,
+      nativeBinding: options.nativeBinding,
+      disk: options.disk,
+      onEvent: (event) => {
+        publish(event);
+        sync?.nudge();
+      },
+      // Error names and messages only: inputs may hold personal data.
+      onInternalError: (operation, error) => {
+        log(`internal error in ${operation}: ${describe(error)}`);
+        options.onError?.(operation, error);
+      },
+      // Training never syncs: the service runs only on the real database, and not while it is only being asked who may leave training.
+      afterOpen: (db) => {
+        if (kind === 'real' && !training) startSync(db);
+      },
+      beforeClose: () => stopSync(),
+    });
+  const openReal = () => {
+    const opened = openRuntime(options.dataDir, { key, auditKey }, 'real');
+    if (opened.mode === 'recovery') log(`database cannot be opened (${opened.recoveryProblem?.code ?? 'unknown'}): recovery mode`);
+    return opened;
+  };
+  const openTraining = (keys: TrainingKeys) => openRuntime(trainingDir(options.dataDir), keys, 'training');
+
+  // A training under way when the app stopped goes on (leaving it needs a supervisor, not a restart).
+  const resumed = readTrainingState(options.dataDir, key);
+  if (resumed) {
+    const runtime = openTraining(resumed.keys);
+    if (runtime.mode === 'ready') {
+      training = { runtime, keys: resumed.keys };
+      log('training mode (resumed)');
+    } else {
+      runtime.close();
+      removeTraining(options.dataDir);
+    }
+  }
+  let real: VenueRuntime | null = training ? null : openReal();
+  const current = (): VenueRuntime => training?.runtime ?? real ?? (real = openReal());
+  const lines = new Set<Connection>();
+
+  /** Every page signs in again after a switch: their sessions end where they were opened. */
+  const endSessions = () => {
+    for (const line of lines) if (line.signedIn) line.call('signOut', {});
+  };
+
+  const enterTraining = (people: number): Reply<unknown> => {
+    const now = clock.now();
+    try {
+      const keys = newTrainingKeys(options.dataDir, key, venueIso(now), people);
+      // Made and filled on a connection of its own before the app switches to it.
+      const db = openVenueDatabase({ path: join(trainingDir(options.dataDir), DATABASE_FILE), key: keys.key, nativeBinding: options.nativeBinding });
+      try {
+        useAuditKey(db, keys.auditKey);
+        seedPracticeVenue(db, now, people);
+      } finally {
+        db.close();
+      }
+      endSessions();
+      stopSync();
+      real?.close();
+      real = null;
+      training = { runtime: openTraining(keys), keys };
+    } catch (error) {
+      removeTraining(options.dataDir);
+      log(`training could not start: ${describe(error)}`);
+      options.onError?.('startTraining', error);
+      return failure('INTERNAL', text('練習モードにできませんでした。本番のデータはそのままです。', 'Training could not start. The real data is as it was.'));
+    }
+    log(`training mode: ${people} generated people`);
+    publish({ type: 'training' });
+    return { ok: true, value: { training: true, people } };
+  };
+
+  const leaveTraining = (input: unknown): Reply<unknown> => {
+    const parsed = operations.leaveTraining.input.safeParse(input);
+    if (!parsed.success || !training) return failure('VALIDATION', text('入力内容に誤りがあります。', 'The input is not valid.'));
+    const candidate = real ?? openReal();
+    let supervisor: string | null = null;
+    if (candidate.mode === 'ready') {
+      // The real database's own sign-in: its lock-out counts wrong passwords and codes, its log keeps who.
+      const reply = candidate.call('signIn', parsed.data, null);
+      if (!reply.ok) {
+        candidate.close();
+        return reply;
+      }
+      const signedIn = reply.value as { token: string; staff: { id: string; role: string } };
+      candidate.call('signOut', {}, signedIn.token);
+      if (signedIn.staff.role !== 'supervisor') {
+        candidate.close();
+        return failure('FORBIDDEN', text('練習モードを終えられるのは本番の管理者だけです。', 'Only a real supervisor can leave training.'));
+      }
+      supervisor = signedIn.staff.id;
+    }
+    endSessions();
+    training.runtime.close();
+    training.keys.key.fill(0);
+    training.keys.auditKey.fill(0);
+    training = null;
+    removeTraining(options.dataDir);
+    real = candidate;
+    real.logAppAction('leaveTraining', supervisor, { trainingRemoved: true });
+    const db = real.database;
+    if (db && !closed) startSync(db);
+    log('training mode ended');
+    publish({ type: 'training' });
+    return { ok: true, value: { training: false } };
+  };
+
+  /** What every page's connection calls: the open runtime, with the two training switches answered here. */
+  const target: CallTarget = {
+    call(operation, input, token) {
+      if (operation === 'leaveTraining' && training) return leaveTraining(input);
+      const runtime = current();
+      const reply = runtime.call(operation, input, token);
+      if (operation === 'startTraining' && reply.ok && !training) return enterTraining((reply.value as { people: number }).people);
+      return reply;
     },
-    // Error names and messages only: inputs may hold personal data.
-    onInternalError: (operation, error) => {
-      log(`internal error in ${operation}: ${describe(error)}`);
-      options.onError?.(operation, error);
-    },
-    afterOpen: (db) => startSync(db),
-    beforeClose: () => stopSync(),
-  });
-  if (runtime.mode === 'recovery') log(`database cannot be opened (${runtime.recoveryProblem?.code ?? 'unknown'}): recovery mode`);
+  };
 
   const backupIfDue = () => {
+    // Training makes no backups: nothing in it may count as the day's.
+    if (training) return;
     try {
-      if (runtime.backupIfDue()) log("today's backup made");
+      if (current().backupIfDue()) log("today's backup made");
     } catch (error) {
       log(`backup failed: ${describe(error)}`);
     }
@@ -185,8 +311,8 @@ export function startVenueApp(options: VenueAppOptions): VenueApp {
   // is room again the reserve is made anew and audit entries kept in memory meanwhile are written.
   const checkDisk = () => {
     try {
-      if (runtime.checkDisk()) {
-        const view = runtime.diskView();
+      if (current().checkDisk()) {
+        const view = current().diskView();
         log(`disk ${view.full ? 'full' : view.low ? 'low' : 'ok'}: ${Math.floor(view.freeBytes / (1024 * 1024))} MB free`);
         publish({ type: 'disk' });
       }
@@ -200,11 +326,17 @@ export function startVenueApp(options: VenueAppOptions): VenueApp {
 
   return {
     get mode() {
-      return runtime.mode;
+      return current().mode;
     },
-    runtime,
+    get runtime() {
+      return current();
+    },
+    get training() {
+      return training !== null;
+    },
     connect() {
-      const connection = new Connection(runtime);
+      const connection = new Connection(target);
+      lines.add(connection);
       const line: AppConnection = {
         call: (operation, input) => connection.call(operation, input),
         get signedIn() {
@@ -212,6 +344,7 @@ export function startVenueApp(options: VenueAppOptions): VenueApp {
         },
         close() {
           connections.delete(line);
+          lines.delete(connection);
           if (connection.signedIn && !closed) connection.call('signOut', {});
         },
       };
@@ -227,8 +360,8 @@ export function startVenueApp(options: VenueAppOptions): VenueApp {
         return sync !== null;
       },
       start() {
-        const db = runtime.database;
-        if (!sync && db && !closed) startSync(db);
+        const db = real?.database;
+        if (!sync && db && !closed && !training) startSync(db);
       },
       async stop() {
         stopSync();
@@ -248,7 +381,8 @@ export function startVenueApp(options: VenueAppOptions): VenueApp {
       for (const connection of [...connections]) connection.close();
       closed = true;
       listeners.clear();
-      runtime.close();
+      training?.runtime.close();
+      real?.close();
       transport.close?.();
       key.fill(0);
       auditKey.fill(0);

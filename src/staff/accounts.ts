@@ -6,6 +6,7 @@ import type { VenueDb } from '../store/database';
 import { checkPasswordAgainst, hashPassword, MIN_PASSWORD_LENGTH } from './passwords';
 import type { Role } from './roles';
 import { clearLockout, idleMs, lockoutLeftMs, noteActive, startLockout } from './timers';
+import { checkSecondFactor } from './two-factor';
 
 /** After this many wrong passwords in a row the account waits LOCKOUT_MINUTES. */
 export const MAX_FAILED_SIGN_INS = 5;
@@ -29,6 +30,7 @@ interface StaffRow {
   disabled: 0 | 1;
   failed_attempts: number;
   locked_until: string | null;
+  totp_secret: string | null;
 }
 
 export class StaffError extends Error {
@@ -91,9 +93,10 @@ export function passwordReplaced(db: VenueDb, staffId: string, now: Date): void 
   db.prepare(`UPDATE sessions SET ended_at = COALESCE(ended_at, ?) WHERE staff_id = ?`).run(now.toISOString(), staffId);
 }
 
-export function listStaff(db: VenueDb): (StaffIdentity & { disabled: boolean })[] {
+/** Every account, with whether a supervisor's second factor is set (never the secret). */
+export function listStaff(db: VenueDb): (StaffIdentity & { disabled: boolean; secondFactorSet: boolean })[] {
   const rows = db.prepare(`SELECT * FROM staff ORDER BY role, login`).all() as StaffRow[];
-  return rows.map((row) => ({ ...identity(row), disabled: row.disabled === 1 }));
+  return rows.map((row) => ({ ...identity(row), disabled: row.disabled === 1, secondFactorSet: row.totp_secret !== null }));
 }
 
 export function countStaff(db: VenueDb): number {
@@ -117,20 +120,52 @@ export const SIGN_IN_REFUSED = text(
 );
 
 /** Why a sign-in was refused: for the audit log only, never for the reply. */
-export type SignInRefusal = 'UNKNOWN_LOGIN' | 'WRONG_PASSWORD' | 'ACCOUNT_DISABLED' | 'ACCOUNT_LOCKED';
+export type SignInRefusal =
+  | 'UNKNOWN_LOGIN'
+  | 'WRONG_PASSWORD'
+  | 'ACCOUNT_DISABLED'
+  | 'ACCOUNT_LOCKED'
+  /** A supervisor's right password without the code from the app: asked for, not counted. */
+  | 'SECOND_FACTOR_MISSING'
+  | 'WRONG_CODE'
+  /** A code already used (its step, or a later one, was accepted before), or a recovery code already spent. */
+  | 'REPLAYED_CODE';
+
+/**
+ * Where a session stands with the second factor: not asked of this role; the
+ * supervisor gave it at sign-in; or the supervisor has none yet and must set
+ * one up before any privileged operation.
+ */
+export type SessionSecondFactor = 'not-required' | 'verified' | 'setup-required';
+
+export const SECOND_FACTOR_REQUIRED = text(
+  '管理者は確認コードも必要です。認証アプリに表示されている6桁のコード（またはリカバリーコード）を入力してください。',
+  'Supervisors also need a code: enter the 6-digit code your authenticator app shows (or a recovery code).',
+);
+
+export const WRONG_CODE = text(
+  '確認コードが違うか、既に使われたコードです。認証アプリに次のコードが出たら、それを入力してください。続けて間違えるとアカウントがロックされます。',
+  'The code is wrong or was already used. Wait for the next code in your authenticator app and enter that one. Repeated wrong codes lock the account.',
+);
 
 export type SignInResult =
-  | { ok: true; token: string; staff: StaffIdentity }
-  | { ok: false; code: 'WRONG_CREDENTIALS'; message: StaffText; reason: SignInRefusal; staffId: string | null };
+  | { ok: true; token: string; staff: StaffIdentity; secondFactor: SessionSecondFactor; recoveryCodesLeft: number | null }
+  | { ok: false; code: 'WRONG_CREDENTIALS' | 'SECOND_FACTOR_REQUIRED' | 'WRONG_CODE'; message: StaffText; reason: SignInRefusal; staffId: string | null };
 
 /** Timed on the monotonic clock (timers.ts): setting the desk's clock forward does not end a lock-out. */
 function lockedOut(db: VenueDb, row: Pick<StaffRow, 'id' | 'locked_until'>, now: Date, clock: Clock): boolean {
   return lockoutLeftMs(db, row.id, clock, row.locked_until, now, LOCKOUT_MINUTES * 60_000) > 0;
 }
 
+function secondFactorOf(row: Pick<StaffRow, 'role' | 'totp_secret'>): SessionSecondFactor {
+  if (row.role !== 'supervisor') return 'not-required';
+  return row.totp_secret ? 'verified' : 'setup-required';
+}
+
 /**
- * Counts one wrong password, wherever it was typed (sign-in, the lock
- * screen, a password confirmation). The fifth in a row locks the account for
+ * Counts one failed check, wherever it was made (a wrong password at
+ * sign-in, at the lock screen or confirming a restore; a wrong code from the
+ * authenticator app). The fifth in a row locks the account for
  * LOCKOUT_MINUTES. True when this one locked it.
  */
 function countWrongPassword(db: VenueDb, staffId: string, now: Date, clock: Clock): boolean {
@@ -145,11 +180,19 @@ function countWrongPassword(db: VenueDb, staffId: string, now: Date, clock: Cloc
 /**
  * Checks the password and opens a session at a desk. Every attempt does the
  * same work (one argon2 verification, see checkPasswordAgainst) before
- * anything about the account is looked at, and every refusal gets the same
- * answer. Failures are counted even though the caller is refused, so the
- * caller must commit this transaction whatever the answer.
+ * anything about the account is looked at, and every refusal up to the
+ * password gets the same answer. A supervisor with a second factor then needs
+ * the code from the app (or a recovery code): without one the answer asks for
+ * it (nothing counted); a wrong or replayed one counts toward the same
+ * lock-out as a wrong password. Failures are counted even though the caller
+ * is refused, so the caller must commit this transaction whatever the answer.
  */
-export function signIn(db: VenueDb, input: { login: string; password: string; deskId: string }, now: Date, clock: Clock = systemClock): SignInResult {
+export function signIn(
+  db: VenueDb,
+  input: { login: string; password: string; deskId: string; secondFactor?: string },
+  now: Date,
+  clock: Clock = systemClock,
+): SignInResult {
   const row = db.prepare(`SELECT * FROM staff WHERE login = ?`).get(input.login) as StaffRow | undefined;
   const passwordRight = checkPasswordAgainst(row?.password_hash ?? null, input.password);
   const refused = (reason: SignInRefusal): SignInResult => ({ ok: false, code: 'WRONG_CREDENTIALS', message: SIGN_IN_REFUSED, reason, staffId: row?.id ?? null });
@@ -160,6 +203,18 @@ export function signIn(db: VenueDb, input: { login: string; password: string; de
     countWrongPassword(db, row.id, now, clock);
     return refused('WRONG_PASSWORD');
   }
+  const secondFactor = secondFactorOf(row);
+  let recoveryCodesLeft: number | null = null;
+  if (secondFactor === 'verified') {
+    if (!input.secondFactor) return { ok: false, code: 'SECOND_FACTOR_REQUIRED', message: SECOND_FACTOR_REQUIRED, reason: 'SECOND_FACTOR_MISSING', staffId: row.id };
+    const check = checkSecondFactor(db, row.id, input.secondFactor, now);
+    if (!check.ok) {
+      countWrongPassword(db, row.id, now, clock);
+      return { ok: false, code: 'WRONG_CODE', message: WRONG_CODE, reason: check.reason, staffId: row.id };
+    }
+    // Said only when a recovery code was used, so the supervisor knows how many are left.
+    if (check.method === 'recovery') recoveryCodesLeft = check.recoveryCodesLeft;
+  }
   db.prepare(`UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?`).run(row.id);
   clearLockout(db, row.id);
   const token = randomToken();
@@ -168,7 +223,7 @@ export function signIn(db: VenueDb, input: { login: string; password: string; de
     `INSERT INTO sessions (token_hash, staff_id, desk_id, started_at, last_active_at) VALUES (?, ?, ?, ?, ?)`,
   ).run(hashToken(token), row.id, input.deskId, at, at);
   noteActive(db, hashToken(token), clock);
-  return { ok: true, token, staff: identity(row) };
+  return { ok: true, token, staff: identity(row), secondFactor, recoveryCodesLeft };
 }
 
 export interface ActiveSession {
@@ -176,6 +231,7 @@ export interface ActiveSession {
   readonly staff: StaffIdentity;
   readonly deskId: string;
   readonly locked: boolean;
+  readonly secondFactor: SessionSecondFactor;
 }
 
 export type SessionLookup =
@@ -203,7 +259,7 @@ export function lookUpSession(db: VenueDb, token: string | null | undefined, now
   }
   // Idle time on the monotonic clock: a changed wall clock neither locks early nor keeps an idle session open.
   const locked = row.locked === 1 || idleMs(db, row.token_hash, clock, row.last_active_at, now) > idleLockMinutes * 60_000;
-  return { ok: true, session: { tokenHash: row.token_hash, staff: identity(row), deskId: row.desk_id, locked } };
+  return { ok: true, session: { tokenHash: row.token_hash, staff: identity(row), deskId: row.desk_id, locked, secondFactor: secondFactorOf(row) } };
 }
 
 /** Marks a call on the session: it keeps an unlocked session from going idle. */
@@ -222,17 +278,36 @@ export function endSession(db: VenueDb, tokenHash: string, now: Date): void {
 
 /**
  * The signed-in person's own password, asked again (unlocking the screen,
- * confirming a restore). Wrong ones count toward the same lock-out as at
- * sign-in; the one that locks the account also ends this session. While the
- * account is locked out the answer is "locked", whatever the password.
+ * confirming a restore), and at the lock screen a supervisor's code too
+ * (`secondFactor` given: '' when none was typed). Wrong ones count toward
+ * the same lock-out as at sign-in; the one that locks the account also ends
+ * this session. The count starts again only when everything asked was right.
+ * While the account is locked out the answer is "locked", whatever was typed.
  */
-export function checkOwnPassword(db: VenueDb, session: ActiveSession, password: string, now: Date, clock: Clock = systemClock): 'ok' | 'wrong' | 'locked' {
+export function checkOwnPassword(
+  db: VenueDb,
+  session: ActiveSession,
+  password: string,
+  now: Date,
+  clock: Clock = systemClock,
+  secondFactor?: string,
+): 'ok' | 'wrong' | 'locked' | 'code-required' | 'wrong-code' {
   const row = db.prepare(`SELECT id, password_hash, locked_until FROM staff WHERE id = ?`).get(session.staff.id) as Pick<StaffRow, 'id' | 'password_hash' | 'locked_until'>;
   const right = checkPasswordAgainst(row.password_hash, password);
   if (lockedOut(db, row, now, clock)) return 'locked';
-  if (!right) {
+  const fail = () => {
     if (countWrongPassword(db, session.staff.id, now, clock)) endSession(db, session.tokenHash, now);
+  };
+  if (!right) {
+    fail();
     return 'wrong';
+  }
+  if (secondFactor !== undefined && session.secondFactor === 'verified') {
+    if (secondFactor === '') return 'code-required';
+    if (!checkSecondFactor(db, session.staff.id, secondFactor, now).ok) {
+      fail();
+      return 'wrong-code';
+    }
   }
   db.prepare(`UPDATE staff SET failed_attempts = 0 WHERE id = ?`).run(session.staff.id);
   return 'ok';

@@ -17,6 +17,12 @@ export interface DeviceSettings {
   /** Municipalities whose roster this venue holds; others get OTHER_MUNICIPALITY. */
   readonly servedMunicipalities: readonly string[];
   readonly idleLockMinutes: number;
+  /**
+   * A training database (src/training): made-up people and staff. Set when it
+   * is made, never on a real one; what must never happen in training (sync,
+   * VRS export, backups and restores) is refused on it.
+   */
+  readonly training: boolean;
 }
 
 const DEFAULTS: DeviceSettings = {
@@ -26,6 +32,7 @@ const DEFAULTS: DeviceSettings = {
   defaultMunicipality: null,
   servedMunicipalities: [],
   idleLockMinutes: 5,
+  training: false,
 };
 
 const KEY = 'device';

@@ -4,6 +4,7 @@ import { settleWalkIn } from '../checkin/walkin';
 import { OBSERVATION_MINUTES, settleObservation, startObservation, type ObservationMinutes } from '../day/observation';
 import { aliasLot, canonicalLotId, mayFollowColumn, refreshActiveLot, upsertDesk, upsertVenue } from '../doses/catalog';
 import { passwordReplaced, setStaffDisabled } from '../staff/accounts';
+import { replaceSecondFactor } from '../staff/two-factor';
 import type { VenueDb } from '../store/database';
 import { storeConflict } from './conflicts';
 import { dayFeedSchemas, dayRecordWriter, ORDERED_DAY_KINDS, type ApplyOutcome } from './apply-day';
@@ -343,6 +344,8 @@ function staffWriter(db: VenueDb, now: () => Date) {
       if (was !== undefined && (was.disabled === 1) !== s.disabled) setStaffDisabled(db, s.id, s.disabled, now());
       // A new password set centrally: the old one opens no session here any more.
       if (was !== undefined && was.passwordHash !== s.passwordHash) passwordReplaced(db, s.id, now());
+      // A second factor set, replaced or reset centrally: the person's sessions here end when it changed.
+      if (s.totp !== undefined) replaceSecondFactor(db, s.id, s.totp, now());
     },
   };
 }

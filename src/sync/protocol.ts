@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { doseNumber, holdsNul, isoDate, municipalityCode, sex, ticketNumber, ticketStatus } from '../common/schemas';
 import { noIndividualNumber } from '../privacy/schema';
+import { RECOVERY_CODE_COUNT, RECOVERY_HASH_PATTERN, TOTP_SECRET_PATTERN } from '../staff/second-factor';
 import { DAY_KINDS, uploadRecordSchema } from '../records/schemas';
 
 // The records themselves (what the outbox sends and the feed applies) are src/records': the wire
@@ -154,6 +155,16 @@ export const staffData = z.object({
   /** argon2id: staff sign in offline at any desk of the municipality. */
   passwordHash: z.string().startsWith('$argon2id$'),
   disabled: z.boolean(),
+  /**
+   * A supervisor's second factor as set centrally (`admin staff totp`): the
+   * TOTP secret and the recovery codes' hashes, so the codes work offline at
+   * any desk. Null when none is set or it was reset. Absent from an older
+   * central service: the device then keeps what it has.
+   */
+  totp: z
+    .object({ secret: z.string().regex(TOTP_SECRET_PATTERN), recoveryHashes: z.array(z.string().regex(RECOVERY_HASH_PATTERN)).max(RECOVERY_CODE_COUNT) })
+    .nullable()
+    .optional(),
 });
 export type StaffData = z.infer<typeof staffData>;
 

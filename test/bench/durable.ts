@@ -16,7 +16,7 @@ import { VenueRuntime } from '../../src/api/runtime';
 import { ManualClock, venueDate } from '../../src/common/time';
 import { importRosterCsv } from '../../src/roster/import';
 import { openVenueDatabase } from '../../src/store/database';
-import { seedDemoVenue } from '../../host/demo';
+import { seedDemoVenue } from '../../src/training/demo-venue';
 import { DEMO_MUNICIPALITY, DEMO_VENUE } from '../fixtures/demo';
 import { syntheticRosterCsv } from '../fixtures/roster';
 import { median, percentile, round } from './stats';

@@ -29,7 +29,7 @@ function bundleRunner(): Promise<string> {
       target: 'node20',
       outfile,
       // Native packages load their binaries relative to themselves; ws has optional native helpers.
-      external: ['better-sqlite3-multiple-ciphers', '@node-rs/argon2', 'ws', 'bufferutil', 'utf-8-validate'],
+      external: ['better-sqlite3-multiple-ciphers', '@node-rs/argon2', 'ws', 'bufferutil', 'utf-8-validate', 'pdfkit'],
       // The one import.meta in the host (its default renderer folder); the runner passes the folder anyway.
       define: { 'import.meta.dirname': JSON.stringify(join(ROOT, 'host')) },
       logLevel: 'error',

@@ -13,7 +13,7 @@ export async function buildDoseChild(dir: string): Promise<string> {
     platform: 'node',
     format: 'cjs',
     outfile: script,
-    external: ['better-sqlite3-multiple-ciphers', '@node-rs/argon2'],
+    external: ['better-sqlite3-multiple-ciphers', '@node-rs/argon2', 'pdfkit'],
     logLevel: 'error',
   });
   return script;

@@ -35,7 +35,7 @@ beforeAll(async () => {
     platform: 'node',
     format: 'cjs',
     outfile: childScript,
-    external: ['better-sqlite3-multiple-ciphers', '@node-rs/argon2'],
+    external: ['better-sqlite3-multiple-ciphers', '@node-rs/argon2', 'pdfkit'],
     logLevel: 'error',
   });
   const db = openVenueDatabase({ path: join(dir, 'venue.db'), key });

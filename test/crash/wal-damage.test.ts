@@ -9,7 +9,7 @@ import { ManualClock, venueDate } from '../../src/common/time';
 import { importRosterCsv } from '../../src/roster/import';
 import { applyKey, openVenueDatabase, PAGE_SIZE } from '../../src/store/database';
 import { WAL_FRAME_HEADER_BYTES, WAL_HEADER_BYTES } from '../../src/store/wal';
-import { DEMO_MUNICIPALITY, DEMO_STAFF, DEMO_VENUE } from '../fixtures/demo';
+import { DEMO_MUNICIPALITY, DEMO_RECOVERY_CODES, DEMO_STAFF, DEMO_VENUE } from '../fixtures/demo';
 import { syntheticRosterCsv } from '../fixtures/roster';
 import { seedDemoVenue } from '../support/venue';
 import { buildDoseChild, recordThenKill } from './child';
@@ -115,7 +115,8 @@ describe('a damaged write-ahead log', () => {
         const plan = line.call('planRestore', { backupId: newest.id });
         if (!plan.ok) throw new Error(plan.error.code);
         expect(plan.value).toMatchObject({ currentReadable: true, carriedOver: { dose_records: readable } });
-        const restored = line.call('recoverFromBackup', { backupId: newest.id, login: DEMO_STAFF.supervisor.login, password: DEMO_STAFF.supervisor.password });
+        // The supervisor's second factor as kept in the backup: one of the demo's recovery codes.
+        const restored = line.call('recoverFromBackup', { backupId: newest.id, login: DEMO_STAFF.supervisor.login, password: DEMO_STAFF.supervisor.password, code: DEMO_RECOVERY_CODES[9] });
         expect(restored.ok, JSON.stringify(restored)).toBe(true);
         expect(recovering.mode).toBe('ready');
         const present = recovering.runtime.database?.prepare(`SELECT 1 FROM dose_records WHERE id = ?`);

@@ -11,6 +11,7 @@ import { issueEnrollmentCode } from '../../server/enrollment';
 import { storeRecords } from '../../server/records';
 import type { DeviceRow } from '../../server/device-row';
 import { DEMO_STAFF } from '../fixtures/demo';
+import { secondFactorCode } from '../support/second-factor';
 import { Desk, DEMO_NOW } from '../support/venue';
 import { DEMO_TICKETS as T, doseRecord, enrollDirect, freshCentralDb, seedMunicipality, serveCentral, type FreshCentral, type ServedCentral } from '../sync/support/central';
 import { TEST_TUNING, until } from '../sync/support/devices';
@@ -89,7 +90,7 @@ describe('sync and a full disk', () => {
       await until(() => has(arriving.data.id), 15_000, 'the other desk’s dose to arrive once space is freed');
       console.log(`full disk and sync: another desk's dose ${whileFull ? 'fitted in the log while the disk was full' : 'could not be written while the disk was full'}; applied once space was freed; sync errors meanwhile: ${errors.length}`);
       const supervisor = new Desk(app.connect());
-      supervisor.ok('signIn', { login: DEMO_STAFF.supervisor.login, password: DEMO_STAFF.supervisor.password });
+      supervisor.ok('signIn', { login: DEMO_STAFF.supervisor.login, password: DEMO_STAFF.supervisor.password, code: secondFactorCode(db(), DEMO_STAFF.supervisor.login, Date.parse(DEMO_NOW)) });
       const lot = supervisor.ok('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'FA1234', expiry: '2027-06-30' });
       await until(() => openOutboxCount(db()) === 0, 15_000, 'a record made once space is freed to be sent');
       const [stored] = await central.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM lots WHERE id = $1`, [lot.id]);

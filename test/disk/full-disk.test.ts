@@ -11,6 +11,7 @@ import { openVenueDatabase } from '../../src/store/database';
 import { RESERVE_FILE } from '../../src/store/disk-space';
 import { DEMO_MUNICIPALITY, DEMO_STAFF, DEMO_VENUE } from '../fixtures/demo';
 import { syntheticRosterCsv } from '../fixtures/roster';
+import { secondFactorCode } from '../support/second-factor';
 import { DEMO_NOW, Desk, seedDemoVenue } from '../support/venue';
 import { testAuditKey } from '../support/keys';
 import { fillDisk } from '../support/disk';
@@ -68,7 +69,10 @@ function startApp(dir: string, key: Buffer): VenueApp {
 
 function signIn(app: VenueApp, role: keyof typeof DEMO_STAFF): Desk {
   const desk = new Desk(app.connect());
-  desk.ok('signIn', { login: DEMO_STAFF[role].login, password: DEMO_STAFF[role].password });
+  const db = app.runtime.database;
+  // The supervisor's second step: the code the demo's authenticator app shows at the test's clock.
+  const code = db ? secondFactorCode(db, DEMO_STAFF[role].login, Date.parse(DEMO_NOW)) : undefined;
+  desk.ok('signIn', { login: DEMO_STAFF[role].login, password: DEMO_STAFF[role].password, ...(code ? { code } : {}) });
   return desk;
 }
 

@@ -16,7 +16,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../src/api/runtime';
 import { verifyAuditLog } from '../../src/audit/log';
-import { DEMO_MUNICIPALITY as M, DEMO_STAFF, DEMO_TICKETS as T, ticketLine } from '../fixtures/demo';
+import { DEMO_MUNICIPALITY as M, DEMO_RECOVERY_CODES, DEMO_STAFF, DEMO_TICKETS as T, ticketLine } from '../fixtures/demo';
 import { launchChromium, openDesk, saveScreen } from './support/browser';
 import { currentSeq, handheldScan, nextVerdict, signIn } from './support/desk';
 import { coreDesk, must } from './support/core';
@@ -117,6 +117,8 @@ describe('backups and recovery', () => {
     expect(await page.locator('[data-testid="restore-count"][data-table="dose_records"]').getAttribute('data-in-backup')).toBe('1');
     await page.getByTestId('restore-login').fill(DEMO_STAFF.supervisor.login);
     await page.getByTestId('restore-password').fill(DEMO_STAFF.supervisor.password);
+    // The supervisor's second factor as kept in the backup: a recovery code (the last, never used before here).
+    await page.getByTestId('restore-code').fill(DEMO_RECOVERY_CODES[9] ?? '');
     await saveScreen(page, 'recovery');
     await page.getByTestId('restore-submit').click();
     await page.getByTestId('screen-signin').waitFor({ timeout: 30_000 });

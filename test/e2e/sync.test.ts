@@ -19,10 +19,11 @@ import { writeCsv } from '../../src/roster/csv';
 import { ROSTER_COLUMNS } from '../../src/roster/roster-csv';
 import { runAdminCommand } from '../../server/cli/commands';
 import { startCentralServer, type RunningServer } from '../../server/server';
-import { DEMO_MUNICIPALITY, DEMO_STAFF, DEMO_TICKETS as T, demoPeople, demoProductsCsv, demoRosterCsv, ticketLine } from '../fixtures/demo';
+import { setUpStaffTotp } from '../../server/staff';
+import { DEMO_MUNICIPALITY, DEMO_RECOVERY_CODES, DEMO_STAFF, DEMO_TICKETS as T, DEMO_TOTP_SECRET, demoPeople, demoProductsCsv, demoRosterCsv, ticketLine } from '../fixtures/demo';
 import { fakeMyNumber, rosterRows } from '../fixtures/roster';
 import { launchChromium, openDesk, saveScreen } from './support/browser';
-import { nextVerdict, signIn, checkInOnCard } from './support/desk';
+import { checkInOnCard, nextSupervisorCode, nextVerdict, signIn } from './support/desk';
 import { startTestHost, type TestHost } from './support/host';
 import { startRecordingProxy, type RecordingProxy } from './support/proxy';
 import { gs1DataMatrix, ticketQr, writeY4m } from './support/video';
@@ -87,6 +88,8 @@ beforeAll(async () => {
   await admin(['products', 'load', DEMO_MUNICIPALITY, file('products.csv', demoProductsCsv())]);
   await admin(['roster', 'import', DEMO_MUNICIPALITY, file('roster.csv', demoRosterCsv(today))]);
   for (const staff of Object.values(DEMO_STAFF)) await admin(['staff', 'add', DEMO_MUNICIPALITY, staff.login, staff.displayName, staff.role, '--password-stdin'], staff.password);
+  // The supervisor's second factor, set centrally as `admin staff totp` does, with the demo's published secret and recovery codes.
+  await setUpStaffTotp(central.db, { municipality: DEMO_MUNICIPALITY, login: DEMO_STAFF.supervisor.login }, { secret: DEMO_TOTP_SECRET, recoveryCodes: DEMO_RECOVERY_CODES });
   for (const desk of ['R1', 'N1']) codes[desk] = (/^\s+(\S+)\s*$/m.exec(await admin(['enroll-code', 'V001', desk])) ?? [])[1] ?? '';
   proxy = await startRecordingProxy(central.url);
   receptionHost = await startTestHost({ demo: false, dataDir: join(work, 'device-r1') });
@@ -150,7 +153,8 @@ describe('two devices and the central service', () => {
   it('the nurse records the dose with the lot from the vial, and the record reaches the central service', async () => {
     // A supervisor registers the lot on the reception device; it reaches the booth through the central service.
     const supervisor = receptionHost.connect();
-    expect(supervisor.call('signIn', { login: DEMO_STAFF.supervisor.login, password: DEMO_STAFF.supervisor.password }).ok).toBe(true);
+    const code = nextSupervisorCode(new URL(receptionHost.url).host);
+    expect(supervisor.call('signIn', { login: DEMO_STAFF.supervisor.login, password: DEMO_STAFF.supervisor.password, code }).ok).toBe(true);
     const products = supervisor.call('listProducts', {});
     expect(products.ok).toBe(true);
     const added = supervisor.call('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'FA1234', expiry: addDays(today, 120) });

@@ -21,7 +21,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, systemClock, venueDate, type Clock } from '../../src/common/time';
 import { runAdminCommand } from '../../server/cli/commands';
 import { startCentralServer, type RunningServer } from '../../server/server';
-import { DEMO_MUNICIPALITY as M, DEMO_STAFF, DEMO_TICKETS as T, demoProductsCsv, demoRosterCsv, ticketLine } from '../fixtures/demo';
+import { setUpStaffTotp } from '../../server/staff';
+import { DEMO_MUNICIPALITY as M, DEMO_RECOVERY_CODES, DEMO_STAFF, DEMO_TICKETS as T, DEMO_TOTP_SECRET, demoProductsCsv, demoRosterCsv, ticketLine } from '../fixtures/demo';
 import { launchChromium, openDesk, saveScreen } from './support/browser';
 import { currentSeq, handheldScan, nextVerdict, signIn } from './support/desk';
 import { coreDesk, must } from './support/core';
@@ -52,6 +53,13 @@ function clockOff(offset: () => number): Clock {
   return { now: () => new Date(Date.now() + offset()), monotonicMs: () => performance.now() };
 }
 
+/** The time on a desk's own clock (the supervisor's authenticator code is of that time). */
+function coreNow(host: TestHost): number {
+  if (host === slow) return Date.now() - 3 * 60_000;
+  if (host === fast) return Date.now() + 3 * DAY_MS;
+  return Date.now() + rightShift;
+}
+
 /** Enrolls a device through its core (the first-run screen is tested in sync.test.ts) and waits for the roster. */
 async function enroll(host: TestHost, desk: string): Promise<void> {
   const code = (/^\s+(\S+)\s*$/m.exec(await admin(['enroll-code', 'V001', desk])) ?? [])[1] ?? '';
@@ -69,7 +77,7 @@ async function enroll(host: TestHost, desk: string): Promise<void> {
 
 async function supervisorDay(host: TestHost): Promise<Page> {
   const { page } = await openDesk(browser, host.url);
-  await signIn(page, 'supervisor');
+  await signIn(page, 'supervisor', () => coreNow(host));
   await page.getByTestId('nav-supervisor').click();
   await page.getByTestId('sup-tab-day').click();
   await page.getByTestId('day-report').getByTestId('day-counts').waitFor();
@@ -88,6 +96,8 @@ beforeAll(async () => {
   await admin(['products', 'load', M, join(work, 'products.csv')]);
   await admin(['roster', 'import', M, join(work, 'roster.csv')]);
   for (const staff of Object.values(DEMO_STAFF)) await admin(['staff', 'add', M, staff.login, staff.displayName, staff.role, '--password-stdin'], staff.password);
+  // The supervisor's second factor, set centrally as `admin staff totp` does, with the demo's published secret and recovery codes.
+  await setUpStaffTotp(central.db, { municipality: M, login: DEMO_STAFF.supervisor.login }, { secret: DEMO_TOTP_SECRET, recoveryCodes: DEMO_RECOVERY_CODES });
   right = await startTestHost({ demo: false, dataDir: join(work, 'right'), clock: clockOff(() => rightShift) });
   slow = await startTestHost({ demo: false, dataDir: join(work, 'slow'), clock: clockOff(() => -3 * 60_000) });
   fast = await startTestHost({ demo: false, dataDir: join(work, 'fast'), clock: clockOff(() => 3 * DAY_MS) });
@@ -107,7 +117,7 @@ afterAll(async () => {
 describe('time you can trust', () => {
   it('a dose "given" three days from now is refused centrally; other desks do not refuse the person; the desk says why', async () => {
     // At the fast desk it is three days later: 田中's booking (three days from now) is "today" there.
-    const supervisor = coreDesk(fast, 'supervisor');
+    const supervisor = coreDesk(fast, 'supervisor', coreNow(fast));
     const lot = must<{ id: string }>(supervisor.call('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'FT0001', expiry: addDays(today, 200) }));
     expect(must<{ checkedIn: boolean }>(coreDesk(fast, 'reception').call('checkIn', { municipality: M, number: T.bookedOtherDay })).checkedIn).toBe(true);
     const dose = must<{ id: string; givenAt: string }>(
@@ -152,7 +162,7 @@ describe('time you can trust', () => {
   });
 
   it('the latest vials count is decided by the central service’s order, not by the desks’ clocks', async () => {
-    const lot = must<{ id: string }>(coreDesk(right, 'supervisor').call('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'VC0001', expiry: addDays(today, 200) }));
+    const lot = must<{ id: string }>(coreDesk(right, 'supervisor', coreNow(right)).call('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'VC0001', expiry: addDays(today, 200) }));
     await expect.poll(() => slow.db.prepare(`SELECT count(*) AS n FROM lots WHERE id = ?`).get(lot.id), { timeout: 20_000 }).toEqual({ n: 1 });
     const atRight = await supervisorDay(right);
     const atSlow = await supervisorDay(slow);

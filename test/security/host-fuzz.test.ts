@@ -5,6 +5,8 @@ import { operations } from '../../src/api/contract';
 import { OPERATION_NAMES } from '../../src/api/names';
 import { refusesIndividualNumber } from '../../src/privacy/schema';
 import type { Reply } from '../../src/api/reply';
+import { totpCodeAt } from '../../src/staff/second-factor';
+import { DEMO_TOTP_SECRET } from '../fixtures/demo';
 import { startTestHost, type TestHost } from '../e2e/support/host';
 import { SOCKET_PATH } from '../../host/shim';
 
@@ -40,7 +42,8 @@ beforeAll(async () => {
     socket.once('open', () => resolve());
     socket.once('error', reject);
   });
-  const signedIn = await call('signIn', { login: 'kanri', password: 'kanri-pass-1' });
+  // The demo supervisor's second step: a code of their authenticator app (the demo's published secret) at the host's clock.
+  const signedIn = await call('signIn', { login: 'kanri', password: 'kanri-pass-1', code: totpCodeAt(DEMO_TOTP_SECRET, Date.now()) });
   expect(signedIn.ok).toBe(true);
 });
 

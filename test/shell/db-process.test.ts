@@ -21,7 +21,7 @@ import { buildShell, SHELL_OUTDIR } from '../../scripts/shell-build';
 import type { CentralDb } from '../../server/db';
 import { issueEnrollmentCode } from '../../server/enrollment';
 import { setStaffDisabled } from '../../server/staff';
-import { DEMO_STAFF, ticketLine } from '../fixtures/demo';
+import { DEMO_RECOVERY_CODES, DEMO_STAFF, ticketLine } from '../fixtures/demo';
 import { DEMO_TICKETS as T, freshCentralDb, seedMunicipality, serveCentral, type FreshCentral, type SeededMunicipality, type ServedCentral } from '../sync/support/central';
 import { until, useDevices } from '../sync/support/devices';
 
@@ -149,7 +149,8 @@ describe('the shell’s database process (dist/main/db-process.cjs under Node)',
     const checkin = await shell.ok<{ checkedIn: boolean; checkinId: string }>(WINDOW, 'checkIn', { municipality: m.code, number: T.ok });
     expect(checkin.checkedIn).toBe(true);
 
-    await shell.ok(OTHER_WINDOW, 'signIn', { login: DEMO_STAFF.supervisor.login, password: DEMO_STAFF.supervisor.password });
+    // The supervisor's second step: recovery codes as set centrally (the process runs on the real clock; each code once).
+    await shell.ok(OTHER_WINDOW, 'signIn', { login: DEMO_STAFF.supervisor.login, password: DEMO_STAFF.supervisor.password, code: DEMO_RECOVERY_CODES[0] });
     const lot = await shell.ok<{ id: string }>(OTHER_WINDOW, 'addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'SH0001', expiry: '2027-06-30' });
     await shell.ok(OTHER_WINDOW, 'signOut');
     await shell.ok(OTHER_WINDOW, 'signIn', { login: DEMO_STAFF.nurse.login, password: DEMO_STAFF.nurse.password });
@@ -197,7 +198,7 @@ describe('the shell’s database process (dist/main/db-process.cjs under Node)',
     // The same window id again is a new line with no session: the old one was signed out, not left open.
     expect(await shell.call(OTHER_WINDOW, 'whoAmI')).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN' } });
     // The nurse's session was ended when the window went, as the audit log says.
-    await shell.ok(WINDOW, 'signIn', { login: DEMO_STAFF.supervisor.login, password: DEMO_STAFF.supervisor.password });
+    await shell.ok(WINDOW, 'signIn', { login: DEMO_STAFF.supervisor.login, password: DEMO_STAFF.supervisor.password, code: DEMO_RECOVERY_CODES[1] });
     const log = await shell.ok<{ entries: { action: string; staffName: string | null }[] }>(WINDOW, 'auditLog', { action: 'signOut' });
     expect(log.entries.filter((e) => e.staffName === DEMO_STAFF.nurse.displayName)).toHaveLength(1);
 

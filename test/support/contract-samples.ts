@@ -5,14 +5,21 @@ import { DEMO_MUNICIPALITY as M, DEMO_TICKETS as T, demoProductsCsv, demoRosterC
 export function contractSamples(lotId: string, today: string): { [N in OperationName]: InputOf<N> } {
   const lot = { id: lotId };
   return {
-    signIn: { login: 'kanri', password: 'kanri-pass-1' },
+    signIn: { login: 'kanri', password: 'kanri-pass-1', code: '123456' },
     signOut: {},
     lockSession: {},
-    unlockSession: { password: 'whatever-pass' },
+    unlockSession: { password: 'whatever-pass', code: 'ABCDE-FGHJK' },
     whoAmI: {},
     listStaff: {},
     createStaff: { login: 'new.staff', displayName: '新人 一郎', role: 'reception', password: 'new-staff-pass' },
     setStaffDisabled: { staffId: 'nobody', disabled: true },
+    secondFactorStatus: {},
+    beginSecondFactorSetup: {},
+    confirmSecondFactorSetup: { code: '123456' },
+    resetSecondFactor: { staffId: '01900000-0000-7000-8000-000000000000' },
+    startTraining: { people: 0 },
+    leaveTraining: { login: 'kanri', password: 'kanri-pass-1', code: '123456' },
+    trainingSheet: {},
     deviceStatus: {},
     setupDevice: {
       venue: { id: 'V9', name: '新会場', municipality: M },

@@ -10,8 +10,9 @@ import { ManualClock, venueDate } from '../../src/common/time';
 import type { Role } from '../../src/staff/roles';
 import { openVenueDatabase, type VenueDb } from '../../src/store/database';
 import { writeDeviceSettings } from '../../src/store/settings';
-import { seedDemoVenue } from '../../host/demo';
+import { seedDemoVenue } from '../../src/training/demo-venue';
 import { DEMO_STAFF } from '../fixtures/demo';
+import { secondFactorCode } from './second-factor';
 import { useTempDir } from './temp';
 
 /** A typed caller around a Connection, for tests. */
@@ -88,12 +89,13 @@ export function useTestVenue(): (options?: { now?: string; seed?: boolean }) => 
         if (deskId) {
           writeDeviceSettings(db, { deskId });
         }
-        desk.ok('signIn', { login: staff.login, password: staff.password });
+        const code = secondFactorCode(db, staff.login, clock.now().getTime());
+        desk.ok('signIn', { login: staff.login, password: staff.password, ...(code ? { code } : {}) });
         return desk;
       },
     };
   };
 }
 
-/** The demo venue's seeding lives with the host that offers it (host/demo.ts); tests seed the same. */
+/** The demo venue's seeding (src/training/demo-venue.ts): the browser host's --demo and training mode seed the same. */
 export { seedDemoVenue };

@@ -10,6 +10,7 @@ import { LockScreen } from '../screens/LockScreen';
 import { RecoveryScreen } from '../screens/RecoveryScreen';
 import { SetupScreen } from '../screens/SetupScreen';
 import { SignInScreen } from '../screens/SignInScreen';
+import { TrainingBand } from '../screens/TrainingPanel';
 import { useSession } from '../stores/session';
 import { Shell } from './Shell';
 
@@ -39,8 +40,9 @@ export function App() {
     void boot();
     return subscribe((event) => {
       if (event.type === 'transport:closed') useSession.getState().setTransport(true);
-      // A backup was restored: every session of the old database is gone; start over.
-      if (event.type === 'restored') {
+      // A backup was restored, or the device switched into or out of training: every session of the
+      // database before is gone; start over (the band follows deviceStatus).
+      if (event.type === 'restored' || event.type === 'training') {
         endSessionData();
         void useSession.getState().boot();
       }
@@ -67,6 +69,7 @@ export function App() {
 
   return (
     <>
+      <TrainingBand />
       <HostBanner />
       {body}
     </>

@@ -11,6 +11,7 @@ import { KeyCue } from '../components/KeyCue';
 import { LanguageToggle } from '../components/LanguageToggle';
 import { AlertIcon } from '../components/Icons';
 import { DiskWarning } from '../components/DiskWarning';
+import { SecondFactorSetup } from '../components/SecondFactorSetup';
 import { SyncStatus } from '../components/SyncStatus';
 import { useWalkInRequests, WalkInBadge } from '../components/WalkInBadge';
 import { useT } from '../i18n/t';
@@ -84,6 +85,8 @@ export function Shell() {
   const device = useSession((s) => s.device);
   const lock = useSession((s) => s.lock);
   const signOut = useSession((s) => s.signOut);
+  const secondFactor = useSession((s) => s.secondFactor);
+  const recoveryCodesLeft = useSession((s) => s.recoveryCodesLeft);
   const toggleLanguage = usePrefs((s) => s.toggleLanguage);
   const screen = useNavigation((s) => s.screen);
   const show = useNavigation((s) => s.show);
@@ -144,6 +147,12 @@ export function Shell() {
         <DiskWarning role={role} />
       </header>
       <main className="shell__main">
+        {role === 'supervisor' && secondFactor === 'setup-required' ? <SecondFactorSetup /> : null}
+        {recoveryCodesLeft !== null ? (
+          <p className="notice" role="status" data-testid="recovery-codes-left">
+            {t('signin.recoveryLeft', { n: recoveryCodesLeft })}
+          </p>
+        ) : null}
         {current === 'reception' ? <ReceptionScreen /> : null}
         {current === 'nurse' ? <NurseScreen /> : null}
         {current === 'observation' ? <ObservationScreen /> : null}

@@ -6,11 +6,13 @@
  */
 import { DAY_STRINGS } from './strings-day';
 import { GUARD_STRINGS } from './strings-guards';
+import { ACCESS_STRINGS } from './strings-access';
 import { SCREEN_STRINGS } from './strings-screens';
 
 export const STRINGS = {
   ...DAY_STRINGS,
   ...GUARD_STRINGS,
+  ...ACCESS_STRINGS,
   ...SCREEN_STRINGS,
   'app.title': ['接種会場 受付システム', 'Vaccination venue reception'],
   'app.loading': ['準備しています…', 'Getting ready…'],

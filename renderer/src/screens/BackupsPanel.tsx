@@ -56,6 +56,7 @@ export function BackupsPanel({ recovery = false }: { recovery?: boolean }) {
   const [plan, setPlan] = useState<Plan | null>(null);
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
   const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
 
   const load = useCallback(async () => {
@@ -83,9 +84,10 @@ export function BackupsPanel({ recovery = false }: { recovery?: boolean }) {
   const restore = async () => {
     if (!chosen) return;
     const reply = recovery
-      ? await call('recoverFromBackup', { backupId: chosen, login: login.trim(), password })
+      ? await call('recoverFromBackup', { backupId: chosen, login: login.trim(), password, ...(code.trim() ? { code: code.replace(/\s+/g, '') } : {}) })
       : await call('restoreBackup', { backupId: chosen, password });
     setPassword('');
+    setCode('');
     setMessage(reply.ok ? { tone: 'ok', text: t('backup.restoring') } : { tone: 'error', text: errorText(reply.error, t.language) });
   };
 
@@ -130,6 +132,13 @@ export function BackupsPanel({ recovery = false }: { recovery?: boolean }) {
             <span>{t('backup.password')}</span>
             <input type="password" value={password} onChange={(event) => setPassword(event.target.value)} autoComplete="current-password" data-testid="restore-password" />
           </label>
+          {recovery ? (
+            // The supervisor's second factor as kept in the backup (a supervisor who had none leaves it empty).
+            <label className="field">
+              <span>{t('signin.code')}</span>
+              <input inputMode="numeric" autoComplete="one-time-code" maxLength={16} value={code} onChange={(event) => setCode(event.target.value)} data-testid="restore-code" />
+            </label>
+          ) : null}
           <button type="button" className="button button--danger" disabled={!password || (recovery && !login.trim())} onClick={() => void restore()} data-testid="restore-submit">
             {t('backup.restore')}
           </button>

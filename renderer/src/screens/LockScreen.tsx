@@ -16,9 +16,12 @@ import { useSession } from '../stores/session';
 export function LockScreen() {
   const t = useT();
   const staff = useSession((s) => s.staff);
+  // A supervisor who signed in with a code unlocks with one too.
+  const needsCode = useSession((s) => s.secondFactor === 'verified');
   const unlock = useSession((s) => s.unlock);
   const signOut = useSession((s) => s.signOut);
   const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ReplyError | null>(null);
   // A ticket scanned here must not land in the password field (nor submit it and count as a wrong
@@ -30,9 +33,10 @@ export function LockScreen() {
     event.preventDefault();
     if (busy) return;
     setBusy(true);
-    const failed = await unlock(password);
+    const failed = await unlock(password, needsCode ? code.replace(/\s+/g, '') : undefined);
     setBusy(false);
     setPassword('');
+    setCode('');
     setError(failed);
   };
 
@@ -55,17 +59,33 @@ export function LockScreen() {
           <span>{t('lock.password')}</span>
           <input data-testid="unlock-password" type="password" autoComplete="current-password" value={password} onChange={(event) => setPassword(event.target.value)} autoFocus />
         </label>
+        {needsCode ? (
+          <label className="field">
+            <span>{t('signin.code')}</span>
+            <input
+              data-testid="unlock-code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              autoCapitalize="off"
+              spellCheck={false}
+              maxLength={16}
+              value={code}
+              onChange={(event) => setCode(event.target.value)}
+            />
+            <small className="field__hint">{t('signin.codeHint')}</small>
+          </label>
+        ) : null}
         {scanIgnored ? (
           <p className="notice notice--error" role="status" data-testid="scan-ignored">
             {t('gate.scanIgnored')}
           </p>
         ) : null}
         {error ? (
-          <p className="form-error" role="alert" data-testid="unlock-error">
+          <p className="form-error" role="alert" data-testid="unlock-error" data-code={error.code}>
             {t.language === 'ja' ? error.message : error.messageEn}
           </p>
         ) : null}
-        <button type="submit" className="button button--primary button--wide" data-testid="unlock-submit" disabled={busy || !password}>
+        <button type="submit" className="button button--primary button--wide" data-testid="unlock-submit" disabled={busy || !password || (needsCode && !code.trim())}>
           {t('lock.unlock')}
         </button>
         <button type="button" className="button button--quiet button--wide" data-testid="lock-signout" onClick={() => void signOut()}>

@@ -15,6 +15,7 @@ import { usePrefs, type ScannerMode } from '../stores/prefs';
 import { useSession } from '../stores/session';
 import { useSync } from '../stores/sync';
 import { BackupsPanel } from './BackupsPanel';
+import { TrainingPanel } from './TrainingPanel';
 
 type Desk = Value<'listDesks'>[number];
 
@@ -159,6 +160,7 @@ export function SettingsScreen() {
         </section>
         <SoundSettings />
         {isSupervisor && hasOperation('listBackups') ? <BackupsPanel /> : null}
+        <TrainingPanel />
         <section className="panel" aria-labelledby="lang-title">
           <h2 id="lang-title">{t('settings.language')}</h2>
           <LanguageToggle testId="settings-language" />

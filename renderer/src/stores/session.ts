@@ -13,6 +13,8 @@ export type DeviceStatus = Value<'deviceStatus'>;
 export type StaffIdentity = Value<'whoAmI'>['staff'];
 export type Role = StaffIdentity['role'];
 export type SessionStatus = 'booting' | 'setup' | 'recovery' | 'signed-out' | 'active' | 'locked';
+/** A supervisor's second factor in this session: not asked of the role, given at sign-in, or still to be set up. */
+export type SecondFactor = Value<'whoAmI'>['secondFactor'];
 
 interface SessionState {
   readonly status: SessionStatus;
@@ -20,6 +22,9 @@ interface SessionState {
   readonly staff: StaffIdentity | null;
   readonly deskId: string | null;
   readonly idleLockMinutes: number;
+  readonly secondFactor: SecondFactor;
+  /** Set when a recovery code was used to sign in: how many are left (the supervisor is told). */
+  readonly recoveryCodesLeft: number | null;
   /** The line to the core (host WebSocket) is down. */
   readonly transportDown: boolean;
   readonly bootError: ReplyError | null;
@@ -27,10 +32,13 @@ interface SessionState {
   readonly recovery: StaffText | null;
   boot(): Promise<void>;
   refreshDevice(): Promise<void>;
-  signIn(login: string, password: string): Promise<ReplyError | null>;
+  /** `code`: a supervisor's code from the authenticator app or a recovery code, once asked for. */
+  signIn(login: string, password: string, code?: string): Promise<ReplyError | null>;
   signOut(): Promise<void>;
   lock(): Promise<void>;
-  unlock(password: string): Promise<ReplyError | null>;
+  unlock(password: string, code?: string): Promise<ReplyError | null>;
+  /** The second factor was set up in this session (it is verified from now on). */
+  secondFactorSet(): void;
   setTransport(down: boolean): void;
 }
 
@@ -40,6 +48,8 @@ export const useSession = create<SessionState>((set, get) => ({
   staff: null,
   deskId: null,
   idleLockMinutes: 5,
+  secondFactor: 'not-required',
+  recoveryCodesLeft: null,
   transportDown: false,
   bootError: null,
   recovery: null,
@@ -65,7 +75,13 @@ export const useSession = create<SessionState>((set, get) => ({
     // A page reload keeps no session unless the transport still holds one.
     const me = await call('whoAmI', {});
     if (me.ok) {
-      set({ staff: me.value.staff, deskId: me.value.deskId, idleLockMinutes: me.value.idleLockMinutes, status: me.value.locked ? 'locked' : 'active' });
+      set({
+        staff: me.value.staff,
+        deskId: me.value.deskId,
+        idleLockMinutes: me.value.idleLockMinutes,
+        secondFactor: me.value.secondFactor,
+        status: me.value.locked ? 'locked' : 'active',
+      });
     } else {
       set({ status: 'signed-out', staff: null });
     }
@@ -76,18 +92,25 @@ export const useSession = create<SessionState>((set, get) => ({
     if (reply.ok) set({ device: reply.value });
   },
 
-  async signIn(login, password) {
-    const reply = await call('signIn', { login, password });
+  async signIn(login, password, code) {
+    const reply = await call('signIn', { login, password, ...(code ? { code } : {}) });
     if (!reply.ok) return reply.error;
     // Whoever signs in starts afresh: nothing the previous person kept through a lock.
     endSessionData();
-    set({ status: 'active', staff: reply.value.staff, deskId: reply.value.deskId, idleLockMinutes: reply.value.idleLockMinutes });
+    set({
+      status: 'active',
+      staff: reply.value.staff,
+      deskId: reply.value.deskId,
+      idleLockMinutes: reply.value.idleLockMinutes,
+      secondFactor: reply.value.secondFactor,
+      recoveryCodesLeft: reply.value.recoveryCodesLeft,
+    });
     return null;
   },
 
   async signOut() {
     endSessionData();
-    set({ status: 'signed-out', staff: null, deskId: null });
+    set({ status: 'signed-out', staff: null, deskId: null, secondFactor: 'not-required', recoveryCodesLeft: null });
     await call('signOut', {});
   },
 
@@ -100,11 +123,15 @@ export const useSession = create<SessionState>((set, get) => ({
     await call('lockSession', {});
   },
 
-  async unlock(password) {
-    const reply = await call('unlockSession', { password });
+  async unlock(password, code) {
+    const reply = await call('unlockSession', { password, ...(code ? { code } : {}) });
     if (!reply.ok) return reply.error;
     set({ status: 'active' });
     return null;
+  },
+
+  secondFactorSet() {
+    set({ secondFactor: 'verified' });
   },
 
   setTransport(down) {

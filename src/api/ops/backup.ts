@@ -4,7 +4,7 @@ import { text } from '../../common/messages';
 import { staffText } from '../../common/schemas';
 import type { BackupService, HandlerContext } from '../operation';
 import { defineOperation, refuse } from '../operation';
-import { requireOwnPassword } from './common';
+import { requireOwnPassword, secondFactorCode } from './common';
 
 const backupSchema = z.object({
   id: z.string(),
@@ -35,6 +35,7 @@ const describe = ({ path: _path, ...info }: { path: string } & z.infer<typeof ba
 export const backupOperations = {
   backupNow: defineOperation({
     summary: 'Write an encrypted backup of the venue database now (verified after writing; ten generations kept).',
+    training: 'refused',
     access: { roles: ['supervisor'] },
     // VACUUM INTO cannot run inside a transaction; the backup reads its own consistent snapshot.
     transactional: false,
@@ -60,6 +61,7 @@ export const backupOperations = {
 
   planRestore: defineOperation({
     summary: 'What restoring a backup would change, said before anything changes.',
+    training: 'refused',
     access: { roles: ['supervisor'] },
     input: z.strictObject({ backupId }),
     output: planSchema,
@@ -71,6 +73,7 @@ export const backupOperations = {
 
   restoreBackup: defineOperation({
     summary: 'Restore a backup after the supervisor confirms with their password. Records made since are carried over; every screen then reloads.',
+    training: 'refused',
     access: { roles: ['supervisor'] },
     input: z.strictObject({ backupId, password: z.string().min(1).max(256) }),
     output: z.object({ restoring: z.literal(true), backupId: z.string() }),
@@ -86,9 +89,10 @@ export const backupOperations = {
   }),
 
   recoverFromBackup: defineOperation({
-    summary: 'When the database cannot be opened: restore a backup, authorised by a supervisor’s login and password as kept in that backup.',
+    summary:
+      'When the database cannot be opened: restore a backup, authorised by a supervisor’s login and password (and second factor) as kept in that backup.',
     access: { public: true },
-    input: z.strictObject({ backupId, login: noIndividualNumber(z.string().trim().min(1).max(64)), password: z.string().min(1).max(256) }),
+    input: z.strictObject({ backupId, login: noIndividualNumber(z.string().trim().min(1).max(64)), password: z.string().min(1).max(256), code: secondFactorCode.optional() }),
     output: z.object({ restoring: z.literal(true), backupId: z.string() }),
     handler() {
       // Only the recovery mode of the runtime answers this; an open database has nothing to recover.

@@ -150,6 +150,7 @@ export const dayOperations = {
 
   exportDoses: defineOperation({
     summary: 'The day’s doses as CSV in the VRS fields (UTF-8 with BOM or Shift_JIS). No individual number: a record with a cell that may hold one is left out and named.',
+    training: 'refused',
     access: { roles: ['supervisor'] },
     input: z.strictObject({ date: calendarDate.optional(), encoding: z.enum(['utf-8', 'shift_jis']) }),
     output: z.object({ fileName: z.string(), csvBase64: z.string(), rows: z.number(), withheld: z.array(z.object({ recordId: z.string(), column: z.string() })) }),

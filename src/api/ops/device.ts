@@ -24,6 +24,8 @@ const settingsSchema = z.object({
   servedMunicipalities: z.array(z.string()),
   idleLockMinutes: z.number(),
   needsSetup: z.boolean(),
+  /** A training database is open (training mode): every screen shows the band. */
+  training: z.boolean(),
   /** Set only in recovery mode (the runtime answers then): why the database cannot be opened. */
   recovery: z.object({ code: z.string(), message: z.object({ ja: z.string(), en: z.string() }) }).nullable(),
 });

@@ -13,30 +13,48 @@ import {
 import { ROLES } from '../../staff/roles';
 import { NOT_CONFIGURED } from '../../store/settings';
 import { defineOperation, refuse } from '../operation';
-import { ALL_ROLES, requireOwnPassword, sessionOf } from './common';
+import { ALL_ROLES, requireOwnPassword, secondFactorCode, sessionOf } from './common';
 
 const staffIdentity = z.object({ id: z.string(), login: z.string(), displayName: z.string(), role: z.enum(ROLES) });
 const login = noIndividualNumber(z.string().trim().min(1).max(64));
 const password = z.string().min(1).max(256);
+/** Where the session stands with the second factor (see SessionSecondFactor). */
+export const sessionSecondFactor = z.enum(['not-required', 'verified', 'setup-required']);
 
 export const sessionOperations = {
   signIn: defineOperation({
-    summary: 'Sign in at this desk with a login and password.',
+    summary:
+      'Sign in at this desk with a login and password; a supervisor with a second factor adds the code from the authenticator app or a recovery code (asked for with SECOND_FACTOR_REQUIRED).',
     access: { public: true },
-    input: z.strictObject({ login, password }),
-    output: z.object({ token: z.string(), staff: staffIdentity, deskId: z.string(), idleLockMinutes: z.number() }),
+    input: z.strictObject({ login, password, code: secondFactorCode.optional() }),
+    output: z.object({
+      token: z.string(),
+      staff: staffIdentity,
+      deskId: z.string(),
+      idleLockMinutes: z.number(),
+      secondFactor: sessionSecondFactor,
+      /** Set when a recovery code was used: how many are left. */
+      recoveryCodesLeft: z.number().nullable(),
+    }),
     handler(input, context) {
       const deskId = context.device.deskId;
       if (!deskId) refuse('NOT_CONFIGURED', NOT_CONFIGURED);
-      const result = signIn(context.db, { login: input.login, password: input.password, deskId }, context.now, context.clock);
+      const result = signIn(context.db, { login: input.login, password: input.password, deskId, secondFactor: input.code }, context.now, context.clock);
       if (!result.ok) {
         // One answer for every refusal; the log keeps why (and whose account, never the login typed for an unknown one).
         context.audit(null, { reason: result.reason }, result.staffId ? { staffId: result.staffId } : undefined);
         // Failed attempts are counted, so the refusal keeps what was written.
         refuse(result.code, result.message, { commit: true });
       }
-      context.audit(result.staff.id, undefined, { staffId: result.staff.id });
-      return { token: result.token, staff: result.staff, deskId, idleLockMinutes: context.device.idleLockMinutes };
+      context.audit(result.staff.id, result.recoveryCodesLeft === null ? undefined : { recoveryCode: true, recoveryCodesLeft: result.recoveryCodesLeft }, { staffId: result.staff.id });
+      return {
+        token: result.token,
+        staff: result.staff,
+        deskId,
+        idleLockMinutes: context.device.idleLockMinutes,
+        secondFactor: result.secondFactor,
+        recoveryCodesLeft: result.recoveryCodesLeft,
+      };
     },
   }),
 
@@ -63,12 +81,12 @@ export const sessionOperations = {
   }),
 
   unlockSession: defineOperation({
-    summary: 'Unlock an idle-locked session with the same staff member’s password.',
+    summary: 'Unlock an idle-locked session with the same staff member’s password (and a supervisor’s code from the authenticator app).',
     access: { roles: ALL_ROLES, whileLocked: true },
-    input: z.strictObject({ password }),
+    input: z.strictObject({ password, code: secondFactorCode.optional() }),
     output: z.object({ locked: z.literal(false) }),
     handler(input, context) {
-      requireOwnPassword(context, input.password);
+      requireOwnPassword(context, input.password, input.code ?? '');
       unlockSession(context.db, sessionOf(context), context.now, context.clock);
       return { locked: false as const };
     },
@@ -79,10 +97,10 @@ export const sessionOperations = {
     passive: true,
     access: { roles: ALL_ROLES, whileLocked: true },
     input: z.strictObject({}),
-    output: z.object({ staff: staffIdentity, deskId: z.string(), locked: z.boolean(), idleLockMinutes: z.number() }),
+    output: z.object({ staff: staffIdentity, deskId: z.string(), locked: z.boolean(), idleLockMinutes: z.number(), secondFactor: sessionSecondFactor }),
     handler(_input, context) {
       const session = sessionOf(context);
-      return { staff: session.staff, deskId: session.deskId, locked: session.locked, idleLockMinutes: context.device.idleLockMinutes };
+      return { staff: session.staff, deskId: session.deskId, locked: session.locked, idleLockMinutes: context.device.idleLockMinutes, secondFactor: session.secondFactor };
     },
   }),
 
@@ -91,7 +109,7 @@ export const sessionOperations = {
     passive: true,
     access: { roles: ['supervisor'] },
     input: z.strictObject({}),
-    output: z.array(staffIdentity.extend({ disabled: z.boolean() })),
+    output: z.array(staffIdentity.extend({ disabled: z.boolean(), secondFactorSet: z.boolean() })),
     handler(_input, context) {
       return listStaff(context.db);
     },

@@ -89,6 +89,7 @@ export const syncOperations = {
 
   requestEnrollment: defineOperation({
     summary: 'Enroll this new device with the central service: its address and a one-time code from the administrator. Only before the device is set up.',
+    training: 'refused',
     access: { public: true },
     input: z.strictObject({
       serverUrl: noIndividualNumber(z.string().trim().min(8).max(200)),

@@ -9,6 +9,7 @@ import { m009AuditKey } from './009-audit-key';
 import { m010ReaderHealth } from './010-reader-health';
 import { m011NoWrongRecord } from './011-no-wrong-record';
 import { m012Reconcile } from './012-reconcile';
+import { m013SecondFactor } from './013-second-factor';
 
 import type { Migration } from './migration';
 
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m010ReaderHealth,
   m011NoWrongRecord,
   m012Reconcile,
+  m013SecondFactor,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -7,12 +7,17 @@ import type { AppConnection } from '../../../src/app/venue-app';
 import { DEMO_STAFF } from '../../fixtures/demo';
 import type { TestHost } from './host';
 
-import type { DemoRole } from './desk';
+import { nextSupervisorCode, type DemoRole } from './desk';
 
-/** A connection to the host's core, signed in as the demo staff member of `role`. */
-export function coreDesk(host: Pick<TestHost, 'connect'>, role: DemoRole): AppConnection {
+/**
+ * A connection to the host's core, signed in as the demo staff member of
+ * `role`; the supervisor gives the code of the demo's authenticator app at
+ * `coreNowMs` (the host's clock, where a test sets it off).
+ */
+export function coreDesk(host: Pick<TestHost, 'connect' | 'url'>, role: DemoRole, coreNowMs: number = Date.now()): AppConnection {
   const connection = host.connect();
-  const reply = connection.call('signIn', { login: DEMO_STAFF[role].login, password: DEMO_STAFF[role].password });
+  const code = role === 'supervisor' ? { code: nextSupervisorCode(new URL(host.url).host, coreNowMs) } : {};
+  const reply = connection.call('signIn', { login: DEMO_STAFF[role].login, password: DEMO_STAFF[role].password, ...code });
   if (!reply.ok) throw new Error(`signing in as ${role}: ${reply.error.messageEn}`);
   return connection;
 }

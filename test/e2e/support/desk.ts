@@ -1,16 +1,60 @@
 /** What a person at a desk does, as test steps: sign in, scan with the handheld, wait for the card. */
 import type { Browser, CDPSession, Locator, Page } from 'playwright-core';
-import { DEMO_STAFF } from '../../fixtures/demo';
+import { totpCodeForStep, totpStep } from '../../../src/staff/second-factor';
+import { DEMO_RECOVERY_CODES, DEMO_STAFF, DEMO_TOTP_SECRET } from '../../fixtures/demo';
 import { openDesk } from './browser';
 
 export type DemoRole = keyof typeof DEMO_STAFF;
 
-export async function signIn(page: Page, role: DemoRole): Promise<void> {
+/** `coreNowMs`: the time on the core's clock, where a test sets it off (the supervisor's code is of that time). */
+export async function signIn(page: Page, role: DemoRole, coreNowMs?: () => number): Promise<void> {
   const staff = DEMO_STAFF[role];
   await page.getByTestId('signin-login').fill(staff.login);
   await page.getByTestId('signin-password').fill(staff.password);
   await page.getByTestId('signin-submit').click();
+  if (role === 'supervisor') await giveSupervisorCode(page, coreNowMs?.() ?? Date.now());
   await page.getByTestId('staff-name').waitFor();
+}
+
+/** Per host (its address): the last step of the demo supervisor's app used there, and the recovery codes spent. */
+const spent = new Map<string, { step: number; recovery: number }>();
+
+/**
+ * The demo supervisor's second step: the code their authenticator app (the
+ * demo's published secret) shows, as a person types it. A code is accepted
+ * once per account (no replay), and only this step's and the next within
+ * the drift window are safe to type, so each host gets fresh steps; when a
+ * file signs in more often than that, or a code is refused (a restarted
+ * host), the demo's recovery codes are typed instead, each once.
+ */
+export async function giveSupervisorCode(page: Page, nowMs: number = Date.now()): Promise<void> {
+  await page.getByTestId('signin-code').waitFor();
+  const host = new URL(page.url()).host;
+  let code = nextSupervisorCode(host, nowMs);
+  for (let attempt = 0; ; attempt++) {
+    await page.getByTestId('signin-code').fill(code);
+    await page.getByTestId('signin-submit').click();
+    // Whichever comes: the work screen, or this code refused.
+    await page.locator('[data-testid="staff-name"], [data-testid="signin-error"][data-code="WRONG_CODE"]').first().waitFor();
+    if ((await page.getByTestId('staff-name').count()) > 0 || attempt >= 2) return;
+    code = nextRecoveryCode(host);
+  }
+}
+
+/** The next code the demo supervisor would type at this host: a fresh step of the app, else a recovery code not used there yet. */
+export function nextSupervisorCode(host: string, nowMs: number = Date.now()): string {
+  const used = spent.get(host) ?? { step: -1, recovery: 0 };
+  spent.set(host, used);
+  const step = Math.max(totpStep(nowMs), used.step + 1);
+  if (step > totpStep(nowMs) + 1) return nextRecoveryCode(host);
+  used.step = step;
+  return totpCodeForStep(DEMO_TOTP_SECRET, step);
+}
+
+function nextRecoveryCode(host: string): string {
+  const used = spent.get(host) ?? { step: -1, recovery: 0 };
+  spent.set(host, used);
+  return DEMO_RECOVERY_CODES[used.recovery++] ?? '';
 }
 
 const sessions = new WeakMap<Page, Promise<CDPSession>>();

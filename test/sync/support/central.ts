@@ -9,9 +9,9 @@ import { enroll, issueEnrollmentCode } from '../../../server/enrollment';
 import { FeedWatch, type FeedWatchOptions } from '../../../server/feed-watch';
 import { importProducts, importRoster } from '../../../server/roster';
 import { addDesk, addMunicipality, addVenue } from '../../../server/setup';
-import { createStaff } from '../../../server/staff';
+import { createStaff, setUpStaffTotp } from '../../../server/staff';
 import { municipalityCheckDigit } from '../../../src/privacy/checkdigits';
-import { DEMO_PRODUCTS, DEMO_STAFF, DEMO_TICKETS, demoPeople, demoProductsCsv } from '../../fixtures/demo';
+import { DEMO_PRODUCTS, DEMO_RECOVERY_CODES, DEMO_STAFF, DEMO_TICKETS, DEMO_TOTP_SECRET, demoPeople, demoProductsCsv } from '../../fixtures/demo';
 import { rosterCsv, type FixturePerson } from '../../fixtures/roster';
 import type { CheckinData, DayKind, DoseData, UploadRecord } from '../../../src/sync/protocol';
 
@@ -127,7 +127,8 @@ export function peopleOf(code: string, venue: string, otherVenue: string, today:
 /**
  * A municipality with everything a venue device needs: two venues and their
  * desks, the demo products, the demo staff (same logins and passwords as the
- * demo), and the demo roster (bookings today at the first venue).
+ * demo, the supervisor with the demo's second factor), and the demo roster
+ * (bookings today at the first venue).
  */
 export async function seedMunicipality(db: CentralDb, options: { today: string; extraPeople?: FixturePerson[] }): Promise<SeededMunicipality> {
   const code = newMunicipalityCode();
@@ -150,6 +151,8 @@ export async function seedMunicipality(db: CentralDb, options: { today: string; 
   for (const [role, staff] of Object.entries(DEMO_STAFF)) {
     staffIds[role] = (await createStaff(db, { municipality: code, ...staff }, new Date())).id;
   }
+  // The supervisor's second factor as the demo's (the device kits read it back to sign in).
+  await setUpStaffTotp(db, { municipality: code, login: DEMO_STAFF.supervisor.login }, { secret: DEMO_TOTP_SECRET, recoveryCodes: DEMO_RECOVERY_CODES });
   const people = [...peopleOf(code, venue, otherVenue, options.today), ...(options.extraPeople ?? [])];
   await importRoster(db, { municipality: code, csv: rosterCsv(people), today: options.today });
   return { code, name: `テスト市${suffix}`, venue, otherVenue, today: options.today, staffIds: staffIds as SeededMunicipality['staffIds'] };

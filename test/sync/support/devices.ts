@@ -6,6 +6,7 @@ import type { VenueDb } from '../../../src/store/database';
 import { type SyncAppliedEvent, type SyncTransport, type SyncTuning } from '../../../src/sync';
 import { openOutboxCount } from '../../../src/sync/outbox';
 import { DEMO_STAFF } from '../../fixtures/demo';
+import { secondFactorCode } from '../../support/second-factor';
 import { useTempDir } from '../../support/temp';
 import { DEMO_NOW, Desk } from '../../support/venue';
 import { until } from '../../support/wait';
@@ -96,7 +97,8 @@ export function useDevices(): (options?: DeviceOptions) => TestDevice {
       anonymous: connect,
       signIn(role) {
         const desk = connect();
-        desk.ok('signIn', { login: DEMO_STAFF[role].login, password: DEMO_STAFF[role].password });
+        const code = secondFactorCode(device.db, DEMO_STAFF[role].login, clock.now().getTime());
+        desk.ok('signIn', { login: DEMO_STAFF[role].login, password: DEMO_STAFF[role].password, ...(code ? { code } : {}) });
         return desk;
       },
       async enroll(serverUrl, code, enrollOptions = {}) {
