@@ -33,7 +33,7 @@ import { useAuditKey } from '../audit/log';
 import { text, type StaffText } from '../common/messages';
 import { systemClock, venueIso, type Clock } from '../common/time';
 import { openVenueDatabase, type VenueDb } from '../store/database';
-import { seedPracticeVenue } from '../training/practice-venue';
+import { seedPracticeVenue } from './practice-venue';
 import { newTrainingKeys, readTrainingState, removeTraining, trainingDir, type TrainingKeys } from '../training/training-files';
 import { createHttpTransport, startSyncService, type SyncAppliedEvent, type SyncService, type SyncTransport, type SyncTuning } from '../sync';
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_RECOVERY_CODES, DEMO_STAFF, DEMO_TOTP_SECRET } from '../../test/fixtures/demo';
 import { decodeWithApp, modulesToLuma } from '../../test/support/app-decoder';
 import { useTestVenue, type TestVenue } from '../../test/support/venue';
-import { writeEnrollmentRequest } from '../sync/state';
 import { LOCKOUT_MINUTES, MAX_FAILED_SIGN_INS } from './accounts';
 import { matchTotp, totpCodeForStep, totpStep, TOTP_PERIOD_SECONDS } from './second-factor';
 
@@ -203,16 +202,6 @@ describe('a supervisor without a second factor', () => {
     const auditRows = JSON.stringify(venue.db.prepare(`SELECT * FROM audit_log`).all());
     expect(auditRows).not.toContain(secret);
     expect(auditRows).not.toContain(recoveryCodes[0]);
-  });
-
-  it('is set up centrally on an enrolled device, not here', () => {
-    const venue = newVenue();
-    withoutSecondFactor(venue);
-    writeEnrollmentRequest(venue.db, { serverUrl: 'https://central.example.jp', code: 'ABCDE-FGHJK', fingerprint: null, deviceName: null }, venue.clock.now());
-    const desk = venue.anonymous();
-    desk.ok('signIn', { login, password });
-    expect(desk.ok('secondFactorStatus', {}).setUpHere).toBe(false);
-    expect(desk.refused('beginSecondFactorSetup', {}, 'SECOND_FACTOR_CENTRAL').messageEn).toMatch(/admin staff totp/);
   });
 });
 

@@ -2,7 +2,7 @@
  * The sheet of dummy tickets, as data: one ticket per verdict the app can
  * give (the type keeps the list complete), each with the few words staff
  * should expect, and the numbers of the two practice people whose state is
- * set by recording (seeded by practice-venue.ts). No database here.
+ * set by recording (seeded by src/app/practice-venue.ts). No database here.
  */
 import type { VerdictCode } from '../checkin/schema';
 import { DEMO_MUNICIPALITY, DEMO_TICKETS } from './demo-venue';

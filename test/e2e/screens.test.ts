@@ -13,15 +13,18 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { venueDate } from '../../src/common/time';
+import { TOTP_PERIOD_SECONDS } from '../../src/staff/second-factor';
 import { DEMO_MUNICIPALITY as M, DEMO_STAFF, DEMO_TICKETS as T, DEMO_VENUE, ticketLine } from '../fixtures/demo';
 import { rosterCsv, type FixturePerson } from '../fixtures/roster';
 import { launchChromium, openDesk, saveScreen } from './support/browser';
+import { forwardableClock } from './support/clock';
 import { coreDesk, lotIdOf, must } from './support/core';
 import { currentSeq, handheldScan, nextVerdict, signIn } from './support/desk';
 import { startTestHost, type TestHost } from './support/host';
 import { axeViolations, headerAfterScroll, placement, SCREEN_SIZES, squeezedCells, strayDates, type ScreenSize } from './support/screens';
 
 let host: TestHost;
+const time = forwardableClock();
 let browser: Browser;
 
 /** Eight more people booked here today, so the nurse's queue holds more than five. */
@@ -43,7 +46,9 @@ const queuePeople = (today: string): FixturePerson[] =>
   });
 
 beforeAll(async () => {
-  host = await startTestHost();
+  // The supervisor signs in at every size, with the code their app shows: the device's clock moves on to the
+  // app's next code before each sign-in, as a person's would while they wait (a recovery code is for a lost phone).
+  host = await startTestHost({ clock: time.clock });
   const people = queuePeople(venueDate(new Date()));
   must(coreDesk(host, 'supervisor').call('importRoster', { csvBase64: rosterCsv(people).toString('base64') }));
   const reception = coreDesk(host, 'reception');
@@ -161,7 +166,8 @@ async function nurseAndBoard(page: Page, found: Findings, size: ScreenSize): Pro
 }
 
 async function supervisorScreens(page: Page, found: Findings): Promise<void> {
-  await signIn(page, 'supervisor');
+  time.forward(TOTP_PERIOD_SECONDS * 1000);
+  await signIn(page, 'supervisor', () => time.clock.now().getTime());
   await page.getByTestId('screen-supervisor').waitFor();
   await page.getByTestId('walk-in-item').first().waitFor();
   await found.inView('supervisor', 'walk-in-approve');

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCodeForStep, totpStep, TOTP_PERIOD_SECONDS } from '../../src/staff/second-factor';
 import { launchChromium, openDesk, saveScreen } from './support/browser';
 import { startTestHost, type TestHost } from './support/host';
+import { forwardableClock } from './support/clock';
 
 let host: TestHost;
 let browser: Browser;
@@ -26,17 +27,19 @@ let lastStep = 0;
 
 const SUPERVISOR = { login: 'sekinin', displayName: '責任 一子', password: 'sekinin-pass-1' };
 
+/** The device's clock: the real one, moved on when the supervisor would wait for the app's next code. */
+const time = forwardableClock();
+
 /**
  * The next code of the supervisor's app: a step not used yet (each is
  * accepted once) and no later than the next one (the drift window). When
- * both are used, the person waits for the app's next code: until the clock
- * reaches the next step.
+ * both are used, the person waits for the app's next code: the device's
+ * clock is moved on to the next step (no waiting here).
  */
-async function nextCode(): Promise<string> {
+function nextCode(): string {
   const wanted = lastStep + 1;
-  const waitMs = (wanted - 1) * TOTP_PERIOD_SECONDS * 1000 - Date.now();
-  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs + 50));
-  lastStep = Math.max(totpStep(Date.now()), wanted);
+  time.forward((wanted - 1) * TOTP_PERIOD_SECONDS * 1000 - time.clock.now().getTime() + 50);
+  lastStep = Math.max(totpStep(time.clock.now().getTime()), wanted);
   return totpCodeForStep(secret, lastStep);
 }
 
@@ -48,7 +51,7 @@ async function fillSignIn(password = SUPERVISOR.password): Promise<void> {
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'venue-2fa-'));
-  host = await startTestHost({ demo: false, dataDir: join(work, 'device') });
+  host = await startTestHost({ demo: false, dataDir: join(work, 'device'), clock: time.clock });
   browser = await launchChromium();
   ({ page } = await openDesk(browser, host.url));
 });
@@ -76,7 +79,7 @@ describe('two-factor sign-in on screen', () => {
     secret = ((await page.getByTestId('tfa-secret').textContent()) ?? '').replace(/\s+/g, '');
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     await saveScreen(page, 'two-factor-setup');
-    await page.getByTestId('tfa-code').fill(await nextCode());
+    await page.getByTestId('tfa-code').fill(nextCode());
     await page.getByTestId('tfa-confirm').click();
     await page.getByTestId('tfa-recovery-codes').waitFor();
     recoveryCodes = (await page.getByTestId('tfa-recovery-codes').locator('code').allTextContents()).map((c) => c.trim());
@@ -97,7 +100,7 @@ describe('two-factor sign-in on screen', () => {
     await page.getByTestId('signin-code').fill(totpCodeForStep(secret, lastStep));
     await page.getByTestId('signin-submit').click();
     await page.locator('[data-testid="signin-error"][data-code="WRONG_CODE"]').waitFor();
-    await page.getByTestId('signin-code').fill(await nextCode());
+    await page.getByTestId('signin-code').fill(nextCode());
     await page.getByTestId('signin-submit').click();
     await page.getByTestId('staff-name').waitFor();
     expect(await page.getByTestId('tfa-setup').count()).toBe(0);
@@ -107,7 +110,7 @@ describe('two-factor sign-in on screen', () => {
     await page.keyboard.press('F9');
     await page.getByTestId('lock-screen').waitFor();
     await page.getByTestId('unlock-password').fill(SUPERVISOR.password);
-    await page.getByTestId('unlock-code').fill(await nextCode());
+    await page.getByTestId('unlock-code').fill(nextCode());
     await page.getByTestId('unlock-submit').click();
     await page.getByTestId('staff-name').waitFor();
   });
@@ -119,6 +122,9 @@ describe('two-factor sign-in on screen', () => {
     await page.getByTestId('signin-submit').click();
     await page.getByTestId('recovery-codes-left').waitFor();
     expect(await page.getByTestId('recovery-codes-left').textContent()).toContain('9');
+    // Read once, it goes: it would take room on a small screen all session.
+    await page.getByTestId('recovery-codes-left-close').click();
+    await page.getByTestId('recovery-codes-left').waitFor({ state: 'detached' });
     await page.getByTestId('signout-button').click();
     await fillSignIn();
     await page.getByTestId('signin-code').fill(recoveryCodes[4] ?? '');

@@ -12,7 +12,7 @@ import { useAuditKey } from '../../src/audit/log';
 import { ManualClock } from '../../src/common/time';
 import { openVenueDatabase, type VenueDb } from '../../src/store/database';
 import { PRACTICE_TICKETS } from '../../src/training/practice-tickets';
-import { seedPracticeVenue } from '../../src/training/practice-venue';
+import { seedPracticeVenue } from '../../src/app/practice-venue';
 import { SHEET_PAGE, TICKET_BOX, ticketPlace } from '../../src/training/sheet';
 import { DEMO_STAFF, ticketLine } from '../fixtures/demo';
 import { decodeWithApp } from '../support/app-decoder';

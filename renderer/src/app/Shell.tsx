@@ -87,6 +87,7 @@ export function Shell() {
   const signOut = useSession((s) => s.signOut);
   const secondFactor = useSession((s) => s.secondFactor);
   const recoveryCodesLeft = useSession((s) => s.recoveryCodesLeft);
+  const dismissRecoveryNotice = useSession((s) => s.dismissRecoveryNotice);
   const toggleLanguage = usePrefs((s) => s.toggleLanguage);
   const screen = useNavigation((s) => s.screen);
   const show = useNavigation((s) => s.show);
@@ -151,6 +152,9 @@ export function Shell() {
         {recoveryCodesLeft !== null ? (
           <p className="notice" role="status" data-testid="recovery-codes-left">
             {t('signin.recoveryLeft', { n: recoveryCodesLeft })}
+            <button type="button" className="button button--quiet" onClick={dismissRecoveryNotice} data-testid="recovery-codes-left-close">
+              {t('common.close')}
+            </button>
           </p>
         ) : null}
         {current === 'reception' ? <ReceptionScreen /> : null}

@@ -39,6 +39,8 @@ interface SessionState {
   unlock(password: string, code?: string): Promise<ReplyError | null>;
   /** The second factor was set up in this session (it is verified from now on). */
   secondFactorSet(): void;
+  /** The supervisor has read how many recovery codes are left: the notice goes (it would take room all session). */
+  dismissRecoveryNotice(): void;
   setTransport(down: boolean): void;
 }
 
@@ -53,6 +55,10 @@ export const useSession = create<SessionState>((set, get) => ({
   transportDown: false,
   bootError: null,
   recovery: null,
+
+  dismissRecoveryNotice() {
+    set({ recoveryCodesLeft: null });
+  },
 
   async boot() {
     const reply = await call('deviceStatus', {});

@@ -1,11 +1,11 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /**
  * The supervisor's second factor (issue 17): the TOTP secret (base32, in this
  * encrypted database only, never shown again after setup), the last time
  * step accepted (a code is never accepted twice), a secret being set up on a
  * stand-alone device until its first code confirms it, and the ten one-time
- * recovery codes as salted hashes. 11 and 12 are left for changes in flight.
+ * recovery codes as salted hashes.
  */
 export const m013SecondFactor: Migration = {
   version: 13,

@@ -18,3 +18,18 @@ export function venueClockAt(hhmm: string): Clock {
 export function skewedClock(offsetMs: number): Clock {
   return { now: () => new Date(Date.now() + offsetMs), monotonicMs: () => performance.now() };
 }
+
+/**
+ * The real clock, which the test may move forward (never back): the minutes
+ * a person would wait for something (the next code of an authenticator app)
+ * pass at once.
+ */
+export function forwardableClock(): { readonly clock: Clock; forward(ms: number): void } {
+  let ahead = 0;
+  return {
+    clock: { now: () => new Date(Date.now() + ahead), monotonicMs: () => performance.now() + ahead },
+    forward(ms: number) {
+      if (ms > 0) ahead += ms;
+    },
+  };
+}

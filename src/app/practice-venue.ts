@@ -5,7 +5,9 @@
  * one vaccinated today, so those verdicts are on the sheet too), and as many
  * generated people as asked for (a roster of any size, booked today).
  *
- * The sheet of dummy tickets that goes with it is practice-tickets.ts.
+ * The sheet of dummy tickets that goes with it is src/training/practice-tickets.ts.
+ * It lives in app/ (not training/) because it records through the dispatcher,
+ * as a desk would: training/ stays below api/, which serves its sheet.
  */
 import { Connection } from '../api/connection';
 import { operations } from '../api/contract';
@@ -14,9 +16,9 @@ import { ManualClock, venueDate } from '../common/time';
 import { importRosterCsv } from '../roster/import';
 import type { VenueDb } from '../store/database';
 import { writeDeviceSettings } from '../store/settings';
-import { DEMO_LOTS, DEMO_MUNICIPALITY, DEMO_STAFF, DEMO_VENUE, demoPeople, seedDemoVenue } from './demo-venue';
-import { generatedRosterCsv, rosterCsv, type MadeUpPerson } from './made-up-roster';
-import { GENERATED_FIRST_TICKET, PRACTICE_EXTRA } from './practice-tickets';
+import { DEMO_LOTS, DEMO_MUNICIPALITY, DEMO_STAFF, DEMO_VENUE, demoPeople, seedDemoVenue } from '../training/demo-venue';
+import { generatedRosterCsv, rosterCsv, type MadeUpPerson } from '../training/made-up-roster';
+import { GENERATED_FIRST_TICKET, PRACTICE_EXTRA } from '../training/practice-tickets';
 
 const M = DEMO_MUNICIPALITY;
 
