@@ -3,7 +3,7 @@ import { venueDate, venueIso } from '../common/time';
 import { assertDayOpen } from '../day/close';
 import { findTicket } from '../roster/repo';
 import type { VenueDb } from '../store/database';
-import { queueRecord } from '../records/outbox';
+import type { RecordSink } from '../records/sink';
 import type { Verdict } from './schema';
 import { useWalkIn } from './walkin';
 import { decideVerdict, type TicketRef, type VerdictContext } from './verdict';
@@ -31,6 +31,7 @@ export function checkIn(
   db: VenueDb,
   ticket: TicketRef,
   context: VerdictContext & { deskId: string; staffId: string },
+  records: RecordSink,
 ): CheckInOutcome {
   assertDayOpen(db, context.venueId, venueDate(context.now));
   const verdict = decideVerdict(db, ticket, context);
@@ -56,18 +57,13 @@ export function checkIn(
      VALUES (@id, @municipality, @ticketNumber, @personId, @bookingId, @doseNumber, @venueId, @deskId, @staffId, @at, @venueDate, @walkInApprovedBy, @walkInId)`,
   ).run({ ...record, personId: person.person.id, venueDate: venueDate(context.now), walkInId });
   // Same transaction as the check-in: it reaches the central service or stays queued, never neither.
-  queueRecord(
-    db,
-    'checkin',
-    {
-      id: record.id, municipality: record.municipality, ticketNumber: record.ticketNumber, bookingId: record.bookingId, doseNumber: record.doseNumber,
-      venueId: record.venueId, deskId: record.deskId, staffId: record.staffId, at: record.at, venueDate: venueDate(context.now),
-      walkInApprovedBy: record.walkInApprovedBy,
-      // Only when set: a check-in without a walk-in keeps the body it always had.
-      ...(walkInId ? { walkInId } : {}),
-    },
-    context.now,
-  );
+  records.add('checkin', {
+    id: record.id, municipality: record.municipality, ticketNumber: record.ticketNumber, bookingId: record.bookingId, doseNumber: record.doseNumber,
+    venueId: record.venueId, deskId: record.deskId, staffId: record.staffId, at: record.at, venueDate: venueDate(context.now),
+    walkInApprovedBy: record.walkInApprovedBy,
+    // Only when set: a check-in without a walk-in keeps the body it always had.
+    ...(walkInId ? { walkInId } : {}),
+  });
   if (walkInId) useWalkIn(db, walkInId);
   return { ok: true, record, verdict };
 }

@@ -5,7 +5,7 @@ import { getProduct } from '../doses/catalog';
 import { findTicket } from '../roster/repo';
 import type { VenueDb } from '../store/database';
 import { containsIndividualNumber } from '../privacy/individual-number';
-import { queueRecord } from '../records/outbox';
+import type { RecordSink } from '../records/sink';
 import { WALK_IN_VERDICTS, type WalkInVerdict } from '../records/vocabulary';
 import { decideVerdict, type TicketRef, type VerdictContext } from './verdict';
 import { StaffRefusal } from '../common/refusal';
@@ -88,6 +88,7 @@ export function requestWalkIn(
   db: VenueDb,
   ticket: TicketRef,
   context: VerdictContext & { deskId: string; staffId: string },
+  records: RecordSink,
 ): WalkInRequest {
   const verdict = decideVerdict(db, ticket, context);
   const verdictCode = verdict.code;
@@ -125,15 +126,10 @@ export function requestWalkIn(
      VALUES (@id, @municipality, @ticket_number, @person_id, @venue_id, @venue_date, @desk_id, @requested_by, @requested_at, @verdict_code)`,
   ).run({ ...row, person_id: person.person.id, venue_id: context.venueId });
   // Same transaction: the supervisors' devices learn of the request through the central service.
-  queueRecord(
-    db,
-    'walkin_request',
-    {
-      id: row.id, municipality: row.municipality, ticketNumber: row.ticket_number, venueId: context.venueId, venueDate: row.venue_date,
-      deskId: row.desk_id, requestedBy: row.requested_by, requestedAt: row.requested_at, verdictCode,
-    },
-    context.now,
-  );
+  records.add('walkin_request', {
+    id: row.id, municipality: row.municipality, ticketNumber: row.ticket_number, venueId: context.venueId, venueDate: row.venue_date,
+    deskId: row.desk_id, requestedBy: row.requested_by, requestedAt: row.requested_at, verdictCode,
+  });
   return toRequest(row);
 }
 
@@ -153,6 +149,7 @@ export function decideWalkIn(
   input: { requestId: string; approve: boolean; productId?: string | null; reason: string; deskId?: string },
   supervisorId: string,
   now: Date,
+  records: RecordSink,
 ): WalkInRequest {
   const row = db.prepare(`SELECT * FROM walk_in_requests WHERE id = ?`).get(input.requestId) as (WalkInRow & { venue_id: string }) | undefined;
   if (!row) throw new WalkInRefusal('UNKNOWN_REQUEST', text('その当日受付の依頼は見つかりません。', 'No such walk-in request.'));
@@ -182,16 +179,11 @@ export function decideWalkIn(
   ).run(decision);
   settleWalkIn(db, row.id);
   // Same transaction: reception's device learns of the decision through the central service.
-  queueRecord(
-    db,
-    'walkin_decision',
-    {
-      id: decision.id, requestId: decision.requestId, municipality: row.municipality, ticketNumber: row.ticket_number, venueId: decision.venueId,
-      venueDate: row.venue_date, deskId: decision.deskId, outcome: decision.outcome, productId: decision.productId, reason: decision.reason,
-      decidedBy: decision.decidedBy, decidedAt: decision.decidedAt,
-    },
-    now,
-  );
+  records.add('walkin_decision', {
+    id: decision.id, requestId: decision.requestId, municipality: row.municipality, ticketNumber: row.ticket_number, venueId: decision.venueId,
+    venueDate: row.venue_date, deskId: decision.deskId, outcome: decision.outcome, productId: decision.productId, reason: decision.reason,
+    decidedBy: decision.decidedBy, decidedAt: decision.decidedAt,
+  });
   return toRequest(db.prepare(`SELECT * FROM walk_in_requests WHERE id = ?`).get(row.id) as WalkInRow);
 }
 

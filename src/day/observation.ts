@@ -2,7 +2,7 @@ import { uuidv7 } from '../common/ids';
 import { NO_INDIVIDUAL_NUMBER, text } from '../common/messages';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
-import { queueRecord } from '../records/outbox';
+import type { RecordSink } from '../records/sink';
 import { containsIndividualNumber } from '../privacy/individual-number';
 import { StaffRefusal } from '../common/refusal';
 
@@ -93,6 +93,7 @@ export function endObservation(
   input: { doseId: string; outcome: 'released' | 'referred'; note?: string | null },
   staffId: string,
   now: Date,
+  records: RecordSink,
 ): void {
   const row = db.prepare(`SELECT started_at, minutes, outcome, venue_id FROM observations WHERE dose_id = ?`).get(input.doseId) as
     | { started_at: string; minutes: number; outcome: string; venue_id: string }
@@ -116,7 +117,7 @@ export function endObservation(
   db.prepare(`INSERT INTO observation_outcomes (id, dose_id, venue_id, outcome, note, staff_id, at) VALUES (@id, @doseId, @venueId, @outcome, @note, @staffId, @at)`).run(outcome);
   settleObservation(db, input.doseId);
   // Same transaction: the observation board on the other devices shows the person released or referred.
-  queueRecord(db, 'observation_outcome', outcome, now);
+  records.add('observation_outcome', outcome);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { uuidv7 } from '../common/ids';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
-import { queueRecord } from '../records/outbox';
+import type { RecordSink } from '../records/sink';
 
 /** The product master and the venue's lots and desks. */
 
@@ -137,13 +137,14 @@ export function insertLot(
   db: VenueDb,
   input: { venueId: string; productId: string; lotNumber: string; expiry: string; addedBy: string | null; id?: string },
   now: Date,
+  records: RecordSink,
 ): Lot {
   const id = input.id ?? uuidv7(now.getTime());
   db.prepare(
     `INSERT INTO lots (id, venue_id, product_id, lot_number, expiry, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   ).run(id, input.venueId, input.productId, input.lotNumber, input.expiry, input.addedBy, venueIso(now));
   // The venue's other desks learn of the lot through the central service.
-  queueRecord(db, 'lot', { id, venueId: input.venueId, productId: input.productId, lotNumber: input.lotNumber, expiry: input.expiry, addedBy: input.addedBy, addedAt: venueIso(now) }, now);
+  records.add('lot', { id, venueId: input.venueId, productId: input.productId, lotNumber: input.lotNumber, expiry: input.expiry, addedBy: input.addedBy, addedAt: venueIso(now) });
   return { id, venueId: input.venueId, productId: input.productId, lotNumber: input.lotNumber, expiry: input.expiry, vialsOpened: 0 };
 }
 
@@ -185,12 +186,12 @@ export function upsertDesk(db: VenueDb, input: { id: string; venueId: string; na
 }
 
 /** Makes a lot the desk's active lot, and remembers from when (the day's reconciliation checks lots against desks). */
-export function setActiveLot(db: VenueDb, input: { deskId: string; lotId: string; venueId: string; staffId: string }, now: Date): void {
+export function setActiveLot(db: VenueDb, input: { deskId: string; lotId: string; venueId: string; staffId: string }, now: Date, records: RecordSink): void {
   const entry = { id: uuidv7(now.getTime()), venueId: input.venueId, deskId: input.deskId, lotId: input.lotId, staffId: input.staffId, fromAt: venueIso(now) };
   db.prepare(`INSERT INTO desk_lot_history (id, desk_id, lot_id, venue_id, staff_id, from_at) VALUES (@id, @deskId, @lotId, @venueId, @staffId, @fromAt)`).run(entry);
   refreshActiveLot(db, input.deskId);
   // Same transaction: the supervisor's device shows the desk's lot, and its reconciliation checks doses against it.
-  queueRecord(db, 'desk_lot', entry, now);
+  records.add('desk_lot', entry);
 }
 
 /** The lot here that an id from another desk stands for (itself, unless it is an alias: see migration 8). */
@@ -246,11 +247,11 @@ export function orderDeskLot(db: VenueDb, recordId: string, serverSeq: number): 
   db.prepare(`UPDATE desk_lot_history SET server_seq = ? WHERE id = ? AND server_seq IS NULL`).run(serverSeq, recordId);
 }
 
-export function recordVialsOpened(db: VenueDb, input: { venueId: string; date: string; lotId: string; vials: number; staffId: string }, now: Date): void {
+export function recordVialsOpened(db: VenueDb, input: { venueId: string; date: string; lotId: string; vials: number; staffId: string }, now: Date, records: RecordSink): void {
   const entry = { id: uuidv7(now.getTime()), venueId: input.venueId, venueDate: input.date, lotId: input.lotId, vials: input.vials, staffId: input.staffId, at: venueIso(now) };
   storeLotVials(db, entry);
   // Same transaction: every device of the venue ends up with the latest count.
-  queueRecord(db, 'lot_vials', entry, now);
+  records.add('lot_vials', entry);
 }
 
 /**

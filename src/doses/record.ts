@@ -3,7 +3,7 @@ import { NO_INDIVIDUAL_NUMBER, text, type StaffText } from '../common/messages';
 import { parseInstant, venueDate, venueIso } from '../common/time';
 import { doseHistory, findTicket, highestDose } from '../roster/repo';
 import type { VenueDb } from '../store/database';
-import { queueRecord, type RecordData } from '../records/outbox';
+import type { RecordData, RecordSink } from '../records/sink';
 import { assertDayOpen } from '../day/close';
 import { startObservation, type ObservationMinutes } from '../day/observation';
 import { containsIndividualNumber } from '../privacy/individual-number';
@@ -125,7 +125,7 @@ function refuse(code: string, ja: string, en: string): never {
  * person's history, the same dose is not recorded twice, and the time is
  * neither in the future nor before the previous dose.
  */
-export function recordDose(db: VenueDb, input: DoseInput, context: DoseContext): DoseRecord {
+export function recordDose(db: VenueDb, input: DoseInput, context: DoseContext, records: RecordSink): DoseRecord {
   // Typed text never carries an individual number (refused, not echoed).
   for (const typed of [input.reason, input.doctor]) {
     if (typed && containsIndividualNumber(typed)) throw new DoseRefusal('INDIVIDUAL_NUMBER', NO_INDIVIDUAL_NUMBER);
@@ -232,7 +232,7 @@ export function recordDose(db: VenueDb, input: DoseInput, context: DoseContext):
        @checkCodes, @checkReason)`,
   ).run({ ...record, personId: ticket.person.id, checkCodes: checks ? checks.codes.join(',') : null, checkReason: checks?.reason ?? null });
   // Same transaction as the record: it reaches the central service or stays queued, never neither.
-  queueRecord(db, 'dose', doseData(record), context.now);
+  records.add('dose', doseData(record));
   if (record.observationMinutes === 15 || record.observationMinutes === 30) {
     startObservation(db, { doseId: record.id, venueId: record.venueId, venueDate: record.venueDate, startedAt: record.givenAt, minutes: record.observationMinutes });
   }

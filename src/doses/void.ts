@@ -3,7 +3,7 @@ import { NO_INDIVIDUAL_NUMBER } from '../common/messages';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
 import { containsIndividualNumber } from '../privacy/individual-number';
-import { queueRecord } from '../records/outbox';
+import type { RecordSink } from '../records/sink';
 import { DoseRefusal } from './record';
 
 export interface VoidRecord {
@@ -19,7 +19,7 @@ export interface VoidRecord {
  * Voids a check-in or a dose record. Nothing is deleted: the void is a record
  * of its own, and the target only gains a pointer to it.
  */
-export function voidRecord(db: VenueDb, input: { targetId: string; reason: string }, staffId: string, now: Date): VoidRecord {
+export function voidRecord(db: VenueDb, input: { targetId: string; reason: string }, staffId: string, now: Date, records: RecordSink): VoidRecord {
   const reason = input.reason.trim();
   if (reason.length < 2) {
     throw new DoseRefusal('REASON_REQUIRED', { ja: '取り消しの理由を入力してください。', en: 'Enter the reason for voiding.' });
@@ -42,6 +42,6 @@ export function voidRecord(db: VenueDb, input: { targetId: string; reason: strin
   db.prepare(`INSERT INTO voids (id, target_kind, target_id, reason, staff_id, at) VALUES (@id, @targetKind, @targetId, @reason, @staffId, @at)`).run(record);
   const table = dose ? 'dose_records' : 'checkins';
   db.prepare(`UPDATE ${table} SET voided_by = ? WHERE id = ?`).run(record.id, input.targetId);
-  queueRecord(db, 'void', { id: record.id, targetKind: record.targetKind, targetId: record.targetId, reason: record.reason, staffId: record.staffId, at: record.at }, now);
+  records.add('void', { id: record.id, targetKind: record.targetKind, targetId: record.targetId, reason: record.reason, staffId: record.staffId, at: record.at });
   return record;
 }

@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /**
  * The supervisor's second factor (issue 17): the TOTP secret (base32, in this
