@@ -2,6 +2,7 @@ import { uuidv7 } from '../common/ids';
 import { NO_INDIVIDUAL_NUMBER, text, type StaffText } from '../common/messages';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
+import type { DiscrepancyNoteData } from '../records/schemas';
 import type { RecordSink } from '../records/sink';
 import { containsIndividualNumber } from '../privacy/individual-number';
 import { StaffRefusal } from '../common/refusal';
@@ -49,23 +50,23 @@ export function discrepancyNotes(db: VenueDb, venueId: string, date: string): Ma
   return new Map(rows.map((r) => [r.key, { key: r.key, note: r.note, staffId: r.staff_id, at: r.at }]));
 }
 
+/** The discrepancy_notes table's one insert, for a note written here and one from the feed. False when it was already here. */
+export function storeDiscrepancyNote(db: VenueDb, note: DiscrepancyNoteData): boolean {
+  return (
+    db.prepare(`INSERT OR IGNORE INTO discrepancy_notes (id, venue_id, venue_date, key, note, staff_id, at) VALUES (@id, @venueId, @venueDate, @key, @note, @staffId, @at)`).run(note)
+      .changes > 0
+  );
+}
+
 export function explainDiscrepancy(db: VenueDb, input: { venueId: string; date: string; key: string; note: string }, staffId: string, now: Date, records: RecordSink): DiscrepancyNote {
   const note = input.note.trim();
   if (note.length < 2) throw new DayRefusal('NOTE_REQUIRED', text('説明を入力してください。', 'Enter an explanation.'));
   refuseIndividualNumber(note);
   const at = venueIso(now);
-  const id = uuidv7(now.getTime());
-  db.prepare(`INSERT INTO discrepancy_notes (id, venue_id, venue_date, key, note, staff_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
-    id,
-    input.venueId,
-    input.date,
-    input.key,
-    note,
-    staffId,
-    at,
-  );
-  // Same transaction: the explanation shows in the day report on the venue's other devices.
-  records.add('discrepancy_note', { id, venueId: input.venueId, venueDate: input.date, key: input.key, note, staffId, at });
+  const record: DiscrepancyNoteData = { id: uuidv7(now.getTime()), venueId: input.venueId, venueDate: input.date, key: input.key, note, staffId, at };
+  storeDiscrepancyNote(db, record);
+  // With the row, in the call's transaction: the explanation shows in the day report on the venue's other devices.
+  records.add('discrepancy_note', record);
   return { key: input.key, note, staffId, at };
 }
 
