@@ -1,7 +1,7 @@
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
 import type { UploadKind } from './schemas';
-import { type MadeRecord, type RecordData, type RecordSink } from './sink';
+import type { MadeRecord, RecordData, RecordSink } from './sink';
 
 export type { RecordData } from './sink';
 
@@ -10,8 +10,8 @@ export type { RecordData } from './sink';
  * the caller's transaction, so a record never exists without its way to the
  * central service (and vice versa). The one writer of the outbox: the
  * dispatcher writes what a call's domain functions made (their RecordSink),
- * src/sync writes its own (audit heads, resolutions), reads the outbox, sends
- * it and marks what the server answered. Domain folders may not import this
+ * the sync service its audit-head copies; src/sync reads the outbox, sends it
+ * and marks what the server answered. Domain folders may not import this
  * file (ESLint): they hand their records to a RecordSink.
  */
 export function queueRecords(db: VenueDb, records: readonly MadeRecord[], now: Date): void {
@@ -21,7 +21,7 @@ export function queueRecords(db: VenueDb, records: readonly MadeRecord[], now: D
   for (const record of records) insert.run(record.data.id, record.kind, JSON.stringify(record.data), at);
 }
 
-/** One record, queued at once: for src/sync's own records. */
+/** One record, queued at once: for the sync service's audit-head copies, made outside any call. */
 export function queueRecord<K extends UploadKind>(db: VenueDb, kind: K, data: RecordData<K>, now: Date): void {
   queueRecords(db, [{ kind, data }], now);
 }
