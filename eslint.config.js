@@ -62,15 +62,20 @@ export default tseslint.config(
     },
   },
   {
-    // The domain (what the desks do) knows nothing of sync, transport or the call layer: it makes
-    // records (src/records) in the caller's transaction; src/sync sends them and applies the feed.
+    // The domain (what the desks do) knows nothing of sync, transport or the call layer: it hands the
+    // records it makes to a RecordSink (src/records/sink); the dispatcher writes them to the outbox in
+    // the call's transaction; src/sync sends them and applies the feed.
     files: ['src/checkin/**/*.ts', 'src/doses/**/*.ts', 'src/day/**/*.ts', 'src/roster/**/*.ts', 'src/staff/**/*.ts', 'src/audit/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
           ...SRC_ZONE,
-          { group: ['**/sync', '**/sync/**', '**/api', '**/api/**', '**/app', '**/app/**'], message: 'Domain code may not import src/sync, src/api or src/app: queue the records it makes with src/records.' },
+          { group: ['**/sync', '**/sync/**', '**/api', '**/api/**', '**/app', '**/app/**'], message: 'Domain code may not import src/sync, src/api or src/app: hand the records it makes to a RecordSink (src/records/sink).' },
+          {
+            group: ['**/records/outbox', '**/records/outbox.ts'],
+            message: 'Domain code never writes the outbox: hand the records it makes to the RecordSink its caller gives it; the dispatcher queues them in the call\'s transaction.',
+          },
         ],
       }],
     },

@@ -4,6 +4,8 @@ import { NO_INDIVIDUAL_NUMBER, text, type StaffText } from '../common/messages';
 import { holdsNul } from '../common/schemas';
 import { systemClock, venueIso, type Clock } from '../common/time';
 import { describeIssues, refusesIndividualNumber } from '../privacy/schema';
+import { queueRecords } from '../records/outbox';
+import { RecordBatch } from '../records/sink';
 import { lookUpSession, touchSession, type ActiveSession } from '../staff/accounts';
 import type { VenueDb } from '../store/database';
 import { DISK_FULL, isDiskFull, type DiskSpace } from '../store/disk-space';
@@ -139,6 +141,7 @@ export class Dispatcher {
   /** The handler's context, the events it queued, and its audit entry. */
   private prepare(name: string, base: CallBase) {
     const events: VenueEvent[] = [];
+    const records = new RecordBatch();
     let recordId: string | null = null;
     let actor: string | null = null;
     let detail: AuditDetail | null = null;
@@ -155,6 +158,7 @@ export class Dispatcher {
         actor = as?.staffId ?? null;
       },
       emit: (event) => events.push(event),
+      records,
       services: this.options.services ?? { backups: null },
     };
     const entry = (outcome: string): AuditEntryInput => ({
@@ -166,12 +170,14 @@ export class Dispatcher {
       outcome,
       detail,
     });
-    return { context, events, entry, recordId: () => recordId };
+    // The records the handler made, into the outbox: called inside the call's transaction.
+    const queue = () => queueRecords(this.db, records.take(), base.now);
+    return { context, events, entry, queue, recordId: () => recordId };
   }
 
   /** One try at the call; OUT_OF_SPACE when the disk could not take it (nothing was written). */
   private attempt(name: string, operation: Operation, input: unknown, base: CallBase): Reply<unknown> | typeof OUT_OF_SPACE {
-    const { context, events, entry, recordId } = this.prepare(name, base);
+    const { context, events, entry, queue, recordId } = this.prepare(name, base);
     let committedRefusal: { code: string; staffMessage: StaffText } | null = null;
     let early: { result: unknown } | null = null;
     try {
@@ -187,6 +193,8 @@ export class Dispatcher {
         } catch (error) {
           if (error instanceof Refusal && error.options.commit) {
             committedRefusal = error;
+            // What the handler wrote is kept, so the records it made so far go with it.
+            queue();
             appendAudit(this.db, entry(error.code));
             return undefined;
           }
@@ -194,6 +202,7 @@ export class Dispatcher {
         }
         const checked = operation.output.safeParse(result);
         if (!checked.success) throw new OutputMismatch(name, checked.error);
+        queue();
         if (!this.quietRepeat(name, operation, base.session)) appendAudit(this.db, entry('ok'));
         return checked.data;
       })();
@@ -232,12 +241,13 @@ export class Dispatcher {
    * would write is refused as DISK_FULL, nothing saved.
    */
   private runAsRead(name: string, operation: Operation, input: unknown, base: CallBase): Reply<unknown> {
-    const { context, events, entry } = this.prepare(name, base);
+    const { context, events, entry, queue } = this.prepare(name, base);
     const changes = () => (this.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
     try {
       const before = changes();
       const value = this.db.transaction(() => {
         const result = operation.handler(input, context);
+        queue();
         if (changes() !== before) throw new WouldWrite();
         const checked = operation.output.safeParse(result);
         if (!checked.success) throw new OutputMismatch(name, checked.error);

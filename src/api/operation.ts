@@ -3,6 +3,7 @@ import type { Clock } from '../common/time';
 import type { StaffText } from '../common/messages';
 import type { ActiveSession, StaffIdentity } from '../staff/accounts';
 import type { Role } from '../staff/roles';
+import type { RecordSink } from '../records/sink';
 import type { VenueDb } from '../store/database';
 import type { BackupInfo, RestorePlan } from '../store/backup';
 import type { DiskView } from '../store/disk-space';
@@ -47,6 +48,13 @@ export interface HandlerContext {
   audit(recordId: string | null, detail?: AuditDetail, as?: { readonly staffId: string }): void;
   /** Queues an event for after commit. */
   emit(event: VenueEvent): void;
+  /**
+   * Where the domain functions this call runs put the records they made. The
+   * dispatcher writes them to the outbox in the call's transaction, after the
+   * handler returns and before its audit entry: they commit with the rows or
+   * not at all.
+   */
+  readonly records: RecordSink;
   /** What lives outside the database: backups (null where the host keeps none, e.g. in unit tests). */
   readonly services: VenueServices;
 }

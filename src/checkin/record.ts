@@ -3,7 +3,9 @@ import { venueDate, venueIso } from '../common/time';
 import { assertDayOpen } from '../day/close';
 import { findTicket } from '../roster/repo';
 import type { VenueDb } from '../store/database';
-import { queueRecord } from '../records/outbox';
+import type { CheckinData } from '../records/schemas';
+import type { RecordSink } from '../records/sink';
+import { insertCheckinRow } from './checkin-row';
 import type { Verdict } from './schema';
 import { useWalkIn } from './walkin';
 import { decideVerdict, type TicketRef, type VerdictContext } from './verdict';
@@ -31,13 +33,17 @@ export function checkIn(
   db: VenueDb,
   ticket: TicketRef,
   context: VerdictContext & { deskId: string; staffId: string },
+  records: RecordSink,
 ): CheckInOutcome {
   assertDayOpen(db, context.venueId, venueDate(context.now));
   const verdict = decideVerdict(db, ticket, context);
   if (!verdict.admit || verdict.dose === null) return { ok: false, verdict };
   const person = findTicket(db, ticket.municipality, ticket.number);
   if (!person) return { ok: false, verdict };
-  const record: CheckInRecord = {
+  // The walk-in approval this check-in uses, named on the record so every device marks the request used.
+  const walkInId = verdict.walkIn?.status === 'approved' ? verdict.walkIn.id : null;
+  // The record as it travels, in schema order: what is queued is exactly what the server stores and hashes.
+  const data: CheckinData = {
     id: uuidv7(context.now.getTime()),
     municipality: ticket.municipality,
     ticketNumber: ticket.number,
@@ -47,28 +53,16 @@ export function checkIn(
     deskId: context.deskId,
     staffId: context.staffId,
     at: venueIso(context.now),
-    walkInApprovedBy: verdict.walkIn?.status === 'approved' ? approverOf(db, verdict.walkIn.id) : null,
+    venueDate: venueDate(context.now),
+    walkInApprovedBy: walkInId ? approverOf(db, walkInId) : null,
+    // Only when set: a check-in without a walk-in keeps the body it always had.
+    ...(walkInId ? { walkInId } : {}),
   };
-  // The walk-in approval this check-in uses, named on the record so every device marks the request used.
-  const walkInId = verdict.walkIn?.status === 'approved' ? verdict.walkIn.id : null;
-  db.prepare(
-    `INSERT INTO checkins (id, municipality, ticket_number, person_id, booking_id, dose_number, venue_id, desk_id, staff_id, at, venue_date, walk_in_approved_by, walk_in_id)
-     VALUES (@id, @municipality, @ticketNumber, @personId, @bookingId, @doseNumber, @venueId, @deskId, @staffId, @at, @venueDate, @walkInApprovedBy, @walkInId)`,
-  ).run({ ...record, personId: person.person.id, venueDate: venueDate(context.now), walkInId });
-  // Same transaction as the check-in: it reaches the central service or stays queued, never neither.
-  queueRecord(
-    db,
-    'checkin',
-    {
-      id: record.id, municipality: record.municipality, ticketNumber: record.ticketNumber, bookingId: record.bookingId, doseNumber: record.doseNumber,
-      venueId: record.venueId, deskId: record.deskId, staffId: record.staffId, at: record.at, venueDate: venueDate(context.now),
-      walkInApprovedBy: record.walkInApprovedBy,
-      // Only when set: a check-in without a walk-in keeps the body it always had.
-      ...(walkInId ? { walkInId } : {}),
-    },
-    context.now,
-  );
+  insertCheckinRow(db, data, { personId: person.person.id, voidedBy: null });
+  // With the row, in the call's transaction: it reaches the central service or stays queued, never neither.
+  records.add('checkin', data);
   if (walkInId) useWalkIn(db, walkInId);
+  const { venueDate: _date, walkInId: _walkIn, ...record } = data;
   return { ok: true, record, verdict };
 }
 

@@ -5,7 +5,8 @@ import { getProduct } from '../doses/catalog';
 import { findTicket } from '../roster/repo';
 import type { VenueDb } from '../store/database';
 import { containsIndividualNumber } from '../privacy/individual-number';
-import { queueRecord } from '../records/outbox';
+import type { WalkInDecisionData, WalkInRequestData } from '../records/schemas';
+import type { RecordSink } from '../records/sink';
 import { WALK_IN_VERDICTS, type WalkInVerdict } from '../records/vocabulary';
 import { decideVerdict, type TicketRef, type VerdictContext } from './verdict';
 import { StaffRefusal } from '../common/refusal';
@@ -88,6 +89,7 @@ export function requestWalkIn(
   db: VenueDb,
   ticket: TicketRef,
   context: VerdictContext & { deskId: string; staffId: string },
+  records: RecordSink,
 ): WalkInRequest {
   const verdict = decideVerdict(db, ticket, context);
   const verdictCode = verdict.code;
@@ -105,36 +107,22 @@ export function requestWalkIn(
   if (existing && (existing.status === 'pending' || existing.status === 'approved')) return existing;
   const person = findTicket(db, ticket.municipality, ticket.number);
   if (!person) throw new WalkInRefusal('UNKNOWN_TICKET', text('名簿にない接種券です。', 'This ticket is not in the roster.'));
-  const row: WalkInRow = {
+  // The record as it travels, in schema order.
+  const request: WalkInRequestData = {
     id: uuidv7(context.now.getTime()),
     municipality: ticket.municipality,
-    ticket_number: ticket.number,
-    venue_date: today,
-    desk_id: context.deskId,
-    requested_by: context.staffId,
-    requested_at: venueIso(context.now),
-    verdict_code: verdict.code,
-    status: 'pending',
-    product_id: null,
-    decided_by: null,
-    decided_at: null,
-    reason: null,
+    ticketNumber: ticket.number,
+    venueId: context.venueId,
+    venueDate: today,
+    deskId: context.deskId,
+    requestedBy: context.staffId,
+    requestedAt: venueIso(context.now),
+    verdictCode,
   };
-  db.prepare(
-    `INSERT INTO walk_in_requests (id, municipality, ticket_number, person_id, venue_id, venue_date, desk_id, requested_by, requested_at, verdict_code)
-     VALUES (@id, @municipality, @ticket_number, @person_id, @venue_id, @venue_date, @desk_id, @requested_by, @requested_at, @verdict_code)`,
-  ).run({ ...row, person_id: person.person.id, venue_id: context.venueId });
-  // Same transaction: the supervisors' devices learn of the request through the central service.
-  queueRecord(
-    db,
-    'walkin_request',
-    {
-      id: row.id, municipality: row.municipality, ticketNumber: row.ticket_number, venueId: context.venueId, venueDate: row.venue_date,
-      deskId: row.desk_id, requestedBy: row.requested_by, requestedAt: row.requested_at, verdictCode,
-    },
-    context.now,
-  );
-  return toRequest(row);
+  storeWalkInRequest(db, request, person.person.id);
+  // With the row, in the call's transaction: the supervisors' devices learn of the request through the central service.
+  records.add('walkin_request', request);
+  return requestById(db, request.id);
 }
 
 export function listWalkIns(db: VenueDb, venueId: string, date: string): WalkInRequest[] {
@@ -153,6 +141,7 @@ export function decideWalkIn(
   input: { requestId: string; approve: boolean; productId?: string | null; reason: string; deskId?: string },
   supervisorId: string,
   now: Date,
+  records: RecordSink,
 ): WalkInRequest {
   const row = db.prepare(`SELECT * FROM walk_in_requests WHERE id = ?`).get(input.requestId) as (WalkInRow & { venue_id: string }) | undefined;
   if (!row) throw new WalkInRefusal('UNKNOWN_REQUEST', text('その当日受付の依頼は見つかりません。', 'No such walk-in request.'));
@@ -164,36 +153,64 @@ export function decideWalkIn(
   }
   const reason = input.reason.trim();
   if (containsIndividualNumber(reason)) throw new WalkInRefusal('INDIVIDUAL_NUMBER', NO_INDIVIDUAL_NUMBER);
-  const decision = {
+  // The record as it travels, in schema order.
+  const decision: WalkInDecisionData = {
     id: uuidv7(now.getTime()),
     requestId: row.id,
+    municipality: row.municipality,
+    ticketNumber: row.ticket_number,
     venueId: row.venue_id,
+    venueDate: row.venue_date,
     // The deciding supervisor's desk; the request's desk when the caller does not say.
     deskId: input.deskId ?? row.desk_id,
-    outcome: input.approve ? ('approved' as const) : ('declined' as const),
+    outcome: input.approve ? 'approved' : 'declined',
     productId: input.approve ? (input.productId ?? null) : null,
     reason,
     decidedBy: supervisorId,
     decidedAt: venueIso(now),
   };
-  db.prepare(
-    `INSERT INTO walk_in_decisions (id, request_id, venue_id, desk_id, outcome, product_id, reason, decided_by, decided_at)
-     VALUES (@id, @requestId, @venueId, @deskId, @outcome, @productId, @reason, @decidedBy, @decidedAt)`,
-  ).run(decision);
-  settleWalkIn(db, row.id);
-  // Same transaction: reception's device learns of the decision through the central service.
-  queueRecord(
-    db,
-    'walkin_decision',
-    {
-      id: decision.id, requestId: decision.requestId, municipality: row.municipality, ticketNumber: row.ticket_number, venueId: decision.venueId,
-      venueDate: row.venue_date, deskId: decision.deskId, outcome: decision.outcome, productId: decision.productId, reason: decision.reason,
-      decidedBy: decision.decidedBy, decidedAt: decision.decidedAt,
-    },
-    now,
-  );
-  return toRequest(db.prepare(`SELECT * FROM walk_in_requests WHERE id = ?`).get(row.id) as WalkInRow);
+  storeWalkInDecision(db, decision);
+  // With the row, in the call's transaction: reception's device learns of the decision through the central service.
+  records.add('walkin_decision', decision);
+  return requestById(db, row.id);
 }
+
+function requestById(db: VenueDb, id: string): WalkInRequest {
+  return toRequest(db.prepare(`SELECT * FROM walk_in_requests WHERE id = ?`).get(id) as WalkInRow);
+}
+
+/**
+ * The walk_in_requests table's one insert, for a request made here and one from the feed; its
+ * status is derived again from what is here (its decisions or its check-in may have come first).
+ * False when it was already here.
+ */
+export function storeWalkInRequest(db: VenueDb, request: WalkInRequestData, personId: number): boolean {
+  const inserted = db
+    .prepare(
+      `INSERT OR IGNORE INTO walk_in_requests (id, municipality, ticket_number, person_id, venue_id, venue_date, desk_id, requested_by, requested_at, verdict_code)
+       VALUES (@id, @municipality, @ticketNumber, @personId, @venueId, @venueDate, @deskId, @requestedBy, @requestedAt, @verdictCode)`,
+    )
+    .run({ ...request, personId }).changes > 0;
+  if (inserted) settleWalkIn(db, request.id);
+  return inserted;
+}
+
+/**
+ * The walk_in_decisions table's one insert, for a decision made here and one from the feed; the
+ * request's status follows from it (a request not here yet is settled when it arrives). False when
+ * it was already here.
+ */
+export function storeWalkInDecision(db: VenueDb, decision: WalkInDecisionData): boolean {
+  const inserted = db
+    .prepare(
+      `INSERT OR IGNORE INTO walk_in_decisions (id, request_id, venue_id, desk_id, outcome, product_id, reason, decided_by, decided_at)
+       VALUES (@id, @requestId, @venueId, @deskId, @outcome, @productId, @reason, @decidedBy, @decidedAt)`,
+    )
+    .run(decision).changes > 0;
+  if (inserted) settleWalkIn(db, decision.requestId);
+  return inserted;
+}
+
 
 /** Marks an approved request as used by the check-in it allowed (call after inserting the check-in naming it in walk_in_id). */
 export function useWalkIn(db: VenueDb, requestId: string): void {

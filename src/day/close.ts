@@ -2,7 +2,8 @@ import { uuidv7 } from '../common/ids';
 import { NO_INDIVIDUAL_NUMBER, text, type StaffText } from '../common/messages';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
-import { queueRecord } from '../records/outbox';
+import type { DiscrepancyNoteData } from '../records/schemas';
+import type { RecordSink } from '../records/sink';
 import { containsIndividualNumber } from '../privacy/individual-number';
 import { StaffRefusal } from '../common/refusal';
 
@@ -49,23 +50,23 @@ export function discrepancyNotes(db: VenueDb, venueId: string, date: string): Ma
   return new Map(rows.map((r) => [r.key, { key: r.key, note: r.note, staffId: r.staff_id, at: r.at }]));
 }
 
-export function explainDiscrepancy(db: VenueDb, input: { venueId: string; date: string; key: string; note: string }, staffId: string, now: Date): DiscrepancyNote {
+/** The discrepancy_notes table's one insert, for a note written here and one from the feed. False when it was already here. */
+export function storeDiscrepancyNote(db: VenueDb, note: DiscrepancyNoteData): boolean {
+  return (
+    db.prepare(`INSERT OR IGNORE INTO discrepancy_notes (id, venue_id, venue_date, key, note, staff_id, at) VALUES (@id, @venueId, @venueDate, @key, @note, @staffId, @at)`).run(note)
+      .changes > 0
+  );
+}
+
+export function explainDiscrepancy(db: VenueDb, input: { venueId: string; date: string; key: string; note: string }, staffId: string, now: Date, records: RecordSink): DiscrepancyNote {
   const note = input.note.trim();
   if (note.length < 2) throw new DayRefusal('NOTE_REQUIRED', text('説明を入力してください。', 'Enter an explanation.'));
   refuseIndividualNumber(note);
   const at = venueIso(now);
-  const id = uuidv7(now.getTime());
-  db.prepare(`INSERT INTO discrepancy_notes (id, venue_id, venue_date, key, note, staff_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
-    id,
-    input.venueId,
-    input.date,
-    input.key,
-    note,
-    staffId,
-    at,
-  );
-  // Same transaction: the explanation shows in the day report on the venue's other devices.
-  queueRecord(db, 'discrepancy_note', { id, venueId: input.venueId, venueDate: input.date, key: input.key, note, staffId, at }, now);
+  const record: DiscrepancyNoteData = { id: uuidv7(now.getTime()), venueId: input.venueId, venueDate: input.date, key: input.key, note, staffId, at };
+  storeDiscrepancyNote(db, record);
+  // With the row, in the call's transaction: the explanation shows in the day report on the venue's other devices.
+  records.add('discrepancy_note', record);
   return { key: input.key, note, staffId, at };
 }
 
@@ -124,6 +125,7 @@ export function closeDay(
   input: { venueId: string; date: string; note: string; unexplained: readonly string[]; summary: unknown; open: OpenCounts; confirmOpen: OpenCounts | undefined },
   staffId: string,
   now: Date,
+  records: RecordSink,
 ): DayClose {
   if (dayClose(db, input.venueId, input.date)) throw new DayRefusal('ALREADY_CLOSED', text('この日は既に締め済みです。', 'This day is already closed.'));
   if (input.unexplained.length > 0) {
@@ -142,7 +144,7 @@ export function closeDay(
   const close: DayClose = { id: uuidv7(now.getTime()), venueId: input.venueId, date: input.date, staffId, at: venueIso(now), note };
   storeDayClose(db, { id: close.id, venueId: close.venueId, venueDate: close.date, staffId, at: close.at, note, summary: JSON.stringify(input.summary) });
   // Same transaction: every device of the venue (and the central service) learns the day is closed.
-  queueRecord(db, 'day_close', { id: close.id, venueId: close.venueId, venueDate: close.date, staffId, at: close.at, note, summary: figures(input.summary) }, now);
+  records.add('day_close', { id: close.id, venueId: close.venueId, venueDate: close.date, staffId, at: close.at, note, summary: figures(input.summary) });
   return close;
 }
 
@@ -204,7 +206,7 @@ export function dayCloseHistory(db: VenueDb, venueId: string, date: string): { k
  * someone still waiting, say). Records made afterwards are ordinary records
  * of an open day; the reopen is a record of its own, audited and synced.
  */
-export function reopenDay(db: VenueDb, input: { venueId: string; date: string; reason: string }, staffId: string, now: Date): { id: string; closeId: string; at: string } {
+export function reopenDay(db: VenueDb, input: { venueId: string; date: string; reason: string }, staffId: string, now: Date, records: RecordSink): { id: string; closeId: string; at: string } {
   const close = dayClose(db, input.venueId, input.date);
   if (!close) throw new DayRefusal('NOT_CLOSED', text('この日は締めていません。再開するものはありません。', 'This day is not closed: there is nothing to reopen.'));
   const reason = input.reason.trim();
@@ -212,6 +214,6 @@ export function reopenDay(db: VenueDb, input: { venueId: string; date: string; r
   refuseIndividualNumber(reason);
   const reopen = { id: uuidv7(now.getTime()), venueId: input.venueId, venueDate: input.date, closeId: close.id, staffId, at: venueIso(now), reason };
   storeDayReopen(db, reopen);
-  queueRecord(db, 'day_reopen', reopen, now);
+  records.add('day_reopen', reopen);
   return { id: reopen.id, closeId: close.id, at: reopen.at };
 }

@@ -2,7 +2,8 @@ import { uuidv7 } from '../common/ids';
 import { NO_INDIVIDUAL_NUMBER, text } from '../common/messages';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
-import { queueRecord } from '../records/outbox';
+import type { ObservationOutcomeData } from '../records/schemas';
+import type { RecordSink } from '../records/sink';
 import { containsIndividualNumber } from '../privacy/individual-number';
 import { StaffRefusal } from '../common/refusal';
 
@@ -93,6 +94,7 @@ export function endObservation(
   input: { doseId: string; outcome: 'released' | 'referred'; note?: string | null },
   staffId: string,
   now: Date,
+  records: RecordSink,
 ): void {
   const row = db.prepare(`SELECT started_at, minutes, outcome, venue_id FROM observations WHERE dose_id = ?`).get(input.doseId) as
     | { started_at: string; minutes: number; outcome: string; venue_id: string }
@@ -112,11 +114,24 @@ export function endObservation(
   }
   const note = input.note?.trim() || null;
   if (note && containsIndividualNumber(note)) throw new ObservationRefusal('INDIVIDUAL_NUMBER', NO_INDIVIDUAL_NUMBER);
-  const outcome = { id: uuidv7(now.getTime()), doseId: input.doseId, venueId: row.venue_id, outcome: input.outcome, note, staffId, at: venueIso(now) };
-  db.prepare(`INSERT INTO observation_outcomes (id, dose_id, venue_id, outcome, note, staff_id, at) VALUES (@id, @doseId, @venueId, @outcome, @note, @staffId, @at)`).run(outcome);
-  settleObservation(db, input.doseId);
+  const outcome: ObservationOutcomeData = { id: uuidv7(now.getTime()), doseId: input.doseId, venueId: row.venue_id, outcome: input.outcome, note, staffId, at: venueIso(now) };
+  storeObservationOutcome(db, outcome);
   // Same transaction: the observation board on the other devices shows the person released or referred.
-  queueRecord(db, 'observation_outcome', outcome, now);
+  records.add('observation_outcome', outcome);
+}
+
+/**
+ * The observation_outcomes table's one insert, for an outcome recorded here and one from the feed;
+ * the observation's outcome follows from it (one not here yet, its dose coming later, is settled
+ * when the dose starts it). False when it was already here.
+ */
+export function storeObservationOutcome(db: VenueDb, outcome: ObservationOutcomeData): boolean {
+  const inserted =
+    db
+      .prepare(`INSERT OR IGNORE INTO observation_outcomes (id, dose_id, venue_id, outcome, note, staff_id, at) VALUES (@id, @doseId, @venueId, @outcome, @note, @staffId, @at)`)
+      .run(outcome).changes > 0;
+  if (inserted) settleObservation(db, outcome.doseId);
+  return inserted;
 }
 
 /**

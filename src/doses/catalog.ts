@@ -1,7 +1,8 @@
 import { uuidv7 } from '../common/ids';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
-import { queueRecord } from '../records/outbox';
+import type { DeskLotData, LotData } from '../records/schemas';
+import type { RecordSink } from '../records/sink';
 
 /** The product master and the venue's lots and desks. */
 
@@ -77,8 +78,15 @@ export function listProducts(db: VenueDb): Product[] {
   return rows.map((row) => product(row, gtinsOf(db, row.id)));
 }
 
-/** Adds or replaces products by id; GTINs are replaced with the given ones (GTIN-14). */
-export function upsertProducts(db: VenueDb, products: readonly (Omit<Product, 'mayFollow'> & { mayFollow?: readonly string[] })[]): void {
+/** A product as the master lists it (the device's catalog or the central service's feed); mayFollow absent: any. */
+export type ProductInput = Omit<Product, 'mayFollow'> & { readonly mayFollow?: readonly string[] };
+
+/**
+ * The products table's one writer, for the device's own catalog (upsertProducts) and the feed
+ * (src/sync/apply.ts) alike: adds or replaces a product by id, its GTINs replaced with the given
+ * ones (GTIN-14; a GTIN that moved to this product leaves the one that had it), or removes one.
+ */
+export function productStore(db: VenueDb) {
   const upsert = db.prepare(
     `INSERT INTO products (id, maker, name, vaccine_type, dose_volume_ml, min_interval_days, min_age, max_age, observation_minutes, doses_per_vial, may_follow)
      VALUES (@id, @maker, @name, @vaccineType, @doseVolumeMl, @minIntervalDays, @minAge, @maxAge, @observationMinutes, @dosesPerVial, @mayFollow)
@@ -88,13 +96,32 @@ export function upsertProducts(db: VenueDb, products: readonly (Omit<Product, 'm
        may_follow = excluded.may_follow`,
   );
   const clearGtins = db.prepare(`DELETE FROM product_gtins WHERE product_id = ?`);
+  const takeGtin = db.prepare(`DELETE FROM product_gtins WHERE gtin = ?`);
   const addGtin = db.prepare(`INSERT INTO product_gtins (gtin, product_id) VALUES (?, ?)`);
-  for (const p of products) {
-    const { gtins, mayFollow, ...fields } = p;
-    upsert.run({ ...fields, mayFollow: mayFollowColumn(mayFollow) });
-    clearGtins.run(p.id);
-    for (const gtin of gtins) addGtin.run(gtin, p.id);
-  }
+  const inUse = db.prepare(`SELECT 1 FROM lots WHERE product_id = ? LIMIT 1`).pluck();
+  const remove = db.prepare(`DELETE FROM products WHERE id = ?`);
+  return {
+    upsert(p: ProductInput): void {
+      const { gtins, mayFollow, ...fields } = p;
+      upsert.run({ ...fields, mayFollow: mayFollowColumn(mayFollow) });
+      clearGtins.run(p.id);
+      for (const gtin of gtins) {
+        takeGtin.run(gtin);
+        addGtin.run(gtin, p.id);
+      }
+    },
+    remove(id: string): void {
+      clearGtins.run(id);
+      // A product with lots here stays (the lots and their doses refer to it); it can no longer be scanned.
+      if (!inUse.get(id)) remove.run(id);
+    },
+  };
+}
+
+/** Adds or replaces products by id (see productStore). */
+export function upsertProducts(db: VenueDb, products: readonly ProductInput[]): void {
+  const store = productStore(db);
+  for (const p of products) store.upsert(p);
 }
 
 export interface Lot {
@@ -137,14 +164,26 @@ export function insertLot(
   db: VenueDb,
   input: { venueId: string; productId: string; lotNumber: string; expiry: string; addedBy: string | null; id?: string },
   now: Date,
+  records: RecordSink,
 ): Lot {
-  const id = input.id ?? uuidv7(now.getTime());
-  db.prepare(
-    `INSERT INTO lots (id, venue_id, product_id, lot_number, expiry, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  ).run(id, input.venueId, input.productId, input.lotNumber, input.expiry, input.addedBy, venueIso(now));
+  const data: LotData = { id: input.id ?? uuidv7(now.getTime()), venueId: input.venueId, productId: input.productId, lotNumber: input.lotNumber, expiry: input.expiry, addedBy: input.addedBy, addedAt: venueIso(now) };
+  // The caller has checked the lot is new here (addLot refuses LOT_EXISTS): a lot already here is a bug, not a refusal.
+  if (!storeLot(db, data)) throw new Error(`lot ${data.lotNumber} of ${data.productId} is already here`);
   // The venue's other desks learn of the lot through the central service.
-  queueRecord(db, 'lot', { id, venueId: input.venueId, productId: input.productId, lotNumber: input.lotNumber, expiry: input.expiry, addedBy: input.addedBy, addedAt: venueIso(now) }, now);
-  return { id, venueId: input.venueId, productId: input.productId, lotNumber: input.lotNumber, expiry: input.expiry, vialsOpened: 0 };
+  records.add('lot', data);
+  return { id: data.id, venueId: data.venueId, productId: data.productId, lotNumber: data.lotNumber, expiry: data.expiry, vialsOpened: 0 };
+}
+
+/**
+ * The lots table's one insert, for a lot added here and one from the feed: false when the id, or the
+ * same lot number of the product at the venue, is already here (the feed's caller then aliases it).
+ */
+export function storeLot(db: VenueDb, data: LotData): boolean {
+  return (
+    db
+      .prepare(`INSERT OR IGNORE INTO lots (id, venue_id, product_id, lot_number, expiry, added_by, added_at) VALUES (@id, @venueId, @productId, @lotNumber, @expiry, @addedBy, @addedAt)`)
+      .run(data).changes > 0
+  );
 }
 
 export function setVialsOpened(db: VenueDb, lotId: string, vials: number): void {
@@ -185,12 +224,28 @@ export function upsertDesk(db: VenueDb, input: { id: string; venueId: string; na
 }
 
 /** Makes a lot the desk's active lot, and remembers from when (the day's reconciliation checks lots against desks). */
-export function setActiveLot(db: VenueDb, input: { deskId: string; lotId: string; venueId: string; staffId: string }, now: Date): void {
-  const entry = { id: uuidv7(now.getTime()), venueId: input.venueId, deskId: input.deskId, lotId: input.lotId, staffId: input.staffId, fromAt: venueIso(now) };
-  db.prepare(`INSERT INTO desk_lot_history (id, desk_id, lot_id, venue_id, staff_id, from_at) VALUES (@id, @deskId, @lotId, @venueId, @staffId, @fromAt)`).run(entry);
-  refreshActiveLot(db, input.deskId);
+export function setActiveLot(db: VenueDb, input: { deskId: string; lotId: string; venueId: string; staffId: string }, now: Date, records: RecordSink): void {
+  const entry: DeskLotData = { id: uuidv7(now.getTime()), venueId: input.venueId, deskId: input.deskId, lotId: input.lotId, staffId: input.staffId, fromAt: venueIso(now) };
+  // Made here: not yet in the central service's order (the feed gives it its seq when it comes back).
+  storeDeskLot(db, entry, null);
   // Same transaction: the supervisor's device shows the desk's lot, and its reconciliation checks doses against it.
-  queueRecord(db, 'desk_lot', entry, now);
+  records.add('desk_lot', entry);
+}
+
+/**
+ * The desk_lot_history table's one insert, for a desk's lot set here (serverSeq null) and one from
+ * the feed (its seq in the central service's order); the desk's active lot follows from it. The
+ * lot must be here (desks.active_lot_id refers to lots). False when it was already here.
+ */
+export function storeDeskLot(db: VenueDb, entry: DeskLotData, serverSeq: number | null): boolean {
+  const inserted =
+    db
+      .prepare(
+        `INSERT OR IGNORE INTO desk_lot_history (id, desk_id, lot_id, venue_id, staff_id, from_at, server_seq) VALUES (@id, @deskId, @lotId, @venueId, @staffId, @fromAt, @serverSeq)`,
+      )
+      .run({ ...entry, serverSeq }).changes > 0;
+  if (inserted) refreshActiveLot(db, entry.deskId);
+  return inserted;
 }
 
 /** The lot here that an id from another desk stands for (itself, unless it is an alias: see migration 8). */
@@ -246,11 +301,11 @@ export function orderDeskLot(db: VenueDb, recordId: string, serverSeq: number): 
   db.prepare(`UPDATE desk_lot_history SET server_seq = ? WHERE id = ? AND server_seq IS NULL`).run(serverSeq, recordId);
 }
 
-export function recordVialsOpened(db: VenueDb, input: { venueId: string; date: string; lotId: string; vials: number; staffId: string }, now: Date): void {
+export function recordVialsOpened(db: VenueDb, input: { venueId: string; date: string; lotId: string; vials: number; staffId: string }, now: Date, records: RecordSink): void {
   const entry = { id: uuidv7(now.getTime()), venueId: input.venueId, venueDate: input.date, lotId: input.lotId, vials: input.vials, staffId: input.staffId, at: venueIso(now) };
   storeLotVials(db, entry);
   // Same transaction: every device of the venue ends up with the latest count.
-  queueRecord(db, 'lot_vials', entry, now);
+  records.add('lot_vials', entry);
 }
 
 /**

@@ -10,7 +10,7 @@
 import { uuidv7 } from '../common/ids';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
-import { queueRecord } from '../records/outbox';
+import type { RecordSink } from '../records/sink';
 import { LATEST_FIRST } from './catalog';
 
 export interface DeskDoctor {
@@ -20,11 +20,11 @@ export interface DeskDoctor {
   readonly at: string;
 }
 
-export function setDeskDoctor(db: VenueDb, input: { venueId: string; deskId: string; date: string; doctor: string; staffId: string }, now: Date): DeskDoctor {
+export function setDeskDoctor(db: VenueDb, input: { venueId: string; deskId: string; date: string; doctor: string; staffId: string }, now: Date, records: RecordSink): DeskDoctor {
   const record = { id: uuidv7(now.getTime()), venueId: input.venueId, deskId: input.deskId, venueDate: input.date, doctor: input.doctor.trim(), staffId: input.staffId, at: venueIso(now) };
   storeDeskDoctor(db, record, null);
   // Same transaction: the desk's own device (and every other) shows the doctor.
-  queueRecord(db, 'desk_doctor', record, now);
+  records.add('desk_doctor', record);
   return { deskId: record.deskId, doctor: record.doctor, staffId: record.staffId, at: record.at };
 }
 

@@ -3,12 +3,15 @@ import { NO_INDIVIDUAL_NUMBER, text, type StaffText } from '../common/messages';
 import { parseInstant, venueDate, venueIso } from '../common/time';
 import { doseHistory, findTicket, highestDose } from '../roster/repo';
 import type { VenueDb } from '../store/database';
-import { queueRecord, type RecordData } from '../records/outbox';
+import type { RecordSink } from '../records/sink';
 import { assertDayOpen } from '../day/close';
 import { startObservation, type ObservationMinutes } from '../day/observation';
 import { containsIndividualNumber } from '../privacy/individual-number';
 import { getLot, getProduct } from './catalog';
 import { DOSE_CHECK_CODES, type DoseCheckCode, type InjectionSite } from '../records/vocabulary';
+import { DOSE_SELECT, insertDoseRow, toDoseRecord, type ConfirmedChecks, type DoseData, type DoseRecord, type DoseRow } from './dose-row';
+
+export type { ConfirmedChecks, DoseRecord } from './dose-row';
 import { CHECK_ADVICE, doseChecks } from './checks';
 import { StaffRefusal } from '../common/refusal';
 
@@ -37,12 +40,6 @@ export interface DoseInput {
   readonly confirmChecks?: ConfirmedChecks | null;
 }
 
-/** Product checks confirmed by the nurse before the save, and why: kept on the record. */
-export interface ConfirmedChecks {
-  readonly codes: readonly DoseCheckCode[];
-  readonly reason: string;
-}
-
 export interface DoseContext {
   readonly venueId: string;
   readonly deskId: string;
@@ -50,68 +47,6 @@ export interface DoseContext {
   readonly now: Date;
   /** Set when a supervisor re-records after voiding. */
   readonly replaces?: string | null;
-}
-
-export interface DoseRecord {
-  readonly id: string;
-  readonly municipality: string;
-  readonly ticketNumber: string;
-  readonly doseNumber: number;
-  readonly status: 'performed' | 'not_performed';
-  readonly reason: string | null;
-  readonly givenAt: string;
-  readonly venueDate: string;
-  readonly venueId: string;
-  readonly deskId: string;
-  readonly productId: string | null;
-  readonly productName: string | null;
-  readonly maker: string | null;
-  readonly lotId: string | null;
-  readonly lotNumber: string | null;
-  readonly expiry: string | null;
-  readonly volumeMl: number | null;
-  readonly site: InjectionSite | null;
-  readonly nurseId: string;
-  readonly doctor: string | null;
-  readonly checkinId: string | null;
-  readonly recordedAt: string;
-  readonly replaces: string | null;
-  readonly voidedBy: string | null;
-  readonly observationMinutes: number | null;
-  /** Product checks the nurse confirmed with a reason; null when there was nothing to confirm. */
-  readonly checks: ConfirmedChecks | null;
-}
-
-/** The fields of a dose record that travel, in schema order (the void pointer does not: voids are records of their own). */
-function doseData(record: DoseRecord): RecordData<'dose'> {
-  return {
-    id: record.id,
-    municipality: record.municipality,
-    ticketNumber: record.ticketNumber,
-    doseNumber: record.doseNumber,
-    status: record.status,
-    reason: record.reason,
-    givenAt: record.givenAt,
-    venueDate: record.venueDate,
-    venueId: record.venueId,
-    deskId: record.deskId,
-    productId: record.productId,
-    productName: record.productName,
-    maker: record.maker,
-    lotId: record.lotId,
-    lotNumber: record.lotNumber,
-    expiry: record.expiry,
-    volumeMl: record.volumeMl,
-    site: record.site,
-    nurseId: record.nurseId,
-    doctor: record.doctor,
-    checkinId: record.checkinId,
-    recordedAt: record.recordedAt,
-    replaces: record.replaces,
-    observationMinutes: record.observationMinutes,
-    // Only when the nurse confirmed a product check: every other dose keeps the body it always had.
-    ...(record.checks ? { checks: { codes: [...record.checks.codes], reason: record.checks.reason } } : {}),
-  };
 }
 
 function refuse(code: string, ja: string, en: string): never {
@@ -125,7 +60,7 @@ function refuse(code: string, ja: string, en: string): never {
  * person's history, the same dose is not recorded twice, and the time is
  * neither in the future nor before the previous dose.
  */
-export function recordDose(db: VenueDb, input: DoseInput, context: DoseContext): DoseRecord {
+export function recordDose(db: VenueDb, input: DoseInput, context: DoseContext, records: RecordSink): DoseRecord {
   // Typed text never carries an individual number (refused, not echoed).
   for (const typed of [input.reason, input.doctor]) {
     if (typed && containsIndividualNumber(typed)) throw new DoseRefusal('INDIVIDUAL_NUMBER', NO_INDIVIDUAL_NUMBER);
@@ -195,7 +130,8 @@ export function recordDose(db: VenueDb, input: DoseInput, context: DoseContext):
     )
     .get(input.municipality, input.ticketNumber, givenDate, context.venueId) as { id: string } | undefined;
 
-  const record: DoseRecord = {
+  // The record as it travels, in schema order: what is queued is exactly what the server stores and hashes.
+  const data: DoseData = {
     id: uuidv7(context.now.getTime()),
     municipality: input.municipality,
     ticketNumber: input.ticketNumber,
@@ -219,20 +155,14 @@ export function recordDose(db: VenueDb, input: DoseInput, context: DoseContext):
     checkinId: checkin?.id ?? null,
     recordedAt: venueIso(context.now),
     replaces: context.replaces ?? null,
-    voidedBy: null,
     observationMinutes: input.status === 'performed' ? Math.max(input.observationMinutes ?? 15, product?.observationMinutes ?? 15) : null,
-    checks,
+    // Only when the nurse confirmed a product check: every other dose keeps the body it always had.
+    ...(checks ? { checks: { codes: [...checks.codes], reason: checks.reason } } : {}),
   };
-  db.prepare(
-    `INSERT INTO dose_records (id, municipality, ticket_number, person_id, checkin_id, dose_number, status, reason, given_at, venue_date,
-       venue_id, desk_id, product_id, lot_id, lot_number, expiry, volume_ml, site, nurse_id, doctor, recorded_at, replaces, observation_minutes,
-       check_codes, check_reason)
-     VALUES (@id, @municipality, @ticketNumber, @personId, @checkinId, @doseNumber, @status, @reason, @givenAt, @venueDate,
-       @venueId, @deskId, @productId, @lotId, @lotNumber, @expiry, @volumeMl, @site, @nurseId, @doctor, @recordedAt, @replaces, @observationMinutes,
-       @checkCodes, @checkReason)`,
-  ).run({ ...record, personId: ticket.person.id, checkCodes: checks ? checks.codes.join(',') : null, checkReason: checks?.reason ?? null });
-  // Same transaction as the record: it reaches the central service or stays queued, never neither.
-  queueRecord(db, 'dose', doseData(record), context.now);
+  insertDoseRow(db, data, { personId: ticket.person.id, voidedBy: null });
+  // With the row, in the call's transaction: it reaches the central service or stays queued, never neither.
+  records.add('dose', data);
+  const record: DoseRecord = { ...data, observationMinutes: data.observationMinutes ?? null, voidedBy: null, checks };
   if (record.observationMinutes === 15 || record.observationMinutes === 30) {
     startObservation(db, { doseId: record.id, venueId: record.venueId, venueDate: record.venueDate, startedAt: record.givenAt, minutes: record.observationMinutes });
   }
@@ -274,75 +204,6 @@ function confirmed(found: readonly { code: DoseCheckCode; message: StaffText }[]
     text(`${found.map((c) => c.message.ja).join('')}${CHECK_ADVICE.ja}`, `${found.map((c) => c.message.en).join(' ')} ${CHECK_ADVICE.en}`),
   );
 }
-
-interface DoseRow {
-  id: string;
-  municipality: string;
-  ticket_number: string;
-  dose_number: number;
-  status: 'performed' | 'not_performed';
-  reason: string | null;
-  given_at: string;
-  venue_date: string;
-  venue_id: string;
-  desk_id: string;
-  product_id: string | null;
-  product_name: string | null;
-  maker: string | null;
-  lot_id: string | null;
-  lot_number: string | null;
-  expiry: string | null;
-  volume_ml: number | null;
-  site: InjectionSite | null;
-  nurse_id: string;
-  doctor: string | null;
-  checkin_id: string | null;
-  recorded_at: string;
-  replaces: string | null;
-  voided_by: string | null;
-  observation_minutes: number | null;
-  check_codes: string | null;
-  check_reason: string | null;
-}
-
-function checksOf(row: DoseRow): ConfirmedChecks | null {
-  if (!row.check_codes || row.check_reason === null) return null;
-  const codes = row.check_codes.split(',').filter((c): c is DoseCheckCode => (DOSE_CHECK_CODES as readonly string[]).includes(c));
-  return { codes, reason: row.check_reason };
-}
-
-export function toDoseRecord(row: DoseRow): DoseRecord {
-  return {
-    id: row.id,
-    municipality: row.municipality,
-    ticketNumber: row.ticket_number,
-    doseNumber: row.dose_number,
-    status: row.status,
-    reason: row.reason,
-    givenAt: row.given_at,
-    venueDate: row.venue_date,
-    venueId: row.venue_id,
-    deskId: row.desk_id,
-    productId: row.product_id,
-    productName: row.product_name,
-    maker: row.maker,
-    lotId: row.lot_id,
-    lotNumber: row.lot_number,
-    expiry: row.expiry,
-    volumeMl: row.volume_ml,
-    site: row.site,
-    nurseId: row.nurse_id,
-    doctor: row.doctor,
-    checkinId: row.checkin_id,
-    recordedAt: row.recorded_at,
-    replaces: row.replaces,
-    voidedBy: row.voided_by,
-    observationMinutes: row.observation_minutes,
-    checks: checksOf(row),
-  };
-}
-
-const DOSE_SELECT = `SELECT d.*, p.name AS product_name, p.maker AS maker FROM dose_records d LEFT JOIN products p ON p.id = d.product_id`;
 
 export function getDoseRecord(db: VenueDb, id: string): DoseRecord | null {
   const row = db.prepare(`${DOSE_SELECT} WHERE d.id = ?`).get(id) as DoseRow | undefined;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { settleWalkIn } from '../checkin/walkin';
-import { settleDayClose, storeDayClose, storeDayReopen } from '../day/close';
-import { settleObservation } from '../day/observation';
-import { canonicalLotId, orderDeskLot, refreshActiveLot, storeLotVials } from '../doses/catalog';
+import { settleWalkIn, storeWalkInDecision, storeWalkInRequest } from '../checkin/walkin';
+import { settleDayClose, storeDayClose, storeDayReopen, storeDiscrepancyNote } from '../day/close';
+import { settleObservation, storeObservationOutcome } from '../day/observation';
+import { canonicalLotId, orderDeskLot, refreshActiveLot, storeDeskLot, storeLotVials } from '../doses/catalog';
 import { storeDeskDoctor } from '../doses/desk-doctor';
 import type { VenueDb } from '../store/database';
 import {
@@ -53,25 +53,8 @@ type Feed<K extends keyof typeof dayFeedSchemas> = z.output<(typeof dayFeedSchem
 export function dayRecordWriter(db: VenueDb) {
   const personOf = db.prepare(`SELECT person_id FROM tickets WHERE municipality = ? AND number = ?`).pluck();
   const requestExists = db.prepare(`SELECT 1 FROM walk_in_requests WHERE id = ?`).pluck();
-  const insertRequest = db.prepare(
-    `INSERT INTO walk_in_requests (id, municipality, ticket_number, person_id, venue_id, venue_date, desk_id, requested_by, requested_at, verdict_code)
-     VALUES (@id, @municipality, @ticketNumber, @personId, @venueId, @venueDate, @deskId, @requestedBy, @requestedAt, @verdictCode)`,
-  );
-  const insertDecision = db.prepare(
-    `INSERT OR IGNORE INTO walk_in_decisions (id, request_id, venue_id, desk_id, outcome, product_id, reason, decided_by, decided_at)
-     VALUES (@id, @requestId, @venueId, @deskId, @outcome, @productId, @reason, @decidedBy, @decidedAt)`,
-  );
-  const insertOutcome = db.prepare(
-    `INSERT OR IGNORE INTO observation_outcomes (id, dose_id, venue_id, outcome, note, staff_id, at) VALUES (@id, @doseId, @venueId, @outcome, @note, @staffId, @at)`,
-  );
   const seqOf = db.prepare(`SELECT seq FROM record_order WHERE record_id = ?`).pluck();
-  const insertNote = db.prepare(
-    `INSERT OR IGNORE INTO discrepancy_notes (id, venue_id, venue_date, key, note, staff_id, at) VALUES (@id, @venueId, @venueDate, @key, @note, @staffId, @at)`,
-  );
   const lotExists = db.prepare(`SELECT 1 FROM lots WHERE id = ?`).pluck();
-  const insertDeskLot = db.prepare(
-    `INSERT OR IGNORE INTO desk_lot_history (id, desk_id, lot_id, venue_id, staff_id, from_at, server_seq) VALUES (@id, @deskId, @lotId, @venueId, @staffId, @fromAt, @serverSeq)`,
-  );
   const deskLotExists = db.prepare(`SELECT 1 FROM desk_lot_history WHERE id = ?`).pluck();
   const order = (id: string) => (seqOf.get(id) as number | undefined) ?? null;
 
@@ -80,22 +63,16 @@ export function dayRecordWriter(db: VenueDb) {
       if (requestExists.get(data.id)) return 'skipped';
       const personId = personOf.get(data.municipality, data.ticketNumber) as number | undefined;
       if (personId === undefined) return 'parked';
-      insertRequest.run({ ...data, personId });
-      // Its decisions or its check-in may have come first.
-      settleWalkIn(db, data.id);
-      return 'applied';
+      // Its decisions or its check-in may have come first: storing settles it.
+      return storeWalkInRequest(db, data, personId) ? 'applied' : 'skipped';
     },
     walkInDecision(data: Feed<'walkin_decision'>): ApplyOutcome {
-      if (insertDecision.run(data).changes === 0) return 'skipped';
       // A request not here yet is settled when it arrives.
-      settleWalkIn(db, data.requestId);
-      return 'applied';
+      return storeWalkInDecision(db, data) ? 'applied' : 'skipped';
     },
     observationOutcome(data: Feed<'observation_outcome'>): ApplyOutcome {
-      if (insertOutcome.run(data).changes === 0) return 'skipped';
       // An observation not here yet (its dose comes later) is settled when the dose starts it.
-      settleObservation(db, data.doseId);
-      return 'applied';
+      return storeObservationOutcome(db, data) ? 'applied' : 'skipped';
     },
     dayClose(data: Feed<'day_close'>): ApplyOutcome {
       // Two supervisors may close one day while apart: both are kept, and settleDayClose picks the day's close.
@@ -109,7 +86,7 @@ export function dayRecordWriter(db: VenueDb) {
       return storeDeskDoctor(db, data, order(data.id)) === 'known' ? 'skipped' : 'applied';
     },
     discrepancyNote(data: Feed<'discrepancy_note'>): ApplyOutcome {
-      return insertNote.run(data).changes > 0 ? 'applied' : 'skipped';
+      return storeDiscrepancyNote(db, data) ? 'applied' : 'skipped';
     },
     deskLot(data: Feed<'desk_lot'>): ApplyOutcome {
       const serverSeq = order(data.id);
@@ -123,9 +100,7 @@ export function dayRecordWriter(db: VenueDb) {
       // The desk's active lot must be a lot here (desks.active_lot_id refers to lots): wait for the lot.
       const lotId = canonicalLotId(db, data.lotId);
       if (!lotExists.get(lotId)) return 'parked';
-      insertDeskLot.run({ ...data, lotId, serverSeq });
-      refreshActiveLot(db, data.deskId);
-      return 'applied';
+      return storeDeskLot(db, { ...data, lotId }, serverSeq) ? 'applied' : 'skipped';
     },
     lotVials(data: Feed<'lot_vials'>): ApplyOutcome {
       // Kept, or made the latest, or (made here and back from the feed) given its place in the order.

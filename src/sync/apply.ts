@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { venueIso } from '../common/time';
+import { insertCheckinRow } from '../checkin/checkin-row';
 import { settleWalkIn } from '../checkin/walkin';
 import { OBSERVATION_MINUTES, settleObservation, startObservation, type ObservationMinutes } from '../day/observation';
-import { aliasLot, canonicalLotId, mayFollowColumn, refreshActiveLot, upsertDesk, upsertVenue } from '../doses/catalog';
+import { insertDoseRow } from '../doses/dose-row';
+import { aliasLot, canonicalLotId, productStore, refreshActiveLot, storeLot, upsertDesk, upsertVenue } from '../doses/catalog';
+import { storeVoid } from '../doses/void';
 import { passwordReplaced, setStaffDisabled } from '../staff/accounts';
 import { replaceSecondFactor } from '../staff/two-factor';
 import type { VenueDb } from '../store/database';
@@ -74,7 +77,7 @@ export function createFeedApplier(db: VenueDb, scope: { municipality: string; ve
   const records = recordWriter(db, scope.now);
   const day = dayRecordWriter(db);
   const staff = staffWriter(db, scope.now);
-  const products = productWriter(db);
+  const products = productStore(db);
   const park = db.prepare(`INSERT INTO sync_parked (kind, key, data) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET data = excluded.data`);
   const unpark = db.prepare(`DELETE FROM sync_parked WHERE kind = ? AND key = ?`);
   let parked = (db.prepare(`SELECT count(*) AS n FROM sync_parked`).get() as { n: number }).n;
@@ -288,39 +291,6 @@ function personWriter(db: VenueDb, municipality: string) {
   };
 }
 
-function productWriter(db: VenueDb) {
-  const upsert = db.prepare(
-    `INSERT INTO products (id, maker, name, vaccine_type, dose_volume_ml, min_interval_days, min_age, max_age, observation_minutes, doses_per_vial, may_follow)
-     VALUES (@id, @maker, @name, @vaccineType, @doseVolumeMl, @minIntervalDays, @minAge, @maxAge, @observationMinutes, @dosesPerVial, @mayFollow)
-     ON CONFLICT (id) DO UPDATE SET maker = excluded.maker, name = excluded.name, vaccine_type = excluded.vaccine_type,
-       dose_volume_ml = excluded.dose_volume_ml, min_interval_days = excluded.min_interval_days, min_age = excluded.min_age,
-       max_age = excluded.max_age, observation_minutes = excluded.observation_minutes, doses_per_vial = excluded.doses_per_vial,
-       may_follow = excluded.may_follow`,
-  );
-  const clearGtins = db.prepare(`DELETE FROM product_gtins WHERE product_id = ?`);
-  // A GTIN that moved to this product leaves the one that had it.
-  const takeGtin = db.prepare(`DELETE FROM product_gtins WHERE gtin = ?`);
-  const addGtin = db.prepare(`INSERT INTO product_gtins (gtin, product_id) VALUES (?, ?)`);
-  const inUse = db.prepare(`SELECT 1 FROM lots WHERE product_id = ? LIMIT 1`).pluck();
-  const remove = db.prepare(`DELETE FROM products WHERE id = ?`);
-  return {
-    upsert(p: ReturnType<typeof productData.parse>): void {
-      const { gtins, mayFollow, ...fields } = p;
-      upsert.run({ ...fields, mayFollow: mayFollowColumn(mayFollow) });
-      clearGtins.run(p.id);
-      for (const gtin of gtins) {
-        takeGtin.run(gtin);
-        addGtin.run(gtin, p.id);
-      }
-    },
-    remove(id: string): void {
-      clearGtins.run(id);
-      // A product with lots here stays (the lots and their doses refer to it); it can no longer be scanned.
-      if (!inUse.get(id)) remove.run(id);
-    },
-  };
-}
-
 function staffWriter(db: VenueDb, now: () => Date) {
   const current = db.prepare(`SELECT disabled, password_hash AS passwordHash FROM staff WHERE id = ?`);
   const sameLogin = db.prepare(`SELECT id FROM staff WHERE login = ? AND id <> ?`).pluck();
@@ -360,27 +330,7 @@ function recordWriter(db: VenueDb, now: () => Date) {
   const voidOf = db.prepare(`SELECT id FROM voids WHERE target_id = ?`).pluck();
   const checkinExists = db.prepare(`SELECT 1 FROM checkins WHERE id = ?`).pluck();
   const doseExists = db.prepare(`SELECT 1 FROM dose_records WHERE id = ?`).pluck();
-  const insertCheckin = db.prepare(
-    `INSERT INTO checkins (id, municipality, ticket_number, person_id, booking_id, dose_number, venue_id, desk_id, staff_id, at, venue_date, walk_in_approved_by, voided_by, walk_in_id)
-     VALUES (@id, @municipality, @ticketNumber, @personId, @bookingId, @doseNumber, @venueId, @deskId, @staffId, @at, @venueDate, @walkInApprovedBy, @voidedBy, @walkInId)`,
-  );
-  // observation_minutes arrived with a later migration; write it when the column is there.
-  const doseColumns = new Set((db.prepare(`SELECT name FROM pragma_table_info('dose_records')`).all() as { name: string }[]).map((c) => c.name));
-  const observation = doseColumns.has('observation_minutes');
-  const checked = doseColumns.has('check_codes');
-  const insertDose = db.prepare(
-    `INSERT INTO dose_records (id, municipality, ticket_number, person_id, checkin_id, dose_number, status, reason, given_at, venue_date,
-       venue_id, desk_id, product_id, lot_id, lot_number, expiry, volume_ml, site, nurse_id, doctor, recorded_at, replaces, voided_by${observation ? ', observation_minutes' : ''}${checked ? ', check_codes, check_reason' : ''})
-     VALUES (@id, @municipality, @ticketNumber, @personId, @checkinId, @doseNumber, @status, @reason, @givenAt, @venueDate,
-       @venueId, @deskId, @productId, @lotId, @lotNumber, @expiry, @volumeMl, @site, @nurseId, @doctor, @recordedAt, @replaces, @voidedBy${observation ? ', @observationMinutes' : ''}${checked ? ', @checkCodes, @checkReason' : ''})`,
-  );
-  const insertVoid = db.prepare(`INSERT OR IGNORE INTO voids (id, target_kind, target_id, reason, staff_id, at) VALUES (@id, @targetKind, @targetId, @reason, @staffId, @at)`);
-  const voidCheckin = db.prepare(`UPDATE checkins SET voided_by = ? WHERE id = ? AND voided_by IS NULL`);
-  const voidDose = db.prepare(`UPDATE dose_records SET voided_by = ? WHERE id = ? AND voided_by IS NULL`);
   const productExists = db.prepare(`SELECT 1 FROM products WHERE id = ?`).pluck();
-  const insertLot = db.prepare(
-    `INSERT OR IGNORE INTO lots (id, venue_id, product_id, lot_number, expiry, added_by, added_at) VALUES (@id, @venueId, @productId, @lotNumber, @expiry, @addedBy, @addedAt)`,
-  );
   const lotExists = db.prepare(`SELECT 1 FROM lots WHERE id = ?`).pluck();
   const lotByNumber = db.prepare(`SELECT id FROM lots WHERE venue_id = ? AND product_id = ? AND lot_number = ?`).pluck();
   const closed = db.prepare(`SELECT 1 FROM day_closes WHERE venue_id = ? AND venue_date = ?`).pluck();
@@ -395,7 +345,7 @@ function recordWriter(db: VenueDb, now: () => Date) {
       if (checkinExists.get(data.id)) return 'skipped';
       const personId = personOf.get(data.municipality, data.ticketNumber) as number | undefined;
       if (personId === undefined) return 'parked';
-      insertCheckin.run({ ...data, personId, voidedBy: (voidOf.get(data.id) as string | undefined) ?? null, walkInId: data.walkInId ?? null });
+      insertCheckinRow(db, data, { personId, voidedBy: (voidOf.get(data.id) as string | undefined) ?? null });
       noteIfLate('checkin', data);
       // The walk-in it used is "used" here too.
       if (data.walkInId) settleWalkIn(db, data.walkInId);
@@ -405,15 +355,8 @@ function recordWriter(db: VenueDb, now: () => Date) {
       if (doseExists.get(data.id)) return 'skipped';
       const personId = personOf.get(data.municipality, data.ticketNumber) as number | undefined;
       if (personId === undefined) return 'parked';
-      const { checks, ...fields } = data;
-      insertDose.run({
-        ...fields,
-        lotId: data.lotId ? canonicalLotId(db, data.lotId) : null,
-        personId,
-        voidedBy: (voidOf.get(data.id) as string | undefined) ?? null,
-        observationMinutes: data.observationMinutes ?? null,
-        ...(checked ? { checkCodes: checks ? checks.codes.join(',') : null, checkReason: checks?.reason ?? null } : {}),
-      });
+      // The lot as it is known here (another desk's id for the same lot is an alias).
+      insertDoseRow(db, { ...data, lotId: data.lotId ? canonicalLotId(db, data.lotId) : null }, { personId, voidedBy: (voidOf.get(data.id) as string | undefined) ?? null });
       // A supervisor's re-record is allowed on a closed day: it is a correction, not a record the close missed.
       if (!data.replaces) noteIfLate('dose', data);
       // A dose given at another desk starts its observation here too: the board may be on this device.
@@ -425,13 +368,11 @@ function recordWriter(db: VenueDb, now: () => Date) {
     },
     voidRecord(data: z.output<typeof voidFeed>): ApplyOutcome {
       // A target that is not here yet finds its void when it arrives (see above).
-      if (insertVoid.run(data).changes === 0) return 'skipped';
-      (data.targetKind === 'dose' ? voidDose : voidCheckin).run(data.id, data.targetId);
-      return 'applied';
+      return storeVoid(db, data) ? 'applied' : 'skipped';
     },
     lot(data: z.output<typeof lotFeed>): ApplyOutcome {
       if (!productExists.get(data.productId)) return 'parked';
-      if (insertLot.run(data).changes > 0) return 'applied';
+      if (storeLot(db, data)) return 'applied';
       if (lotExists.get(data.id)) return 'skipped';
       // Two desks added the same lot offline, each with its own id: the other desk's id becomes an alias of the lot here.
       const here = lotByNumber.get(data.venueId, data.productId, data.lotNumber) as string | undefined;

@@ -2,7 +2,7 @@ import { uuidv7 } from '../common/ids';
 import { text } from '../common/messages';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
-import { queueRecord } from '../records/outbox';
+import type { RecordSink } from '../records/sink';
 import type { ConflictData } from './protocol';
 import { StaffRefusal } from '../common/refusal';
 
@@ -64,14 +64,14 @@ export class ConflictRefusal extends StaffRefusal {}
  * to do about the records themselves (usually voiding one) is a separate,
  * ordinary void.
  */
-export function resolveConflict(db: VenueDb, input: { conflictId: string; note: string; staffId: string }, now: Date): ConflictView {
+export function resolveConflict(db: VenueDb, input: { conflictId: string; note: string; staffId: string }, now: Date, records: RecordSink): ConflictView {
   const row = db.prepare(`SELECT * FROM sync_conflicts WHERE id = ?`).get(input.conflictId) as ConflictRow | undefined;
   if (!row) throw new ConflictRefusal('UNKNOWN_CONFLICT', text('この競合は見つかりません。', 'No such conflict.'));
   if (row.resolved_at) throw new ConflictRefusal('ALREADY_RESOLVED', text('この競合は解決済みです。', 'This conflict is already resolved.'));
   const at = venueIso(now);
   const note = input.note.trim();
   db.prepare(`UPDATE sync_conflicts SET resolved_at = ?, resolved_by = ?, note = ? WHERE id = ?`).run(at, input.staffId, note, input.conflictId);
-  queueRecord(db, 'resolution', { id: uuidv7(now.getTime()), conflictId: input.conflictId, staffId: input.staffId, at, note }, now);
+  records.add('resolution', { id: uuidv7(now.getTime()), conflictId: input.conflictId, staffId: input.staffId, at, note });
   return view({ ...row, resolved_at: at, resolved_by: input.staffId, note });
 }
 

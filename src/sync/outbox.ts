@@ -6,7 +6,7 @@ import { uploadRecordSchema, type UploadKind, type UploadRecord, type UploadResu
 
 /**
  * The outbox: every record made on this device, written in the same
- * transaction as the record itself (by queueRecord, src/records/outbox.ts), so
+ * transaction as the record itself (by queueRecords, src/records/outbox.ts), so
  * a record can never exist without its way to the central service (and vice
  * versa). A row is 'pending' until sent, 'sent' until the server has answered
  * for it, then 'confirmed' (or 'rejected'). Rows are kept after confirmation; "the outbox is empty" means

@@ -7,6 +7,7 @@
  */
 import { addDays, venueDate } from '../common/time';
 import { insertLot, upsertDesk, upsertProducts, upsertVenue, type Product } from '../doses/catalog';
+import { outboxSink } from '../records/outbox';
 import { importRosterCsv } from '../roster/import';
 import { createStaff } from '../staff/accounts';
 import { hashRecoveryCode } from '../staff/second-factor';
@@ -199,8 +200,10 @@ export function seedDemoVenue(db: VenueDb, now: Date, seed: DemoVenueSeed = {}):
     upsertVenue(db, { ...other, municipality: venue.municipality });
     for (const desk of DEMO_DESKS) upsertDesk(db, { ...desk, venueId: venue.id });
     upsertProducts(db, DEMO_PRODUCTS);
+    // The demo lots travel like any lot added at a desk (the venue's other devices learn of them).
+    const lots = outboxSink(db, now);
     for (const lot of DEMO_LOTS) {
-      insertLot(db, { venueId: venue.id, productId: lot.productId, lotNumber: lot.lotNumber, expiry: addDays(today, lot.expiryDays), addedBy: null }, now);
+      insertLot(db, { venueId: venue.id, productId: lot.productId, lotNumber: lot.lotNumber, expiry: addDays(today, lot.expiryDays), addedBy: null }, now, lots);
     }
     for (const staff of Object.values(DEMO_STAFF)) {
       const made = createStaff(db, staff, now);

@@ -6,6 +6,7 @@ import { startVenueApp, type VenueApp } from '../../src/app/venue-app';
 import { ManualClock, addDays, venueDate } from '../../src/common/time';
 import { insertLot } from '../../src/doses/catalog';
 import { recordDose } from '../../src/doses/record';
+import { outboxSink } from '../../src/records/outbox';
 import type { VenueDb } from '../../src/store/database';
 import { openOutboxCount } from '../../src/sync';
 import { openCentralDb } from '../../server/db';
@@ -71,7 +72,7 @@ async function seedCentral(dataDir: string, databaseUrl: string | null, people: 
 /** Records `count` doses offline, straight through the core (a day's backlog at a desk that lost the network). */
 function recordBacklog(db: VenueDb, count: number, clock: ManualClock): void {
   const now = clock.now();
-  const lot = db.transaction(() => insertLot(db, { venueId: DEMO_VENUE.id, productId: 'PFZ-COMIRNATY', lotNumber: 'BENCH01', expiry: addDays(venueDate(now), 90), addedBy: null }, now))();
+  const lot = db.transaction(() => insertLot(db, { venueId: DEMO_VENUE.id, productId: 'PFZ-COMIRNATY', lotNumber: 'BENCH01', expiry: addDays(venueDate(now), 90), addedBy: null }, now, outboxSink(db, now)))();
   const nurse = (db.prepare(`SELECT id FROM staff WHERE login = 'kango'`).get() as { id: string }).id;
   for (let start = 0; start < count; start += 500) {
     db.transaction(() => {
@@ -82,7 +83,7 @@ function recordBacklog(db: VenueDb, count: number, clock: ManualClock): void {
           deskId: 'R1',
           nurseId: nurse,
           now,
-        });
+        }, outboxSink(db, now));
       }
     })();
   }

@@ -73,7 +73,7 @@ export const checkinOperations = {
         staffId: session.staff.id,
         now: context.now,
         servedMunicipalities: context.device.servedMunicipalities,
-      });
+      }, context.records);
       if (!outcome.ok) {
         context.audit(`${input.municipality}-${input.number}`, { verdict: outcome.verdict.code });
         return { checkedIn: false as const, verdict: outcome.verdict };

@@ -87,7 +87,7 @@ export const dayCloseOperations = {
       if (!report.discrepancies.some((d) => d.key === input.key)) {
         refuse('UNKNOWN_DISCREPANCY', text('その不一致は見つかりません（既に解消された可能性があります）。画面を更新してください。', 'No such discrepancy (it may have been resolved). Refresh the screen.'));
       }
-      const note = explainDiscrepancy(context.db, { venueId, date, key: input.key, note: input.note }, sessionOf(context).staff.id, context.now);
+      const note = explainDiscrepancy(context.db, { venueId, date, key: input.key, note: input.note }, sessionOf(context).staff.id, context.now, context.records);
       context.audit(input.key);
       // Also tells the sync service to send the explanation now.
       context.emit({ type: 'discrepancy', id: input.key });
@@ -111,6 +111,7 @@ export const dayCloseOperations = {
         { venueId, date, note: input.note, unexplained: unexplained(report), summary, open: report.open, confirmOpen: input.confirmOpen },
         sessionOf(context).staff.id,
         context.now,
+        context.records,
       );
       context.audit(close.id, { date, ...report.open });
       context.emit({ type: 'day-closed', id: close.id });
@@ -125,7 +126,7 @@ export const dayCloseOperations = {
     output: z.object({ id: z.string(), closeId: z.string(), at: z.string() }),
     handler(input, context) {
       const date = dateOf(context, input.date);
-      const reopen = reopenDay(context.db, { venueId: venueOf(context), date, reason: input.reason }, sessionOf(context).staff.id, context.now);
+      const reopen = reopenDay(context.db, { venueId: venueOf(context), date, reason: input.reason }, sessionOf(context).staff.id, context.now, context.records);
       context.audit(reopen.id, { date, close: reopen.closeId });
       context.emit({ type: 'day-closed', id: reopen.id });
       return reopen;

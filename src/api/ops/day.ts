@@ -64,7 +64,7 @@ export const dayOperations = {
       if (!lot || lot.venueId !== venueId) refuse('UNKNOWN_LOT', text('この会場のロットではありません。', 'This lot is not registered at this venue.'));
       const date = dateOf(context, input.date);
       assertDayOpen(context.db, venueId, date);
-      recordVialsOpened(context.db, { venueId, date, lotId: lot.id, vials: input.vials, staffId: sessionOf(context).staff.id }, context.now);
+      recordVialsOpened(context.db, { venueId, date, lotId: lot.id, vials: input.vials, staffId: sessionOf(context).staff.id }, context.now, context.records);
       context.audit(lot.id, { vials: input.vials });
       // Also tells the sync service to send the count now.
       context.emit({ type: 'vials', id: lot.id });
@@ -103,6 +103,7 @@ export const dayOperations = {
         context.db,
         { ...input, reason: input.status === 'not_performed' ? input.notPerformedReason : null, confirmChecks: { codes: DOSE_CHECK_CODES, reason: input.reason } },
         { venueId: venueOf(context), deskId: voided.deskId, nurseId: voided.nurseId, now: context.now, replaces: voided.id },
+        context.records,
       );
       context.audit(record.id, { replaces: voided.id, reason: input.reason.slice(0, 80) });
       context.emit({ type: 'dose', id: record.id });
@@ -141,7 +142,7 @@ export const dayOperations = {
     input: z.strictObject({ doseId: recordId, outcome: z.enum(['released', 'referred']), note: noIndividualNumber(z.string().trim().max(200)).nullish() }),
     output: z.object({ doseId: z.string(), outcome: z.enum(['released', 'referred']) }),
     handler(input, context) {
-      endObservation(context.db, input, sessionOf(context).staff.id, context.now);
+      endObservation(context.db, input, sessionOf(context).staff.id, context.now, context.records);
       context.audit(input.doseId, { outcome: input.outcome });
       context.emit({ type: 'observation', id: input.doseId });
       return { doseId: input.doseId, outcome: input.outcome };

@@ -162,7 +162,7 @@ export const deviceOperations = {
       const desk = getDesk(context.db, input.deskId);
       const venueId = venueOf(context);
       if (!desk || desk.venueId !== venueId) refuse('UNKNOWN_DESK', text('その受付台は登録されていません。台を選び直してください。', 'No such desk here. Choose the desk again.'));
-      const set = setDeskDoctor(context.db, { venueId, deskId: desk.id, date: venueDate(context.now), doctor: input.doctor, staffId: sessionOf(context).staff.id }, context.now);
+      const set = setDeskDoctor(context.db, { venueId, deskId: desk.id, date: venueDate(context.now), doctor: input.doctor, staffId: sessionOf(context).staff.id }, context.now, context.records);
       context.audit(desk.id);
       context.emit({ type: 'desk', id: desk.id });
       return { deskId: set.deskId, doctor: set.doctor, at: set.at };

@@ -104,7 +104,7 @@ export const doseOperations = {
         deskId: session.deskId,
         nurseId: session.staff.id,
         now: context.now,
-      });
+      }, context.records);
       context.audit(record.id, { dose: record.doseNumber, status: record.status, lot: record.lotId });
       context.emit({ type: 'dose', id: record.id });
       // For a set booking: the dose-2 appointment, shown at once and printed on the person's slip.
@@ -174,7 +174,7 @@ export const doseOperations = {
     input: z.strictObject({ recordId, reason: noIndividualNumber(z.string().trim().min(2).max(200)) }),
     output: z.object({ id: z.string(), targetKind: z.enum(['checkin', 'dose']), targetId: z.string(), reason: z.string(), staffId: z.string(), at: z.string() }),
     handler(input, context) {
-      const record = voidRecord(context.db, { targetId: input.recordId, reason: input.reason }, sessionOf(context).staff.id, context.now);
+      const record = voidRecord(context.db, { targetId: input.recordId, reason: input.reason }, sessionOf(context).staff.id, context.now, context.records);
       context.audit(record.id, { target: record.targetId, kind: record.targetKind });
       context.emit({ type: 'void', id: record.id });
       return record;
@@ -222,7 +222,7 @@ export const doseOperations = {
       }
       const today = venueDate(context.now);
       if (input.expiry < today) refuse('EXPIRED_LOT', text('有効期限が切れたロットは登録できません。', 'An expired lot cannot be added.'));
-      const lot = insertLot(context.db, { ...input, venueId, addedBy: sessionOf(context).staff.id }, context.now);
+      const lot = insertLot(context.db, { ...input, venueId, addedBy: sessionOf(context).staff.id }, context.now, context.records);
       context.audit(lot.id, { product: lot.productId });
       context.emit({ type: 'lot', id: lot.id });
       const described = describeLots(context.db, venueId, today).find((l) => l.id === lot.id);
@@ -247,7 +247,7 @@ export const doseOperations = {
       const lot = getLot(context.db, input.lotId);
       if (!lot || lot.venueId !== desk.venueId) refuse('UNKNOWN_LOT', text('この会場のロットではありません。', 'This lot is not registered at this venue.'));
       if (lot.expiry < venueDate(context.now)) refuse('EXPIRED_LOT', text(`このロットは有効期限（${lot.expiry}）が切れています。`, `This lot expired on ${lot.expiry}.`));
-      setActiveLot(context.db, { deskId, lotId: lot.id, venueId: desk.venueId, staffId: session.staff.id }, context.now);
+      setActiveLot(context.db, { deskId, lotId: lot.id, venueId: desk.venueId, staffId: session.staff.id }, context.now, context.records);
       context.audit(lot.id, { desk: deskId });
       context.emit({ type: 'desk', id: deskId });
       return { deskId, lotId: lot.id };

@@ -148,7 +148,7 @@ export const syncOperations = {
     input: z.strictObject({ conflictId: noIndividualNumber(z.string().min(1).max(64)), note: noIndividualNumber(z.string().trim().min(2).max(200)) }),
     output: conflictSchema,
     handler(input, context) {
-      const resolved = resolveConflict(context.db, { conflictId: input.conflictId, note: input.note, staffId: sessionOf(context).staff.id }, context.now);
+      const resolved = resolveConflict(context.db, { conflictId: input.conflictId, note: input.note, staffId: sessionOf(context).staff.id }, context.now, context.records);
       context.audit(resolved.id, { kind: resolved.kind });
       context.emit({ type: 'conflict', id: resolved.id });
       return withName(context.db, resolved);

@@ -38,7 +38,7 @@ export const walkInOperations = {
         staffId: session.staff.id,
         now: context.now,
         servedMunicipalities: context.device.servedMunicipalities,
-      });
+      }, context.records);
       context.audit(request.id, { verdict: request.verdictCode });
       context.emit({ type: 'walk-in', id: request.id });
       return request;
@@ -80,7 +80,7 @@ export const walkInOperations = {
     output: walkInSchema,
     handler(input, context) {
       const session = sessionOf(context);
-      const decided = decideWalkIn(context.db, { ...input, deskId: session.deskId }, session.staff.id, context.now);
+      const decided = decideWalkIn(context.db, { ...input, deskId: session.deskId }, session.staff.id, context.now, context.records);
       context.audit(decided.id, { status: decided.status });
       context.emit({ type: 'walk-in', id: decided.id });
       return decided;
