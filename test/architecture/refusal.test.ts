@@ -13,6 +13,7 @@ import { StoreError } from '../../src/store/database';
 import { KeyVaultError } from '../../src/store/keyvault';
 import { ConflictRefusal } from '../../src/sync/conflicts';
 import { StaffRefusal } from '../../src/common/refusal';
+import { StaffError } from '../../src/staff/accounts';
 
 const words = { ja: '理由', en: 'why' };
 
@@ -27,6 +28,7 @@ describe('StaffRefusal', () => {
       new ConflictRefusal('F', words),
       new StoreError('DAMAGED', words),
       new KeyVaultError('VAULT_DAMAGED', words),
+      new StaffError('LOGIN_TAKEN', words),
       new Problem(400, 'G', 'why', '理由'),
     ];
     for (const refusal of refusals) {
@@ -35,7 +37,12 @@ describe('StaffRefusal', () => {
       expect(refusal.message).toBe('why');
       expect(asStaffFacing(refusal)).toBe(refusal);
     }
-    expect(refusals.map((r) => r.name)).toEqual(['Refusal', 'DoseRefusal', 'DayRefusal', 'ObservationRefusal', 'WalkInRefusal', 'ConflictRefusal', 'StoreError', 'KeyVaultError', 'Problem']);
+    expect(refusals.map((r) => r.name)).toEqual(['Refusal', 'DoseRefusal', 'DayRefusal', 'ObservationRefusal', 'WalkInRefusal', 'ConflictRefusal', 'StoreError', 'KeyVaultError', 'StaffError', 'Problem']);
+  });
+
+  it('is told apart by its class alone: an error that merely has the same fields is not shown to staff', () => {
+    const lookalike = Object.assign(new Error('why'), { code: 'LOOKALIKE', staffMessage: words });
+    expect(asStaffFacing(lookalike)).toBeNull();
   });
 
   it('keeps the place of a roster import error in its words, and the server its wire fields', () => {
