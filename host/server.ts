@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { OPERATION_NAMES } from '../src/api/names';
 import type { VenueEvent } from '../src/api/operation';
-import type { Reply } from '../src/api/reply';
+import { refusalReply, type Reply } from '../src/api/reply';
 import { startVenueApp, type AppConnection, type VenueApp } from '../src/app/venue-app';
 import { systemClock, type Clock } from '../src/common/time';
 import type { VenueDb } from '../src/store/database';
@@ -231,7 +231,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       reply = connection.call(op, input);
     } catch (error) {
       log(`internal error in ${op.slice(0, 40)}: ${error instanceof Error ? error.name : 'unknown'}`);
-      reply = { ok: false, error: { code: 'INTERNAL', message: '予期しないエラーが起きました。', messageEn: 'Something unexpected went wrong.' } };
+      reply = refusalReply('INTERNAL', { ja: '予期しないエラーが起きました。', en: 'Something unexpected went wrong.' });
     }
     // The name only if it is one of ours: a page could send anything at all.
     const name = (OPERATION_NAMES as readonly string[]).includes(op) ? op : '(unknown)';

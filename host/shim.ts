@@ -40,8 +40,7 @@ export function shimSource(operationNames: readonly string[]): string {
     ok: false,
     error: {
       code: '${TRANSPORT_CLOSED}',
-      message: 'ホストとの接続が切れました。もう一度試してください。',
-      messageEn: 'The connection to the host was lost. Try again.',
+      message: { ja: 'ホストとの接続が切れました。もう一度試してください。', en: 'The connection to the host was lost. Try again.' },
     },
   });
 

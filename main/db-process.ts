@@ -10,6 +10,8 @@
  * port emulated over a fork IPC channel (test/shell/).
  */
 import type { VenueEvent } from '../src/api/operation';
+import { refusalReply } from '../src/api/reply';
+import { text } from '../src/common/messages';
 import { startVenueApp, type AppConnection, type VenueApp } from '../src/app/venue-app';
 import type { DatabaseProcessMessage, ShellMessage } from './messages';
 
@@ -49,7 +51,7 @@ function open(data: Extract<ShellMessage, { kind: 'open' }>): void {
 
 function answer(id: number, windowId: number, operation: string, input: unknown): void {
   if (!app) {
-    post({ kind: 'reply', id, reply: { ok: false, error: { code: 'NOT_READY', message: 'データベースを準備中です。', messageEn: 'The database is still opening.' } } });
+    post({ kind: 'reply', id, reply: refusalReply('NOT_READY', text('データベースを準備中です。', 'The database is still opening.')) });
     return;
   }
   let connection = connections.get(windowId);

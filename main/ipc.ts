@@ -6,7 +6,8 @@
  */
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { CALL_CHANNEL, OPERATION_NAMES } from '../src/api/names';
-import type { Reply } from '../src/api/reply';
+import { refusalReply, type Reply } from '../src/api/reply';
+import { text } from '../src/common/messages';
 import { isTrustedSender } from './security';
 
 export interface ContractRelay {
@@ -16,10 +17,6 @@ export interface ContractRelay {
 
 const KNOWN = new Set<string>(OPERATION_NAMES);
 
-function refused(code: string, message: string, messageEn: string): Reply<never> {
-  return { ok: false, error: { code, message, messageEn } };
-}
-
 export function senderOf(event: IpcMainInvokeEvent): { url: string; isMainFrame: boolean } | null {
   const frame = event.senderFrame;
   if (!frame) return null;
@@ -28,10 +25,10 @@ export function senderOf(event: IpcMainInvokeEvent): { url: string; isMainFrame:
 
 export async function handleCall(event: IpcMainInvokeEvent, operation: unknown, input: unknown, relay: ContractRelay): Promise<Reply<unknown>> {
   if (!isTrustedSender(senderOf(event))) {
-    return refused('UNTRUSTED_SENDER', 'この画面からは操作できません。', 'Calls are accepted only from the app’s own window.');
+    return refusalReply('UNTRUSTED_SENDER', text('この画面からは操作できません。', 'Calls are accepted only from the app’s own window.'));
   }
   if (typeof operation !== 'string' || !KNOWN.has(operation)) {
-    return refused('UNKNOWN_OPERATION', 'この操作はありません。', 'There is no such operation.');
+    return refusalReply('UNKNOWN_OPERATION', text('この操作はありません。', 'There is no such operation.'));
   }
   return relay.call(event.sender.id, operation, input);
 }

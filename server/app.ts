@@ -62,7 +62,7 @@ function fromFastify(error: FastifyError, bodyLimit: number): Problem {
 /**
  * The HTTP face of the central service. Every device call is authenticated
  * before its body is even read; every refusal is a 4xx with
- * { error: { code, message, messageJa } } and writes nothing.
+ * { error: { code, message: { ja, en }, ...details } } and writes nothing.
  */
 export function buildCentralApp(options: CentralAppOptions): FastifyInstance {
   const { db, watch } = options;

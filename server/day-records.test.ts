@@ -86,7 +86,7 @@ async function refused(records: readonly unknown[], status: number, code: string
   expect(answer.status, JSON.stringify(answer.body)).toBe(status);
   const parsed = apiErrorSchema.parse(answer.body);
   expect(parsed.error.code).toBe(code);
-  expect(parsed.error.messageJa).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+  expect(parsed.error.message.ja).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
   expect(await centralSnapshot(db)).toBe(before);
   return parsed;
 }
@@ -214,7 +214,7 @@ describe('refusals of the supervisor’s day', () => {
   it('a desk the venue does not have, and a decision for another ticket or day than its request', async () => {
     const lot = dayRecord.lot(m);
     const answer = await refused([lot, dayRecord.deskLot(m, lot.data.id, { deskId: 'X9' })], 400, 'UNKNOWN_DESK');
-    expect(answer.error.message).toContain('desk');
+    expect(answer.error.message.en).toContain('desk');
     const request = dayRecord.walkInRequest(m, T.tooYoung);
     expect((await upload([request])).status).toBe(200);
     await refused([dayRecord.walkInDecision(request, { ticketNumber: T.ok })], 400, 'REFERENCE_MISMATCH');

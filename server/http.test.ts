@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiErrorSchema, LIMITS } from '../src/sync/protocol';
+import { apiErrorSchema, LIMITS, type ApiError } from '../src/sync/protocol';
 import { DEMO_TICKETS as T } from '../test/fixtures/demo';
 import {
   centralSnapshot,
@@ -17,7 +17,7 @@ import { issueEnrollmentCode, revokeDevice } from './enrollment';
 
 /**
  * Bad input at the server, over real HTTP: each refusal is a 4xx with
- * { error: { code, message, messageJa } } and leaves the database exactly
+ * { error: { code, message: { ja, en } } } and leaves the database exactly
  * as it was.
  */
 const central = useCentralDb();
@@ -58,14 +58,14 @@ async function send(call: Call): Promise<{ status: number; body: unknown }> {
 }
 
 /** The call is refused with this status and code, in the error shape, in both languages, and nothing is written. */
-async function refused(call: Call, status: number, code: string): Promise<{ error: { code: string; message: string; messageJa: string } }> {
+async function refused(call: Call, status: number, code: string): Promise<ApiError> {
   const before = await centralSnapshot(central());
   const answer = await send(call);
   expect(answer.status, `${call.path} → ${JSON.stringify(answer.body)}`).toBe(status);
   const parsed = apiErrorSchema.parse(answer.body);
   expect(parsed.error.code).toBe(code);
-  expect(parsed.error.message.length).toBeGreaterThan(10);
-  expect(parsed.error.messageJa).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+  expect(parsed.error.message.en.length).toBeGreaterThan(10);
+  expect(parsed.error.message.ja).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
   expect(await centralSnapshot(central())).toBe(before);
   return parsed;
 }

@@ -56,7 +56,7 @@ export function openApiDocument(): Record<string, unknown> {
       description:
         'Rosters down, records up. Devices enroll with a one-time code, then call with `Authorization: Bearer <deviceId>.<secret>`. ' +
         'The feed is per municipality (plus the device venue\'s own records), one entry per entity at its latest state, in seq order; ' +
-        'uploads are idempotent by record id and answered per record. Errors are `{ error: { code, message, messageJa } }`.',
+        'uploads are idempotent by record id and answered per record. Errors are `{ error: { code, message: { ja, en }, issues?, recordId? } }`, the shape of a device’s own refusals too.',
     },
     components: {
       securitySchemes: { device: { type: 'http', scheme: 'bearer', description: '<deviceId>.<secret> as made at enrollment' } },

@@ -1,12 +1,13 @@
 import { NO_INDIVIDUAL_NUMBER } from '../src/common/messages';
-import { StaffRefusal } from '../src/common/refusal';
+import { refusalBody, StaffRefusal } from '../src/common/refusal';
 import { containsIndividualNumber } from '../src/privacy/individual-number';
 import type { ApiError } from '../src/sync/protocol';
 
 /**
  * A refusal with a code and words in English and Japanese (the one StaffRefusal of
  * the device core too, src/common/refusal.ts): an HTTP 4xx for
- * devices (`{ error: { code, message, messageJa } }`), a message on the
+ * devices (`{ error: { code, message: { ja, en }, ...details } }`, the same shape a
+ * device's own replies carry), a message on the
  * admin command line. Never carries submitted values (they may be personal data).
  */
 export class Problem extends StaffRefusal {
@@ -29,7 +30,7 @@ export class Problem extends StaffRefusal {
   }
 
   body(): ApiError {
-    return { error: { code: this.code, message: this.en, messageJa: this.ja, ...(this.extra.issues ? { issues: [...this.extra.issues] } : {}), ...(this.extra.recordId ? { recordId: this.extra.recordId } : {}) } };
+    return { error: refusalBody(this.code, this.staffMessage, this.extra) };
   }
 }
 

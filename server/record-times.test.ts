@@ -63,7 +63,7 @@ async function refusedWhole(records: unknown[]): Promise<{ path: string; message
   expect(answer.status, JSON.stringify(answer.body)).toBe(400);
   const error = apiErrorSchema.parse(answer.body).error;
   expect(error.code).toBe('INVALID_REQUEST');
-  expect(error.messageJa).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+  expect(error.message.ja).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
   expect(await centralSnapshot(central())).toBe(before);
   return error.issues ?? [];
 }
@@ -77,8 +77,8 @@ describe('times after the receipt', () => {
     const results = uploadResponseSchema.parse(answer.body).results;
     expect(results[0]).toEqual({ id: good.data.id, status: 'stored' });
     expect(results[1]).toMatchObject({ id: ahead.data.id, status: 'rejected', error: { code: 'TIME_AFTER_RECEIPT' } });
-    expect(results[1]?.error?.message).toContain('時計');
-    expect(results[1]?.error?.message).toContain('clock');
+    expect(results[1]?.error?.message.ja).toContain('時計');
+    expect(results[1]?.error?.message.en).toContain('clock');
     expect(await stored('dose_records', ahead.data.id)).toBe(0);
     // Nothing of it reaches any device: no other desk refuses the person as already vaccinated.
     const page = await readPage(central(), { municipality: m.code, venueId: m.otherVenue, after: 0, limit: 10_000, count: false });
@@ -97,7 +97,7 @@ describe('times after the receipt', () => {
       ['rejected', 'TIME_AFTER_RECEIPT'],
       ['rejected', 'TIME_AFTER_RECEIPT'],
     ]);
-    expect(results[2]?.error?.message).toContain('venueDate');
+    expect(results[2]?.error?.message.en).toContain('venueDate');
   });
 });
 

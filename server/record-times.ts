@@ -7,6 +7,7 @@
  * nothing of it is stored. (Impossible calendar dates and NUL characters
  * never get this far: the shared schemas refuse the whole batch.)
  */
+import { refusalBody } from '../src/common/refusal';
 import { isCalendarInstant, venueDate } from '../src/common/time';
 import type { UploadRecord, UploadResult } from '../src/sync/protocol';
 
@@ -25,12 +26,10 @@ export function timeAfterReceipt(record: UploadRecord, receivedAt: Date): Refuse
     if (typeof value !== 'string') continue;
     const late = field === 'venueDate' ? value > venueDate(new Date(latest)) : isCalendarInstant(value) && Date.parse(value) > latest;
     if (late) {
-      return {
-        code: 'TIME_AFTER_RECEIPT',
-        message:
-          `${field} is later than the central service's time of receipt (by more than ${RECEIPT_TOLERANCE_MS / 60_000} minutes): the desk's clock is wrong. ` +
-          `Set the desk's clock right, then record it again. / ${field} が中央システムの受信時刻より後になっています（${RECEIPT_TOLERANCE_MS / 60_000}分を超えて）。端末の時計がずれています。時計を直してから記録し直してください。`,
-      };
+      return refusalBody('TIME_AFTER_RECEIPT', {
+        ja: `${field} が中央システムの受信時刻より後になっています（${RECEIPT_TOLERANCE_MS / 60_000}分を超えて）。端末の時計がずれています。時計を直してから記録し直してください。`,
+        en: `${field} is later than the central service's time of receipt (by more than ${RECEIPT_TOLERANCE_MS / 60_000} minutes): the desk's clock is wrong. Set the desk's clock right, then record it again.`,
+      });
     }
   }
   return null;

@@ -52,7 +52,7 @@ describe('storing records', () => {
     expect((await storeRecords(db, deskA, batch, now)).map((r) => r.status)).toEqual(['duplicate', 'duplicate']);
     const reused = { ...batch[1], data: { ...batch[1]?.data, doctor: '別人' } } as UploadRecord;
     expect(await storeRecords(db, deskA, [reused], now)).toEqual([
-      { id: reused.data.id, status: 'rejected', error: { code: 'ID_REUSED', message: expect.any(String) } },
+      { id: reused.data.id, status: 'rejected', error: { code: 'ID_REUSED', message: { ja: expect.any(String), en: expect.any(String) } } },
     ]);
     const [count] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM dose_records WHERE id = $1`, [reused.data.id]);
     expect(count?.n).toBe(1);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { refusalBody } from '../src/common/refusal';
 import { digestOf, type RecordDigest } from '../src/sync/digest';
 import type { UploadRecord, UploadResult } from '../src/sync/protocol';
 import { markResolved } from './conflicts';
@@ -33,7 +34,7 @@ interface Item {
 }
 
 function rejected(id: string): UploadResult {
-  return { id, status: 'rejected', error: { code: 'ID_REUSED', message: 'A different record with this id is already stored.' } };
+  return { id, status: 'rejected', error: refusalBody('ID_REUSED', { ja: 'この ID の別の記録が既に保存されています。', en: 'A different record with this id is already stored.' }) };
 }
 
 /**
@@ -94,7 +95,7 @@ export async function storeRecords(db: CentralDb, device: DeviceRow, records: re
       else if (row) answers.push(repeated(item, row, device));
       else if (first) answers.push(first.hash === item.hash ? { id: record.data.id, status: 'duplicate' } : rejected(record.data.id));
       else if (record.kind === 'resolution' && !stored.get('conflicts', record.data.conflictId)) {
-        answers.push({ id: record.data.id, status: 'rejected', error: { code: 'UNKNOWN_CONFLICT', message: 'There is no such conflict.' } });
+        answers.push({ id: record.data.id, status: 'rejected', error: refusalBody('UNKNOWN_CONFLICT', { ja: 'その競合はありません。', en: 'There is no such conflict.' }) });
       } else {
         firsts.set(key, item);
         answers.push(null);

@@ -66,7 +66,7 @@ describe('uploads under back-pressure', () => {
     for (const i of refused) {
       const answer = answers[i];
       expect(Number(answer?.retryAfter)).toBeGreaterThanOrEqual(1);
-      expect(apiErrorSchema.parse(answer?.body).error).toMatchObject({ code: 'SERVER_BUSY', messageJa: expect.stringContaining('混み合') });
+      expect(apiErrorSchema.parse(answer?.body).error).toMatchObject({ code: 'SERVER_BUSY', message: { ja: expect.stringContaining('混み合'), en: expect.stringContaining('busy') } });
     }
     const count = async (records: readonly UploadRecord[]) =>
       (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM dose_records WHERE id = ANY($1::text[])`, [records.map((r) => r.data.id)]))[0]?.n;

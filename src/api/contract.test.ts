@@ -8,6 +8,15 @@ import { OPERATION_NAMES } from './names';
 
 const newVenue = useTestVenue();
 
+const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
+
+/** Every refusal a handler gives carries its words for staff in both languages, nothing else in their place. */
+function expectStaffWords(reply: { ok: boolean; error?: unknown }, what: string): void {
+  if (reply.ok) return;
+  expect(reply.error, what).toMatchObject({ code: expect.stringMatching(/^[A-Z][A-Z0-9_]*$/), message: { ja: expect.stringMatching(JAPANESE), en: expect.stringMatching(/^[^\u3040-\u30ff]+$/) } });
+  expect(Object.keys((reply.error as { message: object }).message).sort(), what).toEqual(['en', 'ja']);
+}
+
 function samples(venue: TestVenue): ReturnType<typeof contractSamples> {
   const lot = venue.db.prepare(`SELECT id FROM lots ORDER BY lot_number LIMIT 1`).get() as { id: string };
   return contractSamples(lot.id, venue.today);
@@ -29,6 +38,7 @@ describe('the contract', () => {
     const venue = newVenue();
     for (const name of ['nope', '__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
       const reply = venue.dispatcher.call(name, {}, null);
+      expectStaffWords(reply, name);
       expect(reply, name).toMatchObject({ ok: false, error: { code: 'UNKNOWN_OPERATION' } });
     }
   });
@@ -43,6 +53,7 @@ describe('every operation × every role', () => {
         const venue = newVenue();
         const desk = venue.signIn(role, role === 'nurse' ? 'N1' : 'R1');
         const reply = desk.call(name, samples(venue)[name] as never);
+        expectStaffWords(reply, `${name} as ${role}`);
         const allowed = 'public' in op.access || op.access.roles.includes(role);
         if (allowed) expect(reply.ok || reply.error.code !== 'FORBIDDEN', `${name} as ${role}`).toBe(true);
         else expect(reply, `${name} as ${role}`).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
@@ -50,6 +61,7 @@ describe('every operation × every role', () => {
       // Without a session only public operations run.
       const venue = newVenue();
       const reply = venue.anonymous().call(name, samples(venue)[name] as never);
+      expectStaffWords(reply, `${name} without a session`);
       if ('public' in op.access) expect(reply.ok || reply.error.code !== 'NOT_SIGNED_IN').toBe(true);
       else expect(reply).toMatchObject({ ok: false, error: { code: 'NOT_SIGNED_IN' } });
     });
@@ -88,6 +100,7 @@ describe('malformed input to every operation', () => {
         const reply = supervisor.connection.call(name, input);
         // Empty-input operations accept {} only; an extra key or a non-object is still invalid.
         expect(reply.ok, `${name} accepted ${JSON.stringify(input)?.slice(0, 80)}`).toBe(false);
+        expectStaffWords(reply, name);
         if (!reply.ok) {
           expect(reply.error.code).toBe('VALIDATION');
           expect(reply.error.issues?.length).toBeGreaterThan(0);

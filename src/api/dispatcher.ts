@@ -13,7 +13,7 @@ import { readDeviceSettings } from '../store/settings';
 import type { OperationName } from './contract';
 import { PendingAudit } from './pending-audit';
 import { asStaffFacing, Refusal, type AuditDetail, type HandlerContext, type Operation, type VenueEvent, type VenueServices } from './operation';
-import type { Reply, ReplyError } from './reply';
+import { refusalReply, type Reply, type ReplyError } from './reply';
 
 export interface DispatcherOptions {
   readonly db: VenueDb;
@@ -50,7 +50,7 @@ const MESSAGES = {
 } as const;
 
 function failure(code: string, message: StaffText, issues?: ReplyError['issues']): Reply<never> {
-  return { ok: false, error: { code, message: message.ja, messageEn: message.en, ...(issues ? { issues } : {}) } };
+  return refusalReply(code, message, issues);
 }
 
 /** Paths and zod's own words only, never the submitted values; an individual number is said so, in words for staff. */

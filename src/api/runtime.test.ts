@@ -125,7 +125,7 @@ describe('the runtime', () => {
     const { runtime, page, backupId, clock } = brokenRuntime();
     for (let i = 0; i < RECOVERY_MAX_PER_LOGIN; i++) page.refused('recoverFromBackup', { backupId, login: 'kanri', password: `guess-${i}` }, 'WRONG_CREDENTIALS');
     const blocked = page.refused('recoverFromBackup', { backupId, login: 'kanri', password: 'kanri-pass-1' }, 'RECOVERY_LOCKED');
-    expect(blocked.messageEn).toMatch(/15 minutes/);
+    expect(blocked.message.en).toMatch(/15 minutes/);
     // The same login written another way is the same login.
     page.refused('recoverFromBackup', { backupId, login: 'ＫＡＮＲＩ', password: 'kanri-pass-1' }, 'RECOVERY_LOCKED');
     expect(runtime.mode).toBe('recovery');

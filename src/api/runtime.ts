@@ -18,7 +18,7 @@ import { operations } from './contract';
 import { Dispatcher } from './dispatcher';
 import type { BackupService, VenueEvent } from './operation';
 import { RecoveryThrottle, RECOVERY_LOCK_MINUTES } from './recovery-throttle';
-import type { Reply } from './reply';
+import { refusalReply, type Reply } from './reply';
 
 /**
  * Owns the database's life around the dispatcher: opening it, daily
@@ -47,10 +47,6 @@ export interface RuntimeOptions {
 
 export const DATABASE_FILE = 'venue.db';
 export const BACKUP_FOLDER = 'backups';
-
-function failure(code: string, message: StaffText): Reply<never> {
-  return { ok: false, error: { code, message: message.ja, messageEn: message.en } };
-}
 
 function recoveryLocked(waitMs: number): StaffText {
   const minutes = Math.max(1, Math.ceil(waitMs / 60_000));
@@ -223,10 +219,10 @@ export class VenueRuntime implements CallTarget {
   private recoveryCall(operation: string, input: unknown): Reply<unknown> {
     const problem = this.problem?.staffMessage ?? text('データベースを開けません。', 'The database cannot be opened.');
     if (!Object.hasOwn(recoveryInputs, operation)) {
-      return failure('RECOVERY_MODE', text(`${problem.ja} 管理者がバックアップから復元してください。`, `${problem.en} A supervisor must restore a backup.`));
+      return refusalReply('RECOVERY_MODE', text(`${problem.ja} 管理者がバックアップから復元してください。`, `${problem.en} A supervisor must restore a backup.`));
     }
     const parsed = recoveryInputs[operation as keyof typeof recoveryInputs].safeParse(input);
-    if (!parsed.success) return failure('VALIDATION', text('入力内容に誤りがあります。', 'The input is not valid.'));
+    if (!parsed.success) return refusalReply('VALIDATION', text('入力内容に誤りがあります。', 'The input is not valid.'));
     try {
       switch (operation) {
         case 'deviceStatus':
@@ -244,32 +240,32 @@ export class VenueRuntime implements CallTarget {
           const now = this.clock.now();
           // Counted in memory (the database is unreadable); while blocked no password is even checked.
           const waitMs = this.recoveryAttempts.wait(request.login, now);
-          if (waitMs > 0) return failure('RECOVERY_LOCKED', recoveryLocked(waitMs));
+          if (waitMs > 0) return refusalReply('RECOVERY_LOCKED', recoveryLocked(waitMs));
           const supervisor = this.supervisorInBackup(request.backupId, request.login, request.password);
           if (!supervisor) {
             this.recoveryAttempts.failed(request.login, now);
-            return failure('WRONG_CREDENTIALS', text('管理者のログインIDかパスワードが違います。', 'The supervisor login or password is wrong.'));
+            return refusalReply('WRONG_CREDENTIALS', text('管理者のログインIDかパスワードが違います。', 'The supervisor login or password is wrong.'));
           }
           // A supervisor with a second factor (as kept in the backup) gives the code too; wrong ones are throttled alike.
           if (supervisor.totp) {
-            if (!request.code) return failure('SECOND_FACTOR_REQUIRED', SECOND_FACTOR_REQUIRED);
+            if (!request.code) return refusalReply('SECOND_FACTOR_REQUIRED', SECOND_FACTOR_REQUIRED);
             if (!this.recoveryFactorRight(supervisor.id, supervisor.totp, request.code, now)) {
               this.recoveryAttempts.failed(request.login, now);
-              return failure('WRONG_CODE', WRONG_CODE);
+              return refusalReply('WRONG_CODE', WRONG_CODE);
             }
           }
           this.recoveryAttempts.succeeded(request.login);
           this.restore(request.backupId, supervisor.id);
           return this.dispatcher
             ? { ok: true, value: { restoring: true, backupId: request.backupId } }
-            : failure('RESTORE_FAILED', this.problem?.staffMessage ?? text('復元できませんでした。', 'The restore failed.'));
+            : refusalReply('RESTORE_FAILED', this.problem?.staffMessage ?? text('復元できませんでした。', 'The restore failed.'));
         }
       }
     } catch (error) {
-      if (error instanceof StoreError) return failure(error.code, error.staffMessage);
+      if (error instanceof StoreError) return refusalReply(error.code, error.staffMessage);
       this.options.onInternalError?.(operation, error);
     }
-    return failure('INTERNAL', text('予期しないエラーが起きました。', 'Something unexpected went wrong.'));
+    return refusalReply('INTERNAL', text('予期しないエラーが起きました。', 'Something unexpected went wrong.'));
   }
 
   /** A supervisor account as kept in the backup (with its second factor): the only accounts there are when the database is lost. */

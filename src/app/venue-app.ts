@@ -27,10 +27,10 @@ import { join } from 'node:path';
 import { Connection, type CallTarget } from '../api/connection';
 import { operations } from '../api/contract';
 import type { VenueEvent } from '../api/operation';
-import type { Reply } from '../api/reply';
+import { refusalReply, type Reply } from '../api/reply';
 import { DATABASE_FILE, VenueRuntime } from '../api/runtime';
 import { useAuditKey } from '../audit/log';
-import { text, type StaffText } from '../common/messages';
+import { text } from '../common/messages';
 import { systemClock, venueIso, type Clock } from '../common/time';
 import { openVenueDatabase, type VenueDb } from '../store/database';
 import { seedPracticeVenue } from './practice-venue';
@@ -110,8 +110,6 @@ export interface VenueApp {
 export const BACKUP_CHECK_MS = 60 * 60_000;
 /** The default interval of the free-space check. */
 export const DISK_CHECK_MS = 30_000;
-
-const failure = (code: string, message: StaffText): Reply<never> => ({ ok: false, error: { code, message: message.ja, messageEn: message.en } });
 
 const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error');
 
@@ -240,7 +238,7 @@ export function startVenueApp(options: VenueAppOptions): VenueApp {
       removeTraining(options.dataDir);
       log(`training could not start: ${describe(error)}`);
       options.onError?.('startTraining', error);
-      return failure('INTERNAL', text('練習モードにできませんでした。本番のデータはそのままです。', 'Training could not start. The real data is as it was.'));
+      return refusalReply('INTERNAL', text('練習モードにできませんでした。本番のデータはそのままです。', 'Training could not start. The real data is as it was.'));
     }
     log(`training mode: ${people} generated people`);
     publish({ type: 'training' });
@@ -249,7 +247,7 @@ export function startVenueApp(options: VenueAppOptions): VenueApp {
 
   const leaveTraining = (input: unknown): Reply<unknown> => {
     const parsed = operations.leaveTraining.input.safeParse(input);
-    if (!parsed.success || !training) return failure('VALIDATION', text('入力内容に誤りがあります。', 'The input is not valid.'));
+    if (!parsed.success || !training) return refusalReply('VALIDATION', text('入力内容に誤りがあります。', 'The input is not valid.'));
     const candidate = real ?? openReal();
     let supervisor: string | null = null;
     if (candidate.mode === 'ready') {
@@ -263,7 +261,7 @@ export function startVenueApp(options: VenueAppOptions): VenueApp {
       candidate.call('signOut', {}, signedIn.token);
       if (signedIn.staff.role !== 'supervisor') {
         candidate.close();
-        return failure('FORBIDDEN', text('練習モードを終えられるのは本番の管理者だけです。', 'Only a real supervisor can leave training.'));
+        return refusalReply('FORBIDDEN', text('練習モードを終えられるのは本番の管理者だけです。', 'Only a real supervisor can leave training.'));
       }
       supervisor = signedIn.staff.id;
     }

@@ -124,8 +124,8 @@ describe('closing the day', () => {
 
     // The close names what is still open and needs exactly those counts confirmed.
     const unconfirmed = supervisor.refused('closeDay', { note: '本日分の確認完了' }, 'OPEN_ITEMS_UNCONFIRMED');
-    expect(unconfirmed.message).toContain(`受付済みで未接種 1人、経過観察中 1人、これから来る予約 ${report.open.notYetCome}件`);
-    expect(unconfirmed.messageEn).toContain('1 checked in and not vaccinated, 1 in observation');
+    expect(unconfirmed.message.ja).toContain(`受付済みで未接種 1人、経過観察中 1人、これから来る予約 ${report.open.notYetCome}件`);
+    expect(unconfirmed.message.en).toContain('1 checked in and not vaccinated, 1 in observation');
     supervisor.refused('closeDay', { note: '本日分の確認完了', confirmOpen: { ...report.open, waiting: 0 } }, 'OPEN_ITEMS_CHANGED');
     expect(venue.db.prepare(`SELECT count(*) AS n FROM day_close_log`).get()).toEqual({ n: 0 });
 

@@ -33,10 +33,10 @@ describe('the product checks at the nurse’s form', () => {
     // 60 days after dose 1: long enough for スパイクバックス (28 days); the product itself is the problem.
     expect(context.checks.map((c) => c.code)).toEqual(['PRODUCT_NOT_BOOKED', 'PRODUCT_AFTER_PREVIOUS']);
     const refused = nurse.refused('recordDose', { ...dose2, lotId: spikevax }, 'CHECK_CONFIRMATION_REQUIRED');
-    expect(refused.message).toContain('ロットの製品（スパイクバックス筋注）が予約の製品（コミナティ筋注）と違います');
-    expect(refused.message).toContain('前回（1回目、2026-09-24）はコミナティ筋注です');
-    expect(refused.message).toContain('理由を入力して記録してください');
-    expect(refused.messageEn).toContain('Choose the right lot, or confirm with the doctor');
+    expect(refused.message.ja).toContain('ロットの製品（スパイクバックス筋注）が予約の製品（コミナティ筋注）と違います');
+    expect(refused.message.ja).toContain('前回（1回目、2026-09-24）はコミナティ筋注です');
+    expect(refused.message.ja).toContain('理由を入力して記録してください');
+    expect(refused.message.en).toContain('Choose the right lot, or confirm with the doctor');
     // Confirming only one of the two, or without a reason, is not enough.
     nurse.refused('recordDose', { ...dose2, lotId: spikevax, confirmChecks: { codes: ['PRODUCT_NOT_BOOKED'], reason: '医師の判断' } }, 'CHECK_CONFIRMATION_REQUIRED');
     nurse.refused('recordDose', { ...dose2, lotId: spikevax, confirmChecks: { codes: ['PRODUCT_NOT_BOOKED', 'PRODUCT_AFTER_PREVIOUS'], reason: ' ' } }, 'CHECK_CONFIRMATION_REQUIRED');
@@ -74,11 +74,11 @@ describe('the product checks at the nurse’s form', () => {
   it('a dose not given needs no lot, no site and no doctor; a dose given needs the site and the doctor, each named', () => {
     const { venue, nurse, comirnaty } = setUp();
     const both = nurse.refused('recordDose', { municipality: M, ticketNumber: T.okSecond, doseNumber: 2, status: 'performed', lotId: comirnaty }, 'MISSING_FIELDS');
-    expect(both.message).toContain('接種部位と予診医が入力されていません');
-    expect(both.messageEn).toContain('the injection site and the doctor');
+    expect(both.message.ja).toContain('接種部位と予診医が入力されていません');
+    expect(both.message.en).toContain('the injection site and the doctor');
     const doctor = nurse.refused('recordDose', { municipality: M, ticketNumber: T.okSecond, doseNumber: 2, status: 'performed', lotId: comirnaty, site: 'right_arm', doctor: '  ' }, 'MISSING_FIELDS');
-    expect(doctor.message).toContain('予診医が入力されていません');
-    expect(doctor.message).not.toContain('接種部位');
+    expect(doctor.message.ja).toContain('予診医が入力されていません');
+    expect(doctor.message.ja).not.toContain('接種部位');
     expect(venue.db.prepare(`SELECT count(*) AS n FROM dose_records`).get()).toEqual({ n: 0 });
     expect(nurse.ok('recordDose', { municipality: M, ticketNumber: T.okSecond, doseNumber: 2, status: 'not_performed', reason: '発熱のため' }).status).toBe('not_performed');
   });

@@ -146,7 +146,7 @@ describe('an individual number typed into a reason or a name', () => {
     );
     expect(doseCount(venue)).toBe(1);
     for (const error of errors) {
-      expect(error.message).toContain('個人番号');
+      expect(error.message.ja).toContain('個人番号');
       expect(JSON.stringify(error)).not.toContain(mine);
       expect(JSON.stringify(error)).not.toContain(mine.slice(0, 8));
     }

@@ -35,7 +35,7 @@ describe('the roster import (one transaction of its own)', () => {
     lines[250] = (lines[250] ?? '').replace(/\d{4}-\d{2}-\d{2}/, '1990-02-31');
     const supervisor = venue.signIn('supervisor');
     const error = supervisor.refused('importRoster', { csvBase64: Buffer.from(lines.join('\r\n')).toString('base64') }, 'INVALID');
-    expect(error.message).toContain('251行目');
+    expect(error.message.ja).toContain('251行目');
     expect(['people', 'tickets', 'bookings'].map((t) => count(venue, t))).toEqual(before);
     expect(foreignKeys(venue)).toBe(1);
     expect(venue.db.prepare(`SELECT action, outcome FROM audit_log ORDER BY seq DESC LIMIT 1`).get()).toEqual({ action: 'importRoster', outcome: 'INVALID' });

@@ -24,7 +24,7 @@ describe('signing in', () => {
     const desk = venue.anonymous();
     const wrong = desk.refused('signIn', { login: 'uketsuke', password: 'nope-nope' }, 'WRONG_CREDENTIALS');
     const unknown = desk.refused('signIn', { login: 'nobody', password: 'nope-nope' }, 'WRONG_CREDENTIALS');
-    expect(wrong.message).toBe(unknown.message);
+    expect(wrong.message).toEqual(unknown.message);
     expect(desk.ok('signIn', { login: 'uketsuke', password: 'uketsuke-pass-1' })).toMatchObject({ staff: { role: 'reception' }, deskId: 'R1' });
   });
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { randomToken, uuidv7 } from '../common/ids';
 import { text, type StaffText } from '../common/messages';
+import { StaffRefusal } from '../common/refusal';
 import { systemClock, venueIso, type Clock } from '../common/time';
 import type { VenueDb } from '../store/database';
 import { checkPasswordAgainst, hashPassword, MIN_PASSWORD_LENGTH } from './passwords';
@@ -33,15 +34,8 @@ interface StaffRow {
   totp_secret: string | null;
 }
 
-export class StaffError extends Error {
-  constructor(
-    readonly code: string,
-    readonly staffMessage: StaffText,
-  ) {
-    super(staffMessage.en);
-    this.name = 'StaffError';
-  }
-}
+/** A refusal about staff accounts (sign-in, passwords, the staff list). */
+export class StaffError extends StaffRefusal {}
 
 function identity(row: StaffRow): StaffIdentity {
   return { id: row.id, login: row.login, displayName: row.display_name, role: row.role };

@@ -33,7 +33,7 @@ describe('a supervisor signing in with a second factor', () => {
     const venue = newVenue();
     const desk = venue.anonymous();
     const asked = desk.refused('signIn', { login, password }, 'SECOND_FACTOR_REQUIRED');
-    expect(asked.messageEn).toMatch(/6-digit code/);
+    expect(asked.message.en).toMatch(/6-digit code/);
     expect(failedAttempts(venue)).toBe(0);
     expect(lastRefusal(venue)).toEqual({ outcome: 'SECOND_FACTOR_REQUIRED', reason: 'SECOND_FACTOR_MISSING' });
     // A wrong password is refused as before, code or not: the code is never looked at.
@@ -160,7 +160,7 @@ describe('a supervisor without a second factor', () => {
       ['backupNow', {}],
       ['exportDoses', { encoding: 'utf-8' }],
     ] as const) {
-      expect(desk.refused(name, input as never, 'SECOND_FACTOR_SETUP_REQUIRED').messageEn).toMatch(/Set it up first/);
+      expect(desk.refused(name, input as never, 'SECOND_FACTOR_SETUP_REQUIRED').message.en).toMatch(/Set it up first/);
     }
     // What every role may do is not privileged.
     desk.ok('todayCounts', {});

@@ -38,12 +38,12 @@ export async function enroll(link: SyncLink, request: EnrollmentRequest): Promis
       });
       if (link.stopped) return;
       if (response.status !== 200) {
-        const code = answerError(response).code;
+        const refused = answerError(response);
         if (response.status < 500) {
-          db.transaction(() => finishEnrollment(db, { ok: false, code, message: syncMessage(code) }, link.clock.now()))();
+          db.transaction(() => finishEnrollment(db, { ok: false, code: refused.code, message: refused.staffMessage }, link.clock.now()))();
           return;
         }
-        lastCode = code;
+        lastCode = refused.code;
       } else {
         const answer = enrollResponseSchema.parse(JSON.parse(response.body));
         completeEnrollment(link, request, answer, secret, response.fingerprint);

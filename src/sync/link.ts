@@ -1,8 +1,11 @@
+import type { StaffText } from '../common/messages';
+import { StaffRefusal } from '../common/refusal';
 import type { Clock } from '../common/time';
 import type { VenueDb } from '../store/database';
 import { FeedDataError } from './apply';
 import { noteServerTime } from './clock';
-import { apiErrorSchema, bearer } from './protocol';
+import { syncMessage } from './messages';
+import { bearer, readRefusal } from './protocol';
 import { markFailure, markSuccess, type SyncIdentity } from './state';
 import { TransportError, type SyncTransport, type TransportResponse } from './transport';
 import type { SyncTuning } from './tuning';
@@ -35,15 +38,20 @@ export class Waker {
   }
 }
 
-export class ServerAnswer extends Error {
+/**
+ * An answer of the central service other than 200, as a refusal: its status, its code, the words
+ * for this desk's staff (the device's own for codes it knows, which say what to do at a desk; else
+ * the service's, read from the one wire shape) and a busy server's Retry-After.
+ */
+export class ServerAnswer extends StaffRefusal {
   constructor(
     readonly status: number,
-    readonly code: string,
+    code: string,
     /** A busy server's Retry-After, in ms (0 when it gave none). */
     readonly retryAfterMs = 0,
+    fromServer: StaffText | null = null,
   ) {
-    super(`the central service answered ${status} ${code}`);
-    this.name = 'ServerAnswer';
+    super(code, syncMessage(code, fromServer));
   }
 }
 
@@ -53,15 +61,11 @@ function retryAfterMs(response: TransportResponse): number {
   return (response.status === 429 || response.status === 503) && Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 60) * 1000 : 0;
 }
 
+/** Every answer other than 200 is read here, through the protocol's one refusal reader. */
 export function answerError(response: TransportResponse): ServerAnswer {
-  let code = response.status >= 500 ? 'SERVER_ERROR' : `HTTP_${response.status}`;
-  try {
-    const parsed = apiErrorSchema.safeParse(JSON.parse(response.body));
-    if (parsed.success) code = parsed.data.error.code;
-  } catch {
-    // Not JSON: keep the status code.
-  }
-  return new ServerAnswer(response.status, code, retryAfterMs(response));
+  const read = readRefusal(response.body);
+  const code = read?.code ?? (response.status >= 500 ? 'SERVER_ERROR' : `HTTP_${response.status}`);
+  return new ServerAnswer(response.status, code, retryAfterMs(response), read?.refusal?.message ?? null);
 }
 
 export function errorCode(error: unknown): string {

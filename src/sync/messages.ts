@@ -34,6 +34,7 @@ export const SYNC_MESSAGES = {
 
 export type SyncMessageCode = keyof typeof SYNC_MESSAGES;
 
-export function syncMessage(code: string): StaffText {
-  return (SYNC_MESSAGES as Record<string, StaffText>)[code] ?? SYNC_MESSAGES.SERVER_ERROR;
+/** The device's words for a code; for a code it has none for, the central service's own words when it gave them. */
+export function syncMessage(code: string, fromServer: StaffText | null = null): StaffText {
+  return (SYNC_MESSAGES as Record<string, StaffText>)[code] ?? fromServer ?? SYNC_MESSAGES.SERVER_ERROR;
 }

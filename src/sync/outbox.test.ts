@@ -66,7 +66,7 @@ describe('the outbox', () => {
     expect(outboxCounts(venue.db).confirmed).toBe(0);
     const last = batch[batch.length - 1];
     if (!last) throw new Error('empty batch');
-    recordAnswers(venue.db, sent, [{ id: last.recordId, status: 'rejected', error: { code: 'ID_REUSED', message: 'x' } }], venue.clock.now());
+    recordAnswers(venue.db, sent, [{ id: last.recordId, status: 'rejected', error: { code: 'ID_REUSED', message: { ja: '別の記録です。', en: 'x' } } }], venue.clock.now());
     expect(outboxCounts(venue.db).rejected).toBe(1);
     expect(unconfirmedRecordIds(venue.db)).toContain(last.recordId);
   });

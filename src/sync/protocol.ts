@@ -6,6 +6,7 @@
  * older device keeps working against a newer server.
  */
 import { z } from 'zod';
+import { refusalBodySchema, type RefusalBody } from '../common/refusal';
 import { doseNumber, holdsNul, isoDate, municipalityCode, sex, ticketNumber, ticketStatus } from '../common/schemas';
 import { noIndividualNumber } from '../privacy/schema';
 import { RECOVERY_CODE_COUNT, RECOVERY_HASH_PATTERN, TOTP_SECRET_PATTERN } from '../staff/second-factor';
@@ -28,18 +29,29 @@ export const LIMITS = {
 } as const;
 
 // ---------------------------------------------------------------------------
-// Errors: every 4xx answer is { error: { code, message, messageJa } }.
+// Errors: every 4xx answer is { error: { code, message: { ja, en }, issues?, recordId? } }, the one
+// wire shape of a refusal (src/common/refusal.ts) that the device's own replies carry too.
 
-export const apiErrorSchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    messageJa: z.string(),
-    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-    recordId: z.string().optional(),
-  }),
-});
-export type ApiError = z.infer<typeof apiErrorSchema>;
+export const apiErrorSchema = z.object({ error: refusalBodySchema });
+export type ApiError = { readonly error: RefusalBody };
+
+/**
+ * The one reader of a central refusal on the device: the refusal in an answer's body, or null when
+ * the body is not one. `code` alone when the words cannot be read (a body of another shape still
+ * says what happened by its code).
+ */
+export function readRefusal(body: string): { readonly code: string; readonly refusal: RefusalBody | null } | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  const whole = apiErrorSchema.safeParse(json);
+  if (whole.success) return { code: whole.data.error.code, refusal: whole.data.error };
+  const coded = z.object({ error: z.object({ code: z.string().min(1) }) }).safeParse(json);
+  return coded.success ? { code: coded.data.error.code, refusal: null } : null;
+}
 
 // ---------------------------------------------------------------------------
 // Enrollment: a one-time code becomes a device credential. The device makes
@@ -237,7 +249,7 @@ export const uploadResultSchema = z.object({
   id: z.string(),
   status: z.enum(UPLOAD_STATUSES),
   conflict: conflictData.optional(),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  error: refusalBodySchema.optional(),
 });
 export type UploadResult = z.infer<typeof uploadResultSchema>;
 

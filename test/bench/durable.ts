@@ -54,7 +54,7 @@ export function benchDurable(doses = 1_000): DurableResult {
   const lots: string[] = [];
   for (const [i, side] of sides.entries()) {
     const signedIn = side.call('signIn', { login: 'kango', password: 'kango-pass-1' });
-    if (!signedIn.ok) throw new Error(signedIn.error.messageEn);
+    if (!signedIn.ok) throw new Error(signedIn.error.message.en);
     const db = i === 0 ? runtime.database : bareDb;
     lots.push((db?.prepare(`SELECT id FROM lots WHERE lot_number = 'FB5678'`).get() as { id: string }).id);
   }

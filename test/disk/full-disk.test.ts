@@ -4,6 +4,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReplyError } from '../../src/api/reply';
 import { startVenueApp, type VenueApp } from '../../src/app/venue-app';
 import { ManualClock, venueDate } from '../../src/common/time';
 import { importRosterCsv } from '../../src/roster/import';
@@ -123,22 +124,22 @@ describe('on a full disk (tmpfs)', () => {
       // Warned before anything fails, and a backup or an import that cannot fit is refused before it starts.
       expect(supervisor.ok('diskStatus', {})).toMatchObject({ low: true, full: false });
       const backup = supervisor.refused('backupNow', {}, 'NOT_ENOUGH_SPACE');
-      expect(backup.message).toMatch(/ディスク/);
-      expect(backup.messageEn).toMatch(/disk space/);
+      expect(backup.message.ja).toMatch(/ディスク/);
+      expect(backup.message.en).toMatch(/disk space/);
       supervisor.refused('importRoster', { csvBase64: Buffer.from([...syntheticRosterCsv({ count: 10, municipality: DEMO_MUNICIPALITY, venue: DEMO_VENUE.id, date: today, product: 'PFZ-COMIRNATY', firstTicket: 9_400_000_000 })].join('')).toString('base64') }, 'NOT_ENOUGH_SPACE');
       expect(readdirSync(join(dir, 'backups')).filter((f) => f.endsWith('.partial'))).toEqual([]);
 
       // Doses go on while the log still has room of its own; the first that cannot fit is refused as DISK_FULL.
       let acknowledged = doses();
-      let refusal: { code: string; message: string; messageEn: string } | null = null;
+      let refusal: ReplyError | null = null;
       for (let i = 0; i < 400 && !refusal; i++) {
         const reply = nurse.call('recordDose', { municipality: DEMO_MUNICIPALITY, ticketNumber: ticket(i), doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id });
         if (reply.ok) acknowledged += 1;
         else refusal = reply.error;
       }
       expect(refusal).toMatchObject({ code: 'DISK_FULL' });
-      expect(refusal?.message).toMatch(/ディスクがいっぱい/);
-      expect(refusal?.messageEn).toMatch(/disk is full/);
+      expect(refusal?.message.ja).toMatch(/ディスクがいっぱい/);
+      expect(refusal?.message.en).toMatch(/disk is full/);
       expect(doses()).toBe(acknowledged);
       console.log(`full disk: ${acknowledged} doses acknowledged before the disk filled, ${doses()} in the database, the next refused as ${refusal?.code ?? '?'}`);
       expect(supervisor.ok('diskStatus', {})).toMatchObject({ full: true, low: true });

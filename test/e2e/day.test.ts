@@ -51,13 +51,13 @@ function morning(): void {
   coreClockOffset = -WAIT_BEFORE_DOSE_MS;
   for (const number of [T.ok, T.okNw7]) {
     const reply = front.call('checkIn', { municipality: M, number });
-    if (!reply.ok) throw new Error(reply.error.messageEn);
+    if (!reply.ok) throw new Error(reply.error.message.en);
   }
   coreClockOffset = 0;
   const lot = nurse.call('setDeskLot', { lotId: lotIdOf(host, 'FA1234') });
-  if (!lot.ok) throw new Error(lot.error.messageEn);
+  if (!lot.ok) throw new Error(lot.error.message.en);
   const dose = nurse.call('recordDose', { municipality: M, ticketNumber: T.ok, doseNumber: 1, status: 'performed', lotId: lotIdOf(host, 'FA1234'), site: 'left_arm', doctor: '医師 一郎' });
-  if (!dose.ok) throw new Error(dose.error.messageEn);
+  if (!dose.ok) throw new Error(dose.error.message.en);
   wrongDoseId = (dose.value as { id: string }).id;
 }
 

@@ -54,7 +54,7 @@ beforeAll(async () => {
   host = await startTestHost({ clock: { now: () => new Date(Date.now() + ahead) } });
   // The jump past the observation time must not look like an idle desk.
   const configured = coreDesk(host, 'supervisor').call('configureDevice', { idleLockMinutes: 60 });
-  if (!configured.ok) throw new Error(configured.error.messageEn);
+  if (!configured.ok) throw new Error(configured.error.message.en);
   checkIn(T.ok);
   browser = await launchChromium();
   ({ page: nurse } = await openDesk(browser, host.url, {

@@ -101,7 +101,7 @@ describe('supervisor', () => {
   it('voids a dose record with a reason; the record stays, marked', async () => {
     const desk = coreDesk(host, 'nurse');
     const dose = desk.call('recordDose', { municipality: DEMO_MUNICIPALITY, ticketNumber: T.ok, doseNumber: 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lotIdOf(host, 'FA1234') });
-    if (!dose.ok) throw new Error(dose.error.messageEn);
+    if (!dose.ok) throw new Error(dose.error.message.en);
     const row = supervisor.locator(`[data-testid="record-row"][data-ticket="${T.ok}"]`);
     await row.waitFor({ timeout: 5_000 });
     expect(await row.getAttribute('data-voided')).toBe('false');

@@ -71,7 +71,7 @@ class ShellProcess {
 
   async ok<T = Record<string, unknown>>(windowId: number, operation: string, input: unknown = {}): Promise<T> {
     const reply = await this.call(windowId, operation, input);
-    if (!reply.ok) throw new Error(`${operation} was refused: ${reply.error.code} ${reply.error.messageEn}`);
+    if (!reply.ok) throw new Error(`${operation} was refused: ${reply.error.code} ${reply.error.message.en}`);
     return reply.value as T;
   }
 

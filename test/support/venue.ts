@@ -26,7 +26,7 @@ export class Desk {
   /** Calls and expects success; the value, typed. */
   ok<N extends OperationName>(name: N, input: InputOf<N>): OutputOf<N> {
     const reply = this.call(name, input);
-    if (!reply.ok) expect.fail(`${name} was refused: ${reply.error.code} ${reply.error.messageEn}`);
+    if (!reply.ok) expect.fail(`${name} was refused: ${reply.error.code} ${reply.error.message.en}`);
     return reply.value;
   }
 

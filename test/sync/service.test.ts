@@ -118,7 +118,7 @@ describe('the sync service', () => {
     let busyAnswers = 0;
     const busy: TransportResponse = {
       status: 429,
-      body: JSON.stringify({ error: { code: 'SERVER_BUSY', message: 'busy', messageJa: '混雑' } }),
+      body: JSON.stringify({ error: { code: 'SERVER_BUSY', message: { ja: '混雑', en: 'busy' } } }),
       fingerprint: null,
       retryAfter: '2',
     };
@@ -186,7 +186,7 @@ describe('the sync service', () => {
       if (!isRecords(r)) return null;
       const n = (JSON.parse(r.body ?? '{}') as { records: unknown[] }).records.length;
       sizes.push(n);
-      return n > 10 ? { status: 413, body: JSON.stringify({ error: { code: 'BODY_TOO_LARGE', message: 'too large', messageJa: '大きすぎます' } }), fingerprint: null } : null;
+      return n > 10 ? { status: 413, body: JSON.stringify({ error: { code: 'BODY_TOO_LARGE', message: { ja: '大きすぎます', en: 'too large' } } }), fingerprint: null } : null;
     });
     await importRoster(central.db, { municipality: m.code, csv: rosterCsv(manyPeople(m.code, m.venue, today, 40, 7_000_000_000)), today });
     const device = newDevice({ transport, started: false });

@@ -77,7 +77,7 @@ describe('two-factor sign-in set centrally', () => {
     expect(again.ok('signIn', { login, password }).secondFactor).toBe('setup-required');
     again.refused('listStaff', {}, 'SECOND_FACTOR_SETUP_REQUIRED');
     expect(again.ok('secondFactorStatus', {})).toMatchObject({ state: 'setup-required', setUpHere: false });
-    expect(again.refused('beginSecondFactorSetup', {}, 'SECOND_FACTOR_CENTRAL').messageEn).toMatch(/admin staff totp/);
+    expect(again.refused('beginSecondFactorSetup', {}, 'SECOND_FACTOR_CENTRAL').message.en).toMatch(/admin staff totp/);
     // The old recovery codes went with it: one given now verifies nothing.
     expect(device.anonymous().ok('signIn', { login, password, code: DEMO_RECOVERY_CODES[3]! }).secondFactor).toBe('setup-required');
 

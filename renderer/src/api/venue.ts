@@ -23,8 +23,7 @@ export const UNAVAILABLE = 'UNAVAILABLE';
 export function unavailable(name: string): ReplyError {
   return {
     code: UNAVAILABLE,
-    message: `この機能（${name}）はまだ使えません。`,
-    messageEn: `This feature (${name}) is not available yet.`,
+    message: { ja: `この機能（${name}）はまだ使えません。`, en: `This feature (${name}) is not available yet.` },
   };
 }
 
@@ -40,7 +39,7 @@ export async function call<N extends OperationName>(name: N, input: InputOf<N>):
   try {
     reply = await fn(input);
   } catch {
-    reply = { ok: false, error: { code: 'TRANSPORT_CLOSED', message: '接続が切れました。', messageEn: 'The connection was lost.' } };
+    reply = { ok: false, error: { code: 'TRANSPORT_CLOSED', message: { ja: '接続が切れました。', en: 'The connection was lost.' } } };
   }
   if (!reply.ok) {
     const code = reply.error.code;

@@ -58,7 +58,7 @@ export function App() {
   if (status === 'booting') {
     body = (
       <main className="gate" data-testid="screen-loading">
-        <p className="gate__lead">{bootError ? (language === 'ja' ? bootError.message : bootError.messageEn) : t('app.loading')}</p>
+        <p className="gate__lead">{bootError ? t.refusal(bootError) : t('app.loading')}</p>
       </main>
     );
   } else if (status === 'setup') body = <SetupScreen />;

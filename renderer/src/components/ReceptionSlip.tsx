@@ -39,7 +39,7 @@ function SlipForCard({ card }: { card: Extract<Card, { kind: 'verdict' }> }) {
       {slip ? <DoseSlip slip={slip} /> : null}
       {error ? (
         <p className="form-error" role="alert">
-          {t.language === 'ja' ? error.message : error.messageEn}
+          {t.refusal(error)}
         </p>
       ) : null}
     </div>

@@ -54,7 +54,7 @@ export function SecondFactorSetup() {
 
   const errorLine = error ? (
     <p className="form-error" role="alert" data-testid="tfa-error" data-code={error.code}>
-      {t.language === 'ja' ? error.message : error.messageEn}
+      {t.refusal(error)}
     </p>
   ) : null;
 

@@ -178,7 +178,7 @@ export function VerdictCard({ card, onCheckIn, onWalkIn, onClear, compact = fals
   const headline =
     card.kind === 'verdict' ? t.pick(card.verdict.headline)
     : card.kind === 'read-error' ? t.pick(card.message)
-    : card.kind === 'failure' ? (t.language === 'ja' ? card.error.message : card.error.messageEn)
+    : card.kind === 'failure' ? t.refusal(card.error)
     : t('verdict.reading');
   const advice = card.kind === 'verdict' ? t.pick(card.verdict.advice) : null;
   const verdict = card.kind === 'verdict' ? card.verdict : null;
@@ -238,7 +238,7 @@ export function VerdictCard({ card, onCheckIn, onWalkIn, onClear, compact = fals
 
       {card.kind === 'verdict' && card.actionError ? (
         <p className="verdict__error" role="alert" data-testid="verdict-action-error">
-          {t.language === 'ja' ? card.actionError.message : card.actionError.messageEn}
+          {t.refusal(card.actionError)}
         </p>
       ) : null}
 

@@ -4,7 +4,6 @@
  * before anything changes; the restore itself, confirmed with a password.
  */
 import { useCallback, useEffect, useState } from 'react';
-import type { ReplyError } from '../../../src/api/reply';
 import { call, type Value } from '../api/venue';
 import { formatDateTime } from '../i18n/format';
 import { useT } from '../i18n/t';
@@ -12,10 +11,6 @@ import type { StringKey } from '../i18n/strings';
 
 type Backup = Value<'listBackups'>[number];
 type Plan = Value<'planRestore'>;
-
-function errorText(error: ReplyError, language: 'ja' | 'en'): string {
-  return language === 'ja' ? error.message : error.messageEn;
-}
 
 const TABLES = [
   'checkins', 'dose_records', 'voids', 'walk_in_requests', 'observations', 'lot_vials', 'discrepancy_notes', 'day_closes', 'desk_lot_history', 'lots',
@@ -69,7 +64,7 @@ export function BackupsPanel({ recovery = false }: { recovery?: boolean }) {
 
   const backupNow = async () => {
     const reply = await call('backupNow', {});
-    setMessage(reply.ok ? { tone: 'ok', text: t('backup.made') } : { tone: 'error', text: errorText(reply.error, t.language) });
+    setMessage(reply.ok ? { tone: 'ok', text: t('backup.made') } : { tone: 'error', text: t.refusal(reply.error) });
     await load();
   };
 
@@ -78,7 +73,7 @@ export function BackupsPanel({ recovery = false }: { recovery?: boolean }) {
     setPlan(null);
     const reply = await call('planRestore', { backupId });
     if (reply.ok) setPlan(reply.value);
-    else setMessage({ tone: 'error', text: errorText(reply.error, t.language) });
+    else setMessage({ tone: 'error', text: t.refusal(reply.error) });
   };
 
   const restore = async () => {
@@ -88,7 +83,7 @@ export function BackupsPanel({ recovery = false }: { recovery?: boolean }) {
       : await call('restoreBackup', { backupId: chosen, password });
     setPassword('');
     setCode('');
-    setMessage(reply.ok ? { tone: 'ok', text: t('backup.restoring') } : { tone: 'error', text: errorText(reply.error, t.language) });
+    setMessage(reply.ok ? { tone: 'ok', text: t('backup.restoring') } : { tone: 'error', text: t.refusal(reply.error) });
   };
 
   return (

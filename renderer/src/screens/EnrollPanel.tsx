@@ -77,7 +77,7 @@ export function EnrollPanel() {
       <p className="gate__lead">{t('setup.enrollLead')}</p>
       {status?.state === 'failed' ? (
         <p className="form-error" role="alert" data-testid="enroll-failed">
-          {t('setup.failed')}: {status.error ? t.pick(status.error.message) : ''}
+          {t('setup.failed')}: {t.refusal(status.error)}
         </p>
       ) : null}
       <label className="field">
@@ -94,7 +94,7 @@ export function EnrollPanel() {
       </label>
       {error ? (
         <p className="form-error" role="alert" data-testid="enroll-error">
-          {t.language === 'ja' ? error.message : error.messageEn}
+          {t.refusal(error)}
         </p>
       ) : null}
       <button type="submit" className="button button--primary button--wide" data-testid="setup-enroll" disabled={!serverUrl.trim() || code.trim().length < 8}>

@@ -82,7 +82,7 @@ export function LockScreen() {
         ) : null}
         {error ? (
           <p className="form-error" role="alert" data-testid="unlock-error" data-code={error.code}>
-            {t.language === 'ja' ? error.message : error.messageEn}
+            {t.refusal(error)}
           </p>
         ) : null}
         <button type="submit" className="button button--primary button--wide" data-testid="unlock-submit" disabled={busy || !password || (needsCode && !code.trim())}>

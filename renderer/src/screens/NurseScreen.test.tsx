@@ -47,9 +47,9 @@ function contextFor(lotId: string | null | undefined): Value<'doseContext'> {
  */
 function recordDose(input: unknown): Reply<unknown> {
   const dose = input as { site: string | null; doctor: string | null; lotId: string | null; confirmChecks: { codes: string[]; reason: string } | null };
-  if (!dose.site || !dose.doctor) return { ok: false, error: { code: 'MISSING_FIELDS', message: '接種部位と予診医が入力されていません。', messageEn: 'the injection site and the doctor are missing.' } };
-  if (dose.lotId === 'lot-other' && !dose.confirmChecks) return { ok: false, error: { code: 'CHECK_CONFIRMATION_REQUIRED', message: '製品の確認が必要です。', messageEn: 'The product check needs confirming.' } };
-  return { ok: false, error: { code: 'TEST_HELD', message: '-', messageEn: '-' } };
+  if (!dose.site || !dose.doctor) return { ok: false, error: { code: 'MISSING_FIELDS', message: { ja: '接種部位と予診医が入力されていません。', en: 'the injection site and the doctor are missing.' } } };
+  if (dose.lotId === 'lot-other' && !dose.confirmChecks) return { ok: false, error: { code: 'CHECK_CONFIRMATION_REQUIRED', message: { ja: '製品の確認が必要です。', en: 'The product check needs confirming.' } } };
+  return { ok: false, error: { code: 'TEST_HELD', message: { ja: '-', en: '-' } } };
 }
 
 /** jsdom has no workers: the camera's decoder gets one that never answers (scanning is tested in Chromium, test/e2e). */

@@ -219,7 +219,7 @@ function DoseForm({ entry }: { entry: QueueEntry }) {
       <DoctorField />
       {error && !confirming ? (
         <p className="form-error" role="alert" data-testid="dose-error" data-code={error.code}>
-          {t.language === 'ja' ? error.message : error.messageEn}
+          {t.refusal(error)}
         </p>
       ) : null}
       {confirming ? <CheckConfirm /> : null}

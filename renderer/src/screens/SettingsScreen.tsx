@@ -109,7 +109,7 @@ function DeviceSection() {
       )}
       {result ? (
         <p className={`notice notice--${result.ok ? 'ok' : 'error'}`} role="status">
-          {result.ok ? t('settings.saved') : t.language === 'ja' ? result.error?.message : result.error?.messageEn}
+          {result.ok ? t('settings.saved') : t.refusal(result.error)}
         </p>
       ) : null}
     </section>

@@ -58,7 +58,7 @@ function StandaloneForm() {
         ))}
         {error ? (
           <p className="form-error" role="alert" data-testid="setup-error">
-            {t.language === 'ja' ? error.message : error.messageEn}
+            {t.refusal(error)}
             {error.issues?.length ? ` (${error.issues.map((i) => i.path).join(', ')})` : ''}
           </p>
         ) : null}

@@ -105,7 +105,7 @@ export function SignInScreen() {
         ) : null}
         {error ? (
           <p className="form-error" role="alert" data-testid="signin-error" data-code={error.code}>
-            {t.language === 'ja' ? error.message : error.messageEn}
+            {t.refusal(error)}
           </p>
         ) : null}
         <button type="submit" className="button button--primary button--wide" data-testid="signin-submit" disabled={busy || !login.trim() || !password || (askCode && !code.trim())}>

@@ -18,7 +18,7 @@ function ErrorLine({ error }: { error: ReplyError | null }) {
   if (!error) return null;
   return (
     <p className="form-error" role="alert" data-testid="training-error" data-code={error.code}>
-      {t.language === 'ja' ? error.message : error.messageEn}
+      {t.refusal(error)}
     </p>
   );
 }

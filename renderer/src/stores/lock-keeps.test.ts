@@ -32,7 +32,7 @@ let venue: VenueStub;
 beforeAll(() => {
   venue = installVenueStub();
   venue.answer('vaccinationQueue', { ok: true, value: [ENTRY] });
-  venue.answer('doseContext', { ok: false, error: { code: 'X', message: '-', messageEn: '-' } });
+  venue.answer('doseContext', { ok: false, error: { code: 'X', message: { ja: '-', en: '-' } } });
 });
 
 beforeEach(() => endSessionData());

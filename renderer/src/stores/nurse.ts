@@ -234,7 +234,7 @@ export const useNurse = create<NurseState>((set, get) => ({
       const reply = await call('scanLot', { code: read.code });
       if (get().seq !== seq) return;
       if (!reply.ok) {
-        set({ notice: { tone: 'error', text: { ja: reply.error.message, en: reply.error.messageEn } } });
+        set({ notice: { tone: 'error', text: reply.error.message } });
         playSound('refusal');
         return;
       }
@@ -331,7 +331,7 @@ export const useNurse = create<NurseState>((set, get) => ({
     // The desk keeps the lot for the next person too.
     const reply = await call('setDeskLot', { lotId });
     if (!reply.ok) {
-      set({ notice: { tone: 'error', text: { ja: reply.error.message, en: reply.error.messageEn } } });
+      set({ notice: { tone: 'error', text: reply.error.message } });
       playSound('refusal');
       return;
     }

@@ -40,7 +40,7 @@ export function installVenueStub(): VenueStub {
         return (input: unknown) => {
           calls.push({ operation, input });
           const answer = answers.get(operation);
-          const reply = typeof answer === 'function' ? answer(input) : (answer ?? { ok: false, error: { code: 'UNKNOWN_OPERATION', message: '-', messageEn: '-' } });
+          const reply = typeof answer === 'function' ? answer(input) : (answer ?? { ok: false, error: { code: 'UNKNOWN_OPERATION', message: { ja: '-', en: '-' } } });
           if (!held) return Promise.resolve(reply);
           return new Promise((resolve) => held?.push(() => resolve(reply)));
         };

@@ -18,13 +18,13 @@ export function coreDesk(host: Pick<TestHost, 'connect' | 'url'>, role: DemoRole
   const connection = host.connect();
   const code = role === 'supervisor' ? { code: nextSupervisorCode(new URL(host.url).host, coreNowMs) } : {};
   const reply = connection.call('signIn', { login: DEMO_STAFF[role].login, password: DEMO_STAFF[role].password, ...code });
-  if (!reply.ok) throw new Error(`signing in as ${role}: ${reply.error.messageEn}`);
+  if (!reply.ok) throw new Error(`signing in as ${role}: ${reply.error.message.en}`);
   return connection;
 }
 
 /** The value of a reply that has to succeed for the scene to be set; its English message otherwise. */
-export function must<T>(reply: { ok: true; value: unknown } | { ok: false; error: { messageEn: string } }): T {
-  if (!reply.ok) throw new Error(reply.error.messageEn);
+export function must<T>(reply: { ok: true; value: unknown } | { ok: false; error: { message: { en: string } } }): T {
+  if (!reply.ok) throw new Error(reply.error.message.en);
   return reply.value as T;
 }
 

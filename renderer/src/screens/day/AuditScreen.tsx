@@ -190,7 +190,7 @@ export function AuditScreen() {
         </form>
         {error ? (
           <p className="notice notice--error" role="alert">
-            {t.language === 'ja' ? error.message : error.messageEn}
+            {t.refusal(error)}
           </p>
         ) : null}
         <p className="field__hint" data-testid="audit-count">

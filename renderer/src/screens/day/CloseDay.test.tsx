@@ -36,7 +36,7 @@ let venue: VenueStub;
 beforeEach(() => {
   venue = installVenueStub();
   venue.answer('dayReport', { ok: true, value: reportOf() });
-  venue.answer('dayRecords', { ok: false, error: { code: 'NOT_HERE', message: '-', messageEn: '-' } });
+  venue.answer('dayRecords', { ok: false, error: { code: 'NOT_HERE', message: { ja: '-', en: '-' } } });
   venue.answer('listStaff', { ok: true, value: [] });
   venue.answer('listLots', { ok: true, value: [] });
   useDay.setState({ closing: false, date: '2026-11-23' });
@@ -80,7 +80,7 @@ describe('closing the day', () => {
   });
 
   it('when the counts changed meanwhile, shows the refusal and asks for the confirmation again', async () => {
-    venue.answer('closeDay', { ok: false, error: { code: 'OPEN_ITEMS_CHANGED', message: '締める間に数が変わりました。確かめてください。', messageEn: 'The counts changed.' } });
+    venue.answer('closeDay', { ok: false, error: { code: 'OPEN_ITEMS_CHANGED', message: { ja: '締める間に数が変わりました。確かめてください。', en: 'The counts changed.' } } });
     render(<CloseDay report={reportOf()} />);
     await startClosing();
     fireEvent.click(screen.getByTestId('close-confirm-check'));

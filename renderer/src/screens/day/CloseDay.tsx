@@ -21,7 +21,7 @@ function Failure({ error, testId }: { error: ReplyError | null; testId: string }
   if (!error) return null;
   return (
     <p className="form-error" role="alert" data-testid={testId} data-code={error.code}>
-      {t.language === 'ja' ? error.message : error.messageEn}
+      {t.refusal(error)}
     </p>
   );
 }

@@ -75,7 +75,7 @@ export function DayScreen() {
       </section>
       {error ? (
         <p className="notice notice--error" role="alert">
-          {t.language === 'ja' ? error.message : error.messageEn}
+          {t.refusal(error)}
         </p>
       ) : null}
       {report ? (

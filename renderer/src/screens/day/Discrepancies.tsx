@@ -49,7 +49,7 @@ function RecordsBehind({ discrepancy, onChange }: { discrepancy: Discrepancy; on
   };
   return (
     <div className="discrepancy__records" data-testid="discrepancy-records">
-      {error ? <p className="form-error">{t.language === 'ja' ? error.message : error.messageEn}</p> : null}
+      {error ? <p className="form-error">{t.refusal(error)}</p> : null}
       {!records && !error ? <p className="empty">{t('app.loading')}</p> : null}
       {records && records.checkins.length + records.doses.length === 0 ? <p className="empty">{t('day.discrepancy.noRecords')}</p> : null}
       {records ? (
@@ -103,7 +103,7 @@ function Explanation({ discrepancy }: { discrepancy: Discrepancy }) {
       </button>
       {error ? (
         <p className="form-error" role="alert">
-          {t.language === 'ja' ? error.message : error.messageEn}
+          {t.refusal(error)}
         </p>
       ) : null}
     </div>

@@ -116,7 +116,7 @@ export function ExportScreen() {
         </form>
         {error ? (
           <p className="notice notice--error" role="alert" data-testid="export-error">
-            {t.language === 'ja' ? error.message : error.messageEn}
+            {t.refusal(error)}
           </p>
         ) : null}
         {saved ? (

@@ -61,7 +61,7 @@ function ImportForm({ kind }: { kind: Kind }) {
       ) : null}
       {result && !result.ok ? (
         <p className="notice notice--error" role="alert" data-testid={`import-${kind}-error`} data-code={result.error.code}>
-          <CrossIcon /> {t('import.refused')} {t.language === 'ja' ? result.error.message : result.error.messageEn}
+          <CrossIcon /> {t('import.refused')} {t.refusal(result.error)}
         </p>
       ) : null}
     </form>

@@ -98,7 +98,7 @@ function VialsForm() {
     if (!valid) return;
     const reply = await call('recordVialsOpened', { lotId, vials: count, date });
     if (!reply.ok) {
-      setMessage({ tone: 'error', text: t.language === 'ja' ? reply.error.message : reply.error.messageEn });
+      setMessage({ tone: 'error', text: t.refusal(reply.error) });
       return;
     }
     const lot = lots.find((l) => l.id === lotId);

@@ -129,7 +129,7 @@ export function RerecordForm({ voided, onDone, onCancel }: { voided: DayDose; on
       </label>
       {error ? (
         <p className="form-error" role="alert" data-testid="rerecord-error" data-code={error.code}>
-          {t.language === 'ja' ? error.message : error.messageEn}
+          {t.refusal(error)}
         </p>
       ) : null}
       <div className="actions">

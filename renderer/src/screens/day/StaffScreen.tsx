@@ -35,7 +35,7 @@ export function StaffScreen() {
     void load();
   }, [load]);
 
-  const say = (error: ReplyError) => setMessage({ tone: 'error', text: t.language === 'ja' ? error.message : error.messageEn });
+  const say = (error: ReplyError) => setMessage({ tone: 'error', text: t.refusal(error) });
 
   const create = async (event: FormEvent) => {
     event.preventDefault();

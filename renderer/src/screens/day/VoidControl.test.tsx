@@ -26,7 +26,7 @@ describe('VoidControl', () => {
 
   it('needs a reason of two characters or more, and shows a refusal in the staff’s words', async () => {
     const venue = installVenueStub();
-    venue.answer('voidRecord', { ok: false, error: { code: 'DAY_CLOSED', message: 'この日は締められています。', messageEn: 'The day is closed.' } });
+    venue.answer('voidRecord', { ok: false, error: { code: 'DAY_CLOSED', message: { ja: 'この日は締められています。', en: 'The day is closed.' } } });
     render(<VoidControl recordId="dose-1" onVoided={() => undefined} />);
     fireEvent.click(screen.getByTestId('void-button'));
     expect((screen.getByTestId('void-confirm') as HTMLButtonElement).disabled).toBe(true);

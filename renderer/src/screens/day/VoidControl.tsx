@@ -55,7 +55,7 @@ export function VoidControl({ recordId, onVoided }: { recordId: string; onVoided
       </button>
       {error ? (
         <p className="form-error" role="alert">
-          {t.language === 'ja' ? error.message : error.messageEn}
+          {t.refusal(error)}
         </p>
       ) : null}
     </div>

@@ -78,7 +78,7 @@ export function CheckConfirm() {
       </h3>
       {error ? (
         <p className="check-confirm__message" data-testid="check-message" data-code={error.code}>
-          {t.language === 'ja' ? error.message : error.messageEn}
+          {t.refusal(error)}
         </p>
       ) : null}
       <label className="field">

@@ -29,7 +29,7 @@ function ObservationItem({ entry, now, canEnd }: { entry: ObservationEntry; now:
     const problem = await end(entry.doseId, outcome, outcome === 'referred' ? note : undefined);
     setBusy(false);
     if (!problem) resetNote();
-    setError(problem ? (t.language === 'ja' ? problem.message : problem.messageEn) : null);
+    setError(problem ? t.refusal(problem) : null);
   };
 
   return (

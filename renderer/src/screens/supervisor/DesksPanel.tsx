@@ -86,7 +86,7 @@ export function DesksPanel({ desks, lots, onDone }: { desks: Desk[]; lots: Lot[]
       </TableScroll>
       {error ? (
         <p className="form-error" role="alert" data-testid="desks-error">
-          {t.language === 'ja' ? error.message : error.messageEn}
+          {t.refusal(error)}
         </p>
       ) : null}
     </section>

@@ -14,7 +14,6 @@ import { fillLotForm } from '../../scanner/lot-form';
 import { readPack } from '../../scanner/reads';
 import { playSound } from '../../sound/sounds';
 import { useKeptField } from '../../stores/kept';
-import { errorText } from './errors';
 
 type Lot = Value<'listLots'>[number];
 type Product = Value<'listProducts'>[number];
@@ -36,7 +35,7 @@ export function LotsPanel({ lots, products, onDone }: { lots: readonly Lot[]; pr
       }
       const reply = await call('scanLot', { code: pack.code });
       if (!reply.ok) {
-        setMessage({ tone: 'error', text: errorText(reply.error, t.language) });
+        setMessage({ tone: 'error', text: t.refusal(reply.error) });
         return;
       }
       const value = reply.value;
@@ -60,7 +59,7 @@ export function LotsPanel({ lots, products, onDone }: { lots: readonly Lot[]; pr
     event.preventDefault();
     const reply = await call('addLot', { productId, lotNumber: lotNumber.trim(), expiry });
     if (!reply.ok) {
-      setMessage({ tone: 'error', text: errorText(reply.error, t.language) });
+      setMessage({ tone: 'error', text: t.refusal(reply.error) });
       return;
     }
     setMessage({ tone: 'ok', text: t('sup.added', { lot: reply.value.lotNumber }) });

@@ -12,7 +12,6 @@ import { useT } from '../../i18n/t';
 import { useDeskName } from '../../stores/desks';
 import { useSession } from '../../stores/session';
 import { VoidControl } from '../day/VoidControl';
-import { errorText } from './errors';
 
 type DoseRecord = Value<'dosesToday'>[number];
 type Waiting = Value<'vaccinationQueue'>[number];
@@ -99,7 +98,7 @@ function ConflictRow({ conflict, onDone }: { conflict: Conflict; onDone: () => v
       <button type="button" className="button" disabled={note.trim().length < 2} onClick={() => void resolve()} data-testid="conflict-resolve">
         {t('sup.resolve')}
       </button>
-      {error ? <p className="form-error" role="alert">{errorText(error, t.language)}</p> : null}
+      {error ? <p className="form-error" role="alert">{t.refusal(error)}</p> : null}
     </li>
   );
 }

@@ -14,7 +14,6 @@ import { useT, type Translator } from '../../i18n/t';
 import { STRINGS, type StringKey } from '../../i18n/strings';
 import { useDeskName } from '../../stores/desks';
 import { useKeptField } from '../../stores/kept';
-import { errorText } from './errors';
 
 type Product = Value<'listProducts'>[number];
 type WalkIn = Value<'listWalkIns'>[number];
@@ -77,7 +76,7 @@ function WalkInRow({ request, products, onDone }: { request: WalkIn; products: r
           </button>
           {error ? (
             <p className="form-error" role="alert">
-              {errorText(error, t.language)}
+              {t.refusal(error)}
             </p>
           ) : null}
         </div>
