@@ -5,13 +5,13 @@
  * Voiding and re-recording start here. Used for the day's records and for
  * the records behind a discrepancy.
  */
-import { useState } from 'react';
 import { formatTime } from '../../i18n/format';
 import { useT, type Translator } from '../../i18n/t';
 import type { DayCheckin, DayDose } from '../../stores/day';
 import { RerecordForm } from './RerecordForm';
 import { VoidControl } from './VoidControl';
 import { useDeskName } from '../../stores/desks';
+import { useKeptField } from '../../stores/kept';
 import { TableScroll } from '../../components/TableScroll';
 
 function VoidState({ record, t }: { record: { void: DayDose['void'] }; t: Translator }) {
@@ -78,7 +78,10 @@ export function CheckinTable({ checkins, onChange, actions = true }: { checkins:
 function DoseRow({ dose, onChange, actions }: { dose: DayDose; onChange: () => void; actions: boolean }) {
   const t = useT();
   const deskName = useDeskName();
-  const [rerecording, setRerecording] = useState(false);
+  // Open through the lock too: the form's entries are kept under the same prefix (RerecordForm).
+  const [open, setOpen, close] = useKeptField(`rerecord.${dose.id}.open`, '');
+  const rerecording = open === '1';
+  const setRerecording = (value: boolean) => (value ? setOpen('1') : close());
   const canRerecord = actions && dose.void !== null && dose.replacedBy === null;
   return (
     <>

@@ -9,16 +9,18 @@ import type { ReplyError } from '../../../../src/api/reply';
 import { call, type Value } from '../../api/venue';
 import { useT } from '../../i18n/t';
 import { TableScroll } from '../../components/TableScroll';
+import { useKeptField } from '../../stores/kept';
 
 type Desk = Value<'listDesks'>[number];
 type Lot = Value<'listLots'>[number];
 
 function DoctorCell({ desk, onDone, onError }: { desk: Desk; onDone: () => void; onError: (error: ReplyError | null) => void }) {
   const t = useT();
-  const [doctor, setDoctor] = useState(desk.doctor ?? '');
+  const [doctor, setDoctor, resetDoctor] = useKeptField(`desk.${desk.id}.doctor`, desk.doctor ?? '');
   const save = async () => {
     const reply = await call('setDeskDoctor', { deskId: desk.id, doctor: doctor.trim() });
     onError(reply.ok ? null : reply.error);
+    if (reply.ok) resetDoctor();
     onDone();
   };
   return (

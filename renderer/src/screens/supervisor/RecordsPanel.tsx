@@ -10,6 +10,7 @@ import { TableScroll } from '../../components/TableScroll';
 import { formatTime } from '../../i18n/format';
 import { useT } from '../../i18n/t';
 import { useDeskName } from '../../stores/desks';
+import { useKeptField } from '../../stores/kept';
 import { useSession } from '../../stores/session';
 import { VoidControl } from '../day/VoidControl';
 import { errorText } from './errors';
@@ -69,7 +70,7 @@ function ConflictRow({ conflict, onDone }: { conflict: Conflict; onDone: () => v
   const t = useT();
   const deskName = useDeskName();
   const venueId = useSession((s) => s.device?.venueId);
-  const [note, setNote] = useState('');
+  const [note, setNote, resetNote] = useKeptField(`conflict.${conflict.id}.note`, '');
   const [error, setError] = useState<ReplyError | null>(null);
   const resolve = async () => {
     const reply = await call('resolveConflict', { conflictId: conflict.id, note: note.trim() });
@@ -77,6 +78,7 @@ function ConflictRow({ conflict, onDone }: { conflict: Conflict; onDone: () => v
       setError(reply.error);
       return;
     }
+    resetNote();
     onDone();
   };
   return (
