@@ -117,7 +117,7 @@ describe('forms keep what was typed through the lock, for the same person', () =
 
   it('the desk doctor', async () => {
     const { kept, forgotten } = await throughTheLock(
-      () => <DesksPanel desks={[DESK]} lots={[]} onDone={() => undefined} />,
+      () => <DesksPanel desks={[DESK]} lots={[]} />,
       () => fireEvent.change(input('desk-doctor-input'), { target: { value: '午後 医師' } }),
       () => [input('desk-doctor-input').value],
     );
@@ -127,7 +127,7 @@ describe('forms keep what was typed through the lock, for the same person', () =
 
   it('a sync conflict’s note', async () => {
     const { kept, forgotten } = await throughTheLock(
-      () => <ConflictsPanel conflicts={[CONFLICT]} onDone={() => undefined} />,
+      () => <ConflictsPanel conflicts={[CONFLICT]} />,
       () => fireEvent.change(input('conflict-note'), { target: { value: '同じ人の二重記録' } }),
       () => [input('conflict-note').value],
     );

@@ -5,7 +5,7 @@
  */
 import { useCallback, useState, type FormEvent } from 'react';
 import { venueDate } from '../../../../src/common/time';
-import { call, type Value } from '../../api/venue';
+import type { Value } from '../../api/venue';
 import { ScannerPanel } from '../../components/ScannerPanel';
 import { TableScroll } from '../../components/TableScroll';
 import { formatExpiry } from '../../i18n/format';
@@ -14,13 +14,17 @@ import { fillLotForm } from '../../scanner/lot-form';
 import { readPack } from '../../scanner/reads';
 import { playSound } from '../../sound/sounds';
 import { useKeptField } from '../../stores/kept';
+import { useSupervisor, useWriting } from '../../stores/supervisor';
 import { errorText } from './errors';
 
 type Lot = Value<'listLots'>[number];
 type Product = Value<'listProducts'>[number];
 
-export function LotsPanel({ lots, products, onDone }: { lots: readonly Lot[]; products: readonly Product[]; onDone: () => void }) {
+export function LotsPanel({ lots, products }: { lots: readonly Lot[]; products: readonly Product[] }) {
   const t = useT();
+  const scanLot = useSupervisor((s) => s.scanLot);
+  const addLot = useSupervisor((s) => s.addLot);
+  const adding = useWriting('addLot');
   const [productId, setProductId] = useKeptField('lots.add.product', '');
   const [lotNumber, setLotNumber] = useKeptField('lots.add.number', '');
   const [expiry, setExpiry] = useKeptField('lots.add.expiry', '');
@@ -34,7 +38,7 @@ export function LotsPanel({ lots, products, onDone }: { lots: readonly Lot[]; pr
         playSound('refusal');
         return;
       }
-      const reply = await call('scanLot', { code: pack.code });
+      const reply = await scanLot(pack.code);
       if (!reply.ok) {
         setMessage({ tone: 'error', text: errorText(reply.error, t.language) });
         return;
@@ -53,12 +57,13 @@ export function LotsPanel({ lots, products, onDone }: { lots: readonly Lot[]; pr
       setMessage({ tone: value.kind === 'new-lot' || value.kind === 'match' ? 'ok' : 'error', text: t.pick(value.message) });
       playSound(value.kind === 'new-lot' ? 'ok' : 'refusal');
     },
-    [t, productId, lotNumber, expiry, setProductId, setLotNumber, setExpiry],
+    [t, productId, lotNumber, expiry, setProductId, setLotNumber, setExpiry, scanLot],
   );
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const reply = await call('addLot', { productId, lotNumber: lotNumber.trim(), expiry });
+    const reply = await addLot(productId, lotNumber.trim(), expiry);
+    if (reply.ok === 'busy') return;
     if (!reply.ok) {
       setMessage({ tone: 'error', text: errorText(reply.error, t.language) });
       return;
@@ -66,7 +71,6 @@ export function LotsPanel({ lots, products, onDone }: { lots: readonly Lot[]; pr
     setMessage({ tone: 'ok', text: t('sup.added', { lot: reply.value.lotNumber }) });
     setLotNumber('');
     setExpiry('');
-    onDone();
   };
 
   return (
@@ -119,7 +123,7 @@ export function LotsPanel({ lots, products, onDone }: { lots: readonly Lot[]; pr
           <span>{t('sup.expiry')}</span>
           <input type="date" value={expiry} onChange={(event) => setExpiry(event.target.value)} data-testid="add-lot-expiry" required />
         </label>
-        <button type="submit" className="button button--primary" data-testid="add-lot-submit" disabled={!productId || !lotNumber.trim() || !expiry}>
+        <button type="submit" className="button button--primary" data-testid="add-lot-submit" disabled={!productId || !lotNumber.trim() || !expiry || adding}>
           {t('sup.add')}
         </button>
         {message ? (
