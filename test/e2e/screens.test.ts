@@ -170,14 +170,16 @@ async function nurseAndBoard(page: Page, found: Findings, size: ScreenSize): Pro
   await page.getByTestId('doctor').fill('予診 医師');
   await page.getByTestId('record-dose-button').click();
   await page.getByTestId('check-confirm').waitFor();
-  await page.getByTestId('check-reason').fill('医師の判断');
+  // As the form first shows, before anything typed or clicked in it could scroll the page.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   await found.inView('nurse-confirm', 'check-confirm-button');
   await found.inView('nurse-confirm', 'check-cancel');
   await saveScreen(page, `size-${size.name}-nurse-confirm`, { fullPage: false });
   await page.getByTestId('check-cancel').click();
   // 「接種しなかった」: the reasons' save and cancel stay in view too.
   await page.getByTestId('not-performed-button').click();
-  await page.getByTestId('reason-declined').check();
+  await page.getByTestId('not-performed').waitFor();
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   await found.inView('nurse-not-given', 'save-not-performed');
   await found.inView('nurse-not-given', 'not-performed-cancel');
   await saveScreen(page, `size-${size.name}-nurse-not-given`, { fullPage: false });
