@@ -8,7 +8,7 @@
  * with a word on screen. What differs (the login field, whose lock it is,
  * the board counting underneath, the other buttons) comes as children.
  */
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useState, type FormEvent, type ReactNode } from 'react';
 import type { ReplyError } from '../../../src/api/reply';
 import { useT } from '../i18n/t';
 import { useHandheldScanner } from '../scanner/handheld-dom';
@@ -115,4 +115,39 @@ export function PasswordForm(props: PasswordFormProps) {
 /** A code as typed, spaces taken out (apps show it as 123 456). */
 export function typedCode(code: string): string {
   return code.replace(/\s+/g, '');
+}
+
+type EntryFields = Pick<PasswordFormProps, 'password' | 'onPassword' | 'code' | 'onCode' | 'busy' | 'error'>;
+
+/**
+ * What the form holds while it is on screen (the password, the code, busy,
+ * the refusal), and sending it: once at a time, the refusal shown, the
+ * code always cleared after; the password is the caller's to clear.
+ */
+export function usePasswordEntry(): {
+  readonly fields: EntryFields;
+  send(attempt: (password: string, code: string) => Promise<ReplyError | null>): Promise<ReplyError | null>;
+  clearPassword(): void;
+  reset(): void;
+} {
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ReplyError | null>(null);
+  const send = async (attempt: (password: string, code: string) => Promise<ReplyError | null>) => {
+    setBusy(true);
+    setError(null);
+    const failed = await attempt(password, typedCode(code));
+    setBusy(false);
+    setCode('');
+    setError(failed);
+    return failed;
+  };
+  const clearPassword = useCallback(() => setPassword(''), []);
+  const reset = useCallback(() => {
+    setPassword('');
+    setCode('');
+    setError(null);
+  }, []);
+  return { fields: { password, onPassword: setPassword, code, onCode: setCode, busy, error }, send, clearPassword, reset };
 }

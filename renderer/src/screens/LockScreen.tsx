@@ -5,10 +5,8 @@
  * What the person was entering waits for them (stores/privacy.ts), and the
  * observation board keeps counting and ringing underneath, without names.
  */
-import { useState } from 'react';
-import type { ReplyError } from '../../../src/api/reply';
 import { LockedBoard } from '../components/LockedBoard';
-import { PasswordForm, typedCode } from '../components/PasswordForm';
+import { PasswordForm, usePasswordEntry } from '../components/PasswordForm';
 import { useT } from '../i18n/t';
 import { useSession } from '../stores/session';
 
@@ -19,18 +17,11 @@ export function LockScreen() {
   const needsCode = useSession((s) => s.secondFactor === 'verified');
   const unlock = useSession((s) => s.unlock);
   const signOut = useSession((s) => s.signOut);
-  const [password, setPassword] = useState('');
-  const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ReplyError | null>(null);
+  const entry = usePasswordEntry();
 
   const submit = async () => {
-    setBusy(true);
-    const failed = await unlock(password, needsCode ? typedCode(code) : undefined);
-    setBusy(false);
-    setPassword('');
-    setCode('');
-    setError(failed);
+    await entry.send((password, code) => unlock(password, needsCode ? code : undefined));
+    entry.clearPassword();
   };
 
   return (
@@ -44,12 +35,7 @@ export function LockScreen() {
       submitLabel={t('lock.unlock')}
       askPassword
       askCode={needsCode}
-      password={password}
-      onPassword={setPassword}
-      code={code}
-      onCode={setCode}
-      busy={busy}
-      error={error}
+      {...entry.fields}
       onSubmit={() => void submit()}
       actions={
         <button type="button" className="button button--quiet button--wide" data-testid="lock-signout" onClick={() => void signOut()}>

@@ -5,8 +5,7 @@
  * form's memory only until the code is sent.
  */
 import { useState } from 'react';
-import type { ReplyError } from '../../../src/api/reply';
-import { PasswordForm, typedCode } from '../components/PasswordForm';
+import { PasswordForm, usePasswordEntry } from '../components/PasswordForm';
 import { useT } from '../i18n/t';
 import { useSession } from '../stores/session';
 
@@ -15,30 +14,20 @@ export function SignInScreen() {
   const device = useSession((s) => s.device);
   const signIn = useSession((s) => s.signIn);
   const [login, setLogin] = useState('');
-  const [password, setPassword] = useState('');
-  const [code, setCode] = useState('');
   const [askCode, setAskCode] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ReplyError | null>(null);
+  const entry = usePasswordEntry();
 
   const submit = async () => {
-    setBusy(true);
-    setError(null);
-    const failed = await signIn(login.trim(), password, askCode ? typedCode(code) : undefined);
-    setBusy(false);
-    setCode('');
-    setError(failed);
+    const failed = await entry.send((password, code) => signIn(login.trim(), password, askCode ? code : undefined));
     // The right password was given: only the code is asked for now (again, after a wrong one).
     const codeStep = failed?.code === 'SECOND_FACTOR_REQUIRED' || (askCode && failed?.code === 'WRONG_CODE');
     setAskCode(codeStep);
-    if (!codeStep) setPassword('');
+    if (!codeStep) entry.clearPassword();
   };
 
   const startOver = () => {
     setAskCode(false);
-    setPassword('');
-    setCode('');
-    setError(null);
+    entry.reset();
   };
 
   return (
@@ -53,12 +42,7 @@ export function SignInScreen() {
       askPassword={!askCode}
       askCode={askCode}
       ready={login.trim() !== ''}
-      password={password}
-      onPassword={setPassword}
-      code={code}
-      onCode={setCode}
-      busy={busy}
-      error={error}
+      {...entry.fields}
       onSubmit={() => void submit()}
       actions={
         askCode ? (

@@ -53,6 +53,23 @@ function RecordTable({ label, testId, columns, actions, children }: { label: Str
   );
 }
 
+/** A record's first four cells, the same in both tables: when, whose, the ticket, the dose number. */
+function WhoCells({ at, record }: { at: string; record: Pick<DayDose, 'nameKanji' | 'nameKana' | 'municipality' | 'ticketNumber' | 'doseNumber'> }) {
+  const t = useT();
+  return (
+    <>
+      <td>{formatTime(at)}</td>
+      <td lang="ja" className="nowrap">
+        {record.nameKanji} <small className="muted">{record.nameKana}</small>
+      </td>
+      <td className="mono">
+        {record.municipality} {record.ticketNumber}
+      </td>
+      <td>{t('verdict.dose', { n: record.doseNumber })}</td>
+    </>
+  );
+}
+
 export function CheckinTable({ checkins, onChange, actions = true }: { checkins: readonly DayCheckin[]; onChange: () => void; actions?: boolean }) {
   const t = useT();
   const deskName = useDeskName();
@@ -61,14 +78,7 @@ export function CheckinTable({ checkins, onChange, actions = true }: { checkins:
     <RecordTable label="day.records.checkins" testId="checkin-records" columns={CHECKIN_COLUMNS} actions={actions}>
       {checkins.map((c) => (
         <tr key={c.id} data-testid="day-record" data-kind="checkin" data-id={c.id} data-ticket={c.ticketNumber} data-voided={c.void ? 'true' : 'false'} className={c.void ? 'row--voided-soft' : undefined}>
-          <td>{formatTime(c.at)}</td>
-          <td lang="ja" className="nowrap">
-            {c.nameKanji} <small className="muted">{c.nameKana}</small>
-          </td>
-          <td className="mono">
-            {c.municipality} {c.ticketNumber}
-          </td>
-          <td>{t('verdict.dose', { n: c.doseNumber })}</td>
+          <WhoCells at={c.at} record={c} />
           <td>{deskName(c.deskId)}</td>
           <td>
             {c.staffName ?? ''}
@@ -104,14 +114,7 @@ function DoseRow({ dose, onChange, actions }: { dose: DayDose; onChange: () => v
         data-doctor={dose.doctor ?? ''}
         className={dose.void ? 'row--voided-soft' : undefined}
       >
-        <td>{formatTime(dose.givenAt)}</td>
-        <td lang="ja" className="nowrap">
-          {dose.nameKanji} <small className="muted">{dose.nameKana}</small>
-        </td>
-        <td className="mono">
-          {dose.municipality} {dose.ticketNumber}
-        </td>
-        <td>{t('verdict.dose', { n: dose.doseNumber })}</td>
+        <WhoCells at={dose.givenAt} record={dose} />
         <td className="cell--text">
           {t(`nurse.status.${dose.status}`)}
           {dose.status === 'performed' ? (
