@@ -9,11 +9,13 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Value } from '../api/venue';
-import type { DayDose } from '../stores/day';
+import { useDay, type DayDose } from '../stores/day';
 import { endSessionData, wipePersonalData } from '../stores/privacy';
 import { useSession } from '../stores/session';
 import { installVenueStub } from '../test/venue-stub';
 import { AuditScreen } from './day/AuditScreen';
+import { ExportScreen } from './day/ExportScreen';
+import { VialsForm } from './day/LotTable';
 import { RerecordForm } from './day/RerecordForm';
 import { DeviceSection } from './SettingsScreen';
 import { DesksPanel } from './supervisor/DesksPanel';
@@ -133,5 +135,33 @@ describe('forms keep what was typed through the lock, for the same person', () =
     );
     expect(kept).toEqual(['同じ人の二重記録']);
     expect(forgotten).toEqual(['']);
+  });
+
+  it('the vials opened', async () => {
+    useDay.setState({ lots: [{ id: 'lot-1', lotNumber: 'FA1234', productName: 'コミナティ筋注' }] as never });
+    const { kept, forgotten } = await throughTheLock(
+      () => <VialsForm />,
+      () => {
+        fireEvent.change(input('vials-lot'), { target: { value: 'lot-1' } });
+        fireEvent.change(input('vials-count'), { target: { value: '7' } });
+      },
+      () => [input('vials-lot').value, input('vials-count').value],
+    );
+    expect(kept).toEqual(['lot-1', '7']);
+    expect(forgotten).toEqual(['', '']);
+  });
+
+  it('the export’s day and encoding', async () => {
+    const { kept, forgotten } = await throughTheLock(
+      () => <ExportScreen />,
+      () => {
+        fireEvent.change(input('export-date'), { target: { value: '2026-11-20' } });
+        fireEvent.click(input('export-encoding-shift_jis'));
+      },
+      () => [input('export-date').value, String(input('export-encoding-shift_jis').checked)],
+    );
+    expect(kept).toEqual(['2026-11-20', 'true']);
+    expect(forgotten[1]).toBe('false');
+    expect(forgotten[0]).not.toBe('2026-11-20');
   });
 });
