@@ -136,13 +136,16 @@ export function AuditScreen() {
   useEffect(() => {
     void call('listStaff', {}).then((reply) => reply.ok && setStaff(reply.value));
   }, []);
+  // Each press of apply reads the log again, even with the filters unchanged (new entries, a chain to check again).
+  const [asked, setAsked] = useState(0);
   useEffect(() => {
     void load(applied);
-  }, [load, applied]);
+  }, [load, applied, asked]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setApplied(filters);
+    setAsked((n) => n + 1);
   };
   const entries = (audit?.entries ?? []).filter((e) => applied.hideRoutine === '0' || applied.action || !ROUTINE.has(e.action)).slice(0, SHOWN);
 
