@@ -162,6 +162,21 @@ export default tseslint.config(
     },
   },
   {
+    // Dates staff read are written one way, by renderer/src/i18n/format.ts (and src/common/dates.ts behind it).
+    files: ['renderer/src/**/*.ts', 'renderer/src/**/*.tsx'],
+    ignores: ['renderer/src/i18n/format.ts', '**/*.test.ts', '**/*.test.tsx'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['toLocaleDateString', 'toLocaleTimeString', 'toISOString'].map((property) => ({
+          property,
+          message: 'Write dates through renderer/src/i18n/format.ts (one style for staff); no ISO or locale dates on screen.',
+        })),
+        { object: 'Intl', property: 'DateTimeFormat', message: 'Write dates through renderer/src/i18n/format.ts (one style for staff).' },
+      ],
+    },
+  },
+  {
     files: ['*.js', '*.cjs', '*.ts', 'scripts/**', 'test/**', 'renderer/vite.config.ts'],
     languageOptions: { globals: { ...globals.node } },
   },

@@ -1,4 +1,5 @@
 import { text, type StaffText } from '../common/messages';
+import { dateText } from '../common/dates';
 import { venueDate, venueTime } from '../common/time';
 import type { VenueDb } from '../store/database';
 import { CHECK_LABELS, DOSE_CHECK_CODES } from '../records/vocabulary';
@@ -226,7 +227,7 @@ export function reconcileDay(db: VenueDb, venueId: string, date: string, sync: S
         key: `lot-expired:${d.id}`,
         kind: 'lot-expired',
         recordIds: [d.id],
-        message: text(`有効期限（${d.expiry}）を過ぎたロットで記録されています。`, `Recorded with a lot past its expiry (${d.expiry}).`),
+        message: text(`有効期限（${dateText(d.expiry).ja}）を過ぎたロットで記録されています。`, `Recorded with a lot past its expiry (${dateText(d.expiry).en}).`),
       });
     }
     if (d.lot_id) {

@@ -34,7 +34,7 @@ describe('the product checks at the nurse’s form', () => {
     expect(context.checks.map((c) => c.code)).toEqual(['PRODUCT_NOT_BOOKED', 'PRODUCT_AFTER_PREVIOUS']);
     const refused = nurse.refused('recordDose', { ...dose2, lotId: spikevax }, 'CHECK_CONFIRMATION_REQUIRED');
     expect(refused.message.ja).toContain('ロットの製品（スパイクバックス筋注）が予約の製品（コミナティ筋注）と違います');
-    expect(refused.message.ja).toContain('前回（1回目、2026-09-24）はコミナティ筋注です');
+    expect(refused.message.ja).toContain('前回（1回目、令和8年9月24日（2026年9月24日））はコミナティ筋注です');
     expect(refused.message.ja).toContain('理由を入力して記録してください');
     expect(refused.message.en).toContain('Choose the right lot, or confirm with the doctor');
     // Confirming only one of the two, or without a reason, is not enough.
@@ -64,7 +64,10 @@ describe('the product checks at the nurse’s form', () => {
     venue.db.prepare(`UPDATE products SET min_interval_days = 90 WHERE id = 'PFZ-COMIRNATY'`).run();
     const soon = nurse.ok('doseContext', { municipality: M, ticketNumber: T.okSecond, doseNumber: 2, lotId: comirnaty });
     expect(soon.checks.map((c) => c.code)).toEqual(['INTERVAL_TOO_SHORT']);
-    expect(soon.checks[0]?.message.ja).toContain('90日以上あけます（2026-12-23以降）');
+    // Dates in the staff's style (src/common/dates.ts), never ISO: the previous dose's day in both calendars.
+    expect(soon.checks[0]?.message.ja).toContain('90日以上あけます（2026年12月23日以降）');
+    expect(soon.checks[0]?.message.en).toContain('from 23 Dec 2026');
+    expect(JSON.stringify(soon.checks[0]?.message)).not.toMatch(/\d{4}[-/]\d{1,2}[-/]\d{1,2}/);
     venue.db.prepare(`UPDATE products SET min_interval_days = 21, min_age = 60 WHERE id = 'PFZ-COMIRNATY'`).run();
     const young = nurse.ok('doseContext', { municipality: M, ticketNumber: T.okSecond, doseNumber: 2, lotId: comirnaty });
     expect(young.checks.map((c) => c.code)).toEqual(['AGE_OUT_OF_RANGE']);

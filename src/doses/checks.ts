@@ -10,6 +10,7 @@
  * min_age, max_age), never code.
  */
 import { text, type StaffText } from '../common/messages';
+import { dateText, personDateText } from '../common/dates';
 import { addDays, ageOn } from '../common/time';
 import { bookingsForPerson, doseHistory, type DoseHistoryEntry } from '../roster/repo';
 import type { VenueDb } from '../store/database';
@@ -98,8 +99,8 @@ export function doseChecks(db: VenueDb, subject: DoseSubject, product: Product):
       checks.push({
         code: 'PRODUCT_AFTER_PREVIOUS',
         message: text(
-          `前回（${previous.dose}回目、${previous.date}）は${before}です。製品マスタでは${product.name}は${allowed}の後にだけ接種できます。`,
-          `The previous dose (dose ${previous.dose}, ${previous.date}) was ${before}. The product master allows ${product.name} only after ${allowed}.`,
+          `前回（${previous.dose}回目、${personDateText(previous.date).ja}）は${before}です。製品マスタでは${product.name}は${allowed}の後にだけ接種できます。`,
+          `The previous dose (dose ${previous.dose}, ${personDateText(previous.date).en}) was ${before}. The product master allows ${product.name} only after ${allowed}.`,
         ),
       });
     }
@@ -108,8 +109,8 @@ export function doseChecks(db: VenueDb, subject: DoseSubject, product: Product):
       checks.push({
         code: 'INTERVAL_TOO_SHORT',
         message: text(
-          `前回（${previous.date}）から間隔が足りません。${product.name}は前回から${product.minIntervalDays}日以上あけます（${earliest}以降）。`,
-          `Too soon after the previous dose (${previous.date}): ${product.name} needs ${product.minIntervalDays} days (from ${earliest}).`,
+          `前回（${personDateText(previous.date).ja}）から間隔が足りません。${product.name}は前回から${product.minIntervalDays}日以上あけます（${dateText(earliest).ja}以降）。`,
+          `Too soon after the previous dose (${personDateText(previous.date).en}): ${product.name} needs ${product.minIntervalDays} days (from ${dateText(earliest).en}).`,
         ),
       });
     }

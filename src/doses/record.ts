@@ -1,4 +1,5 @@
 import { uuidv7 } from '../common/ids';
+import { dateText, personDateText } from '../common/dates';
 import { NO_INDIVIDUAL_NUMBER, text, type StaffText } from '../common/messages';
 import { parseInstant, venueDate, venueIso } from '../common/time';
 import { doseHistory, findTicket, highestDose } from '../roster/repo';
@@ -83,8 +84,8 @@ export function recordDose(db: VenueDb, input: DoseInput, context: DoseContext, 
   if (duplicate && input.status === 'performed') {
     refuse(
       'DUPLICATE_DOSE',
-      `${input.doseNumber}回目は既に記録されています（${duplicate.date}）。誤りなら管理者が元の記録を取り消してから記録し直してください。`,
-      `Dose ${input.doseNumber} is already recorded (${duplicate.date}). If that record is wrong, a supervisor must void it first.`,
+      `${input.doseNumber}回目は既に記録されています（${personDateText(duplicate.date).ja}）。誤りなら管理者が元の記録を取り消してから記録し直してください。`,
+      `Dose ${input.doseNumber} is already recorded (${personDateText(duplicate.date).en}). If that record is wrong, a supervisor must void it first.`,
     );
   }
   const latest = highestDose(history);
@@ -99,7 +100,7 @@ export function recordDose(db: VenueDb, input: DoseInput, context: DoseContext, 
   if (latest) {
     const before = latest.givenAt ? given.getTime() < new Date(latest.givenAt).getTime() : givenDate < latest.date;
     if (before) {
-      refuse('BEFORE_PREVIOUS_DOSE', `接種日時が前回（${latest.date}）より前になっています。`, `The time given is before the previous dose (${latest.date}).`);
+      refuse('BEFORE_PREVIOUS_DOSE', `接種日時が前回（${personDateText(latest.date).ja}）より前になっています。`, `The time given is before the previous dose (${personDateText(latest.date).en}).`);
     }
   }
 
@@ -112,7 +113,7 @@ export function recordDose(db: VenueDb, input: DoseInput, context: DoseContext, 
     lot = getLot(db, input.lotId);
     if (!lot || lot.venueId !== context.venueId) refuse('UNKNOWN_LOT', 'この会場に登録されていないロットです。管理者にロットの追加を依頼してください。', 'This lot is not registered at this venue. Ask the supervisor to add it.');
     if (lot.expiry < givenDate) {
-      refuse('EXPIRED_LOT', `このロットは有効期限（${lot.expiry}）が切れています。使用しないでください。`, `This lot expired on ${lot.expiry}. Do not use it.`);
+      refuse('EXPIRED_LOT', `このロットは有効期限（${dateText(lot.expiry).ja}）が切れています。使用しないでください。`, `This lot expired on ${dateText(lot.expiry).en}. Do not use it.`);
     }
     product = getProduct(db, lot.productId);
     if (product) {

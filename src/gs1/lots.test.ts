@@ -70,6 +70,11 @@ describe('matchScannedLot', () => {
     const result = match('(01)04987123456784(17)260500(10)ZZ1');
     expect(result).toMatchObject({ kind: 'expired', productId: 'p1', expiry: '2026-05-31' });
     expect(result).not.toHaveProperty('lotId');
+    // The date as staff read it elsewhere (src/common/dates.ts), never ISO.
+    expect(result.message).toEqual({
+      ja: 'このワクチンは有効期限(2026年5月31日)が切れています。使わずに、管理者に伝えてください。',
+      en: 'This vaccine expired on 31 May 2026. Do not use it; tell the supervisor.',
+    });
   });
 
   it('trusts the pack in hand when its label says expired, whatever the list says', () => {
@@ -103,7 +108,7 @@ describe('matchScannedLot', () => {
       listedExpiry: '2027-12-31',
       scannedExpiry: '2028-01-31',
     });
-    expect(result.message.en).toContain('2027-12-31');
+    expect(result.message.en).toContain('31 Dec 2027');
     expect(result.message.ja).toContain('2028年1月31日');
   });
 });

@@ -7,6 +7,7 @@
  */
 import type { StaffText } from '../common/messages';
 import { text } from '../common/messages';
+import { dateText } from '../common/dates';
 import { toGtin14 } from './gtin';
 import type { Gs1Scan } from './parse';
 
@@ -45,10 +46,6 @@ export type LotMatch =
     };
 
 /** 2027-12-31 → 2027年12月31日: how staff read dates on a Japanese screen. */
-function jaDate(iso: string): string {
-  const [y, m, d] = iso.split('-');
-  return `${y}年${Number(m)}月${Number(d)}日`;
-}
 
 const FIELD_NAMES: Record<ScanField, StaffText> = {
   gtin: text('商品コード', 'product code'),
@@ -74,8 +71,8 @@ function incomplete(missing: ScanField[], productId: string | undefined): LotMat
 
 function expired(productId: string, expiry: string, lotId: string | undefined): LotMatch {
   const message = text(
-    `このワクチンは有効期限(${jaDate(expiry)})が切れています。使わずに、管理者に伝えてください。`,
-    `This vaccine expired on ${expiry}. Do not use it; tell the supervisor.`,
+    `このワクチンは有効期限(${dateText(expiry).ja})が切れています。使わずに、管理者に伝えてください。`,
+    `This vaccine expired on ${dateText(expiry).en}. Do not use it; tell the supervisor.`,
   );
   return lotId === undefined
     ? { kind: 'expired', productId, expiry, message }
@@ -132,8 +129,8 @@ export function matchScannedLot(
       lotId: exact.id,
       productId: product.id,
       message: text(
-        `ロット ${lotNumber}(有効期限 ${jaDate(expiry)})です。`,
-        `Lot ${lotNumber} (expires ${expiry}).`,
+        `ロット ${lotNumber}(有効期限 ${dateText(expiry).ja})です。`,
+        `Lot ${lotNumber} (expires ${dateText(expiry).en}).`,
       ),
     };
   }
@@ -148,8 +145,8 @@ export function matchScannedLot(
       listedExpiry: other.expiry,
       scannedExpiry: expiry,
       message: text(
-        `ロット ${lotNumber} の有効期限が、一覧(${jaDate(other.expiry)})と箱のバーコード(${jaDate(expiry)})で違います。箱の表示を確かめ、管理者に伝えてください。`,
-        `Lot ${lotNumber} expires ${other.expiry} in the list but ${expiry} on the pack's barcode. Check the printed label and tell the supervisor.`,
+        `ロット ${lotNumber} の有効期限が、一覧(${dateText(other.expiry).ja})と箱のバーコード(${dateText(expiry).ja})で違います。箱の表示を確かめ、管理者に伝えてください。`,
+        `Lot ${lotNumber} expires ${dateText(other.expiry).en} in the list but ${dateText(expiry).en} on the pack's barcode. Check the printed label and tell the supervisor.`,
       ),
     };
   }
@@ -159,8 +156,8 @@ export function matchScannedLot(
     lotNumber,
     expiry,
     message: text(
-      `ロット ${lotNumber}(有効期限 ${jaDate(expiry)})は会場のロット一覧にまだありません。一覧に追加してよいか確かめてください。`,
-      `Lot ${lotNumber} (expires ${expiry}) is not in the venue's lot list yet. Check whether to add it.`,
+      `ロット ${lotNumber}(有効期限 ${dateText(expiry).ja})は会場のロット一覧にまだありません。一覧に追加してよいか確かめてください。`,
+      `Lot ${lotNumber} (expires ${dateText(expiry).en}) is not in the venue's lot list yet. Check whether to add it.`,
     ),
   };
 }

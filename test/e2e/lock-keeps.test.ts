@@ -153,4 +153,37 @@ describe('the idle lock keeps the work of the person who comes back', () => {
     await page.getByTestId('nav-reception').click();
     expect(await page.getByTestId('manual-input').inputValue()).toBe('');
   });
+
+  it('keeps every other form’s entries through the lock too: the desk doctor, the audit log’s filters, the settings', async () => {
+    // Signed in as the supervisor (the test before).
+    await page.getByTestId('nav-supervisor').click();
+    await page.getByTestId('sup-tab-desk').click();
+    const doctor = page.getByTestId('desk-doctor-input').first();
+    await doctor.fill('午後 医師');
+    await page.getByTestId('sup-tab-audit').click();
+    await page.getByTestId('audit-action').selectOption('voidRecord');
+    await page.getByTestId('audit-hide-routine').uncheck();
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('settings-idle').fill('12');
+    await page.keyboard.press('F9');
+    await page.getByTestId('lock-screen').waitFor();
+    expect(await pageText()).not.toContain('午後 医師');
+    await unlock('supervisor');
+
+    await page.getByTestId('screen-settings').waitFor();
+    expect(await page.getByTestId('settings-idle').inputValue()).toBe('12');
+    await page.getByTestId('nav-supervisor').click();
+    expect(await page.getByTestId('audit-action').inputValue()).toBe('voidRecord');
+    expect(await page.getByTestId('audit-hide-routine').isChecked()).toBe(false);
+    await page.getByTestId('sup-tab-desk').click();
+    expect(await page.getByTestId('desk-doctor-input').first().inputValue()).toBe('午後 医師');
+
+    await page.getByTestId('signout-button').click();
+    await signIn(page, 'supervisor');
+    await page.getByTestId('nav-supervisor').click();
+    await page.getByTestId('sup-tab-desk').click();
+    expect(await page.getByTestId('desk-doctor-input').first().inputValue()).not.toBe('午後 医師');
+    await page.getByTestId('sup-tab-audit').click();
+    expect(await page.getByTestId('audit-action').inputValue()).toBe('');
+  });
 });

@@ -95,6 +95,18 @@ class Findings {
     }
   }
 
+  /** The camera's hint never covers its aiming frame: the two boxes do not meet. */
+  async hintBesideAim(screen: string): Promise<void> {
+    const aim = await this.page.getByTestId('aim-frame').first().boundingBox();
+    const hint = await this.page.locator('[data-testid="aim-hint"], [data-testid="steady-hint"]').first().boundingBox();
+    if (!aim || !hint) {
+      this.problems.push(`${screen}: no aiming frame or no hint`);
+      return;
+    }
+    const meet = hint.x < aim.x + aim.width && aim.x < hint.x + hint.width && hint.y < aim.y + aim.height && aim.y < hint.y + hint.height;
+    if (meet) this.problems.push(`${screen}: the hint (y=${Math.round(hint.y)}..${Math.round(hint.y + hint.height)}) covers the aiming frame (y=${Math.round(aim.y)}..${Math.round(aim.y + aim.height)})`);
+  }
+
   /** The header, the axe rules, the dates, the tables; and the screenshot. */
   async screen(screen: string, options: { shell?: boolean; tables?: boolean } = {}): Promise<void> {
     await saveScreen(this.page, `size-${this.size.name}-${screen}`, { fullPage: false });
@@ -129,6 +141,7 @@ async function receptionAndLock(page: Page, found: Findings): Promise<void> {
   // The camera's view (its aiming frame) and the card's word, both in view at once, whichever way the tablet is held.
   await found.inView('reception', 'aim-frame');
   await found.inView('reception', 'verdict-word');
+  await found.hintBesideAim('reception');
   await found.screen('reception');
   await page.keyboard.press('F9');
   await page.getByTestId('lock-screen').waitFor();
@@ -154,7 +167,30 @@ async function nurseAndBoard(page: Page, found: Findings, size: ScreenSize): Pro
   await page.getByTestId('dose-facts').waitFor();
   await found.inView('nurse', 'record-dose-button');
   await found.readableAbove('nurse', 'person-kanji', 'record-dose-button');
+  await found.hintBesideAim('nurse');
   await found.screen('nurse');
+  // A lot of another product than booked: the save stops for a confirmation with a reason, whose button stays in view.
+  await page.getByTestId('lot-select').selectOption(lotIdOf(host, 'MS0001'));
+  await page.getByTestId('site-left_arm').check();
+  await page.getByTestId('doctor').fill('予診 医師');
+  await page.getByTestId('record-dose-button').click();
+  await page.getByTestId('check-confirm').waitFor();
+  // As the form first shows, before anything typed or clicked in it could scroll the page.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await found.inView('nurse-confirm', 'check-confirm-button');
+  await found.inView('nurse-confirm', 'check-cancel');
+  await saveScreen(page, `size-${size.name}-nurse-confirm`, { fullPage: false });
+  await page.getByTestId('check-cancel').click();
+  // 「接種しなかった」: the reasons' save and cancel stay in view too.
+  await page.getByTestId('not-performed-button').click();
+  await page.getByTestId('not-performed').waitFor();
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await found.inView('nurse-not-given', 'save-not-performed');
+  await found.inView('nurse-not-given', 'not-performed-cancel');
+  await saveScreen(page, `size-${size.name}-nurse-not-given`, { fullPage: false });
+  await page.getByTestId('not-performed-cancel').click();
+  // The desk's lot back as it was, for the next size.
+  await page.getByTestId('lot-select').selectOption(lotIdOf(host, 'FA1234'));
   await page.getByTestId('nav-observation').click();
   await page.getByTestId('observation-item').first().waitFor();
   await found.inView('observation', 'release-button');

@@ -55,19 +55,22 @@ export function ScannerPanel({ purpose, onRead, onNotice, active = true, compact
   return (
     <section className={`scanner${compact ? ' scanner--compact' : ''}`} data-testid="scanner" data-camera-state={camera.state} data-frame-source={camera.frameSource ?? undefined} aria-label={t('scanner.title')}>
       {cameraOn ? (
-        <div className="scanner__view">
-          <video ref={camera.videoRef} className="scanner__video" data-testid="scanner-video" muted playsInline autoPlay />
-          <div className={`scanner__aim${camera.steady ? ' scanner__aim--steady' : ''}`} data-testid="aim-frame" aria-hidden="true">
-            <span className="scanner__corner scanner__corner--tl" />
-            <span className="scanner__corner scanner__corner--tr" />
-            <span className="scanner__corner scanner__corner--bl" />
-            <span className="scanner__corner scanner__corner--br" />
+        <>
+          <div className="scanner__view">
+            <video ref={camera.videoRef} className="scanner__video" data-testid="scanner-video" muted playsInline autoPlay />
+            <div className={`scanner__aim${camera.steady ? ' scanner__aim--steady' : ''}`} data-testid="aim-frame" aria-hidden="true">
+              <span className="scanner__corner scanner__corner--tl" />
+              <span className="scanner__corner scanner__corner--tr" />
+              <span className="scanner__corner scanner__corner--bl" />
+              <span className="scanner__corner scanner__corner--br" />
+            </div>
+            {status ? <p className="scanner__status">{status}</p> : null}
           </div>
+          {/* Under the view, never over it: the aiming frame and the picture stay clear. */}
           <p className={`scanner__hint${camera.steady ? ' scanner__hint--steady' : ''}`} data-testid={camera.steady ? 'steady-hint' : 'aim-hint'} role="status">
             {camera.steady ? t('scanner.steady') : purpose === 'pack' ? t('scanner.aimPack') : purpose === 'any' ? t('scanner.aimAny') : t('scanner.aim')}
           </p>
-          {status ? <p className="scanner__status">{status}</p> : null}
-        </div>
+        </>
       ) : (
         <p className="scanner__status scanner__status--off">{status}</p>
       )}

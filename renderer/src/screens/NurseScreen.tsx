@@ -15,8 +15,9 @@ import { VerdictCard } from '../components/VerdictCard';
 import { formatDateBoth, formatExpiry, formatTime } from '../i18n/format';
 import { useT } from '../i18n/t';
 import type { StringKey } from '../i18n/strings';
-import { deskDoctorOf, lotLabel, NOT_GIVEN_REASONS, productObservation, SITES, useNurse, type ObservationMinutes, type QueueEntry } from '../stores/nurse';
+import { deskDoctorOf, lotLabel, productObservation, SITES, useNurse, type ObservationMinutes, type QueueEntry } from '../stores/nurse';
 import { CheckConfirm, DoseFacts, SwitchPrompt } from './nurse/DoseChecks';
+import { NotGiven } from './nurse/NotGiven';
 import { useKeyCue } from '../stores/key-cue';
 import { useSession } from '../stores/session';
 import type { ReadSource } from '../stores/reception';
@@ -185,9 +186,8 @@ function DoseForm({ entry }: { entry: QueueEntry }) {
   const edit = useNurse((s) => s.edit);
   const record = useNurse((s) => s.record);
   const today = venueDate(new Date());
-  const { notGiven, reasonKey, otherReason, site } = draft;
+  const { notGiven, site } = draft;
 
-  const reasonText = reasonKey === 'other' ? otherReason.trim() : reasonKey ? t(`nurse.reason.${reasonKey}` as StringKey) : '';
   // Enter and F2 record only this form, and only when nothing else is asked of the nurse (a switch, a confirmation, "not given").
   const recordByKey = () => {
     if (!notGiven && lotId && !saving && !pendingSwitch && !confirming) void record('performed');
@@ -233,30 +233,7 @@ function DoseForm({ entry }: { entry: QueueEntry }) {
           </button>
         </div>
       ) : null}
-      {notGiven ? (
-        <fieldset className="field not-given" data-testid="not-performed">
-          <legend>{t('nurse.reason')}</legend>
-          <div className="chips">
-            {NOT_GIVEN_REASONS.map((r) => (
-              <label key={r} className={`chip${reasonKey === r ? ' chip--on' : ''}`}>
-                <input type="radio" name="reason" value={r} checked={reasonKey === r} onChange={() => edit({ reasonKey: r })} data-testid={`reason-${r}`} />
-                {t(`nurse.reason.${r}` as StringKey)}
-              </label>
-            ))}
-          </div>
-          {reasonKey === 'other' ? (
-            <input data-testid="reason-other" aria-label={t('nurse.reasonOther')} placeholder={t('nurse.reasonOther')} maxLength={200} value={otherReason} onChange={(event) => edit({ otherReason: event.target.value })} />
-          ) : null}
-          <div className="actions">
-            <button type="button" className="button button--danger" data-testid="save-not-performed" disabled={reasonText.length < 2 || saving || pendingSwitch !== null} onClick={() => void record('not_performed', reasonText)}>
-              {t('nurse.saveNotPerformed')}
-            </button>
-            <button type="button" className="button button--quiet" onClick={() => edit({ notGiven: false })}>
-              {t('nurse.cancel')}
-            </button>
-          </div>
-        </fieldset>
-      ) : null}
+      {notGiven ? <NotGiven /> : null}
     </section>
   );
 }

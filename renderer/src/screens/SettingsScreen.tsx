@@ -12,6 +12,7 @@ import { TestScan } from '../components/TestScan';
 import { useT } from '../i18n/t';
 import type { StringKey } from '../i18n/strings';
 import { usePrefs, type ScannerMode } from '../stores/prefs';
+import { useKeptForm } from '../stores/kept';
 import { useSession } from '../stores/session';
 import { useSync } from '../stores/sync';
 import { BackupsPanel } from './BackupsPanel';
@@ -46,15 +47,15 @@ function useCameras(): { deviceId: string; label: string }[] {
   return cameras;
 }
 
-function DeviceSection() {
+export function DeviceSection() {
   const t = useT();
   const device = useSession((s) => s.device);
   const staff = useSession((s) => s.staff);
   const refreshDevice = useSession((s) => s.refreshDevice);
   const isSupervisor = staff?.role === 'supervisor';
   const [desks, setDesks] = useState<Desk[]>([]);
-  const [deskId, setDeskId] = useState(device?.deskId ?? '');
-  const [idle, setIdle] = useState(String(device?.idleLockMinutes ?? 5));
+  const [form, setForm, resetForm] = useKeptForm('settings.device', { deskId: device?.deskId ?? '', idle: String(device?.idleLockMinutes ?? 5) });
+  const { deskId, idle } = form;
   const [result, setResult] = useState<{ ok: boolean; error?: ReplyError } | null>(null);
 
   useEffect(() => {
@@ -68,6 +69,7 @@ function DeviceSection() {
       ...(Number.isInteger(minutes) && minutes !== device?.idleLockMinutes ? { idleLockMinutes: minutes } : {}),
     });
     setResult(reply.ok ? { ok: true } : { ok: false, error: reply.error });
+    if (reply.ok) resetForm();
     await refreshDevice();
   };
 
@@ -88,7 +90,7 @@ function DeviceSection() {
       </dl>
       <label className="field">
         <span>{t('settings.desk')}</span>
-        <select value={deskId} onChange={(event) => setDeskId(event.target.value)} disabled={!isSupervisor} data-testid="settings-desk">
+        <select value={deskId} onChange={(event) => setForm({ deskId: event.target.value })} disabled={!isSupervisor} data-testid="settings-desk">
           {desks.map((d) => (
             <option key={d.id} value={d.id}>
               {d.name} ({d.id})
@@ -98,7 +100,7 @@ function DeviceSection() {
       </label>
       <label className="field">
         <span>{t('settings.idleLock')}</span>
-        <input type="number" min={1} max={60} value={idle} onChange={(event) => setIdle(event.target.value)} disabled={!isSupervisor} data-testid="settings-idle" />
+        <input type="number" min={1} max={60} value={idle} onChange={(event) => setForm({ idle: event.target.value })} disabled={!isSupervisor} data-testid="settings-idle" />
       </label>
       {isSupervisor ? (
         <button type="button" className="button button--primary" onClick={() => void save()} data-testid="settings-save">

@@ -4,11 +4,9 @@
  * app (or a recovery code), on the same form: the password stays in this
  * form's memory only until the code is sent.
  */
-import { useState, type FormEvent } from 'react';
-import type { ReplyError } from '../../../src/api/reply';
-import { LanguageToggle } from '../components/LanguageToggle';
+import { useState } from 'react';
+import { PasswordForm, usePasswordEntry } from '../components/PasswordForm';
 import { useT } from '../i18n/t';
-import { useHandheldScanner } from '../scanner/handheld-dom';
 import { useSession } from '../stores/session';
 
 export function SignInScreen() {
@@ -16,107 +14,63 @@ export function SignInScreen() {
   const device = useSession((s) => s.device);
   const signIn = useSession((s) => s.signIn);
   const [login, setLogin] = useState('');
-  const [password, setPassword] = useState('');
-  const [code, setCode] = useState('');
   const [askCode, setAskCode] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ReplyError | null>(null);
-  // A ticket scanned here must not land in the password field (nor submit it and count as a wrong
-  // password): the burst is taken back out of the field and dropped.
-  const [scanIgnored, setScanIgnored] = useState(false);
-  useHandheldScanner(() => setScanIgnored(true), true);
+  const entry = usePasswordEntry();
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    const failed = await signIn(login.trim(), password, askCode ? code.replace(/\s+/g, '') : undefined);
-    setBusy(false);
-    setCode('');
-    setError(failed);
+  const submit = async () => {
+    const failed = await entry.send((password, code) => signIn(login.trim(), password, askCode ? code : undefined));
     // The right password was given: only the code is asked for now (again, after a wrong one).
     const codeStep = failed?.code === 'SECOND_FACTOR_REQUIRED' || (askCode && failed?.code === 'WRONG_CODE');
     setAskCode(codeStep);
-    if (!codeStep) setPassword('');
+    if (!codeStep) entry.clearPassword();
   };
 
   const startOver = () => {
     setAskCode(false);
-    setPassword('');
-    setCode('');
-    setError(null);
+    entry.reset();
   };
 
   return (
-    <main className="gate" data-testid="screen-signin">
-      <div className="gate__top">
-        <h1>{t('app.title')}</h1>
-        <LanguageToggle />
-      </div>
-      <form className="gate__card" onSubmit={(event) => void submit(event)} noValidate>
-        <h2>{t('signin.title')}</h2>
-        <p className="gate__lead">{t('signin.lead')}</p>
-        {device ? (
-          <p className="gate__device" data-testid="signin-device">
-            {t('signin.device')}: {device.venueName ?? device.venueId} · {device.deskName ?? device.deskId}
-          </p>
-        ) : null}
-        <label className="field">
-          <span>{t('signin.login')}</span>
-          <input
-            data-testid="signin-login"
-            autoComplete="username"
-            autoCapitalize="off"
-            spellCheck={false}
-            value={login}
-            readOnly={askCode}
-            onChange={(event) => setLogin(event.target.value)}
-            autoFocus
-            required
-          />
-        </label>
-        {askCode ? (
-          <label className="field">
-            <span>{t('signin.code')}</span>
-            <input
-              data-testid="signin-code"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              autoCapitalize="off"
-              spellCheck={false}
-              maxLength={16}
-              value={code}
-              onChange={(event) => setCode(event.target.value)}
-              autoFocus
-            />
-            <small className="field__hint">{t('signin.codeHint')}</small>
-          </label>
-        ) : (
-          <label className="field">
-            <span>{t('signin.password')}</span>
-            <input data-testid="signin-password" type="password" autoComplete="current-password" value={password} onChange={(event) => setPassword(event.target.value)} required />
-          </label>
-        )}
-        {scanIgnored ? (
-          <p className="notice notice--error" role="status" data-testid="scan-ignored">
-            {t('gate.scanIgnored')}
-          </p>
-        ) : null}
-        {error ? (
-          <p className="form-error" role="alert" data-testid="signin-error" data-code={error.code}>
-            {t.refusal(error)}
-          </p>
-        ) : null}
-        <button type="submit" className="button button--primary button--wide" data-testid="signin-submit" disabled={busy || !login.trim() || !password || (askCode && !code.trim())}>
-          {busy ? t('signin.busy') : t('signin.submit')}
-        </button>
-        {askCode ? (
+    <PasswordForm
+      name="signin"
+      screenTestId="screen-signin"
+      title={t('signin.title')}
+      lead={t('signin.lead')}
+      passwordLabel={t('signin.password')}
+      submitLabel={t('signin.submit')}
+      busyLabel={t('signin.busy')}
+      askPassword={!askCode}
+      askCode={askCode}
+      ready={login.trim() !== ''}
+      {...entry.fields}
+      onSubmit={() => void submit()}
+      actions={
+        askCode ? (
           <button type="button" className="button button--quiet button--wide" data-testid="signin-start-over" onClick={startOver}>
             {t('signin.startOver')}
           </button>
-        ) : null}
-      </form>
-    </main>
+        ) : null
+      }
+    >
+      {device ? (
+        <p className="gate__device" data-testid="signin-device">
+          {t('signin.device')}: {device.venueName ?? device.venueId} · {device.deskName ?? device.deskId}
+        </p>
+      ) : null}
+      <label className="field">
+        <span>{t('signin.login')}</span>
+        <input
+          data-testid="signin-login"
+          autoComplete="username"
+          autoCapitalize="off"
+          spellCheck={false}
+          value={login}
+          readOnly={askCode}
+          onChange={(event) => setLogin(event.target.value)}
+          autoFocus
+          required
+        />
+      </label>
+    </PasswordForm>
   );
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { noIndividualNumber } from '../../privacy/schema';
 import { text } from '../../common/messages';
+import { dateText } from '../../common/dates';
 import { doseNumber, instant, isoDate, municipalityCode, recordId, shortId, staffText, ticketNumber } from '../../common/schemas';
 import { isCalendarDate, venueDate, venueIso } from '../../common/time';
 import { findLot, getDesk, getLot, getProduct, insertLot, listLots, listProducts, setActiveLot } from '../../doses/catalog';
@@ -246,7 +247,7 @@ export const doseOperations = {
       if (!desk) refuse('UNKNOWN_DESK', text('その受付台は登録されていません。', 'No such desk.'));
       const lot = getLot(context.db, input.lotId);
       if (!lot || lot.venueId !== desk.venueId) refuse('UNKNOWN_LOT', text('この会場のロットではありません。', 'This lot is not registered at this venue.'));
-      if (lot.expiry < venueDate(context.now)) refuse('EXPIRED_LOT', text(`このロットは有効期限（${lot.expiry}）が切れています。`, `This lot expired on ${lot.expiry}.`));
+      if (lot.expiry < venueDate(context.now)) refuse('EXPIRED_LOT', text(`このロットは有効期限（${dateText(lot.expiry).ja}）が切れています。`, `This lot expired on ${dateText(lot.expiry).en}.`));
       setActiveLot(context.db, { deskId, lotId: lot.id, venueId: desk.venueId, staffId: session.staff.id }, context.now, context.records);
       context.audit(lot.id, { desk: deskId });
       context.emit({ type: 'desk', id: deskId });

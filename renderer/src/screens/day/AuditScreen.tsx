@@ -11,6 +11,7 @@ import { AlertIcon, CheckIcon } from '../../components/Icons';
 import { formatDateTime } from '../../i18n/format';
 import { actionLabel, AUDIT_ACTIONS } from '../../i18n/operations';
 import { useT } from '../../i18n/t';
+import { useKeptForm } from '../../stores/kept';
 import type { StringKey } from '../../i18n/strings';
 import { AuditEntries } from './AuditEntries';
 import { venueInstant } from './format';
@@ -25,13 +26,16 @@ const ROUTINE = new Set([
 ]);
 const SHOWN = 200;
 
-interface Filters {
+/** The filters as typed ('1' or '0' for hiding routine reads): kept through the lock (stores/kept.ts). */
+interface Filters extends Record<string, string> {
   staffId: string;
   action: string;
   from: string;
   to: string;
-  hideRoutine: boolean;
+  hideRoutine: '1' | '0';
 }
+
+const NO_FILTERS: Filters = { staffId: '', action: '', from: '', to: '', hideRoutine: '1' };
 
 /** A datetime-local value (venue time) as an instant. */
 function instantOf(local: string): string | undefined {
@@ -108,8 +112,9 @@ function CentralStatus({ central }: { central: NonNullable<Audit['central']> }) 
 export function AuditScreen() {
   const t = useT();
   const [staff, setStaff] = useState<Staff[]>([]);
-  const [filters, setFilters] = useState<Filters>({ staffId: '', action: '', from: '', to: '', hideRoutine: true });
-  const [applied, setApplied] = useState<Filters>(filters);
+  // What is typed, and what the list shows (applied), both kept through the lock.
+  const [filters, setFilters] = useKeptForm('audit.filters', NO_FILTERS);
+  const [applied, setApplied] = useKeptForm('audit.applied', NO_FILTERS);
   const [audit, setAudit] = useState<Audit | null>(null);
   const [error, setError] = useState<ReplyError | null>(null);
 
@@ -120,7 +125,7 @@ export function AuditScreen() {
       action: f.action || undefined,
       from: instantOf(f.from),
       to: instantOf(f.to),
-      limit: f.hideRoutine && !f.action ? 1000 : SHOWN,
+      limit: f.hideRoutine === '1' && !f.action ? 1000 : SHOWN,
     });
     if (reply.ok) {
       setAudit(reply.value);
@@ -131,15 +136,18 @@ export function AuditScreen() {
   useEffect(() => {
     void call('listStaff', {}).then((reply) => reply.ok && setStaff(reply.value));
   }, []);
+  // Each press of apply reads the log again, even with the filters unchanged (new entries, a chain to check again).
+  const [asked, setAsked] = useState(0);
   useEffect(() => {
     void load(applied);
-  }, [load, applied]);
+  }, [load, applied, asked]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setApplied({ ...filters });
+    setApplied(filters);
+    setAsked((n) => n + 1);
   };
-  const entries = (audit?.entries ?? []).filter((e) => !applied.hideRoutine || applied.action || !ROUTINE.has(e.action)).slice(0, SHOWN);
+  const entries = (audit?.entries ?? []).filter((e) => applied.hideRoutine === '0' || applied.action || !ROUTINE.has(e.action)).slice(0, SHOWN);
 
   return (
     <div className="screen screen--wide" data-testid="audit-screen">
@@ -150,7 +158,7 @@ export function AuditScreen() {
         <form className="filters" onSubmit={submit}>
           <label className="field">
             <span>{t('audit.staff')}</span>
-            <select value={filters.staffId} onChange={(event) => setFilters({ ...filters, staffId: event.target.value })} data-testid="audit-staff">
+            <select value={filters.staffId} onChange={(event) => setFilters({ staffId: event.target.value })} data-testid="audit-staff">
               <option value="">{t('audit.all')}</option>
               {staff.map((s) => (
                 <option key={s.id} value={s.id}>
@@ -161,7 +169,7 @@ export function AuditScreen() {
           </label>
           <label className="field">
             <span>{t('audit.action')}</span>
-            <select value={filters.action} onChange={(event) => setFilters({ ...filters, action: event.target.value })} data-testid="audit-action">
+            <select value={filters.action} onChange={(event) => setFilters({ action: event.target.value })} data-testid="audit-action">
               <option value="">{t('audit.all')}</option>
               {AUDIT_ACTIONS.map((name) => ({ name, label: actionLabel(name, t.language) ?? name }))
                 .sort((a, b) => a.label.localeCompare(b.label, t.language))
@@ -174,14 +182,14 @@ export function AuditScreen() {
           </label>
           <label className="field">
             <span>{t('audit.from')}</span>
-            <input type="datetime-local" step={1} value={filters.from} onChange={(event) => setFilters({ ...filters, from: event.target.value })} data-testid="audit-from" />
+            <input type="datetime-local" step={1} value={filters.from} onChange={(event) => setFilters({ from: event.target.value })} data-testid="audit-from" />
           </label>
           <label className="field">
             <span>{t('audit.to')}</span>
-            <input type="datetime-local" step={1} value={filters.to} onChange={(event) => setFilters({ ...filters, to: event.target.value })} data-testid="audit-to" />
+            <input type="datetime-local" step={1} value={filters.to} onChange={(event) => setFilters({ to: event.target.value })} data-testid="audit-to" />
           </label>
           <label className="chip chip--check">
-            <input type="checkbox" checked={filters.hideRoutine} onChange={(event) => setFilters({ ...filters, hideRoutine: event.target.checked })} data-testid="audit-hide-routine" />
+            <input type="checkbox" checked={filters.hideRoutine === '1'} onChange={(event) => setFilters({ hideRoutine: event.target.checked ? '1' : '0' })} data-testid="audit-hide-routine" />
             {t('audit.hideRoutine')}
           </label>
           <button type="submit" className="button button--primary" data-testid="audit-apply">

@@ -3,6 +3,7 @@
  * the discrepancies with their explanations, and the sign-off. No list of
  * people: the report holds counts, not names.
  */
+import { venueIso } from '../../../../src/common/time';
 import { ReaderHealth } from '../../components/ReaderHealth';
 import { formatDateBoth, formatDateTime } from '../../i18n/format';
 import { useT } from '../../i18n/t';
@@ -23,7 +24,7 @@ export function DayReportSheet({ report }: { report: DayReport }) {
         <p>
           <strong>{report.venueName ?? report.venueId}</strong> · {formatDateBoth(report.date, t.language, { weekday: true })}
         </p>
-        <p className="muted">{t('day.report.printedAt', { at: formatDateTime(new Date().toISOString(), t.language) })}</p>
+        <p className="muted">{t('day.report.printedAt', { at: formatDateTime(venueIso(new Date()), t.language) })}</p>
       </header>
       <h2>{t('day.counts')}</h2>
       <DayCounts report={report} />

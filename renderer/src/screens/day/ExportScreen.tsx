@@ -13,6 +13,7 @@ import { formatDateBoth } from '../../i18n/format';
 import { useT } from '../../i18n/t';
 import { today } from '../../stores/day';
 import { useDesks } from '../../stores/desks';
+import { useKeptForm } from '../../stores/kept';
 import { useRecordNames } from './audit-names';
 import { base64Bytes } from './format';
 
@@ -63,8 +64,10 @@ function Withheld({ withheld }: { withheld: Saved['withheld'] }) {
 
 export function ExportScreen() {
   const t = useT();
-  const [date, setDate] = useState(today());
-  const [encoding, setEncoding] = useState<Encoding>('utf-8');
+  // The day and encoding chosen are kept through the lock (stores/kept.ts).
+  const [form, setForm] = useKeptForm('export', { date: today(), encoding: 'utf-8' });
+  const date = form.date;
+  const encoding = ENCODINGS.find((e) => e === form.encoding) ?? 'utf-8';
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState<Saved | null>(null);
   const [error, setError] = useState<ReplyError | null>(null);
@@ -96,7 +99,7 @@ export function ExportScreen() {
         <form className="inline-form" onSubmit={(event) => void submit(event)}>
           <label className="field">
             <span>{t('export.date')}</span>
-            <input type="date" value={date} max={today()} onChange={(event) => event.target.value && setDate(event.target.value)} data-testid="export-date" required />
+            <input type="date" value={date} max={today()} onChange={(event) => event.target.value && setForm({ date: event.target.value })} data-testid="export-date" required />
             <small className="field__hint">{formatDateBoth(date, t.language, { weekday: true })}</small>
           </label>
           <fieldset className="field">
@@ -104,7 +107,7 @@ export function ExportScreen() {
             <div className="chips">
               {ENCODINGS.map((e) => (
                 <label key={e} className={`chip${encoding === e ? ' chip--on' : ''}`}>
-                  <input type="radio" name="export-encoding" checked={encoding === e} onChange={() => setEncoding(e)} data-testid={`export-encoding-${e}`} />
+                  <input type="radio" name="export-encoding" checked={encoding === e} onChange={() => setForm({ encoding: e })} data-testid={`export-encoding-${e}`} />
                   {t(e === 'utf-8' ? 'export.utf8' : 'export.sjis')}
                 </label>
               ))}

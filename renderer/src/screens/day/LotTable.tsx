@@ -4,6 +4,7 @@
  * must be explained. Vials opened are entered here (or corrected) per lot.
  */
 import { useState, type FormEvent } from 'react';
+import { useKeptForm } from '../../stores/kept';
 import { call } from '../../api/venue';
 import { formatExpiry } from '../../i18n/format';
 import { useT, type Translator } from '../../i18n/t';
@@ -82,13 +83,14 @@ export function LotTable({ report, editable }: { report: DayReport; editable: bo
   );
 }
 
-function VialsForm() {
+export function VialsForm() {
   const t = useT();
   const lots = useDay((s) => s.lots);
   const date = useDay((s) => s.date);
   const load = useDay((s) => s.load);
-  const [lotId, setLotId] = useState('');
-  const [vials, setVials] = useState('');
+  // Kept through the lock (stores/kept.ts); the count is cleared once recorded.
+  const [form, setForm] = useKeptForm('day.vials', { lotId: '', vials: '' });
+  const { lotId, vials } = form;
   const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
   const count = Number(vials);
   const valid = lotId !== '' && vials.trim() !== '' && Number.isInteger(count) && count >= 0 && count <= 10_000;
@@ -103,7 +105,7 @@ function VialsForm() {
     }
     const lot = lots.find((l) => l.id === lotId);
     setMessage({ tone: 'ok', text: t('day.vials.saved', { lot: lot?.lotNumber ?? '', n: count }) });
-    setVials('');
+    setForm({ vials: '' });
     await load();
   };
 
@@ -112,7 +114,7 @@ function VialsForm() {
       <h3>{t('day.vials.title')}</h3>
       <label className="field">
         <span>{t('sup.lotNumber')}</span>
-        <select value={lotId} onChange={(event) => setLotId(event.target.value)} data-testid="vials-lot" required>
+        <select value={lotId} onChange={(event) => setForm({ lotId: event.target.value })} data-testid="vials-lot" required>
           <option value="">—</option>
           {lots.map((lot) => (
             <option key={lot.id} value={lot.id}>
@@ -123,7 +125,7 @@ function VialsForm() {
       </label>
       <label className="field">
         <span>{t('day.vials.count')}</span>
-        <input type="number" inputMode="numeric" min={0} max={10000} step={1} value={vials} onChange={(event) => setVials(event.target.value)} data-testid="vials-count" required />
+        <input type="number" inputMode="numeric" min={0} max={10000} step={1} value={vials} onChange={(event) => setForm({ vials: event.target.value })} data-testid="vials-count" required />
       </label>
       <button type="submit" className="button" disabled={!valid} data-testid="vials-record">
         {t('day.vials.record')}

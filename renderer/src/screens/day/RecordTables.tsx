@@ -5,13 +5,15 @@
  * Voiding and re-recording start here. Used for the day's records and for
  * the records behind a discrepancy.
  */
-import { useState } from 'react';
+import type { ReactNode } from 'react';
 import { formatTime } from '../../i18n/format';
+import type { StringKey } from '../../i18n/strings';
 import { useT, type Translator } from '../../i18n/t';
 import type { DayCheckin, DayDose } from '../../stores/day';
 import { RerecordForm } from './RerecordForm';
 import { VoidControl } from './VoidControl';
 import { useDeskName } from '../../stores/desks';
+import { useKeptField } from '../../stores/kept';
 import { TableScroll } from '../../components/TableScroll';
 
 function VoidState({ record, t }: { record: { void: DayDose['void'] }; t: Translator }) {
@@ -27,58 +29,78 @@ function VoidState({ record, t }: { record: { void: DayDose['void'] }; t: Transl
   );
 }
 
+const CHECKIN_COLUMNS: readonly StringKey[] = ['sup.time', 'sup.person', 'verdict.ticket', 'nurse.doseNumber', 'sup.desk', 'day.record.by', 'sup.status'];
+const DOSE_COLUMNS: readonly StringKey[] = ['sup.time', 'sup.person', 'verdict.ticket', 'nurse.doseNumber', 'day.record.what', 'sup.desk', 'day.record.nurseDoctor', 'sup.status'];
+
+/** One table of records: its caption, its columns (and the actions column when it has actions), its own sideways scroll. */
+function RecordTable({ label, testId, columns, actions, children }: { label: StringKey; testId: string; columns: readonly StringKey[]; actions: boolean; children: ReactNode }) {
+  const t = useT();
+  return (
+    <TableScroll label={t(label)}>
+      <table className="table records-table" data-testid={testId}>
+        <caption>{t(label)}</caption>
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <th key={column}>{t(column)}</th>
+            ))}
+            {actions ? <th>{t('day.record.actions')}</th> : null}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </TableScroll>
+  );
+}
+
+/** A record's first four cells, the same in both tables: when, whose, the ticket, the dose number. */
+function WhoCells({ at, record }: { at: string; record: Pick<DayDose, 'nameKanji' | 'nameKana' | 'municipality' | 'ticketNumber' | 'doseNumber'> }) {
+  const t = useT();
+  return (
+    <>
+      <td>{formatTime(at)}</td>
+      <td lang="ja" className="nowrap">
+        {record.nameKanji} <small className="muted">{record.nameKana}</small>
+      </td>
+      <td className="mono">
+        {record.municipality} {record.ticketNumber}
+      </td>
+      <td>{t('verdict.dose', { n: record.doseNumber })}</td>
+    </>
+  );
+}
+
 export function CheckinTable({ checkins, onChange, actions = true }: { checkins: readonly DayCheckin[]; onChange: () => void; actions?: boolean }) {
   const t = useT();
   const deskName = useDeskName();
   if (checkins.length === 0) return null;
   return (
-    <TableScroll label={t('day.records.checkins')}>
-      <table className="table records-table" data-testid="checkin-records">
-        <caption>{t('day.records.checkins')}</caption>
-        <thead>
-          <tr>
-            <th>{t('sup.time')}</th>
-            <th>{t('sup.person')}</th>
-            <th>{t('verdict.ticket')}</th>
-            <th>{t('nurse.doseNumber')}</th>
-            <th>{t('sup.desk')}</th>
-            <th>{t('day.record.by')}</th>
-            <th>{t('sup.status')}</th>
-            {actions ? <th>{t('day.record.actions')}</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {checkins.map((c) => (
-            <tr key={c.id} data-testid="day-record" data-kind="checkin" data-id={c.id} data-ticket={c.ticketNumber} data-voided={c.void ? 'true' : 'false'} className={c.void ? 'row--voided-soft' : undefined}>
-              <td>{formatTime(c.at)}</td>
-              <td lang="ja" className="nowrap">
-                {c.nameKanji} <small className="muted">{c.nameKana}</small>
-              </td>
-              <td className="mono">
-                {c.municipality} {c.ticketNumber}
-              </td>
-              <td>{t('verdict.dose', { n: c.doseNumber })}</td>
-              <td>{deskName(c.deskId)}</td>
-              <td>
-                {c.staffName ?? ''}
-                {c.walkIn ? <span className="tag tag--neutral"> {t('day.record.walkIn')}</span> : null}
-              </td>
-              <td className="cell--text">
-                <VoidState record={c} t={t} />
-              </td>
-              {actions ? <td>{c.void ? null : <VoidControl recordId={c.id} onVoided={onChange} />}</td> : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableScroll>
+    <RecordTable label="day.records.checkins" testId="checkin-records" columns={CHECKIN_COLUMNS} actions={actions}>
+      {checkins.map((c) => (
+        <tr key={c.id} data-testid="day-record" data-kind="checkin" data-id={c.id} data-ticket={c.ticketNumber} data-voided={c.void ? 'true' : 'false'} className={c.void ? 'row--voided-soft' : undefined}>
+          <WhoCells at={c.at} record={c} />
+          <td>{deskName(c.deskId)}</td>
+          <td>
+            {c.staffName ?? ''}
+            {c.walkIn ? <span className="tag tag--neutral"> {t('day.record.walkIn')}</span> : null}
+          </td>
+          <td className="cell--text">
+            <VoidState record={c} t={t} />
+          </td>
+          {actions ? <td>{c.void ? null : <VoidControl recordId={c.id} onVoided={onChange} />}</td> : null}
+        </tr>
+      ))}
+    </RecordTable>
   );
 }
 
 function DoseRow({ dose, onChange, actions }: { dose: DayDose; onChange: () => void; actions: boolean }) {
   const t = useT();
   const deskName = useDeskName();
-  const [rerecording, setRerecording] = useState(false);
+  // Open through the lock too: the form's entries are kept under the same prefix (RerecordForm).
+  const [open, setOpen, close] = useKeptField(`rerecord.${dose.id}.open`, '');
+  const rerecording = open === '1';
+  const setRerecording = (value: boolean) => (value ? setOpen('1') : close());
   const canRerecord = actions && dose.void !== null && dose.replacedBy === null;
   return (
     <>
@@ -92,14 +114,7 @@ function DoseRow({ dose, onChange, actions }: { dose: DayDose; onChange: () => v
         data-doctor={dose.doctor ?? ''}
         className={dose.void ? 'row--voided-soft' : undefined}
       >
-        <td>{formatTime(dose.givenAt)}</td>
-        <td lang="ja" className="nowrap">
-          {dose.nameKanji} <small className="muted">{dose.nameKana}</small>
-        </td>
-        <td className="mono">
-          {dose.municipality} {dose.ticketNumber}
-        </td>
-        <td>{t('verdict.dose', { n: dose.doseNumber })}</td>
+        <WhoCells at={dose.givenAt} record={dose} />
         <td className="cell--text">
           {t(`nurse.status.${dose.status}`)}
           {dose.status === 'performed' ? (
@@ -142,7 +157,7 @@ function DoseRow({ dose, onChange, actions }: { dose: DayDose; onChange: () => v
       </tr>
       {canRerecord && rerecording ? (
         <tr className="records-table__form">
-          <td colSpan={9}>
+          <td colSpan={DOSE_COLUMNS.length + 1}>
             <RerecordForm
               voided={dose}
               onCancel={() => setRerecording(false)}
@@ -159,31 +174,12 @@ function DoseRow({ dose, onChange, actions }: { dose: DayDose; onChange: () => v
 }
 
 export function DoseTable({ doses, onChange, actions = true }: { doses: readonly DayDose[]; onChange: () => void; actions?: boolean }) {
-  const t = useT();
   if (doses.length === 0) return null;
   return (
-    <TableScroll label={t('day.records.doses')}>
-      <table className="table records-table" data-testid="dose-records">
-        <caption>{t('day.records.doses')}</caption>
-        <thead>
-          <tr>
-            <th>{t('sup.time')}</th>
-            <th>{t('sup.person')}</th>
-            <th>{t('verdict.ticket')}</th>
-            <th>{t('nurse.doseNumber')}</th>
-            <th>{t('day.record.what')}</th>
-            <th>{t('sup.desk')}</th>
-            <th>{t('day.record.nurseDoctor')}</th>
-            <th>{t('sup.status')}</th>
-            {actions ? <th>{t('day.record.actions')}</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {doses.map((dose) => (
-            <DoseRow key={dose.id} dose={dose} onChange={onChange} actions={actions} />
-          ))}
-        </tbody>
-      </table>
-    </TableScroll>
+    <RecordTable label="day.records.doses" testId="dose-records" columns={DOSE_COLUMNS} actions={actions}>
+      {doses.map((dose) => (
+        <DoseRow key={dose.id} dose={dose} onChange={onChange} actions={actions} />
+      ))}
+    </RecordTable>
   );
 }

@@ -9,20 +9,27 @@ import { call } from '../../api/venue';
 import { useT } from '../../i18n/t';
 import type { StringKey } from '../../i18n/strings';
 import { useDay, type DayDose } from '../../stores/day';
-import { SITES, type Site } from '../../stores/nurse';
+import { useKeptForm } from '../../stores/kept';
+import { SITES } from '../../stores/nurse';
 import { venueClock, venueInstant } from './format';
 
 export function RerecordForm({ voided, onDone, onCancel }: { voided: DayDose; onDone: () => void; onCancel: () => void }) {
   const t = useT();
   const lots = useDay((s) => s.lots);
-  const [doseNumber, setDoseNumber] = useState(String(voided.doseNumber));
-  const [status, setStatus] = useState(voided.status);
-  const [lotId, setLotId] = useState(voided.lotId ?? '');
-  const [time, setTime] = useState(venueClock(voided.givenAt));
-  const [site, setSite] = useState<Site | ''>(voided.site ?? '');
-  const [doctor, setDoctor] = useState(voided.doctor ?? '');
-  const [notReason, setNotReason] = useState(voided.status === 'not_performed' ? (voided.reason ?? '') : '');
-  const [reason, setReason] = useState('');
+  // Kept by the voided record's id through the lock (stores/kept.ts); forgotten once saved or cancelled.
+  const [form, setForm, resetForm] = useKeptForm(`rerecord.${voided.id}`, {
+    doseNumber: String(voided.doseNumber),
+    status: voided.status,
+    lotId: voided.lotId ?? '',
+    time: venueClock(voided.givenAt),
+    site: voided.site ?? '',
+    doctor: voided.doctor ?? '',
+    notReason: voided.status === 'not_performed' ? (voided.reason ?? '') : '',
+    reason: '',
+  });
+  const { doseNumber, lotId, time, doctor, notReason, reason } = form;
+  const status = form.status === 'not_performed' ? 'not_performed' : 'performed';
+  const site = SITES.find((s) => s === form.site) ?? '';
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ReplyError | null>(null);
   // The lot it was recorded with stays choosable even if it has expired since; the core checks the date given.
@@ -54,6 +61,7 @@ export function RerecordForm({ voided, onDone, onCancel }: { voided: DayDose; on
       setError(reply.error);
       return;
     }
+    resetForm();
     onDone();
   };
 
@@ -64,7 +72,7 @@ export function RerecordForm({ voided, onDone, onCancel }: { voided: DayDose; on
       <div className="rerecord__grid">
         <label className="field">
           <span>{t('nurse.doseNumber')}</span>
-          <select value={doseNumber} onChange={(event) => setDoseNumber(event.target.value)} data-testid="rerecord-dose">
+          <select value={doseNumber} onChange={(event) => setForm({ doseNumber: event.target.value })} data-testid="rerecord-dose">
             {[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => (
               <option key={n} value={n}>
                 {t('verdict.dose', { n })}
@@ -77,7 +85,7 @@ export function RerecordForm({ voided, onDone, onCancel }: { voided: DayDose; on
           <div className="chips">
             {(['performed', 'not_performed'] as const).map((s) => (
               <label key={s} className={`chip${status === s ? ' chip--on' : ''}`}>
-                <input type="radio" name={`rerecord-status-${voided.id}`} checked={status === s} onChange={() => setStatus(s)} data-testid={`rerecord-status-${s}`} />
+                <input type="radio" name={`rerecord-status-${voided.id}`} checked={status === s} onChange={() => setForm({ status: s })} data-testid={`rerecord-status-${s}`} />
                 {t(`nurse.status.${s}`)}
               </label>
             ))}
@@ -85,13 +93,13 @@ export function RerecordForm({ voided, onDone, onCancel }: { voided: DayDose; on
         </fieldset>
         <label className="field">
           <span>{t('nurse.givenAt')}</span>
-          <input type="time" step={1} value={time} onChange={(event) => setTime(event.target.value)} data-testid="rerecord-time" required />
+          <input type="time" step={1} value={time} onChange={(event) => setForm({ time: event.target.value })} data-testid="rerecord-time" required />
         </label>
         {performed ? (
           <>
             <label className="field">
               <span>{t('nurse.lot')}</span>
-              <select value={lotId} onChange={(event) => setLotId(event.target.value)} data-testid="rerecord-lot" required>
+              <select value={lotId} onChange={(event) => setForm({ lotId: event.target.value })} data-testid="rerecord-lot" required>
                 <option value="">{t('nurse.lotNone')}</option>
                 {choosable.map((lot) => (
                   <option key={lot.id} value={lot.id}>
@@ -102,7 +110,7 @@ export function RerecordForm({ voided, onDone, onCancel }: { voided: DayDose; on
             </label>
             <label className="field">
               <span>{t('nurse.site')}</span>
-              <select value={site} onChange={(event) => setSite(event.target.value as Site | '')} data-testid="rerecord-site">
+              <select value={site} onChange={(event) => setForm({ site: event.target.value })} data-testid="rerecord-site">
                 <option value="">{t('common.none')}</option>
                 {SITES.map((s) => (
                   <option key={s} value={s}>
@@ -115,17 +123,17 @@ export function RerecordForm({ voided, onDone, onCancel }: { voided: DayDose; on
         ) : (
           <label className="field">
             <span>{t('nurse.reason')}</span>
-            <input value={notReason} onChange={(event) => setNotReason(event.target.value)} maxLength={200} data-testid="rerecord-not-reason" />
+            <input value={notReason} onChange={(event) => setForm({ notReason: event.target.value })} maxLength={200} data-testid="rerecord-not-reason" />
           </label>
         )}
         <label className="field">
           <span>{t('nurse.doctor')}</span>
-          <input value={doctor} onChange={(event) => setDoctor(event.target.value)} maxLength={20} data-testid="rerecord-doctor" autoComplete="off" />
+          <input value={doctor} onChange={(event) => setForm({ doctor: event.target.value })} maxLength={20} data-testid="rerecord-doctor" autoComplete="off" />
         </label>
       </div>
       <label className="field">
         <span>{t('day.rerecord.reason')}</span>
-        <input value={reason} onChange={(event) => setReason(event.target.value)} maxLength={200} data-testid="rerecord-reason" autoComplete="off" />
+        <input value={reason} onChange={(event) => setForm({ reason: event.target.value })} maxLength={200} data-testid="rerecord-reason" autoComplete="off" />
       </label>
       {error ? (
         <p className="form-error" role="alert" data-testid="rerecord-error" data-code={error.code}>
@@ -136,7 +144,12 @@ export function RerecordForm({ voided, onDone, onCancel }: { voided: DayDose; on
         <button type="submit" className="button button--primary" disabled={!ready || busy} data-testid="rerecord-submit">
           {t('day.rerecord.submit')}
         </button>
-        <button type="button" className="button button--quiet" onClick={onCancel} data-testid="rerecord-cancel">
+        <button type="button" className="button button--quiet" onClick={() => {
+            resetForm();
+            onCancel();
+          }}
+          data-testid="rerecord-cancel"
+        >
           {t('nurse.cancel')}
         </button>
       </div>

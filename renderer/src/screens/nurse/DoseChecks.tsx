@@ -7,6 +7,7 @@
  */
 import { CrossIcon, AlertIcon } from '../../components/Icons';
 import { formatDateBoth } from '../../i18n/format';
+import { useActionsInView } from './in-view';
 import { useT } from '../../i18n/t';
 import { useNurse } from '../../stores/nurse';
 
@@ -62,6 +63,7 @@ export function CheckConfirm() {
   const edit = useNurse((s) => s.edit);
   const confirm = useNurse((s) => s.confirmChecks);
   const cancel = useNurse((s) => s.cancelConfirm);
+  const actions = useActionsInView<HTMLDivElement>();
   return (
     <form
       className="check-confirm"
@@ -85,7 +87,7 @@ export function CheckConfirm() {
         <span>{t('nurse.checkReason')}</span>
         <input data-testid="check-reason" maxLength={200} value={reason} onChange={(event) => edit({ checkReason: event.target.value })} autoComplete="off" />
       </label>
-      <div className="actions">
+      <div className="actions actions--sticky" ref={actions}>
         <button type="submit" className="button button--danger" data-testid="check-confirm-button" disabled={reason.trim().length < 2 || saving}>
           {t('nurse.checkConfirm')}
         </button>

@@ -6,20 +6,25 @@
  */
 import { useState } from 'react';
 import type { ReplyError } from '../../../../src/api/reply';
-import { call, type Value } from '../../api/venue';
+import type { Value } from '../../api/venue';
 import { useT } from '../../i18n/t';
 import { TableScroll } from '../../components/TableScroll';
+import { useKeptField } from '../../stores/kept';
+import { useSupervisor, useWriting } from '../../stores/supervisor';
 
 type Desk = Value<'listDesks'>[number];
 type Lot = Value<'listLots'>[number];
 
-function DoctorCell({ desk, onDone, onError }: { desk: Desk; onDone: () => void; onError: (error: ReplyError | null) => void }) {
+function DoctorCell({ desk, onError }: { desk: Desk; onError: (error: ReplyError | null) => void }) {
   const t = useT();
-  const [doctor, setDoctor] = useState(desk.doctor ?? '');
+  const [doctor, setDoctor, resetDoctor] = useKeptField(`desk.${desk.id}.doctor`, desk.doctor ?? '');
+  const busy = useWriting(`deskDoctor:${desk.id}`);
+  const setDeskDoctor = useSupervisor((s) => s.setDeskDoctor);
   const save = async () => {
-    const reply = await call('setDeskDoctor', { deskId: desk.id, doctor: doctor.trim() });
+    const reply = await setDeskDoctor(desk.id, doctor.trim());
+    if (reply.ok === 'busy') return;
     onError(reply.ok ? null : reply.error);
-    onDone();
+    if (reply.ok) resetDoctor();
   };
   return (
     <form
@@ -31,20 +36,20 @@ function DoctorCell({ desk, onDone, onError }: { desk: Desk; onDone: () => void;
     >
       <span data-testid="desk-doctor-current">{desk.doctor ?? t('sup.deskDoctorNone')}</span>
       <input aria-label={`${t('sup.deskDoctor')} ${desk.name}`} data-testid="desk-doctor-input" maxLength={20} value={doctor} onChange={(event) => setDoctor(event.target.value)} autoComplete="off" />
-      <button type="submit" className="button" data-testid="desk-doctor-set" disabled={doctor.trim().length === 0 || doctor.trim() === desk.doctor}>
+      <button type="submit" className="button" data-testid="desk-doctor-set" disabled={doctor.trim().length === 0 || doctor.trim() === desk.doctor || busy}>
         {t('sup.deskDoctorSet')}
       </button>
     </form>
   );
 }
 
-export function DesksPanel({ desks, lots, onDone }: { desks: Desk[]; lots: Lot[]; onDone: () => void }) {
+export function DesksPanel({ desks, lots }: { desks: readonly Desk[]; lots: readonly Lot[] }) {
   const t = useT();
   const [error, setError] = useState<ReplyError | null>(null);
+  const setDeskLot = useSupervisor((s) => s.setDeskLot);
   const setLot = async (deskId: string, lotId: string) => {
-    const reply = await call('setDeskLot', { deskId, lotId });
-    setError(reply.ok ? null : reply.error);
-    onDone();
+    const reply = await setDeskLot(deskId, lotId);
+    if (reply.ok !== 'busy') setError(reply.ok ? null : reply.error);
   };
   return (
     <section className="panel" aria-labelledby="desks-title">
@@ -77,7 +82,7 @@ export function DesksPanel({ desks, lots, onDone }: { desks: Desk[]; lots: Lot[]
                   </select>
                 </td>
                 <td>
-                  <DoctorCell key={desk.doctor ?? ''} desk={desk} onDone={onDone} onError={setError} />
+                  <DoctorCell key={desk.doctor ?? ''} desk={desk} onError={setError} />
                 </td>
               </tr>
             ))}

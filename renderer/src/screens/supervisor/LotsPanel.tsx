@@ -5,7 +5,7 @@
  */
 import { useCallback, useState, type FormEvent } from 'react';
 import { venueDate } from '../../../../src/common/time';
-import { call, type Value } from '../../api/venue';
+import type { Value } from '../../api/venue';
 import { ScannerPanel } from '../../components/ScannerPanel';
 import { TableScroll } from '../../components/TableScroll';
 import { formatExpiry } from '../../i18n/format';
@@ -14,12 +14,16 @@ import { fillLotForm } from '../../scanner/lot-form';
 import { readPack } from '../../scanner/reads';
 import { playSound } from '../../sound/sounds';
 import { useKeptField } from '../../stores/kept';
+import { useSupervisor, useWriting } from '../../stores/supervisor';
 
 type Lot = Value<'listLots'>[number];
 type Product = Value<'listProducts'>[number];
 
-export function LotsPanel({ lots, products, onDone }: { lots: readonly Lot[]; products: readonly Product[]; onDone: () => void }) {
+export function LotsPanel({ lots, products }: { lots: readonly Lot[]; products: readonly Product[] }) {
   const t = useT();
+  const scanLot = useSupervisor((s) => s.scanLot);
+  const addLot = useSupervisor((s) => s.addLot);
+  const adding = useWriting('addLot');
   const [productId, setProductId] = useKeptField('lots.add.product', '');
   const [lotNumber, setLotNumber] = useKeptField('lots.add.number', '');
   const [expiry, setExpiry] = useKeptField('lots.add.expiry', '');
@@ -33,7 +37,7 @@ export function LotsPanel({ lots, products, onDone }: { lots: readonly Lot[]; pr
         playSound('refusal');
         return;
       }
-      const reply = await call('scanLot', { code: pack.code });
+      const reply = await scanLot(pack.code);
       if (!reply.ok) {
         setMessage({ tone: 'error', text: t.refusal(reply.error) });
         return;
@@ -52,12 +56,13 @@ export function LotsPanel({ lots, products, onDone }: { lots: readonly Lot[]; pr
       setMessage({ tone: value.kind === 'new-lot' || value.kind === 'match' ? 'ok' : 'error', text: t.pick(value.message) });
       playSound(value.kind === 'new-lot' ? 'ok' : 'refusal');
     },
-    [t, productId, lotNumber, expiry, setProductId, setLotNumber, setExpiry],
+    [t, productId, lotNumber, expiry, setProductId, setLotNumber, setExpiry, scanLot],
   );
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const reply = await call('addLot', { productId, lotNumber: lotNumber.trim(), expiry });
+    const reply = await addLot(productId, lotNumber.trim(), expiry);
+    if (reply.ok === 'busy') return;
     if (!reply.ok) {
       setMessage({ tone: 'error', text: t.refusal(reply.error) });
       return;
@@ -65,7 +70,6 @@ export function LotsPanel({ lots, products, onDone }: { lots: readonly Lot[]; pr
     setMessage({ tone: 'ok', text: t('sup.added', { lot: reply.value.lotNumber }) });
     setLotNumber('');
     setExpiry('');
-    onDone();
   };
 
   return (
@@ -118,7 +122,7 @@ export function LotsPanel({ lots, products, onDone }: { lots: readonly Lot[]; pr
           <span>{t('sup.expiry')}</span>
           <input type="date" value={expiry} onChange={(event) => setExpiry(event.target.value)} data-testid="add-lot-expiry" required />
         </label>
-        <button type="submit" className="button button--primary" data-testid="add-lot-submit" disabled={!productId || !lotNumber.trim() || !expiry}>
+        <button type="submit" className="button button--primary" data-testid="add-lot-submit" disabled={!productId || !lotNumber.trim() || !expiry || adding}>
           {t('sup.add')}
         </button>
         {message ? (

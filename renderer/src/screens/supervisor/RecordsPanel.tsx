@@ -5,11 +5,13 @@
  */
 import { useState } from 'react';
 import type { ReplyError } from '../../../../src/api/reply';
-import { call, type Value } from '../../api/venue';
+import type { Value } from '../../api/venue';
 import { TableScroll } from '../../components/TableScroll';
 import { formatTime } from '../../i18n/format';
 import { useT } from '../../i18n/t';
 import { useDeskName } from '../../stores/desks';
+import { useKeptField } from '../../stores/kept';
+import { useSupervisor, useWriting } from '../../stores/supervisor';
 import { useSession } from '../../stores/session';
 import { VoidControl } from '../day/VoidControl';
 
@@ -64,19 +66,22 @@ export function RecordsPanel({ records, waiting, onDone }: { records: readonly D
   );
 }
 
-function ConflictRow({ conflict, onDone }: { conflict: Conflict; onDone: () => void }) {
+function ConflictRow({ conflict }: { conflict: Conflict }) {
   const t = useT();
   const deskName = useDeskName();
   const venueId = useSession((s) => s.device?.venueId);
-  const [note, setNote] = useState('');
+  const [note, setNote, resetNote] = useKeptField(`conflict.${conflict.id}.note`, '');
   const [error, setError] = useState<ReplyError | null>(null);
+  const busy = useWriting(`conflict:${conflict.id}`);
+  const resolveConflict = useSupervisor((s) => s.resolveConflict);
   const resolve = async () => {
-    const reply = await call('resolveConflict', { conflictId: conflict.id, note: note.trim() });
+    const reply = await resolveConflict(conflict.id, note.trim());
+    if (reply.ok === 'busy') return;
     if (!reply.ok) {
       setError(reply.error);
       return;
     }
-    onDone();
+    resetNote();
   };
   return (
     <li className="walkin" data-testid="conflict-item">
@@ -95,7 +100,7 @@ function ConflictRow({ conflict, onDone }: { conflict: Conflict; onDone: () => v
         <span>{t('sup.conflictNote')}</span>
         <input value={note} onChange={(event) => setNote(event.target.value)} maxLength={200} data-testid="conflict-note" />
       </label>
-      <button type="button" className="button" disabled={note.trim().length < 2} onClick={() => void resolve()} data-testid="conflict-resolve">
+      <button type="button" className="button" disabled={note.trim().length < 2 || busy} onClick={() => void resolve()} data-testid="conflict-resolve">
         {t('sup.resolve')}
       </button>
       {error ? <p className="form-error" role="alert">{t.refusal(error)}</p> : null}
@@ -103,7 +108,7 @@ function ConflictRow({ conflict, onDone }: { conflict: Conflict; onDone: () => v
   );
 }
 
-export function ConflictsPanel({ conflicts, onDone }: { conflicts: readonly Conflict[]; onDone: () => void }) {
+export function ConflictsPanel({ conflicts }: { conflicts: readonly Conflict[] }) {
   const t = useT();
   const open = conflicts.filter((c) => c.resolvedAt === null);
   return (
@@ -114,7 +119,7 @@ export function ConflictsPanel({ conflicts, onDone }: { conflicts: readonly Conf
       {open.length === 0 ? <p className="empty">{t('sup.conflictsEmpty')}</p> : <p className="panel__hint">{t('sup.conflictLead')}</p>}
       <ul className="walkins">
         {open.map((c) => (
-          <ConflictRow key={c.id} conflict={c} onDone={onDone} />
+          <ConflictRow key={c.id} conflict={c} />
         ))}
       </ul>
     </section>

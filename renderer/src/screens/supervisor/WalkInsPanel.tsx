@@ -7,13 +7,14 @@
  */
 import { useState } from 'react';
 import type { ReplyError } from '../../../../src/api/reply';
-import { call, type Value } from '../../api/venue';
+import type { Value } from '../../api/venue';
 import { PersonSummary } from '../../components/PersonSummary';
 import { formatTime } from '../../i18n/format';
 import { useT, type Translator } from '../../i18n/t';
 import { STRINGS, type StringKey } from '../../i18n/strings';
 import { useDeskName } from '../../stores/desks';
 import { useKeptField } from '../../stores/kept';
+import { useSupervisor, useWriting } from '../../stores/supervisor';
 
 type Product = Value<'listProducts'>[number];
 type WalkIn = Value<'listWalkIns'>[number];
@@ -23,21 +24,23 @@ function codeLabel(code: string, t: Translator): string {
   return key in STRINGS ? t(key as StringKey) : code;
 }
 
-function WalkInRow({ request, products, onDone }: { request: WalkIn; products: readonly Product[]; onDone: () => void }) {
+function WalkInRow({ request, products }: { request: WalkIn; products: readonly Product[] }) {
   const t = useT();
   const deskName = useDeskName();
   const [reason, setReason, resetReason] = useKeptField(`walkIn.${request.id}.reason`, '');
   const [productId, setProductId, resetProduct] = useKeptField(`walkIn.${request.id}.product`, products[0]?.id ?? '');
   const [error, setError] = useState<ReplyError | null>(null);
+  const busy = useWriting(`walkIn:${request.id}`);
+  const decideWalkIn = useSupervisor((s) => s.decideWalkIn);
   const decide = async (approve: boolean) => {
-    const reply = await call('decideWalkIn', { requestId: request.id, approve, productId: approve ? productId : null, reason: reason.trim() });
+    const reply = await decideWalkIn(request.id, approve, productId, reason.trim());
+    if (reply.ok === 'busy') return;
     if (!reply.ok) {
       setError(reply.error);
       return;
     }
     resetReason();
     resetProduct();
-    onDone();
   };
   return (
     <li className="walkin" data-testid="walk-in-item" data-status={request.status}>
@@ -68,10 +71,10 @@ function WalkInRow({ request, products, onDone }: { request: WalkIn; products: r
             <span>{t('sup.decisionReason')}</span>
             <input value={reason} onChange={(event) => setReason(event.target.value)} maxLength={200} data-testid="walk-in-reason" />
           </label>
-          <button type="button" className="button button--primary" disabled={reason.trim().length < 2} onClick={() => void decide(true)} data-testid="walk-in-approve">
+          <button type="button" className="button button--primary" disabled={reason.trim().length < 2 || busy} onClick={() => void decide(true)} data-testid="walk-in-approve">
             {t('sup.approve')}
           </button>
-          <button type="button" className="button button--danger" disabled={reason.trim().length < 2} onClick={() => void decide(false)} data-testid="walk-in-decline">
+          <button type="button" className="button button--danger" disabled={reason.trim().length < 2 || busy} onClick={() => void decide(false)} data-testid="walk-in-decline">
             {t('sup.decline')}
           </button>
           {error ? (
@@ -85,7 +88,7 @@ function WalkInRow({ request, products, onDone }: { request: WalkIn; products: r
   );
 }
 
-export function WalkInsPanel({ walkIns, products, onDone }: { walkIns: readonly WalkIn[]; products: readonly Product[]; onDone: () => void }) {
+export function WalkInsPanel({ walkIns, products }: { walkIns: readonly WalkIn[]; products: readonly Product[] }) {
   const t = useT();
   const pending = walkIns.filter((w) => w.status === 'pending');
   // Waiting requests first, then the day's decided ones.
@@ -98,7 +101,7 @@ export function WalkInsPanel({ walkIns, products, onDone }: { walkIns: readonly 
       {walkIns.length === 0 ? <p className="empty">{t('sup.walkInsEmpty')}</p> : null}
       <ul className="walkins" data-testid="walk-ins">
         {shown.map((w) => (
-          <WalkInRow key={w.id} request={w} products={products} onDone={onDone} />
+          <WalkInRow key={w.id} request={w} products={products} />
         ))}
       </ul>
     </section>
