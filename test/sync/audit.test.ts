@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readAuditHead, verifyAuditLog } from '../../src/audit/log';
 import { systemClock, venueDate } from '../../src/common/time';
 import { readSyncIdentity } from '../../src/sync/state';
 import { runAdminCommand } from '../../server/cli/commands';
-import type { CentralDb } from '../../server/db';
 import { issueEnrollmentCode } from '../../server/enrollment';
 import { ticketLine } from '../fixtures/demo';
 import { DEMO_NOW } from '../support/venue';
-import { DEMO_TICKETS as T, freshCentralDb, seedMunicipality, serveCentral, type FreshCentral, type SeededMunicipality, type ServedCentral } from './support/central';
+import { DEMO_TICKETS as T, seedMunicipality, type SeededMunicipality, useServedCentral } from './support/central';
 import { until, useDevices, type TestDevice } from './support/devices';
 
 /**
@@ -18,22 +17,10 @@ import { until, useDevices, type TestDevice } from './support/devices';
  * loopback (PGlite, or PostgreSQL with VENUE_TEST_DATABASE_URL), real devices.
  */
 const today = venueDate(new Date(DEMO_NOW));
-let central: FreshCentral;
-let served: ServedCentral;
-let db: CentralDb;
 const serverLog: string[] = [];
 const newDevice = useDevices();
 
-beforeAll(async () => {
-  central = await freshCentralDb();
-  db = central.db;
-  served = await serveCentral(db, { log: (line) => serverLog.push(line) });
-});
-
-afterAll(async () => {
-  await served.close();
-  await central.drop();
-});
+const central = useServedCentral({ log: (line) => serverLog.push(line) });
 
 async function eventually(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 10_000): Promise<void> {
   await until(check, timeoutMs, what, 20);
@@ -41,15 +28,15 @@ async function eventually(check: () => Promise<boolean> | boolean, what: string,
 
 async function enrolled(m: SeededMunicipality, deskId: string): Promise<{ device: TestDevice; deviceId: string }> {
   const device = newDevice({ name: deskId, tuning: { auditHeadIntervalMs: 50 } });
-  const { code } = await issueEnrollmentCode(db, { venueId: m.venue, deskId }, new Date());
-  await device.enroll(served.url, code);
+  const { code } = await issueEnrollmentCode(central.db, { venueId: m.venue, deskId }, new Date());
+  await device.enroll(central.served.url, code);
   const deviceId = readSyncIdentity(device.db)?.deviceId;
   if (!deviceId) throw new Error('not enrolled');
   return { device, deviceId };
 }
 
 async function centralHeadSeq(deviceId: string): Promise<number> {
-  const [row] = await db.query<{ seq: number | null }>(`SELECT max(seq)::int AS seq FROM audit_heads WHERE device_id = $1`, [deviceId]);
+  const [row] = await central.db.query<{ seq: number | null }>(`SELECT max(seq)::int AS seq FROM audit_heads WHERE device_id = $1`, [deviceId]);
   return row?.seq ?? 0;
 }
 
@@ -92,18 +79,18 @@ function localMismatches(device: TestDevice): Mismatch[] {
 }
 
 async function centralMismatches(deviceId: string): Promise<{ kind: string; held_seq: number; sent_seq: number }[]> {
-  return db.query(`SELECT kind, held_seq::int AS held_seq, sent_seq::int AS sent_seq FROM audit_head_mismatches WHERE device_id = $1 ORDER BY detected_at, id`, [deviceId]);
+  return central.db.query(`SELECT kind, held_seq::int AS held_seq, sent_seq::int AS sent_seq FROM audit_head_mismatches WHERE device_id = $1 ORDER BY detected_at, id`, [deviceId]);
 }
 
 async function admin(...argv: string[]): Promise<string> {
-  const result = await runAdminCommand({ db, clock: systemClock, fingerprint: null }, argv, '');
+  const result = await runAdminCommand({ db: central.db, clock: systemClock, fingerprint: null }, argv, '');
   expect(result.code, result.stderr.toString()).toBe(0);
   return result.stdout.toString();
 }
 
 describe('the audit chain against the central service', () => {
   it('finds the newest entries cut off and a saved head put back, on the device and centrally', async () => {
-    const m = await seedMunicipality(db, { today });
+    const m = await seedMunicipality(central.db, { today });
     const { device, deviceId } = await enrolled(m, 'R1');
     device.signIn('reception').ok('checkIn', { municipality: m.code, number: T.ok });
     const keptSeq = await synced(device, deviceId);
@@ -134,7 +121,7 @@ describe('the audit chain against the central service', () => {
   });
 
   it('finds a cut the device has written past since (the entry at the central seq differs)', async () => {
-    const m = await seedMunicipality(db, { today });
+    const m = await seedMunicipality(central.db, { today });
     const { device, deviceId } = await enrolled(m, 'R2');
     device.signIn('reception').ok('checkIn', { municipality: m.code, number: T.ok });
     await synced(device, deviceId);
@@ -157,7 +144,7 @@ describe('the audit chain against the central service', () => {
   });
 
   it('finds nothing wrong with a device that syncs, stops and starts again as usual', async () => {
-    const m = await seedMunicipality(db, { today });
+    const m = await seedMunicipality(central.db, { today });
     const { device, deviceId } = await enrolled(m, 'N1');
     for (let round = 0; round < 3; round++) {
       const reception = device.signIn('reception');

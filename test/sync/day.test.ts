@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { venueDate } from '../../src/common/time';
 import { listConflicts } from '../../server/conflicts';
-import type { CentralDb } from '../../server/db';
 import { issueEnrollmentCode } from '../../server/enrollment';
 import { ticketLine } from '../fixtures/demo';
 import { DEMO_NOW } from '../support/venue';
-import { DEMO_TICKETS as T, freshCentralDb, seedMunicipality, serveCentral, type FreshCentral, type SeededMunicipality, type ServedCentral } from './support/central';
+import { DEMO_TICKETS as T, seedMunicipality, type SeededMunicipality, useServedCentral } from './support/central';
 import { until, useDevices, type TestDevice } from './support/devices';
 
 /**
@@ -18,33 +17,24 @@ import { until, useDevices, type TestDevice } from './support/devices';
  */
 const today = venueDate(new Date(DEMO_NOW));
 const SHOWS_WITHIN_MS = 5_000;
-let central: FreshCentral;
-let served: ServedCentral;
-let db: CentralDb;
 const newDevice = useDevices();
 const latencies: Record<string, number> = {};
 
-beforeAll(async () => {
-  central = await freshCentralDb();
-  db = central.db;
-  served = await serveCentral(db);
-});
+const central = useServedCentral();
 
-afterAll(async () => {
+afterAll(() => {
   console.log(`supervisor's day across desks, shown on the other device after (ms): ${Object.entries(latencies).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`);
-  await served.close();
-  await central.drop();
 });
 
 async function enrolled(m: SeededMunicipality, deskId: string): Promise<TestDevice> {
   const device = newDevice({ name: deskId });
-  const { code } = await issueEnrollmentCode(db, { venueId: m.venue, deskId }, new Date());
-  await device.enroll(served.url, code);
+  const { code } = await issueEnrollmentCode(central.db, { venueId: m.venue, deskId }, new Date());
+  await device.enroll(central.served.url, code);
   return device;
 }
 
 async function venueOfTwo(): Promise<{ m: SeededMunicipality; receptionDevice: TestDevice; nurseDevice: TestDevice }> {
-  const m = await seedMunicipality(db, { today });
+  const m = await seedMunicipality(central.db, { today });
   const [receptionDevice, nurseDevice] = await Promise.all([enrolled(m, 'R1'), enrolled(m, 'N1')]);
   return { m, receptionDevice, nurseDevice };
 }
@@ -90,7 +80,7 @@ describe('the supervisor’s day across the desks of a venue', () => {
     const kinds = (device: TestDevice) => (device.db.prepare(`SELECT DISTINCT kind FROM sync_outbox WHERE kind <> 'audit_head' ORDER BY kind`).all() as { kind: string }[]).map((r) => r.kind);
     expect(kinds(receptionDevice)).toEqual(['checkin', 'walkin_request']);
     expect(kinds(nurseDevice)).toEqual(['walkin_decision']);
-    const [stored] = await db.query<{ body: string }>(`SELECT body FROM checkins WHERE id = $1`, [checkin.checkinId]);
+    const [stored] = await central.db.query<{ body: string }>(`SELECT body FROM checkins WHERE id = $1`, [checkin.checkinId]);
     expect(JSON.parse(stored?.body ?? '{}')).toMatchObject({ walkInApprovedBy: m.staffIds.supervisor, walkInId: request.id });
   });
 
@@ -117,7 +107,7 @@ describe('the supervisor’s day across the desks of a venue', () => {
     // The day report shows it as a discrepancy to explain, in its own words.
     const report = nurseDevice.signIn('supervisor').ok('dayReport', {});
     expect(report.discrepancies.find((d) => d.kind === 'conflict')?.message.en).toContain('walk-in');
-    expect((await listConflicts(db, { municipality: m.code })).map((c) => c.kind)).toEqual(['walkin']);
+    expect((await listConflicts(central.db, { municipality: m.code })).map((c) => c.kind)).toEqual(['walkin']);
   });
 
   it('a dose on the nurse’s device starts its observation on reception’s board; the release made there shows back', async () => {
@@ -160,7 +150,7 @@ describe('the supervisor’s day across the desks of a venue', () => {
     expect(reception.call('checkIn', { municipality: m.code, number: T.okNw7 })).toMatchObject({ ok: false, error: { code: 'DAY_CLOSED' } });
     expect(receptionDevice.db.prepare(`SELECT id, staff_id, note FROM day_closes`).all()).toEqual([{ id: close.id, staff_id: m.staffIds.supervisor, note: '本日分、全件確認済み' }]);
     await drained(nurseDevice);
-    const [closed] = await db.query<{ id: string }>(`SELECT id FROM day_closes WHERE venue_id = $1 AND venue_date = $2`, [m.venue, today]);
+    const [closed] = await central.db.query<{ id: string }>(`SELECT id FROM day_closes WHERE venue_id = $1 AND venue_date = $2`, [m.venue, today]);
     expect(closed?.id).toBe(close.id);
   });
 

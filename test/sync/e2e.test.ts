@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { venueDate } from '../../src/common/time';
 import { listConflicts } from '../../server/conflicts';
-import type { CentralDb } from '../../server/db';
 import { issueEnrollmentCode, revokeDevice } from '../../server/enrollment';
 import { importProducts, importRoster } from '../../server/roster';
 import { setStaffDisabled, setStaffPassword } from '../../server/staff';
@@ -10,7 +9,7 @@ import { DEMO_PRODUCTS, productCsvRows, ticketLine } from '../fixtures/demo';
 import { rosterCsv } from '../fixtures/roster';
 import { writeCsv } from '../../src/roster/csv';
 import { PRODUCT_COLUMNS } from '../../src/roster/products-csv';
-import { DEMO_TICKETS as T, freshCentralDb, manyPeople, peopleOf, seedMunicipality, serveCentral, type FreshCentral, type SeededMunicipality, type ServedCentral } from './support/central';
+import { DEMO_TICKETS as T, manyPeople, peopleOf, seedMunicipality, type SeededMunicipality, useServedCentral } from './support/central';
 import { until, useDevices, type TestDevice } from './support/devices';
 
 /**
@@ -19,21 +18,9 @@ import { until, useDevices, type TestDevice } from './support/devices';
  * service on real PGlite (or PostgreSQL with VENUE_TEST_DATABASE_URL).
  */
 const today = venueDate(new Date(DEMO_NOW));
-let central: FreshCentral;
-let served: ServedCentral;
-let db: CentralDb;
 const newDevice = useDevices();
 
-beforeAll(async () => {
-  central = await freshCentralDb();
-  db = central.db;
-  served = await serveCentral(db);
-});
-
-afterAll(async () => {
-  await served.close();
-  await central.drop();
-});
+const central = useServedCentral();
 
 /** Why the newest refused sign-in was refused, as the supervisor reads it in the log. */
 function lastSignInReason(device: TestDevice): string | undefined {
@@ -43,14 +30,14 @@ function lastSignInReason(device: TestDevice): string | undefined {
 
 async function enrolled(m: SeededMunicipality, deskId: string, options: { venue?: string; name?: string } = {}): Promise<TestDevice> {
   const device = newDevice({ name: options.name ?? deskId });
-  const { code } = await issueEnrollmentCode(db, { venueId: options.venue ?? m.venue, deskId }, new Date());
-  await device.enroll(served.url, code);
+  const { code } = await issueEnrollmentCode(central.db, { venueId: options.venue ?? m.venue, deskId }, new Date());
+  await device.enroll(central.served.url, code);
   return device;
 }
 
 describe('enrollment and the first download', () => {
   it('turns a one-time code into a device that has the roster, products, desks and staff, and staff sign in offline', async () => {
-    const m = await seedMunicipality(db, { today });
+    const m = await seedMunicipality(central.db, { today });
     const device = await enrolled(m, 'R1');
     const status = device.anonymous().ok('deviceStatus', {});
     expect(status).toMatchObject({ venueId: m.venue, deskId: 'R1', defaultMunicipality: m.code, servedMunicipalities: [m.code], needsSetup: false });
@@ -72,12 +59,12 @@ describe('enrollment and the first download', () => {
   });
 
   it('refuses a replayed code, and says why on the enrollment screen', async () => {
-    const m = await seedMunicipality(db, { today });
-    const { code } = await issueEnrollmentCode(db, { venueId: m.venue, deskId: 'R2' }, new Date());
+    const m = await seedMunicipality(central.db, { today });
+    const { code } = await issueEnrollmentCode(central.db, { venueId: m.venue, deskId: 'R2' }, new Date());
     const first = newDevice({ name: 'first' });
-    await first.enroll(served.url, code);
+    await first.enroll(central.served.url, code);
     const second = newDevice({ name: 'second' });
-    second.anonymous().ok('requestEnrollment', { serverUrl: served.url, code });
+    second.anonymous().ok('requestEnrollment', { serverUrl: central.served.url, code });
     second.nudge();
     await until(() => second.anonymous().ok('enrollmentStatus', {}).state === 'failed', 10_000, 'the replay to fail');
     const status = second.anonymous().ok('enrollmentStatus', {});
@@ -85,13 +72,13 @@ describe('enrollment and the first download', () => {
     expect(status.error?.message.ja).toContain('使用済み');
     expect(second.anonymous().ok('deviceStatus', {}).needsSetup).toBe(true);
     // Set up devices refuse to enroll again.
-    first.anonymous().refused('requestEnrollment', { serverUrl: served.url, code: 'AAAAA-BBBBB-CCCCC-DDDDD' }, 'ALREADY_SET_UP');
+    first.anonymous().refused('requestEnrollment', { serverUrl: central.served.url, code: 'AAAAA-BBBBB-CCCCC-DDDDD' }, 'ALREADY_SET_UP');
   });
 
   it('reports an unknown code and refuses plain HTTP to another machine before sending anything', async () => {
     const device = newDevice();
     device.anonymous().refused('requestEnrollment', { serverUrl: 'http://central.example.jp:8080', code: 'AAAAA-BBBBB-CCCCC-DDDDD' }, 'INSECURE_URL');
-    device.anonymous().ok('requestEnrollment', { serverUrl: served.url, code: 'AAAAA-BBBBB-CCCCC-DDDDD' });
+    device.anonymous().ok('requestEnrollment', { serverUrl: central.served.url, code: 'AAAAA-BBBBB-CCCCC-DDDDD' });
     device.nudge();
     await until(() => device.anonymous().ok('enrollmentStatus', {}).state === 'failed', 10_000, 'the enrollment to fail');
     expect(device.anonymous().ok('enrollmentStatus', {}).error?.code).toBe('ENROLLMENT_CODE_UNKNOWN');
@@ -101,11 +88,11 @@ describe('enrollment and the first download', () => {
 
   it('resumes a long download where it stopped, page by page, with nothing twice', async () => {
     const extra = 3_000;
-    const base = await seedMunicipality(db, { today });
-    await importRoster(db, { municipality: base.code, csv: rosterCsv(manyPeople(base.code, base.venue, today, extra)), today });
+    const base = await seedMunicipality(central.db, { today });
+    await importRoster(central.db, { municipality: base.code, csv: rosterCsv(manyPeople(base.code, base.venue, today, extra)), today });
     const device = newDevice({ tuning: { pageSize: 250 } });
-    const { code } = await issueEnrollmentCode(db, { venueId: base.venue, deskId: 'R1' }, new Date());
-    device.anonymous().ok('requestEnrollment', { serverUrl: served.url, code });
+    const { code } = await issueEnrollmentCode(central.db, { venueId: base.venue, deskId: 'R1' }, new Date());
+    device.anonymous().ok('requestEnrollment', { serverUrl: central.served.url, code });
     device.nudge();
     await until(() => device.applied.reduce((n, e) => n + e.changes, 0) > 1_000, 30_000, 'part of the download');
     await device.stop();
@@ -129,7 +116,7 @@ describe('enrollment and the first download', () => {
 
 describe('desks of one venue', () => {
   it('see each other’s check-ins and doses within 5 s, and never send them back up', async () => {
-    const m = await seedMunicipality(db, { today });
+    const m = await seedMunicipality(central.db, { today });
     const reception = await enrolled(m, 'R1');
     const nurseDesk = await enrolled(m, 'N1');
     const r = reception.signIn('reception');
@@ -168,7 +155,7 @@ describe('desks of one venue', () => {
   });
 
   it('keep working offline, and clashes surface as conflicts on both sides (and at another venue) after reconnecting', async () => {
-    const m = await seedMunicipality(db, { today });
+    const m = await seedMunicipality(central.db, { today });
     const a = await enrolled(m, 'R1', { name: 'desk A' });
     const b = await enrolled(m, 'R2', { name: 'desk B' });
     const c = await enrolled(m, 'R1', { name: 'other venue', venue: m.otherVenue });
@@ -185,13 +172,13 @@ describe('desks of one venue', () => {
 
     for (const device of [a, b, c]) device.start();
     await until(() => a.open() + b.open() + c.open() === 0, 10_000, 'every outbox to empty');
-    const central = await listConflicts(db, { municipality: m.code });
-    expect(central.map((x) => x.kind).sort()).toEqual(['checkin', 'dose']);
-    const doseConflict = central.find((x) => x.kind === 'dose');
+    const centralConflicts = await listConflicts(central.db, { municipality: m.code });
+    expect(centralConflicts.map((x) => x.kind).sort()).toEqual(['checkin', 'dose']);
+    const doseConflict = centralConflicts.find((x) => x.kind === 'dose');
     expect(doseConflict?.records).toHaveLength(3);
     expect(new Set(doseConflict?.records.map((r) => r.venueId))).toEqual(new Set([m.venue, m.otherVenue]));
     // Both (all three) records are stored; nothing merged, nothing dropped.
-    const [stored] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM dose_records WHERE municipality = $1 AND ticket_number = $2`, [m.code, T.okSecond]);
+    const [stored] = await central.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM dose_records WHERE municipality = $1 AND ticket_number = $2`, [m.code, T.okSecond]);
     expect(stored?.n).toBe(3);
 
     // Every side hears of it: both desks of the first venue, and the other venue.
@@ -207,13 +194,13 @@ describe('desks of one venue', () => {
     const conflictId = doseConflict?.id ?? '';
     a.signIn('supervisor').ok('resolveConflict', { conflictId, note: '別会場の記録を確認、B台の記録を取り消し' });
     await until(() => b.signIn('supervisor').ok('listConflicts', {}).every((x) => x.id !== conflictId), 5_000, 'the resolution at desk B');
-    const [resolved] = await db.query<{ resolved_by: string | null; note: string | null }>(`SELECT resolved_by, note FROM conflicts WHERE id = $1`, [conflictId]);
+    const [resolved] = await central.db.query<{ resolved_by: string | null; note: string | null }>(`SELECT resolved_by, note FROM conflicts WHERE id = $1`, [conflictId]);
     expect(resolved?.note).toContain('取り消し');
     expect(resolved?.resolved_by).toBe(m.staffIds.supervisor);
   });
 
   it('know a dose given at another venue of the municipality', async () => {
-    const m = await seedMunicipality(db, { today });
+    const m = await seedMunicipality(central.db, { today });
     const here = await enrolled(m, 'R1');
     const elsewhere = await enrolled(m, 'R1', { venue: m.otherVenue, name: 'elsewhere' });
     const lot = elsewhere.signIn('supervisor').ok('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'EL0001', expiry: '2027-06-30' });
@@ -235,23 +222,23 @@ describe('desks of one venue', () => {
 
 describe('changes made centrally', () => {
   it('disabling staff ends their sessions on the device at once; enabling lets them back', async () => {
-    const m = await seedMunicipality(db, { today });
+    const m = await seedMunicipality(central.db, { today });
     const device = await enrolled(m, 'R1');
     const reception = device.signIn('reception');
     expect(reception.ok('whoAmI', {}).staff.login).toBe('uketsuke');
-    await setStaffDisabled(db, { municipality: m.code, login: 'uketsuke', disabled: true });
+    await setStaffDisabled(central.db, { municipality: m.code, login: 'uketsuke', disabled: true });
     let ended: ReturnType<typeof reception.call<'whoAmI'>> | null = null;
     await until(() => !(ended = reception.call('whoAmI', {})).ok, 5_000, 'the session to end');
     expect(ended).toMatchObject({ ok: false, error: { code: 'SESSION_ENDED' } });
     // The desk is told only that it did not work; the reason is for the supervisor's log.
     device.anonymous().refused('signIn', { login: 'uketsuke', password: 'uketsuke-pass-1' }, 'WRONG_CREDENTIALS');
     expect(lastSignInReason(device)).toBe('ACCOUNT_DISABLED');
-    await setStaffDisabled(db, { municipality: m.code, login: 'uketsuke', disabled: false });
+    await setStaffDisabled(central.db, { municipality: m.code, login: 'uketsuke', disabled: false });
     await until(() => device.anonymous().call('signIn', { login: 'uketsuke', password: 'uketsuke-pass-1' }).ok, 5_000, 'sign-in to work again');
   });
 
   it('a password set centrally reaches the device: sessions end, a lock-out clears, only the new password signs in', async () => {
-    const m = await seedMunicipality(db, { today });
+    const m = await seedMunicipality(central.db, { today });
     const device = await enrolled(m, 'R1');
     const reception = device.signIn('reception');
     // Locked out after wrong passwords at another desk's sign-in.
@@ -261,21 +248,21 @@ describe('changes made centrally', () => {
       lockedOut = lastSignInReason(device) === 'ACCOUNT_LOCKED';
     }
     expect(lockedOut).toBe(true);
-    await setStaffPassword(db, { municipality: m.code, login: 'uketsuke', password: 'uketsuke-new-pass-2' });
+    await setStaffPassword(central.db, { municipality: m.code, login: 'uketsuke', password: 'uketsuke-new-pass-2' });
     let ended: ReturnType<typeof reception.call<'whoAmI'>> | null = null;
     await until(() => !(ended = reception.call('whoAmI', {})).ok, 5_000, 'the session to end');
     expect(ended).toMatchObject({ ok: false, error: { code: 'SESSION_ENDED' } });
     device.anonymous().refused('signIn', { login: 'uketsuke', password: 'uketsuke-pass-1' }, 'WRONG_CREDENTIALS');
     expect(device.anonymous().call('signIn', { login: 'uketsuke', password: 'uketsuke-new-pass-2' }).ok).toBe(true);
-    await expect(setStaffPassword(db, { municipality: m.code, login: 'uketsuke', password: 'short' })).rejects.toMatchObject({ code: 'WEAK_PASSWORD' });
-    await expect(setStaffPassword(db, { municipality: m.code, login: 'nobody', password: 'long-enough-pass' })).rejects.toMatchObject({ code: 'UNKNOWN_STAFF' });
+    await expect(setStaffPassword(central.db, { municipality: m.code, login: 'uketsuke', password: 'short' })).rejects.toMatchObject({ code: 'WEAK_PASSWORD' });
+    await expect(setStaffPassword(central.db, { municipality: m.code, login: 'nobody', password: 'long-enough-pass' })).rejects.toMatchObject({ code: 'UNKNOWN_STAFF' });
   });
 
   it('a revoked device is refused at once, keeps recording, and nothing of it is stored', async () => {
-    const m = await seedMunicipality(db, { today });
+    const m = await seedMunicipality(central.db, { today });
     const device = await enrolled(m, 'R1');
     const deviceId = device.anonymous().ok('deviceStatus', {}).deviceId ?? '';
-    await revokeDevice(db, deviceId, new Date());
+    await revokeDevice(central.db, deviceId, new Date());
     const reception = device.signIn('reception');
     const checkin = reception.ok('checkIn', { municipality: m.code, number: T.ok });
     expect(checkin.checkedIn).toBe(true);
@@ -284,18 +271,18 @@ describe('changes made centrally', () => {
     expect(status.online).toBe(false);
     expect(status.lastError?.message.ja).toContain('取り消');
     expect(status.records.pending + status.records.sent).toBeGreaterThan(0);
-    const [stored] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM checkins WHERE municipality = $1`, [m.code]);
+    const [stored] = await central.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM checkins WHERE municipality = $1`, [m.code]);
     expect(stored?.n).toBe(0);
   });
 
   it('deletions travel as tombstones: people and products removed centrally go from the device', async () => {
-    const m = await seedMunicipality(db, { today });
+    const m = await seedMunicipality(central.db, { today });
     const device = await enrolled(m, 'R1');
     const people = peopleOf(m.code, m.venue, m.otherVenue, today).filter((p) => p.ticketNumber !== T.moved && p.ticketNumber !== T.bookedOtherDay);
-    const summary = await importRoster(db, { municipality: m.code, csv: rosterCsv(people), today, replace: true });
+    const summary = await importRoster(central.db, { municipality: m.code, csv: rosterCsv(people), today, replace: true });
     expect(summary.removedPeople).toBe(2);
     const onlyPfizer = productCsvRows(DEMO_PRODUCTS.filter((p) => p.id === 'PFZ-COMIRNATY'));
-    await importProducts(db, { municipality: m.code, csv: writeCsv([...PRODUCT_COLUMNS], onlyPfizer, { encoding: 'utf-8' }), replace: true });
+    await importProducts(central.db, { municipality: m.code, csv: writeCsv([...PRODUCT_COLUMNS], onlyPfizer, { encoding: 'utf-8' }), replace: true });
     const reception = device.signIn('reception');
     await until(() => {
       if (device.errors.length) throw new Error(String(device.errors[0]));
@@ -310,12 +297,12 @@ describe('changes made centrally', () => {
 
 describe('recording while syncing', () => {
   it('is never held up for long by a big download', async () => {
-    const m = await seedMunicipality(db, { today });
-    await importRoster(db, { municipality: m.code, csv: rosterCsv(manyPeople(m.code, m.venue, today, 8_000, 6_000_000_000)), today });
+    const m = await seedMunicipality(central.db, { today });
+    await importRoster(central.db, { municipality: m.code, csv: rosterCsv(manyPeople(m.code, m.venue, today, 8_000, 6_000_000_000)), today });
     // The desk's own calls are timed while it downloads the whole roster on the same thread.
     const device = newDevice({ name: 'downloading', tuning: { pageSize: 4_000 } });
-    const { code } = await issueEnrollmentCode(db, { venueId: m.venue, deskId: 'R1' }, new Date());
-    device.anonymous().ok('requestEnrollment', { serverUrl: served.url, code });
+    const { code } = await issueEnrollmentCode(central.db, { venueId: m.venue, deskId: 'R1' }, new Date());
+    device.anonymous().ok('requestEnrollment', { serverUrl: central.served.url, code });
     device.nudge();
     const lags: number[] = [];
     while (!device.anonymous().ok('enrollmentStatus', {}).download.finishedAt) {

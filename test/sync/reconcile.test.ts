@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { venueDate } from '../../src/common/time';
 import { issueEnrollmentCode } from '../../server/enrollment';
 import { DEMO_NOW } from '../support/venue';
-import { DEMO_TICKETS as T, freshCentralDb, seedMunicipality, serveCentral, type FreshCentral, type SeededMunicipality, type ServedCentral } from './support/central';
+import { DEMO_TICKETS as T, seedMunicipality, type SeededMunicipality, useServedCentral } from './support/central';
 import { createHttpTransport } from '../../src/sync/http-transport';
 import type { SyncTransport } from '../../src/sync/transport';
 import { until, useDevices } from './support/devices';
@@ -16,19 +16,12 @@ import { until, useDevices } from './support/devices';
  */
 const today = venueDate(new Date(DEMO_NOW));
 const newDevice = useDevices();
-let central: FreshCentral;
-let served: ServedCentral;
 let m: SeededMunicipality;
 
-beforeAll(async () => {
-  central = await freshCentralDb();
-  served = await serveCentral(central.db);
-  m = await seedMunicipality(central.db, { today });
-});
+const central = useServedCentral();
 
-afterAll(async () => {
-  await served.close();
-  await central.drop();
+beforeAll(async () => {
+  m = await seedMunicipality(central.db, { today });
 });
 
 describe('the comparison of confirmed records', () => {
@@ -45,7 +38,7 @@ describe('the comparison of confirmed records', () => {
     };
     const device = newDevice({ transport, tuning: { reconcileIntervalMs: 300, reconcileMinGapMs: 50 } });
     const { code } = await issueEnrollmentCode(central.db, { venueId: m.venue, deskId: 'N1' }, new Date());
-    await device.enroll(served.url, code);
+    await device.enroll(central.served.url, code);
     const lot = device.signIn('supervisor').ok('addLot', { productId: 'PFZ-COMIRNATY', lotNumber: 'FA1234', expiry: '2027-06-30' });
     const nurse = device.signIn('nurse');
     const doses = [T.ok, T.okSecond, T.okNw7].map((ticketNumber) => nurse.ok('recordDose', { municipality: m.code, ticketNumber, doseNumber: ticketNumber === T.okSecond ? 2 : 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot.id }).id);

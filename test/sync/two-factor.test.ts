@@ -1,13 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { venueDate } from '../../src/common/time';
 import { totpCodeForStep, totpStep } from '../../src/staff/second-factor';
 import { runAdminCommand } from '../../server/cli/commands';
-import type { CentralDb } from '../../server/db';
 import { issueEnrollmentCode } from '../../server/enrollment';
 import { DEMO_RECOVERY_CODES, DEMO_STAFF, DEMO_TOTP_SECRET } from '../fixtures/demo';
 import { DEMO_NOW } from '../support/venue';
-import { freshCentralDb, seedMunicipality, serveCentral, type FreshCentral, type SeededMunicipality, type ServedCentral } from './support/central';
+import { seedMunicipality, type SeededMunicipality, useServedCentral } from './support/central';
 import { until, useDevices, type TestDevice } from './support/devices';
 
 /**
@@ -16,33 +15,21 @@ import { until, useDevices, type TestDevice } from './support/devices';
  * commands, checked offline on the device with its own (fixed) clock.
  */
 const today = venueDate(new Date(DEMO_NOW));
-let central: FreshCentral;
-let served: ServedCentral;
-let db: CentralDb;
 const serverLog: string[] = [];
 const newDevice = useDevices();
 const { login, password } = DEMO_STAFF.supervisor;
 
-beforeAll(async () => {
-  central = await freshCentralDb();
-  db = central.db;
-  served = await serveCentral(db, { log: (line) => serverLog.push(line) });
-});
-
-afterAll(async () => {
-  await served.close();
-  await central.drop();
-});
+const central = useServedCentral({ log: (line) => serverLog.push(line) });
 
 async function enrolled(m: SeededMunicipality): Promise<TestDevice> {
   const device = newDevice({ name: 'R1' });
-  const { code } = await issueEnrollmentCode(db, { venueId: m.venue, deskId: 'R1' }, new Date());
-  await device.enroll(served.url, code);
+  const { code } = await issueEnrollmentCode(central.db, { venueId: m.venue, deskId: 'R1' }, new Date());
+  await device.enroll(central.served.url, code);
   return device;
 }
 
 async function admin(...argv: string[]): Promise<string> {
-  const result = await runAdminCommand({ db, clock: { now: () => new Date() }, fingerprint: null }, argv, '');
+  const result = await runAdminCommand({ db: central.db, clock: { now: () => new Date() }, fingerprint: null }, argv, '');
   if (result.code !== 0) throw new Error(result.stderr.toString('utf8'));
   return result.stdout.toString('utf8');
 }
@@ -54,7 +41,7 @@ function code(device: TestDevice, secret: string, offset = 0): string {
 
 describe('two-factor sign-in set centrally', () => {
   it('works offline on the device with the device clock; a reset from the central service ends the session and asks for a new setup', async () => {
-    const m = await seedMunicipality(db, { today });
+    const m = await seedMunicipality(central.db, { today });
     const device = await enrolled(m);
     await device.stop();
     // Offline: right code, wrong code, replay, a step of drift, a recovery code.

@@ -96,6 +96,41 @@ export async function serveCentral(
   };
 }
 
+/** A central database and the service around it, for the whole test file (tests keep apart by municipality). */
+export interface ServedFixture {
+  readonly db: CentralDb;
+  readonly served: ServedCentral;
+}
+
+/**
+ * Starts a fresh central database and its HTTP service before the file's
+ * tests and closes both after: the one setup the sync tests share.
+ */
+export function useServedCentral(options: Parameters<typeof serveCentral>[1] = {}): ServedFixture {
+  let fresh: FreshCentral | null = null;
+  let served: ServedCentral | null = null;
+  beforeAll(async () => {
+    fresh = await freshCentralDb();
+    served = await serveCentral(fresh.db, options);
+  });
+  afterAll(async () => {
+    await served?.close();
+    await fresh?.drop();
+  });
+  const started = <T>(value: T | null): T => {
+    if (value === null) throw new Error('the central service is not started yet');
+    return value;
+  };
+  return {
+    get db() {
+      return started(fresh).db;
+    },
+    get served() {
+      return started(served);
+    },
+  };
+}
+
 let counter = 0;
 
 /** A valid municipality code no other test in this run uses (check digit included). */
