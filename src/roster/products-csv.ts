@@ -6,10 +6,10 @@
  */
 import type { StaffText } from '../common/messages';
 import { isValidGtin, toGtin14 } from '../gs1/gtin';
-import { openCsv, type CsvEncodingOption, type CsvRecord } from './csv';
-import { quotable, RosterImportError, translateCsvError, type ImportErrorCode } from './import-errors';
-import { CODE_PATTERN, charCount, checkFieldCount, hasUnshowable, isBlankRecord, nfkc, readHeader, type Header, type HeaderSpec } from './import-kit';
-import { checkRecordForMyNumber, myNumberElsewhere } from './individual-number-fields';
+import type { CsvEncodingOption, CsvRecord } from './csv';
+import { quotable, RosterImportError, type ImportErrorCode } from './import-errors';
+import { CODE_PATTERN, charCount, hasUnshowable, nfkc, type HeaderSpec } from './import-kit';
+import { ImportFile } from './import-file';
 
 export const PRODUCT_COLUMNS = [
   'product_code',
@@ -109,36 +109,12 @@ function integer(value: string, r: number, c: ProductColumn, min: number, max: n
  * DUPLICATE_ROW (a product code twice) and DUPLICATE_GTIN (one GTIN for two products).
  */
 export function parseProductsCsv(input: Uint8Array | string, options: ProductParseOptions = {}): ProductRow[] {
-  let records: Generator<CsvRecord>;
+  const file = new ImportFile(input, options.encoding, PRODUCT_SPEC);
   try {
-    records = openCsv(input, options.encoding ?? 'auto').records;
-  } catch (e) {
-    throw translateCsvError(e, []);
-  }
-  let names: readonly string[] = [];
-  try {
-    let header: Header<ProductColumn> | null = null;
     const products: ProductRow[] = [];
     const codes = new Map<string, number>();
     const gtinOwner = new Map<string, { code: string; row: number }>();
-    for (;;) {
-      let next: IteratorResult<CsvRecord>;
-      try {
-        next = records.next();
-      } catch (e) {
-        throw translateCsvError(e, names);
-      }
-      if (next.done) break;
-      const record = next.value;
-      if (isBlankRecord(record)) continue;
-      if (header === null) {
-        names = record.fields.map((f) => f.trim());
-        header = readHeader(record, PRODUCT_SPEC);
-        names = header.names;
-        continue;
-      }
-      checkRecordForMyNumber(record, names);
-      checkFieldCount(record, header);
+    for (const { record, header } of file.records()) {
       const product = productRow(record, header.index);
       const r = product.row;
       const earlier = codes.get(product.code);
@@ -168,17 +144,14 @@ export function parseProductsCsv(input: Uint8Array | string, options: ProductPar
       }
       products.push(product);
     }
-    if (header === null) fail('EMPTY_FILE', null, null, 'ファイルが空です。', 'the file is empty.');
+    if (file.header === null) fail('EMPTY_FILE', null, null, 'ファイルが空です。', 'the file is empty.');
     checkMayFollow(products, codes, options.knownProducts ?? new Set());
     if (products.length === 0) {
       fail('EMPTY_FILE', null, null, '列名の行だけで、データの行がありません。', 'the file has column names but no data rows.');
     }
     return products;
   } catch (e) {
-    if (e instanceof RosterImportError && e.code !== 'BAD_CSV' && !e.code.startsWith('INDIVIDUAL_NUMBER')) {
-      throw myNumberElsewhere(records, names) ?? e;
-    }
-    throw e;
+    throw file.explain(e);
   }
 }
 

@@ -14,15 +14,13 @@
  * but never the value.
  *
  * The work is split by job: import-errors.ts (what is said), individual-number-fields.ts,
- * import-kit.ts (shared with products-csv.ts), roster-format.ts, hash-tables.ts, row-fields.ts
+ * import-kit.ts and import-file.ts (shared with products-csv.ts), roster-format.ts, hash-tables.ts, row-fields.ts
  * and row-checker.ts.
  */
 import { isCalendarDate } from '../common/time';
-import { openCsv, type CsvRecord } from './csv';
-import { fail, RosterImportError, say, translateCsvError } from './import-errors';
-import { checkFieldCount, isBlankRecord, readHeader, type Header } from './import-kit';
-import { checkRecordForMyNumber, myNumberElsewhere } from './individual-number-fields';
-import { ROSTER_SPEC, type RosterColumn, type RosterParseOptions, type RosterRow } from './roster-format';
+import { fail, say } from './import-errors';
+import { ImportFile } from './import-file';
+import { ROSTER_SPEC, type RosterParseOptions, type RosterRow } from './roster-format';
 import { RowChecker } from './row-checker';
 
 // The format's public face, for callers that only read rosters (the end-to-end tests name the columns from here).
@@ -38,50 +36,22 @@ export function* parseRosterCsv(input: Uint8Array | string, options: RosterParse
   const today = options.today;
   if (today !== undefined && !isCalendarDate(today)) throw new TypeError('parseRosterCsv: today must be YYYY-MM-DD');
 
-  let records: Generator<CsvRecord>;
+  const file = new ImportFile(input, options.encoding, ROSTER_SPEC);
   try {
-    records = openCsv(input, options.encoding ?? 'auto').records;
-  } catch (e) {
-    throw translateCsvError(e, []);
-  }
-
-  let names: readonly string[] = [];
-  try {
-    let header: Header<RosterColumn> | null = null;
     const check = new RowChecker(options);
     let count = 0;
-    for (;;) {
-      let next: IteratorResult<CsvRecord>;
-      try {
-        next = records.next();
-      } catch (e) {
-        throw translateCsvError(e, names);
-      }
-      if (next.done) break;
-      const record = next.value;
-      if (isBlankRecord(record)) continue;
-      if (header === null) {
-        names = record.fields.map((f) => f.trim());
-        header = readHeader(record, ROSTER_SPEC);
-        names = header.names;
-        continue;
-      }
-      checkRecordForMyNumber(record, names);
-      checkFieldCount(record, header);
+    for (const { record, header } of file.records()) {
       const row = check.row(record, header.index);
       count++;
       yield row;
     }
-    if (header === null) {
+    if (file.header === null) {
       fail('EMPTY_FILE', null, null, say('ファイルが空です。', 'the file is empty.'));
     }
     if (count === 0) {
       fail('EMPTY_FILE', null, null, say('列名の行だけで、データの行がありません。', 'the file has column names but no data rows.'));
     }
   } catch (e) {
-    if (e instanceof RosterImportError && e.code !== 'BAD_CSV' && !e.code.startsWith('INDIVIDUAL_NUMBER')) {
-      throw myNumberElsewhere(records, names) ?? e;
-    }
-    throw e;
+    throw file.explain(e);
   }
 }
