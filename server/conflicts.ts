@@ -1,5 +1,5 @@
 import { uuidv7 } from '../src/common/ids';
-import type { ConflictData } from '../src/sync/protocol';
+import { conflictKey, type ConflictData } from '../src/sync/protocol';
 import type { CentralDb, Queryable } from './db';
 import { emit, lockFeed, notifyFeed } from './feed';
 import { Problem, refuseIndividualNumber, shown } from './problems';
@@ -45,12 +45,7 @@ export async function conflictDoc(tx: Queryable, row: ConflictRow): Promise<Conf
     [row.record_ids],
   );
   return {
-    id: row.id,
-    kind: row.kind,
-    municipality: row.municipality,
-    ticketNumber: row.ticket_number,
-    doseNumber: row.dose_number,
-    venueDate: row.venue_date,
+    ...conflictKey(row),
     records: records.map((r) => ({ id: r.id, venueId: r.venue_id, venueName: r.venue_name, deskId: r.desk_id, at: r.at })),
     detectedAt: new Date(row.detected_at).toISOString(),
     resolvedAt: row.resolved_at ? new Date(row.resolved_at).toISOString() : null,

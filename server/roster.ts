@@ -1,3 +1,4 @@
+import { productFacts, type ProductColumns } from '../src/common/product-columns';
 import type { CsvEncodingOption } from '../src/roster/csv';
 import { parseProductsCsv, type ProductRow } from '../src/roster/products-csv';
 import { RosterImportError } from '../src/roster/import-errors';
@@ -208,31 +209,9 @@ export async function analyze(db: CentralDb): Promise<void> {
   await db.exec('ANALYZE feed; ANALYZE people; ANALYZE tickets; ANALYZE bookings;');
 }
 
-function productDoc(row: {
-  id: string;
-  maker: string;
-  name: string;
-  vaccine_type: string;
-  dose_volume_ml: number;
-  min_interval_days: number;
-  min_age: number;
-  max_age: number | null;
-  observation_minutes: number;
-  doses_per_vial: number;
-  gtins: string[];
-  may_follow: string[] | null;
-}): ProductData {
+function productDoc(row: ProductColumns & { gtins: string[]; may_follow: string[] | null }): ProductData {
   return {
-    id: row.id,
-    maker: row.maker,
-    name: row.name,
-    vaccineType: row.vaccine_type,
-    doseVolumeMl: row.dose_volume_ml,
-    minIntervalDays: row.min_interval_days,
-    minAge: row.min_age,
-    maxAge: row.max_age,
-    observationMinutes: row.observation_minutes,
-    dosesPerVial: row.doses_per_vial,
+    ...productFacts(row),
     gtins: row.gtins,
     // Only when the master says: a product without the rule keeps the body it always had.
     ...(row.may_follow && row.may_follow.length > 0 ? { mayFollow: row.may_follow } : {}),

@@ -1,3 +1,4 @@
+import { productFacts, type ProductColumns } from '../common/product-columns';
 import { uuidv7 } from '../common/ids';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
@@ -22,17 +23,7 @@ export interface Product {
   readonly mayFollow: readonly string[];
 }
 
-interface ProductRow {
-  id: string;
-  maker: string;
-  name: string;
-  vaccine_type: string;
-  dose_volume_ml: number;
-  min_interval_days: number;
-  min_age: number;
-  max_age: number | null;
-  observation_minutes: number;
-  doses_per_vial: number;
+interface ProductRow extends ProductColumns {
   may_follow: string | null;
 }
 
@@ -48,20 +39,7 @@ function mayFollowOf(stored: string | null): string[] {
 }
 
 function product(row: ProductRow, gtins: string[]): Product {
-  return {
-    id: row.id,
-    maker: row.maker,
-    name: row.name,
-    vaccineType: row.vaccine_type,
-    doseVolumeMl: row.dose_volume_ml,
-    minIntervalDays: row.min_interval_days,
-    minAge: row.min_age,
-    maxAge: row.max_age,
-    observationMinutes: row.observation_minutes,
-    dosesPerVial: row.doses_per_vial,
-    gtins,
-    mayFollow: mayFollowOf(row.may_follow),
-  };
+  return { ...productFacts(row), gtins, mayFollow: mayFollowOf(row.may_follow) };
 }
 
 function gtinsOf(db: VenueDb, productId: string): string[] {

@@ -3,7 +3,7 @@ import { text } from '../common/messages';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
 import type { RecordSink } from '../records/sink';
-import type { ConflictData } from './protocol';
+import { conflictKey, type ConflictData } from './protocol';
 import { StaffRefusal } from '../common/refusal';
 
 export interface ConflictView {
@@ -36,12 +36,7 @@ interface ConflictRow {
 
 function view(row: ConflictRow): ConflictView {
   return {
-    id: row.id,
-    kind: row.kind,
-    municipality: row.municipality,
-    ticketNumber: row.ticket_number,
-    doseNumber: row.dose_number,
-    venueDate: row.venue_date,
+    ...conflictKey(row),
     records: JSON.parse(row.records) as ConflictData['records'],
     detectedAt: row.detected_at,
     resolvedAt: row.resolved_at,

@@ -233,6 +233,21 @@ export const conflictData = z.object({
 });
 export type ConflictData = z.infer<typeof conflictData>;
 
+/** A conflict row's key columns, named alike in the device's and the central service's tables. */
+export interface ConflictKeyColumns {
+  readonly id: string;
+  readonly kind: ConflictData['kind'];
+  readonly municipality: string;
+  readonly ticket_number: string;
+  readonly dose_number: number | null;
+  readonly venue_date: string | null;
+}
+
+/** What a conflict is about, in the wire's names: the one mapping both sides use (each adds its records and times). */
+export function conflictKey(row: ConflictKeyColumns): Pick<ConflictData, 'id' | 'kind' | 'municipality' | 'ticketNumber' | 'doseNumber' | 'venueDate'> {
+  return { id: row.id, kind: row.kind, municipality: row.municipality, ticketNumber: row.ticket_number, doseNumber: row.dose_number, venueDate: row.venue_date };
+}
+
 export const uploadRequestSchema = z
   .strictObject({
     records: z.array(uploadRecordSchema).min(1).max(LIMITS.uploadRecords),
