@@ -1,21 +1,9 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { digestOf } from '../src/sync/digest';
 import { apiErrorSchema, conflictData, DAY_KINDS, type UploadRecord } from '../src/sync/protocol';
 import { DEMO_TICKETS as T } from '../test/fixtures/demo';
-import {
-  centralSnapshot,
-  dayRecord,
-  doseRecord,
-  enrollDirect,
-  newRecordId,
-  seedMunicipality,
-  serveCentral,
-  useCentralDb,
-  type SeededMunicipality,
-  type ServedCentral,
-} from '../test/sync/support/central';
-import type { CentralDb } from './db';
+import { centralSnapshot, dayRecord, doseRecord, enrollDirect, newRecordId, seedMunicipality, useServedCentral, type SeededMunicipality } from '../test/sync/support/central';
 import type { DeviceRow } from './device-row';
 import { readPage } from './feed';
 import { deviceDigest, storeRecords } from './records';
@@ -25,9 +13,7 @@ import { deviceDigest, storeRecords } from './records';
  * on the feed of their venue only, a walk-in decided twice flagged as a
  * conflict, and every refusal a 4xx that writes nothing.
  */
-const central = useCentralDb();
-let db: CentralDb;
-let served: ServedCentral;
+const central = useServedCentral();
 let m: SeededMunicipality;
 let other: SeededMunicipality;
 let reception: DeviceRow;
@@ -38,40 +24,34 @@ let elsewhereHttp: { authorization: string };
 const now = new Date('2026-11-23T10:00:00Z');
 
 async function deviceRow(id: string): Promise<DeviceRow> {
-  const [row] = await db.query<DeviceRow>(`SELECT id, municipality, venue_id, desk_id, credential_hash, revoked_at, last_seen_at FROM devices WHERE id = $1`, [id]);
+  const [row] = await central.db.query<DeviceRow>(`SELECT id, municipality, venue_id, desk_id, credential_hash, revoked_at, last_seen_at FROM devices WHERE id = $1`, [id]);
   if (!row) throw new Error('no device');
   return row;
 }
 
 beforeAll(async () => {
-  db = central();
-  served = await serveCentral(db);
-  m = await seedMunicipality(db, { today: '2026-11-23' });
-  other = await seedMunicipality(db, { today: '2026-11-23' });
-  reception = await deviceRow((await enrollDirect(db, m.venue, 'R1')).deviceId);
-  supervisor = await deviceRow((await enrollDirect(db, m.venue, 'R2')).deviceId);
-  http = await enrollDirect(db, m.venue, 'N1');
-  elsewhereHttp = await enrollDirect(db, m.otherVenue, 'R1');
+  m = await seedMunicipality(central.db, { today: '2026-11-23' });
+  other = await seedMunicipality(central.db, { today: '2026-11-23' });
+  reception = await deviceRow((await enrollDirect(central.db, m.venue, 'R1')).deviceId);
+  supervisor = await deviceRow((await enrollDirect(central.db, m.venue, 'R2')).deviceId);
+  http = await enrollDirect(central.db, m.venue, 'N1');
+  elsewhereHttp = await enrollDirect(central.db, m.otherVenue, 'R1');
   // Mark the HTTP devices seen, so the refusals below write nothing at all.
-  for (const device of [http, elsewhereHttp]) await fetch(`${served.url}/v1/feed?after=0&limit=1`, { headers: { authorization: device.authorization } });
-});
-
-afterAll(async () => {
-  await served.close();
+  for (const device of [http, elsewhereHttp]) await fetch(`${central.served.url}/v1/feed?after=0&limit=1`, { headers: { authorization: device.authorization } });
 });
 
 async function feedAfter(venueId: string, after: number) {
-  const page = await readPage(db, { municipality: m.code, venueId, after, limit: 10_000, count: false });
+  const page = await readPage(central.db, { municipality: m.code, venueId, after, limit: 10_000, count: false });
   return (JSON.parse(page.json) as { changes: { kind: string; key: string; data: unknown }[] }).changes;
 }
 
 async function head(): Promise<number> {
-  const [row] = await db.query<{ seq: number | null }>(`SELECT max(seq) AS seq FROM feed`);
+  const [row] = await central.db.query<{ seq: number | null }>(`SELECT max(seq) AS seq FROM feed`);
   return row?.seq ?? 0;
 }
 
 async function upload(records: readonly unknown[], authorization = http.authorization): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${served.url}/v1/records`, {
+  const response = await fetch(`${central.served.url}/v1/records`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization },
     body: JSON.stringify({ records }),
@@ -81,13 +61,13 @@ async function upload(records: readonly unknown[], authorization = http.authoriz
 
 /** Refused with this status and code, in both languages, and the central database is exactly as it was. */
 async function refused(records: readonly unknown[], status: number, code: string, authorization = http.authorization) {
-  const before = await centralSnapshot(db);
+  const before = await centralSnapshot(central.db);
   const answer = await upload(records, authorization);
   expect(answer.status, JSON.stringify(answer.body)).toBe(status);
   const parsed = apiErrorSchema.parse(answer.body);
   expect(parsed.error.code).toBe(code);
   expect(parsed.error.message.ja).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
-  expect(await centralSnapshot(db)).toBe(before);
+  expect(await centralSnapshot(central.db)).toBe(before);
   return parsed;
 }
 
@@ -114,13 +94,13 @@ function oneOfEach(): UploadRecord[] {
 
 describe('storing the supervisor’s day', () => {
   it('stores each record once, puts it on its venue’s feed only, and counts it in the device’s digest', async () => {
-    const device = await deviceRow((await enrollDirect(db, m.venue, 'R1')).deviceId);
+    const device = await deviceRow((await enrollDirect(central.db, m.venue, 'R1')).deviceId);
     const records = oneOfEach();
     const before = await head();
-    expect((await storeRecords(db, device, records, now)).map((r) => r.status)).toEqual(records.map(() => 'stored'));
-    expect((await storeRecords(db, device, records, now)).map((r) => r.status)).toEqual(records.map(() => 'duplicate'));
+    expect((await storeRecords(central.db, device, records, now)).map((r) => r.status)).toEqual(records.map(() => 'stored'));
+    expect((await storeRecords(central.db, device, records, now)).map((r) => r.status)).toEqual(records.map(() => 'duplicate'));
     const reused = { ...records[2], data: { ...records[2]?.data, reason: '別の理由で承認' } } as UploadRecord;
-    expect((await storeRecords(db, device, [reused], now))[0]).toMatchObject({ status: 'rejected', error: { code: 'ID_REUSED' } });
+    expect((await storeRecords(central.db, device, [reused], now))[0]).toMatchObject({ status: 'rejected', error: { code: 'ID_REUSED' } });
 
     const here = await feedAfter(m.venue, before);
     expect(here.filter((c) => (DAY_KINDS as readonly string[]).includes(c.kind)).map((c) => c.kind).sort()).toEqual([...DAY_KINDS].sort());
@@ -130,26 +110,26 @@ describe('storing the supervisor’s day', () => {
     expect((await feedAfter(m.otherVenue, before)).filter((c) => c.kind !== 'person')).toEqual([]);
 
     const expected = digestOf(records.map((r) => ({ id: r.data.id, kind: r.kind, bodyHash: createHash('sha256').update(JSON.stringify(r.data)).digest('hex') })));
-    expect(await deviceDigest(db, device.id)).toEqual(expected);
+    expect(await deviceDigest(central.db, device.id)).toEqual(expected);
     // The central service knows the day is closed.
-    const [closed] = await db.query<{ venue_date: string }>(`SELECT venue_date FROM day_closes WHERE venue_id = $1 AND device_id = $2`, [m.venue, device.id]);
+    const [closed] = await central.db.query<{ venue_date: string }>(`SELECT venue_date FROM day_closes WHERE venue_id = $1 AND device_id = $2`, [m.venue, device.id]);
     expect(closed?.venue_date).toBe('2026-11-23');
   });
 
   it('accepts a decision before its request (devices send again in any order after a central restore)', async () => {
     const request = dayRecord.walkInRequest(m, T.bookedOtherDay, { verdictCode: 'NOT_BOOKED_TODAY' });
     const decision = dayRecord.walkInDecision(request);
-    expect((await storeRecords(db, supervisor, [decision], now))[0]?.status).toBe('stored');
-    expect((await storeRecords(db, reception, [request], now))[0]?.status).toBe('stored');
+    expect((await storeRecords(central.db, supervisor, [decision], now))[0]?.status).toBe('stored');
+    expect((await storeRecords(central.db, reception, [request], now))[0]?.status).toBe('stored');
   });
 
   it('flags a walk-in request decided on two devices as a conflict for the venue, keeps both, and a resolution closes it', async () => {
     const request = dayRecord.walkInRequest(m, T.tooSoon);
     const first = dayRecord.walkInDecision(request, { outcome: 'declined', productId: null, decidedAt: '2026-11-23T10:01:00.000+09:00' });
     const second = dayRecord.walkInDecision(request, { deskId: 'R1', decidedAt: '2026-11-23T10:03:00.000+09:00' });
-    await storeRecords(db, reception, [request, first], now);
+    await storeRecords(central.db, reception, [request, first], now);
     const before = await head();
-    const answer = await storeRecords(db, supervisor, [second], now);
+    const answer = await storeRecords(central.db, supervisor, [second], now);
     expect(answer[0]?.status).toBe('conflict');
     const conflict = conflictData.parse(answer[0]?.conflict);
     expect(conflict).toMatchObject({ kind: 'walkin', ticketNumber: T.tooSoon, doseNumber: null, venueDate: '2026-11-23', resolvedAt: null });
@@ -158,16 +138,16 @@ describe('storing the supervisor’s day', () => {
       [second.data.id, second.data.decidedAt],
     ]);
     expect((await feedAfter(m.venue, before)).map((c) => c.kind).sort()).toEqual(['conflict', 'walkin_decision']);
-    const [kept] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM walkin_decisions WHERE request_id = $1`, [request.data.id]);
+    const [kept] = await central.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM walkin_decisions WHERE request_id = $1`, [request.data.id]);
     expect(kept?.n).toBe(2);
     // A third decision joins the same conflict; another request's double decision is another conflict.
-    const third = await storeRecords(db, reception, [dayRecord.walkInDecision(request, { decidedAt: '2026-11-23T10:04:00.000+09:00' })], now);
+    const third = await storeRecords(central.db, reception, [dayRecord.walkInDecision(request, { decidedAt: '2026-11-23T10:04:00.000+09:00' })], now);
     expect(third[0]?.conflict?.id).toBe(conflict.id);
     expect(third[0]?.conflict?.records).toHaveLength(3);
 
     const resolution: UploadRecord = { kind: 'resolution', data: { id: newRecordId(), conflictId: conflict.id, staffId: m.staffIds.supervisor, at: '2026-11-23T10:10:00.000+09:00', note: '先の判断（辞退）を採用' } };
-    expect((await storeRecords(db, supervisor, [resolution], now))[0]?.status).toBe('stored');
-    const [row] = await db.query<{ resolved_by: string | null }>(`SELECT resolved_by FROM conflicts WHERE id = $1`, [conflict.id]);
+    expect((await storeRecords(central.db, supervisor, [resolution], now))[0]?.status).toBe('stored');
+    const [row] = await central.db.query<{ resolved_by: string | null }>(`SELECT resolved_by FROM conflicts WHERE id = $1`, [conflict.id]);
     expect(row?.resolved_by).toBe(m.staffIds.supervisor);
   });
 });

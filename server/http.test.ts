@@ -1,18 +1,8 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema, LIMITS, type ApiError } from '../src/sync/protocol';
 import { DEMO_TICKETS as T } from '../test/fixtures/demo';
-import {
-  centralSnapshot,
-  checkinRecord,
-  doseRecord,
-  enrollDirect,
-  seedMunicipality,
-  serveCentral,
-  useCentralDb,
-  type SeededMunicipality,
-  type ServedCentral,
-} from '../test/sync/support/central';
+import { centralSnapshot, checkinRecord, doseRecord, enrollDirect, seedMunicipality, useServedCentral, type SeededMunicipality } from '../test/sync/support/central';
 import { issueEnrollmentCode, revokeDevice } from './enrollment';
 
 /**
@@ -20,24 +10,18 @@ import { issueEnrollmentCode, revokeDevice } from './enrollment';
  * { error: { code, message: { ja, en } } } and leaves the database exactly
  * as it was.
  */
-const central = useCentralDb();
-let served: ServedCentral;
+const central = useServedCentral();
 let m: SeededMunicipality;
 let other: SeededMunicipality;
 let device: { deviceId: string; authorization: string };
 let revoked: { deviceId: string; authorization: string };
 
 beforeAll(async () => {
-  served = await serveCentral(central());
-  m = await seedMunicipality(central(), { today: '2026-11-23' });
-  other = await seedMunicipality(central(), { today: '2026-11-23' });
-  device = await enrollDirect(central(), m.venue, 'R1');
-  revoked = await enrollDirect(central(), m.venue, 'R2');
-  await revokeDevice(central(), revoked.deviceId, new Date());
-});
-
-afterAll(async () => {
-  await served.close();
+  m = await seedMunicipality(central.db, { today: '2026-11-23' });
+  other = await seedMunicipality(central.db, { today: '2026-11-23' });
+  device = await enrollDirect(central.db, m.venue, 'R1');
+  revoked = await enrollDirect(central.db, m.venue, 'R2');
+  await revokeDevice(central.db, revoked.deviceId, new Date());
 });
 
 interface Call {
@@ -48,7 +32,7 @@ interface Call {
 }
 
 async function send(call: Call): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${served.url}${call.path}`, {
+  const response = await fetch(`${central.served.url}${call.path}`, {
     method: call.method ?? (call.body === undefined ? 'GET' : 'POST'),
     headers: { ...(call.body === undefined ? {} : { 'content-type': 'application/json' }), ...call.headers },
     body: call.body,
@@ -59,14 +43,14 @@ async function send(call: Call): Promise<{ status: number; body: unknown }> {
 
 /** The call is refused with this status and code, in the error shape, in both languages, and nothing is written. */
 async function refused(call: Call, status: number, code: string): Promise<ApiError> {
-  const before = await centralSnapshot(central());
+  const before = await centralSnapshot(central.db);
   const answer = await send(call);
   expect(answer.status, `${call.path} → ${JSON.stringify(answer.body)}`).toBe(status);
   const parsed = apiErrorSchema.parse(answer.body);
   expect(parsed.error.code).toBe(code);
   expect(parsed.error.message.en.length).toBeGreaterThan(10);
   expect(parsed.error.message.ja).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
-  expect(await centralSnapshot(central())).toBe(before);
+  expect(await centralSnapshot(central.db)).toBe(before);
   return parsed;
 }
 
@@ -105,7 +89,7 @@ describe('enrollment refusals', () => {
 
   it('an unknown code, a replayed code and an expired code', async () => {
     await refused({ path: '/v1/enroll', body: JSON.stringify({ code: 'AAAAA-BBBBB-CCCCC-DDDDD', credentialHash: hash('a') }) }, 401, 'ENROLLMENT_CODE_UNKNOWN');
-    const { code } = await issueEnrollmentCode(central(), { venueId: m.venue, deskId: 'R1' }, new Date());
+    const { code } = await issueEnrollmentCode(central.db, { venueId: m.venue, deskId: 'R1' }, new Date());
     const first = await send({ path: '/v1/enroll', body: JSON.stringify({ code, credentialHash: hash('first') }) });
     expect(first.status).toBe(200);
     // The same device retrying after a lost answer gets the same enrollment…
@@ -114,7 +98,7 @@ describe('enrollment refusals', () => {
     // …anyone else replaying the code is refused.
     await refused({ path: '/v1/enroll', body: JSON.stringify({ code, credentialHash: hash('thief') }) }, 409, 'ENROLLMENT_CODE_USED');
     await refused({ path: '/v1/enroll', body: JSON.stringify({ code: code.toLowerCase().replace(/-/g, ''), credentialHash: hash('thief') }) }, 409, 'ENROLLMENT_CODE_USED');
-    const old = await issueEnrollmentCode(central(), { venueId: m.venue, deskId: 'R1', hours: 1 }, new Date(Date.now() - 2 * 3_600_000));
+    const old = await issueEnrollmentCode(central.db, { venueId: m.venue, deskId: 'R1', hours: 1 }, new Date(Date.now() - 2 * 3_600_000));
     await refused({ path: '/v1/enroll', body: JSON.stringify({ code: old.code, credentialHash: hash('late') }) }, 410, 'ENROLLMENT_CODE_EXPIRED');
   });
 });
@@ -165,7 +149,7 @@ describe('device calls', () => {
     await refused({ path: '/v1/records', body: upload([{ kind: 'lot', data: { id: 'lot-x', venueId: other.venue, productId: 'PFZ-COMIRNATY', lotNumber: 'X1', expiry: '2027-01-01', addedBy: null, addedAt: '2026-11-23T09:00:00.000+09:00' } }]), headers: withDevice() }, 403, 'RECORD_FOR_OTHER_VENUE');
 
     // A void of another venue's record, even one the server holds.
-    const theirs = await enrollDirect(central(), m.otherVenue, 'R1');
+    const theirs = await enrollDirect(central.db, m.otherVenue, 'R1');
     const theirDose = doseRecord({ code: m.code, venue: m.otherVenue }, T.otherVenue);
     expect((await send({ path: '/v1/records', body: upload([theirDose]), headers: { authorization: theirs.authorization } })).status).toBe(200);
     const voidTheirs = { kind: 'void', data: { id: '01a00000-0000-7000-8000-0000000000aa', targetKind: 'dose', targetId: theirDose.data.id, reason: '誤り', staffId: 's', at: '2026-11-23T11:00:00.000+09:00' } };

@@ -1,53 +1,33 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { feedResponseSchema } from '../src/sync/protocol';
 import { bucketOf, compareResponseSchema, listResponseSchema, xorOfIds } from '../src/sync/reconcile-protocol';
 import { DEMO_TICKETS as T } from '../test/fixtures/demo';
-import {
-  centralSnapshot,
-  checkinRecord,
-  dayRecord,
-  doseRecord,
-  enrollDirect,
-  seedMunicipality,
-  serveCentral,
-  useCentralDb,
-  type SeededMunicipality,
-  type ServedCentral,
-} from '../test/sync/support/central';
-import type { CentralDb } from './db';
+import { centralSnapshot, checkinRecord, dayRecord, doseRecord, enrollDirect, seedMunicipality, useServedCentral, type SeededMunicipality } from '../test/sync/support/central';
 import type { DeviceRow } from './device-row';
 import { storeRecords } from './records';
 
-const central = useCentralDb();
-let db: CentralDb;
-let served: ServedCentral;
+const central = useServedCentral();
 let m: SeededMunicipality;
 
 beforeAll(async () => {
-  db = central();
-  served = await serveCentral(db);
-  m = await seedMunicipality(db, { today: '2026-11-23' });
-});
-
-afterAll(async () => {
-  await served.close();
+  m = await seedMunicipality(central.db, { today: '2026-11-23' });
 });
 
 async function deviceRow(id: string): Promise<DeviceRow> {
-  const [row] = await db.query<DeviceRow>(`SELECT id, municipality, venue_id, desk_id, credential_hash, revoked_at, last_seen_at FROM devices WHERE id = $1`, [id]);
+  const [row] = await central.db.query<DeviceRow>(`SELECT id, municipality, venue_id, desk_id, credential_hash, revoked_at, last_seen_at FROM devices WHERE id = $1`, [id]);
   if (!row) throw new Error('no device');
   return row;
 }
 
 async function post(authorization: string, body: unknown): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${served.url}/v1/reconcile`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${central.served.url}/v1/reconcile`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: response.status, body: await response.json() };
 }
 
 describe('reconciliation at the central service', () => {
   it('sums up what it holds from a device exactly as the device does, bucket by bucket, and lists the ids', async () => {
-    const device = await enrollDirect(db, m.venue, 'R1');
-    const elsewhere = await enrollDirect(db, m.venue, 'R2');
+    const device = await enrollDirect(central.db, m.venue, 'R1');
+    const elsewhere = await enrollDirect(central.db, m.venue, 'R2');
     const records = [
       checkinRecord(m, T.ok),
       doseRecord(m, T.ok),
@@ -56,8 +36,8 @@ describe('reconciliation at the central service', () => {
       // Another bucket: ids that begin otherwise.
       doseRecord(m, T.okSecond, { id: '01b00000-0000-7000-8000-000000000001' }),
     ];
-    await storeRecords(db, await deviceRow(device.deviceId), records, new Date());
-    await storeRecords(db, await deviceRow(elsewhere.deviceId), [checkinRecord(m, T.okNw7)], new Date());
+    await storeRecords(central.db, await deviceRow(device.deviceId), records, new Date());
+    await storeRecords(central.db, await deviceRow(elsewhere.deviceId), [checkinRecord(m, T.okNw7)], new Date());
     const ids = records.map((r) => r.data.id);
     const buckets = [...new Set(ids.map(bucketOf))].sort();
     const expected = buckets.map((b) => ({ b, n: ids.filter((id) => bucketOf(id) === b).length, x: xorOfIds(ids.filter((id) => bucketOf(id) === b)) }));
@@ -72,22 +52,22 @@ describe('reconciliation at the central service', () => {
   });
 
   it('refuses malformed requests with a 400 and writes nothing', async () => {
-    const device = await enrollDirect(db, m.venue, 'R1');
-    const before = await centralSnapshot(db);
+    const device = await enrollDirect(central.db, m.venue, 'R1');
+    const before = await centralSnapshot(central.db);
     for (const body of [{}, { compare: [{ b: 'x', n: -1, x: 'zz' }], everything: true }, { list: [] }, { list: ['a'], compare: [] }, { list: Array(21).fill('ab') }]) {
       const answer = await post(device.authorization, body);
       expect(answer.status, JSON.stringify(body)).toBe(400);
     }
     expect((await post('Bearer nobody.nothing', { list: ['ab'] })).status).toBe(401);
-    expect(await centralSnapshot(db)).toBe(before);
+    expect(await centralSnapshot(central.db)).toBe(before);
   });
 });
 
 describe('the feed cursor handed to each device', () => {
   it('tells a device asking from beyond it (the database was rewound) to read everything again, and no other', async () => {
-    const device = await enrollDirect(db, m.venue, 'N1');
+    const device = await enrollDirect(central.db, m.venue, 'N1');
     const feed = async (after: number) => {
-      const response = await fetch(`${served.url}/v1/feed?after=${after}&limit=10000`, { headers: { authorization: device.authorization } });
+      const response = await fetch(`${central.served.url}/v1/feed?after=${after}&limit=10000`, { headers: { authorization: device.authorization } });
       return feedResponseSchema.parse(await response.json());
     };
     const first = await feed(0);
@@ -96,7 +76,7 @@ describe('the feed cursor handed to each device', () => {
     const again = await feed(first.next);
     expect(again.head).toBeGreaterThanOrEqual(first.next);
     // What a restore does to this table: the mark goes back to an older value.
-    await db.query(`UPDATE device_feed_marks SET served = $2 WHERE device_id = $1`, [device.deviceId, first.next - 5]);
+    await central.db.query(`UPDATE device_feed_marks SET served = $2 WHERE device_id = $1`, [device.deviceId, first.next - 5]);
     const rewound = await feed(first.next);
     expect(rewound).toMatchObject({ after: first.next, next: first.next, more: false, changes: [] });
     expect(rewound.head).toBeLessThan(first.next);

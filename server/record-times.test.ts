@@ -1,19 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema, productData, uploadResponseSchema, type UploadRecord } from '../src/sync/protocol';
 import { DEMO_TICKETS as T } from '../test/fixtures/demo';
-import {
-  centralSnapshot,
-  checkinRecord,
-  dayRecord,
-  doseRecord,
-  enrollDirect,
-  newRecordId,
-  seedMunicipality,
-  serveCentral,
-  useCentralDb,
-  type SeededMunicipality,
-  type ServedCentral,
-} from '../test/sync/support/central';
+import { centralSnapshot, checkinRecord, dayRecord, doseRecord, enrollDirect, newRecordId, seedMunicipality, useServedCentral, type SeededMunicipality } from '../test/sync/support/central';
 import { readPage } from './feed';
 
 /**
@@ -23,27 +11,21 @@ import { readPage } from './feed';
  * refused with the reason, record by record; impossible calendar dates and
  * NUL characters refuse the batch (400) and nothing is stored.
  */
-const central = useCentralDb();
 /** The central service's clock: 2026-11-23 12:00 at the venue. */
 const RECEIPT = new Date('2026-11-23T03:00:00Z');
-let served: ServedCentral;
+const central = useServedCentral({ now: () => RECEIPT });
 let m: SeededMunicipality;
 let device: { deviceId: string; authorization: string };
 
 beforeAll(async () => {
-  served = await serveCentral(central(), { now: () => RECEIPT });
-  m = await seedMunicipality(central(), { today: '2026-11-23' });
-  device = await enrollDirect(central(), m.venue, 'R1');
+  m = await seedMunicipality(central.db, { today: '2026-11-23' });
+  device = await enrollDirect(central.db, m.venue, 'R1');
   // Marks the device seen, so that refusals below write nothing at all.
-  await fetch(`${served.url}/v1/feed?after=0&limit=1`, { headers: { authorization: device.authorization } });
-});
-
-afterAll(async () => {
-  await served.close();
+  await fetch(`${central.served.url}/v1/feed?after=0&limit=1`, { headers: { authorization: device.authorization } });
 });
 
 async function post(records: unknown[]): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${served.url}/v1/records`, {
+  const response = await fetch(`${central.served.url}/v1/records`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: device.authorization },
     body: JSON.stringify({ records }),
@@ -52,19 +34,19 @@ async function post(records: unknown[]): Promise<{ status: number; body: unknown
 }
 
 async function stored(table: string, id: string): Promise<number> {
-  const [row] = await central().query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE id = $1`, [id]);
+  const [row] = await central.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE id = $1`, [id]);
   return row?.n ?? 0;
 }
 
 /** Refused whole with a 400 in both languages, and the database is exactly as it was. */
 async function refusedWhole(records: unknown[]): Promise<{ path: string; message: string }[]> {
-  const before = await centralSnapshot(central());
+  const before = await centralSnapshot(central.db);
   const answer = await post(records);
   expect(answer.status, JSON.stringify(answer.body)).toBe(400);
   const error = apiErrorSchema.parse(answer.body).error;
   expect(error.code).toBe('INVALID_REQUEST');
   expect(error.message.ja).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
-  expect(await centralSnapshot(central())).toBe(before);
+  expect(await centralSnapshot(central.db)).toBe(before);
   return error.issues ?? [];
 }
 
@@ -81,7 +63,7 @@ describe('times after the receipt', () => {
     expect(results[1]?.error?.message.en).toContain('clock');
     expect(await stored('dose_records', ahead.data.id)).toBe(0);
     // Nothing of it reaches any device: no other desk refuses the person as already vaccinated.
-    const page = await readPage(central(), { municipality: m.code, venueId: m.otherVenue, after: 0, limit: 10_000, count: false });
+    const page = await readPage(central.db, { municipality: m.code, venueId: m.otherVenue, after: 0, limit: 10_000, count: false });
     expect(page.json).not.toContain(ahead.data.id);
   });
 
@@ -132,17 +114,17 @@ describe('the new records of the day', () => {
     expect(results.map((r) => r.status)).toEqual(['stored', 'stored', 'stored']);
     expect(await stored('day_reopens', reopen.data.id)).toBe(1);
     expect(await stored('desk_doctors', doctor.data.id)).toBe(1);
-    const page = JSON.parse((await readPage(central(), { municipality: m.code, venueId: m.venue, after: 0, limit: 10_000, count: false })).json) as { changes: { kind: string; key: string }[] };
+    const page = JSON.parse((await readPage(central.db, { municipality: m.code, venueId: m.venue, after: 0, limit: 10_000, count: false })).json) as { changes: { kind: string; key: string }[] };
     expect(page.changes.filter((c) => c.kind === 'day_reopen' || c.kind === 'desk_doctor').map((c) => c.key)).toEqual([reopen.data.id, doctor.data.id]);
-    const before = await centralSnapshot(central());
+    const before = await centralSnapshot(central.db);
     const nowhere = await post([{ ...doctor, data: { ...doctor.data, id: newRecordId(), deskId: 'Z9' } }]);
     expect(nowhere.status).toBe(400);
     expect(apiErrorSchema.parse(nowhere.body).error.code).toBe('UNKNOWN_DESK');
-    expect(await centralSnapshot(central())).toBe(before);
+    expect(await centralSnapshot(central.db)).toBe(before);
   });
 
   it('sends the product master’s may_follow rule with the products', async () => {
-    const page = JSON.parse((await readPage(central(), { municipality: m.code, venueId: m.venue, after: 0, limit: 10_000, count: false })).json) as { changes: { kind: string; data: unknown }[] };
+    const page = JSON.parse((await readPage(central.db, { municipality: m.code, venueId: m.venue, after: 0, limit: 10_000, count: false })).json) as { changes: { kind: string; data: unknown }[] };
     const products = page.changes.filter((c) => c.kind === 'product').map((c) => productData.parse(c.data));
     expect(products.find((p) => p.id === 'MOD-SPIKEVAX')?.mayFollow).toEqual(['MOD-SPIKEVAX']);
   });

@@ -2,21 +2,12 @@
 // device's reply carry one `error` shape, { code, message: { ja, en }, ...details }, so one parser
 // on the device and one helper in the renderer read both. Real parts on both sides: the central
 // service on loopback (PGlite) and a venue dispatcher on an encrypted database in a temp folder.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveCentral, useCentralDb, type ServedCentral } from '../sync/support/central';
+import { describe, expect, it } from 'vitest';
+import { useServedCentral } from '../sync/support/central';
 import { useTestVenue } from '../support/venue';
 
-const central = useCentralDb();
+const central = useServedCentral();
 const newVenue = useTestVenue();
-let served: ServedCentral;
-
-beforeAll(async () => {
-  served = await serveCentral(central());
-});
-
-afterAll(async () => {
-  await served.close();
-});
 
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
 
@@ -30,7 +21,7 @@ function shapeOf(value: unknown): unknown {
 }
 
 async function centralRefusal(body: unknown): Promise<unknown> {
-  const response = await fetch(`${served.url}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${central.served.url}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   expect(response.status).toBeGreaterThanOrEqual(400);
   expect(response.status).toBeLessThan(500);
   const answer = (await response.json()) as { error?: unknown };

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { InputOf, OperationName } from '../../src/api/contract';
 import { writeCsv } from '../../src/roster/csv';
 import { PRODUCT_COLUMNS, parseProductsCsv } from '../../src/roster/products-csv';
@@ -7,24 +7,11 @@ import { parseRosterCsv } from '../../src/roster/roster-csv';
 import { ROSTER_COLUMNS } from '../../src/roster/roster-format';
 import type { UploadRecord } from '../../src/sync/protocol';
 import { runAdminCommand } from '../../server/cli/commands';
-import type { CentralDb } from '../../server/db';
 import { DEMO_MUNICIPALITY as M, DEMO_PRODUCTS, DEMO_TICKETS as T, demoPeople } from '../fixtures/demo';
 import { rosterRows, type FixturePerson } from '../fixtures/roster';
 import { databaseSnapshot } from '../support/snapshot';
 import { useTestVenue, type Desk, type TestVenue } from '../support/venue';
-import {
-  centralSnapshot,
-  checkinRecord,
-  dayRecord,
-  doseRecord,
-  enrollDirect,
-  newRecordId,
-  seedMunicipality,
-  serveCentral,
-  useCentralDb,
-  type SeededMunicipality,
-  type ServedCentral,
-} from '../sync/support/central';
+import { centralSnapshot, checkinRecord, dayRecord, doseRecord, enrollDirect, newRecordId, seedMunicipality, useServedCentral, type SeededMunicipality } from '../sync/support/central';
 
 /**
  * Issue 11, points 2 and 3: an individual number written with any separator,
@@ -100,27 +87,19 @@ function expectContractRefuses(venue: TestVenue, desk: Desk, calls: readonly Cal
 // ---------------------------------------------------------------------------
 // The central service
 
-const central = useCentralDb();
-let db: CentralDb;
-let served: ServedCentral;
+const central = useServedCentral();
 let m: SeededMunicipality;
 let device: { authorization: string };
 
 beforeAll(async () => {
-  db = central();
-  served = await serveCentral(db);
-  m = await seedMunicipality(db, { today: '2026-11-23' });
-  device = await enrollDirect(db, m.venue, 'N1');
+  m = await seedMunicipality(central.db, { today: '2026-11-23' });
+  device = await enrollDirect(central.db, m.venue, 'N1');
   // Seen once, so a refusal afterwards writes nothing at all.
-  await fetch(`${served.url}/v1/feed?after=0&limit=1`, { headers: { authorization: device.authorization } });
-});
-
-afterAll(async () => {
-  await served.close();
+  await fetch(`${central.served.url}/v1/feed?after=0&limit=1`, { headers: { authorization: device.authorization } });
 });
 
 async function post(path: string, body: unknown, authorization?: string): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${served.url}${path}`, {
+  const response = await fetch(`${central.served.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
     body: JSON.stringify(body),
@@ -160,14 +139,14 @@ function uploadRecords(value: string): UploadRecord[] {
 }
 
 async function expectUploadRefuses(records: readonly UploadRecord[], value: string): Promise<void> {
-  const before = await centralSnapshot(db);
+  const before = await centralSnapshot(central.db);
   for (const record of records) {
     const answer = await post('/v1/records', { records: [record] }, device.authorization);
     expect(answer.status, `${record.kind} ${JSON.stringify(record.data)}`).toBe(400);
     expect(answer.body, `${record.kind} ${JSON.stringify(record.data)}`).toMatchObject({ error: { code: 'INDIVIDUAL_NUMBER' } });
     expectNoEcho(answer.body, value);
   }
-  expect(await centralSnapshot(db)).toBe(before);
+  expect(await centralSnapshot(central.db)).toBe(before);
 }
 
 // ---------------------------------------------------------------------------
@@ -233,7 +212,7 @@ describe('the issue’s examples are refused at the device, the central service 
 
 /** The admin command line as the administrator runs it; its whole output must not repeat the number. */
 async function admin(argv: string[], value: string): Promise<string> {
-  const result = await runAdminCommand({ db, clock: { now: () => new Date('2026-11-23T03:00:00Z') }, fingerprint: null }, argv, '');
+  const result = await runAdminCommand({ db: central.db, clock: { now: () => new Date('2026-11-23T03:00:00Z') }, fingerprint: null }, argv, '');
   const output = `${result.stdout.toString('utf8')}${result.stderr.toString('utf8')}`;
   expect(result.code, `${argv.join(' ')} → ${output}`).not.toBe(0);
   expect(output).toContain('INDIVIDUAL_NUMBER');
@@ -249,10 +228,10 @@ describe('fields that had no check at all (point 3)', () => {
     const venue = newVenue();
     expectContractRefuses(venue, venue.signIn('supervisor'), [['resolveConflict', { conflictId: RECORD, note: spaced }]], spaced);
     await expectUploadRefuses([{ kind: 'resolution', data: { id: newRecordId(), conflictId: RECORD, staffId: 'supervisor-1', at: '2026-11-23T12:00:00.000+09:00', note: spaced } }], spaced);
-    const before = await centralSnapshot(db);
+    const before = await centralSnapshot(central.db);
     await admin(['conflicts', 'resolve', RECORD, '--note', spaced], spaced);
     await admin(['conflicts', 'resolve', RECORD, '--note', '確認済み', '--by', dotted], dotted);
-    expect(await centralSnapshot(db)).toBe(before);
+    expect(await centralSnapshot(central.db)).toBe(before);
   });
 
   it('lot number, maker, product name, staff and booking ids in uploads', async () => {
@@ -281,10 +260,10 @@ describe('fields that had no check at all (point 3)', () => {
       ],
       dotted,
     );
-    const before = await centralSnapshot(db);
+    const before = await centralSnapshot(central.db);
     await admin(['staff', 'add', m.code, dotted, '新人', 'reception'], dotted);
     await admin(['staff', 'add', m.code, 'new.staff', spaced, 'reception'], spaced);
-    expect(await centralSnapshot(db)).toBe(before);
+    expect(await centralSnapshot(central.db)).toBe(before);
   });
 
   it('desk and venue ids and names: on the device and at the admin command line', async () => {
@@ -302,23 +281,23 @@ describe('fields that had no check at all (point 3)', () => {
     const setup = (venueId: string, venueName: string, deskId: string, deskName: string): Call =>
       ['setupDevice', { venue: { id: venueId, name: venueName, municipality: M }, desk: { id: deskId, name: deskName }, supervisor: { login: 'boss', displayName: '管理 者', password: 'boss-pass-123' } }];
     expectContractRefuses(fresh, fresh.anonymous(), [setup(dotted, '会場', 'D1', '受付'), setup('V1', spaced, 'D1', '受付'), setup('V1', '会場', dotted, '受付'), setup('V1', '会場', 'D1', spaced)], dotted);
-    const before = await centralSnapshot(db);
+    const before = await centralSnapshot(central.db);
     await admin(['venue', 'add', m.code, '1234_5678_9018', '会場'], '1234_5678_9018');
     await admin(['venue', 'add', m.code, 'V9', spaced], spaced);
     await admin(['desk', 'add', m.venue, dotted, '受付'], dotted);
     await admin(['desk', 'add', m.venue, 'R9', spaced], spaced);
     await admin(['municipality', 'add', m.code, spaced], spaced);
-    expect(await centralSnapshot(db)).toBe(before);
+    expect(await centralSnapshot(central.db)).toBe(before);
   });
 
   it('device names at enrollment: on the device and at the central service', async () => {
     const fresh = newVenue({ seed: false });
     expectContractRefuses(fresh, fresh.anonymous(), [['requestEnrollment', { serverUrl: 'https://central.example.jp:8443', code: 'ABCDE-FGHJK-MNPQR-STVWX', deviceName: `受付 ${dotted}` }]], dotted);
-    const before = await centralSnapshot(db);
+    const before = await centralSnapshot(central.db);
     const enrolled = await post('/v1/enroll', { code: 'ABCDE-FGHJK-MNPQR-STVWX', credentialHash: 'a'.repeat(64), deviceName: `受付 ${dotted}` });
     expect(enrolled).toMatchObject({ status: 400, body: { error: { code: 'INDIVIDUAL_NUMBER' } } });
     expectNoEcho(enrolled.body, dotted);
-    expect(await centralSnapshot(db)).toBe(before);
+    expect(await centralSnapshot(central.db)).toBe(before);
   });
 
   it('observation notes: on the device and in uploads', async () => {

@@ -1,12 +1,11 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseTicketCode } from '../../src/ticket/parse';
 import type { UploadRecord } from '../../src/sync/protocol';
-import type { CentralDb } from '../../server/db';
 import { DEMO_MUNICIPALITY as M, DEMO_TICKETS as T } from '../fixtures/demo';
 import { typedTicket } from '../fixtures/individual-numbers';
 import { useTestVenue } from '../support/venue';
-import { dayRecord, doseRecord, enrollDirect, newRecordId, seedMunicipality, serveCentral, useCentralDb, type SeededMunicipality, type ServedCentral } from '../sync/support/central';
+import { dayRecord, doseRecord, enrollDirect, newRecordId, seedMunicipality, useServedCentral, type SeededMunicipality } from '../sync/support/central';
 
 /**
  * Issue 11, point 4: what only looks like an individual number is not
@@ -49,21 +48,13 @@ describe('a ticket typed with spaces', () => {
 });
 
 const useVenue = useTestVenue();
-const central = useCentralDb();
-let db: CentralDb;
-let served: ServedCentral;
+const central = useServedCentral();
 let m: SeededMunicipality;
 let device: { authorization: string };
 
 beforeAll(async () => {
-  db = central();
-  served = await serveCentral(db);
-  m = await seedMunicipality(db, { today: '2026-11-23' });
-  device = await enrollDirect(db, m.venue, 'N1');
-});
-
-afterAll(async () => {
-  await served.close();
+  m = await seedMunicipality(central.db, { today: '2026-11-23' });
+  device = await enrollDirect(central.db, m.venue, 'N1');
 });
 
 describe('notes with dates, times, phone numbers, postal codes and tickets', () => {
@@ -101,7 +92,7 @@ describe('notes with dates, times, phone numbers, postal codes and tickets', () 
         dayRecord.discrepancyNote(m, { note }),
       );
     }
-    const response = await fetch(`${served.url}/v1/records`, {
+    const response = await fetch(`${central.served.url}/v1/records`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: device.authorization },
       body: JSON.stringify({ records }),
