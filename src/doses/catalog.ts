@@ -1,4 +1,4 @@
-import { productFacts, type ProductColumns } from '../common/product-columns';
+import { productFacts, type ProductColumns, type ProductFacts } from '../common/product-columns';
 import { uuidv7 } from '../common/ids';
 import { venueIso } from '../common/time';
 import type { VenueDb } from '../store/database';
@@ -7,17 +7,7 @@ import type { RecordSink } from '../records/sink';
 
 /** The product master and the venue's lots and desks. */
 
-export interface Product {
-  readonly id: string;
-  readonly maker: string;
-  readonly name: string;
-  readonly vaccineType: string;
-  readonly doseVolumeMl: number;
-  readonly minIntervalDays: number;
-  readonly minAge: number;
-  readonly maxAge: number | null;
-  readonly observationMinutes: number;
-  readonly dosesPerVial: number;
+export interface Product extends ProductFacts {
   readonly gtins: readonly string[];
   /** Products that may come before this one (the previous dose's); empty: any. From the product master. */
   readonly mayFollow: readonly string[];
