@@ -2,9 +2,9 @@
 // chain still verifies. (Here, above the store, because the store does not know the audit log.)
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEMO_MUNICIPALITY as M, DEMO_TICKETS as T } from '../../test/fixtures/demo';
+import { DEMO_TICKETS as T } from '../../test/fixtures/demo';
 import { useTempDir } from '../../test/support/temp';
-import { useTestVenue, type TestVenue } from '../../test/support/venue';
+import { recordDemoDose, useTestVenue } from '../../test/support/venue';
 import { createBackup, planRestore, restoreBackup } from '../store/backup';
 import { openVenueDatabase } from '../store/database';
 import { useAuditKey, verifyAuditLog } from './log';
@@ -12,21 +12,14 @@ import { useAuditKey, verifyAuditLog } from './log';
 const newVenue = useTestVenue();
 const newDir = useTempDir('venue-backups-');
 
-function recordDose(venue: TestVenue, number: string) {
-  venue.signIn('reception').ok('checkIn', { municipality: M, number });
-  const nurse = venue.signIn('nurse', 'N1');
-  const lot = nurse.ok('listLots', {})[0]?.id;
-  return nurse.ok('recordDose', { municipality: M, ticketNumber: number, doseNumber: number === T.okSecond ? 2 : 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot });
-}
-
 describe('restoring a backup', () => {
   it('says what it will change, then restores and carries over the records made since', () => {
     const venue = newVenue();
-    const early = recordDose(venue, T.ok);
+    const early = recordDemoDose(venue, T.ok);
     const dir = newDir();
     const backup = createBackup(venue.db, { dir, key: venue.key, now: venue.clock.now() });
     venue.clock.advance(60_000);
-    const later = recordDose(venue, T.okSecond);
+    const later = recordDemoDose(venue, T.okSecond);
     venue.db.close();
 
     const plan = planRestore({ currentPath: venue.path, backupDir: dir, backupId: backup.id, key: venue.key });

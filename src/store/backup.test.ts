@@ -1,26 +1,19 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEMO_MUNICIPALITY as M, DEMO_TICKETS as T } from '../../test/fixtures/demo';
+import { DEMO_TICKETS as T } from '../../test/fixtures/demo';
 import { useTempDir } from '../../test/support/temp';
-import { useTestVenue, type TestVenue } from '../../test/support/venue';
+import { recordDemoDose, useTestVenue } from '../../test/support/venue';
 import { createBackup, listBackups, planRestore, restoreBackup, verifyBackup } from './backup';
 import { openVenueDatabase } from './database';
 
 const newVenue = useTestVenue();
 const newDir = useTempDir('venue-backups-');
 
-function recordDose(venue: TestVenue, number: string) {
-  venue.signIn('reception').ok('checkIn', { municipality: M, number });
-  const nurse = venue.signIn('nurse', 'N1');
-  const lot = nurse.ok('listLots', {})[0]?.id;
-  return nurse.ok('recordDose', { municipality: M, ticketNumber: number, doseNumber: number === T.okSecond ? 2 : 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot });
-}
-
 describe('backups', () => {
   it('are encrypted copies, verified, and hold every record', () => {
     const venue = newVenue();
-    const dose = recordDose(venue, T.ok);
+    const dose = recordDemoDose(venue, T.ok);
     const dir = newDir();
     const backup = createBackup(venue.db, { dir, key: venue.key, now: venue.clock.now() });
     expect(backup.counts).toMatchObject({ dose_records: 1, checkins: 1 });
@@ -74,7 +67,7 @@ describe('backups', () => {
 describe('restoring', () => {
   it('restores over a damaged database, keeping the damaged file aside and saying what cannot come back', () => {
     const venue = newVenue();
-    recordDose(venue, T.ok);
+    recordDemoDose(venue, T.ok);
     const dir = newDir();
     const backup = createBackup(venue.db, { dir, key: venue.key, now: venue.clock.now() });
     venue.db.close();
@@ -97,13 +90,13 @@ describe('restoring', () => {
 describe('restoring, for sync', () => {
   it('keeps records made since the backup on their way up, and what the server answered since', () => {
     const venue = newVenue();
-    const early = recordDose(venue, T.ok);
+    const early = recordDemoDose(venue, T.ok);
     const dir = newDir();
     const backup = createBackup(venue.db, { dir, key: venue.key, now: venue.clock.now() });
     // Since the backup: the early dose was confirmed, a later one is still waiting, and the device enrolled.
     venue.db.prepare(`UPDATE sync_outbox SET state = 'confirmed', outcome = 'stored' WHERE record_id = ?`).run(early.id);
     venue.clock.advance(60_000);
-    const later = recordDose(venue, T.okSecond);
+    const later = recordDemoDose(venue, T.okSecond);
     venue.db.prepare(`UPDATE sync_state SET device_id = 'dev-1', credential = 'secret', server_url = 'https://central.example', cursor = 4242 WHERE id = 1`).run();
     const waitingBefore = (venue.db.prepare(`SELECT record_id, kind FROM sync_outbox WHERE state = 'pending' ORDER BY seq`).all() as { record_id: string; kind: string }[]);
     expect(waitingBefore.map((r) => r.record_id)).toContain(later.id);

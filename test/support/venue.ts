@@ -11,7 +11,7 @@ import type { Role } from '../../src/staff/roles';
 import { openVenueDatabase, type VenueDb } from '../../src/store/database';
 import { writeDeviceSettings } from '../../src/store/settings';
 import { seedDemoVenue } from '../../src/training/demo-venue';
-import { DEMO_STAFF } from '../fixtures/demo';
+import { DEMO_MUNICIPALITY, DEMO_STAFF, DEMO_TICKETS } from '../fixtures/demo';
 import { secondFactorCode } from './second-factor';
 import { useTempDir } from './temp';
 
@@ -99,3 +99,11 @@ export function useTestVenue(): (options?: { now?: string; seed?: boolean }) => 
 
 /** The demo venue's seeding (src/training/demo-venue.ts): the browser host's --demo and training mode seed the same. */
 export { seedDemoVenue };
+
+/** A demo person checked in and given a dose at the venue's first lot (dose 2 for the demo's second-dose ticket), as the desks do. */
+export function recordDemoDose(venue: TestVenue, number: string) {
+  venue.signIn('reception').ok('checkIn', { municipality: DEMO_MUNICIPALITY, number });
+  const nurse = venue.signIn('nurse', 'N1');
+  const lot = nurse.ok('listLots', {})[0]?.id;
+  return nurse.ok('recordDose', { municipality: DEMO_MUNICIPALITY, ticketNumber: number, doseNumber: number === DEMO_TICKETS.okSecond ? 2 : 1, status: 'performed', site: 'left_arm', doctor: '予診 医師', lotId: lot });
+}
