@@ -62,7 +62,7 @@ function isFrameDecoder(engine: Decoder): engine is FrameDecoder {
 async function decodeOne(id: number, pixels: () => Promise<Luma>): Promise<void> {
   const started = performance.now();
   const frameAt = performance.timeOrigin + started;
-  const none: QualityReading = { sharpness: Number.NaN, motion: 0, edges: 0 };
+  const none: QualityReading = { sharpness: Number.NaN, motion: 0, edges: 0, noise: 0 };
   try {
     const engine = await decoder;
     if (!engine) throw new Error('decoder not initialised');

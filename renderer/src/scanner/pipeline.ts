@@ -12,7 +12,7 @@
  * the aim region is seen too (the page then says "two tickets in view").
  */
 import type { Box, CodeFormat, DecodedCode } from './decoder';
-import { centreRect, cropLuma, shear, turnedRegions, type CentreRegion, type Luma, type TurnedRegion } from './preprocess';
+import { centreRect, cropLuma, halveLuma, shear, turnedRegions, type CentreRegion, type Luma, type TurnedRegion } from './preprocess';
 import { FrameQuality, type QualityReading } from './quality';
 
 /**
@@ -61,6 +61,14 @@ export interface PipelineSpec {
    * dropped and the next attempt runs, instead of ending the frame on a misread.
    */
   readonly accept?: Partial<Record<CodeFormat, string>>;
+  /**
+   * Frames at least this noisy (QualityReading.noise, grey levels) are read
+   * at half size first (2 × 2 means: noise halved, a quarter of the pixels)
+   * by every attempt, with the library's own downscaling off, and at full
+   * size only when that read nothing: in such a frame the full-resolution
+   * search is the slowest part, and the half-size one reads most of them.
+   */
+  readonly halveFromNoise?: number;
 }
 
 /** What one library call found: codes (boxes in the pixels it was given), and whether a symbol was seen but not read. */
@@ -86,43 +94,57 @@ export const SOFT_FRAME = 0.15;
 
 /** `formats` narrows what the attempts look for (the screen's purpose); without it each attempt's own list is kept. */
 export function createPipelineDecoder(spec: PipelineSpec, engine: Engine, formats?: readonly CodeFormat[]): PipelineDecoder {
-  const readers = spec.attempts.map((attempt) => {
-    const wanted = formats ? (attempt.options.formats ?? formats).filter((f) => formats.includes(f)) : attempt.options.formats;
-    return wanted && wanted.length === 0 ? null : engine({ ...attempt.options, formats: wanted });
-  });
+  const readersFor = (halved: boolean) =>
+    spec.attempts.map((attempt) => {
+      const wanted = formats ? (attempt.options.formats ?? formats).filter((f) => formats.includes(f)) : attempt.options.formats;
+      const options = halved ? { ...attempt.options, tryDownscale: false } : attempt.options;
+      return wanted && wanted.length === 0 ? null : engine({ ...options, formats: wanted });
+    });
+  const fullSize = readersFor(false);
+  const halfSize = spec.halveFromNoise === undefined ? fullSize : readersFor(true);
   const patterns = new Map(Object.entries(spec.accept ?? {}).map(([format, source]) => [format, new RegExp(source)]));
   const acceptable = (code: DecodedCode) => patterns.get(code.format)?.test(code.text) ?? true;
   const quality = new FrameQuality();
   let framesWithReads = 0;
   // Where the last frame's turned code was straightened and read: a ticket held in view is there again in the next frame.
-  let lastTurned: { readonly at: number; readonly turned: TurnedRegion } | null = null;
+  let lastTurned: TurnedHit | null = null;
   return {
     name: spec.name,
     async decode(frame: Luma): Promise<FrameRead> {
       const measured = quality.measure(frame);
+      // A noisy frame is read at half size first, and at full size only if that read nothing.
+      const sizes = spec.halveFromNoise !== undefined && measured.noise >= spec.halveFromNoise ? [2, 1] : [1];
       const found = new Map<string, DecodedCode>();
-      const add = (codes: readonly DecodedCode[]) => {
-        for (const code of codes) if (acceptable(code) && !found.has(code.text)) found.set(code.text, code);
-      };
       let seen = false;
-      let turnedHit: { readonly at: number; readonly turned: TurnedRegion } | null = null;
-      // First the place and turn that read last time (one shear and one read of that patch, ~1–2 ms):
-      // a turned NW-7 held in view otherwise costs the aim attempt and the deskew's search every frame.
-      if (lastTurned) {
-        const { at, turned } = lastTurned;
-        const result = await readTurned(frame, readers[at]!, [turned]);
-        add(result.codes);
-        if (found.size > 0) turnedHit = lastTurned;
-      }
-      for (const [i, attempt] of spec.attempts.entries()) {
-        const read = readers[i];
-        if (!read) continue;
-        if (i > 0 && measured.sharpness < SOFT_FRAME && found.size === 0 && !seen) break;
-        if (found.size > 0 && !(attempt.alsoAfterRead && framesWithReads % attempt.alsoAfterRead === 0)) continue;
-        const result = await runAttempt(attempt, frame, read);
-        seen ||= result.seen;
-        add(result.codes);
-        if (result.turned && result.codes.length > 0) turnedHit ??= { at: i, turned: result.turned };
+      let turnedHit: TurnedHit | null = null;
+      for (const scale of sizes) {
+        const image = scale === 2 ? halveLuma(frame) : frame;
+        const readers = scale === 2 ? halfSize : fullSize;
+        const add = (codes: readonly DecodedCode[]) => {
+          for (const code of codes) {
+            if (!acceptable(code) || found.has(code.text)) continue;
+            found.set(code.text, scale === 1 || !code.box ? code : { ...code, box: scaleBox(code.box, scale) });
+          }
+        };
+        // First the place and turn that read last time (one shear and one read of that patch, ~1–2 ms):
+        // a turned NW-7 held in view otherwise costs the aim attempt and the deskew's search every frame.
+        if (lastTurned && lastTurned.scale === scale) {
+          const { at, turned } = lastTurned;
+          const result = await readTurned(image, readers[at]!, [turned]);
+          add(result.codes);
+          if (found.size > 0) turnedHit = lastTurned;
+        }
+        for (const [i, attempt] of spec.attempts.entries()) {
+          const read = readers[i];
+          if (!read) continue;
+          if (i > 0 && measured.sharpness < SOFT_FRAME && found.size === 0 && !seen) break;
+          if (found.size > 0 && !(attempt.alsoAfterRead && framesWithReads % attempt.alsoAfterRead === 0)) continue;
+          const result = await runAttempt(attempt, image, read);
+          seen ||= result.seen;
+          add(result.codes);
+          if (result.turned && result.codes.length > 0) turnedHit ??= { at: i, turned: result.turned, scale };
+        }
+        if (found.size > 0) break;
       }
       lastTurned = turnedHit;
       if (found.size > 0) framesWithReads++;
@@ -130,6 +152,17 @@ export function createPipelineDecoder(spec: PipelineSpec, engine: Engine, format
       return { codes, seen: seen || codes.length > 0, quality: measured };
     },
   };
+}
+
+/** Where a turned code was straightened and read, by which attempt, in an image of which scale (2: the halved frame). */
+interface TurnedHit {
+  readonly at: number;
+  readonly turned: TurnedRegion;
+  readonly scale: number;
+}
+
+function scaleBox(box: Box, by: number): Box {
+  return { x: box.x * by, y: box.y * by, width: box.width * by, height: box.height * by };
 }
 
 interface AttemptRead extends EngineRead {

@@ -6,8 +6,8 @@ const A18 = '111310160000100001';
 const B18 = '111310160000100002';
 const qr = (text: string, x = 600, y = 200): DecodedCode => ({ text, format: 'qr', box: { x, y, width: 80, height: 80 } });
 const nw7 = (ten: string, x = 560, y = 400): DecodedCode => ({ text: `A${ten}A`, format: 'codabar', box: { x, y, width: 200, height: 50 } });
-const inView = { sharpness: 0.6, motion: 0, edges: 500 };
-const empty = { sharpness: Number.NaN, motion: 0, edges: 0 };
+const inView = { sharpness: 0.6, motion: 0, edges: 500, noise: 2 };
+const empty = { sharpness: Number.NaN, motion: 0, edges: 0, noise: 2 };
 
 /** Feeds frames 70 ms apart; returns every event with the frame it came from. */
 function run(frames: readonly Partial<Observation>[]): { frame: number; event: SightEvent }[] {

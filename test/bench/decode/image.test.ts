@@ -16,7 +16,7 @@ import {
   type Gray,
   type Mat3,
 } from './image';
-import { dominantOrientation, shear, type Luma } from '../../../renderer/src/scanner/preprocess';
+import { dominantOrientation, halfTurn, halveLuma, shear, turnedRegions, type Luma } from '../../../renderer/src/scanner/preprocess';
 import { mulberry32 } from '../../support/random';
 
 const close = (a: readonly number[], b: readonly number[], digits = 9) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i] ?? Number.NaN, digits));
@@ -159,5 +159,49 @@ describe('deskew', () => {
     const straightened = shear(turned, 25);
     expect(edgesOnMiddleRow(turned)).toBeLessThan(15);
     expect(edgesOnMiddleRow(straightened)).toBeGreaterThan(40);
+  });
+
+  it('turnedRegions finds turned bars where they are, at their angle, and nothing in noise', () => {
+    // The bars (200 × 120) pasted at (640, 320) of a 1280 × 720 white frame: a turned code away from the middle.
+    for (const degrees of [-30, 17, 28]) {
+      const patch = bars(degrees);
+      const frame = { width: 1280, height: 720, data: new Uint8ClampedArray(1280 * 720).fill(235) };
+      for (let y = 0; y < patch.height; y++) frame.data.set(patch.data.subarray(y * patch.width, (y + 1) * patch.width), (320 + y) * 1280 + 640);
+      const [region, ...others] = turnedRegions(frame, { minDegrees: 10, maxDegrees: 45, minShare: 0.35 });
+      expect(others).toEqual([]);
+      expect(Math.abs(region!.degrees - degrees)).toBeLessThanOrEqual(2);
+      expect(region!.rect.x).toBeLessThanOrEqual(640);
+      expect(region!.rect.x + region!.rect.width).toBeGreaterThanOrEqual(840);
+    }
+    const seed = 9;
+    const rng = mulberry32(seed);
+    const noise = { width: 1280, height: 720, data: Uint8ClampedArray.from({ length: 1280 * 720 }, () => rng.int(0, 255)) };
+    expect(turnedRegions(noise, { minDegrees: 10, maxDegrees: 45, minShare: 0.35 }), `seed ${seed}`).toEqual([]);
+  });
+});
+
+describe('small image helpers', () => {
+  it('halfTurn is a gradient’s direction modulo 180° within a hundredth of a degree', () => {
+    const seed = 4;
+    const rng = mulberry32(seed);
+    let worst = 0;
+    let outside = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const x = rng.int(-1020, 1020);
+      const y = rng.int(-1020, 1020);
+      if (x === 0 && y === 0) continue;
+      const exact = (Math.atan2(y, x) + Math.PI) % Math.PI;
+      const got = halfTurn(y, x);
+      const diff = Math.abs(got - exact);
+      worst = Math.max(worst, Math.min(diff, Math.PI - diff));
+      if (got < 0 || got >= Math.PI) outside++;
+    }
+    expect((worst * 180) / Math.PI, `seed ${seed}`).toBeLessThan(0.01);
+    expect(outside).toBe(0);
+  });
+
+  it('halveLuma averages each 2 × 2 block (rounded), dropping an odd last row or column', () => {
+    const luma = { width: 5, height: 3, data: Uint8ClampedArray.from([0, 10, 20, 30, 99, 2, 4, 6, 9, 99, 99, 99, 99, 99, 99]) };
+    expect(halveLuma(luma)).toEqual({ width: 2, height: 1, data: Uint8ClampedArray.from([4, 16]) });
   });
 });

@@ -5,7 +5,10 @@
  * away from the middle, two tickets in view, GS1 DataBar and GS1-128.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createZxingWasmDecoder, type FrameDecoder } from '../../../renderer/src/scanner/decoders/zxing-wasm';
+import { createZxingWasmDecoder, wasmEngine, type FrameDecoder } from '../../../renderer/src/scanner/decoders/zxing-wasm';
+import { formatsFor } from '../../../renderer/src/scanner/decoder';
+import { createPipelineDecoder, type Engine } from '../../../renderer/src/scanner/pipeline';
+import { RECOMMENDED } from '../../../renderer/src/scanner/recommended';
 import { EDGES_IN_VIEW } from '../../../renderer/src/scanner/sight';
 import { FrameQuality, STEADY_SHARPNESS } from '../../../renderer/src/scanner/quality';
 import { loadZxingWasm, zxingWasmBinary } from './engines';
@@ -82,6 +85,58 @@ describe('the worker’s pipeline, where the previous one failed', () => {
   });
 });
 
+describe('a frame in dim light', () => {
+  const ticket = (noise: number, seed: number, qr: 'good' | 'none' = 'good') =>
+    frame([{ paper: ticketPaper({ line: LINE_A, qr, nw7: true, ocr: true }, mulberry32(seed)), pose: { cx: 760, cy: 330, pxPerMm: 6, degrees: 2 } }], { noise }, seed);
+  /** The pipeline with the app's engine, recording the size of every image the library is given. */
+  const recorded = () => {
+    const sizes: string[] = [];
+    const recording: Engine = (options) => {
+      const read = wasmEngine(options);
+      return (luma) => {
+        sizes.push(`${luma.width}x${luma.height}`);
+        return read(luma);
+      };
+    };
+    return { sizes, decoder: createPipelineDecoder(RECOMMENDED, recording, formatsFor('ticket')) };
+  };
+
+  it('goes to the library at half size (noise halved, a quarter of the pixels), and its codes come back where they are in the frame', async () => {
+    const { sizes, decoder } = recorded();
+    const noisy = await decoder.decode(ticket(22, 21));
+    expect(noisy.quality.noise).toBeGreaterThanOrEqual(RECOMMENDED.halveFromNoise!);
+    expect(sizes).not.toContain('768x504');
+    expect(sizes[0]).toBe('384x252');
+    // The ticket is right of the middle: its QR's box, mapped back, lies there (a half-size box would not).
+    const qr = noisy.codes.find((c) => c.text === LINE_A)?.box;
+    expect(qr?.x).toBeGreaterThan(640);
+    expect(qr!.x + qr!.width).toBeLessThan(1280);
+    sizes.length = 0;
+    const clear = await decoder.decode(ticket(4, 22));
+    expect(clear.quality.noise).toBeLessThan(RECOMMENDED.halveFromNoise!);
+    expect(sizes[0]).toBe('768x504');
+    expect(clear.codes.length).toBeGreaterThan(0);
+  });
+
+  it('is read at full size too when the half-size read found nothing: an NW-7 alone, which loses its thin bars when halved, is read as often as before', async () => {
+    let read = 0;
+    let readAtFullSizeOnly = 0;
+    for (let seed = 1; seed <= 6; seed++) {
+      const f = ticket(16, seed, 'none');
+      const { sizes, decoder } = recorded();
+      const result = await decoder.decode(f);
+      expect(result.quality.noise).toBeGreaterThanOrEqual(RECOMMENDED.halveFromNoise!);
+      expect(sizes.slice(0, 2)).toEqual(['384x252', '640x360']);
+      const texts = result.codes.map((c) => c.text);
+      if (texts.includes('A0000100001A')) read++;
+      const unhalved = createPipelineDecoder({ ...RECOMMENDED, halveFromNoise: undefined }, wasmEngine, formatsFor('ticket'));
+      if ((await unhalved.decode(f)).codes.some((c) => c.text === 'A0000100001A')) readAtFullSizeOnly++;
+    }
+    expect(readAtFullSizeOnly).toBeGreaterThanOrEqual(4);
+    expect(read).toBe(readAtFullSizeOnly);
+  });
+});
+
 describe('vaccine packs by camera', () => {
   it('reads a vial’s GS1 DataBar Limited (its composite part is beyond the decoder: the GTIN comes, as a handheld sends it)', async () => {
     const f = frame([{ paper: vialLabel('(01)04987123456784|(17)271231(10)AB1234', mulberry32(5)), pose: { cx: 640, cy: 360, pxPerMm: 9, degrees: 2 } }]);
@@ -116,5 +171,15 @@ describe('sharpness and motion of a frame', () => {
     // Frame to frame, a ticket arriving moves the picture; the same view twice barely does.
     expect(desk.motion).toBeGreaterThan(5);
     expect(q.measure(frame([])).motion).toBeLessThan(2);
+  });
+
+  it('measures sensor noise as the grey levels it adds, whatever is in view', () => {
+    for (const sigma of [8, 15, 25]) {
+      for (const papers of [ticket(), []]) {
+        const noise = new FrameQuality().measure(frame(papers, { noise: sigma })).noise;
+        expect(Math.abs(noise - sigma)).toBeLessThan(sigma * 0.2 + 1);
+      }
+    }
+    expect(new FrameQuality().measure(frame(ticket())).noise).toBeLessThan(4);
   });
 });
