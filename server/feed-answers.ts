@@ -19,12 +19,12 @@ export class SharedPage {
   readonly bytes: Buffer | null;
 
   constructor(
-    json: string,
+    json: Buffer,
     readonly changes: number,
     /** The cursor after this page. */
     readonly next: number,
   ) {
-    this.bytes = changes > 0 ? Buffer.from(json) : null;
+    this.bytes = changes > 0 ? json : null;
   }
 
   get worthGzip(): boolean {

@@ -4,7 +4,9 @@ import { SharedPage } from './feed-answers';
 /**
  * The newest feed entries of one municipality, in memory, as the last wake
  * read them: every entry with a seq in (base, top], in seq order, each
- * already serialised as the JSON of a change. Long-polls of the municipality
+ * already serialised as the JSON of a change, in UTF-8 bytes (pages are
+ * put together from them without a string in between, and the names in
+ * them would make a JavaScript string two bytes a character). Long-polls of the municipality
  * are answered from it (filtered by venue) instead of each reading the
  * database. Bounded by entry count and bytes: the oldest go first, and base
  * moves up with them.
@@ -13,7 +15,8 @@ export interface RingEntry {
   readonly seq: number;
   /** Null: every venue of the municipality sees it. */
   readonly venueId: string | null;
-  readonly json: string;
+  /** The change's JSON, UTF-8. */
+  readonly json: Buffer;
 }
 
 export interface RingLimits {
@@ -22,13 +25,16 @@ export interface RingLimits {
 }
 
 export interface RingPage {
-  readonly json: string;
+  readonly bytes: Buffer;
   readonly changes: number;
   readonly next: number;
 }
 
 /** Pages kept for reuse between two reads: the desks of a venue come back at the same cursor. */
 const SHARED_PAGES = 512;
+const COMMA = Buffer.from(',');
+const EMPTY = Buffer.alloc(0);
+const CLOSE = Buffer.from(']}');
 
 export class FeedRing {
   private entries: RingEntry[] = [];
@@ -100,7 +106,7 @@ export class FeedRing {
     let page = this.shared.get(key);
     if (!page) {
       const built = this.page(venueId, after, limit, maxBytes);
-      page = new SharedPage(built.json, built.changes, built.next);
+      page = new SharedPage(built.bytes, built.changes, built.next);
       if (this.shared.size < SHARED_PAGES) this.shared.set(key, page);
     }
     return page;
@@ -112,21 +118,29 @@ export class FeedRing {
    * (then `more`, and the device reads on). Call only when covers(after).
    */
   page(venueId: string, after: number, limit: number, maxBytes: number): RingPage {
-    const parts: string[] = [];
+    // Room for the head at the front; the changes follow, each after a comma (the first one's is dropped).
+    const parts: Buffer[] = [EMPTY];
+    let changes = 0;
     let bytes = 0;
     let next = after;
     let more = false;
     for (let i = this.firstAfter(after); i < this.entries.length; i++) {
       const entry = this.entries[i] as RingEntry;
       if (entry.venueId !== null && entry.venueId !== venueId) continue;
-      if (parts.length >= limit || (parts.length > 0 && bytes + entry.json.length > maxBytes)) {
+      if (changes >= limit || (changes > 0 && bytes + entry.json.length > maxBytes)) {
         more = true;
         break;
       }
+      if (changes > 0) parts.push(COMMA);
       parts.push(entry.json);
+      changes += 1;
       bytes += entry.json.length;
       next = entry.seq;
     }
-    return { json: pageJson({ after, next, more, remaining: null, head: Math.max(this.head, next), items: parts.join(',') }), changes: parts.length, next };
+    // The page as pageJson writes it: up to `"changes":[`, the changes, and `]}`.
+    const whole = pageJson({ after, next, more, remaining: null, head: Math.max(this.head, next), items: '' });
+    parts[0] = Buffer.from(whole.slice(0, -2));
+    parts.push(CLOSE);
+    return { bytes: Buffer.concat(parts), changes, next };
   }
 }

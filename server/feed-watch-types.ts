@@ -11,7 +11,7 @@ export interface FeedWatchOptions {
   readonly ring?: RingLimits;
   /** All rings together; the least recently used go first beyond it. */
   readonly maxRingBytes?: number;
-  /** Largest page answered from memory (beyond it: `more`, and the device reads on). */
+  /** Largest page a long-poll gets, from memory or from its own read (beyond it: `more`, and the device reads on). */
   readonly pageBytes?: number;
 }
 
@@ -21,7 +21,8 @@ export const DEFAULTS = {
   maxReadIntervalMs: 500,
   fallbackIntervalMs: 1_000,
   readRows: 500,
-  ring: { maxEntries: 5_000, maxBytes: 8 * 1024 * 1024 },
+  // Entries are kept as UTF-8 bytes (about 600 a change): the bytes bound first, at some 14,000 changes, several seconds of a busy municipality's backlogs, so a desk a little behind is still answered from memory.
+  ring: { maxEntries: 20_000, maxBytes: 8 * 1024 * 1024 },
   maxRingBytes: 128 * 1024 * 1024,
   pageBytes: 1024 * 1024,
 } as const satisfies Required<FeedWatchOptions>;
@@ -64,6 +65,8 @@ export interface FeedWatchStats {
   ringBytes: number;
   /** Entries held in all rings now. */
   ringEntries: number;
+  /** The most answers ever waiting their turn in the answer pacer at once. */
+  answersQueuedMax: number;
 }
 
 export interface Waiter {

@@ -190,6 +190,41 @@ describe('a wake holds a bounded number of entries', () => {
   });
 });
 
+describe('an answer holds a bounded number of bytes', () => {
+  it('a long-poll far behind (its own read) gets at most a page of bytes, `more`, and reading on gets every change once', async () => {
+    const pageBytes = 4_096;
+    const served = await serveCentral(counted, { watch: { pageBytes } });
+    try {
+      const m = await seedMunicipality(db, { today: '2026-11-23' });
+      const device = await enrollDirect(db, m.venue, 'R1');
+      let cursor = await cursorOf(m, m.venue);
+      await importRoster(db, { municipality: m.code, csv: rosterCsv(manyPeople(m.code, m.venue, '2026-11-23', 40, 6_500_000_000)), today: '2026-11-23' });
+      const seen: string[] = [];
+      let pages = 0;
+      for (;;) {
+        // No wake has read these entries: each poll reads for itself.
+        const response = await fetch(`${served.url}/v1/feed?after=${cursor}&wait=1&limit=5000`, { headers: { authorization: device.authorization } });
+        const text = await response.text();
+        const page = feedResponseSchema.parse(JSON.parse(text));
+        if (page.changes.length === 0) break;
+        pages += 1;
+        // A page's changes stay within the budget, give or take the one that crosses it.
+        const changes = page.changes.map((c) => Buffer.byteLength(JSON.stringify(c)));
+        expect(changes.slice(0, -1).reduce((a, b) => a + b, 0), `page ${pages}: ${changes.length} changes`).toBeLessThanOrEqual(pageBytes);
+        expect(page.more, `page ${pages}`).toBe(page.next < (await cursorOf(m, m.venue)));
+        seen.push(...page.changes.filter((c) => c.kind === 'person').map((c) => c.key));
+        expect(page.next).toBe(page.changes[page.changes.length - 1]?.seq);
+        cursor = page.next;
+      }
+      expect(pages).toBeGreaterThan(2);
+      expect(seen.filter((k) => k.startsWith('P65')).length).toBe(40);
+      expect(new Set(seen).size).toBe(seen.length);
+    } finally {
+      await served.close();
+    }
+  });
+});
+
 describe('nobody misses or doubles an entry', () => {
   it('pollers at three venues of two municipalities, random uploads: each collects exactly what a full read shows it', async () => {
     const seed = seedFrom('VENUE_FEED_SEED', 20_261_124);

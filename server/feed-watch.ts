@@ -38,6 +38,7 @@ export class FeedWatch {
   private prunedAt = 0;
   readonly stats: FeedWatchStats = {
     notifies: 0, wakeReads: 0, ownReads: 0, answeredFromWake: 0, answeredFromRing: 0, answeredFromOwnRead: 0, deadlines: 0, listenLost: 0, listening: false, waiting: 0, ringBytes: 0, ringEntries: 0,
+    answersQueuedMax: 0,
   };
 
   private readonly pacer: AnswerPacer;
@@ -258,7 +259,7 @@ export class FeedWatch {
         [m.code, from, this.options.readRows],
       );
       this.stats.wakeReads += 1;
-      const entries: RingEntry[] = rows.filter((r) => r.seq !== null).map((r) => ({ seq: r.seq as number, venueId: r.venue_id, json: r.json ?? '' }));
+      const entries: RingEntry[] = rows.filter((r) => r.seq !== null).map((r) => ({ seq: r.seq as number, venueId: r.venue_id, json: Buffer.from(r.json ?? '') }));
       full = entries.length >= this.options.readRows;
       const to = entries.length > 0 ? (entries[entries.length - 1] as RingEntry).seq : from;
       const head = rows[0]?.head ?? 0;
@@ -339,6 +340,8 @@ export class FeedWatch {
     // Started now (on the thread pool), so it is ready when the turn comes.
     const body = page.body(waiter.request.gzip);
     body.catch(() => {});
+    // Counted for the benchmark: how long the pacer's queue grows.
+    this.stats.answersQueuedMax = Math.max(this.stats.answersQueuedMax, this.pacer.queued + 1);
     this.pacer.send(() => {
       body.then(
         (answer) => waiter.finish(answer),
@@ -353,7 +356,8 @@ export class FeedWatch {
     const r = waiter.request;
     try {
       // Read for this device alone: it carries the head held of its audit chain too.
-      const page = await readPage(this.db, { municipality: r.municipality, venueId: r.venueId, after: r.after, limit: r.limit, count: r.count, deviceId: r.deviceId });
+      // At most a page's bytes, as from the ring: a device far behind reads on (`more`) rather than getting thousands of changes in one answer.
+      const page = await readPage(this.db, { municipality: r.municipality, venueId: r.venueId, after: r.after, limit: r.limit, count: r.count, deviceId: r.deviceId, maxBytes: this.options.pageBytes });
       this.stats.ownReads += 1;
       if (page.changes > 0 || waiter.expired) {
         if (page.changes > 0) this.stats.answeredFromOwnRead += 1;

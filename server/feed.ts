@@ -156,6 +156,12 @@ export interface PageRequest {
   readonly count: boolean;
   /** The device asking: its page also carries the newest head held of its audit chain (see audit-heads.ts). */
   readonly deviceId?: string;
+  /**
+   * About the most bytes of changes the page carries (at least one change
+   * whatever its size); beyond it the page says `more` and the device reads
+   * on. Unset: only `limit` bounds it.
+   */
+  readonly maxBytes?: number;
 }
 
 export interface Page {
@@ -184,14 +190,19 @@ export function pageJson(p: { after: number; next: number; more: boolean; remain
 
 /** One page of the feed as a device sees it: its municipality's entries, and its own venue's. One statement, two when the page is full or counted. */
 export async function readPage(db: CentralDb | Queryable, request: PageRequest): Promise<Page> {
-  const [row] = await db.query<{ n: number; last: number | null; items: string | null; scanned: number | null; head: number }>(
-    `WITH page AS (SELECT seq, kind, key, deleted, body FROM feed
-                   WHERE municipality = $1 AND seq > $2 AND (venue_id IS NULL OR venue_id = $3)
-                   ORDER BY seq LIMIT $4)
-     SELECT (SELECT count(*)::int FROM page) AS n, (SELECT max(seq) FROM page) AS last,
+  // A change's size as the page carries it: its body and about as much again for seq, kind, key and punctuation.
+  const [row] = await db.query<{ n: number; read: number; last: number | null; items: string | null; scanned: number | null; head: number }>(
+    `WITH visible AS (SELECT seq, kind, key, deleted, body FROM feed
+                      WHERE municipality = $1 AND seq > $2 AND (venue_id IS NULL OR venue_id = $3)
+                      ORDER BY seq LIMIT $4),
+          page AS (SELECT seq, kind, key, deleted, body FROM (
+                     SELECT v.*, row_number() OVER w AS i, sum(COALESCE(octet_length(body), 4) + 64 + octet_length(key)) OVER w AS upto
+                     FROM visible v WINDOW w AS (ORDER BY seq)) sized
+                   WHERE $5::bigint IS NULL OR i = 1 OR upto <= $5::bigint)
+     SELECT (SELECT count(*)::int FROM page) AS n, (SELECT count(*)::int FROM visible) AS read, (SELECT max(seq) FROM page) AS last,
             (SELECT string_agg(${CHANGE_JSON}, ',' ORDER BY seq) FROM page) AS items,
             (SELECT max(seq) FROM feed WHERE municipality = $1) AS scanned, ${HEAD_SQL} AS head`,
-    [request.municipality, request.after, request.venueId, request.limit],
+    [request.municipality, request.after, request.venueId, request.limit, request.maxBytes ?? null],
   );
   const n = row?.n ?? 0;
   const next = row?.last ?? request.after;
@@ -199,10 +210,14 @@ export async function readPage(db: CentralDb | Queryable, request: PageRequest):
   let remaining: number | null = null;
   if (n > 0) {
     const visible = `FROM feed WHERE municipality = $1 AND seq > $2 AND (venue_id IS NULL OR venue_id = $3)`;
+    // Cut short by the byte budget: there is more, without asking.
+    const cut = n < (row?.read ?? 0);
     if (request.count) {
       const [counted] = await db.query<{ n: number }>(`SELECT count(*)::int AS n ${visible}`, [request.municipality, next, request.venueId]);
       remaining = counted?.n ?? 0;
       more = remaining > 0;
+    } else if (cut) {
+      more = true;
     } else if (n >= request.limit) {
       const [exists] = await db.query<{ more: boolean }>(`SELECT EXISTS (SELECT 1 ${visible}) AS more`, [request.municipality, next, request.venueId]);
       more = exists?.more ?? false;
