@@ -213,9 +213,9 @@ export function turnedRegions(luma: Luma, options: TurnedOptions, minMagnitude =
   for (let t = 0; t < tiles; t++) {
     const tx = t % cols;
     const ty = Math.floor(t / cols);
-    // A quick look first (every fourth pixel, a looser bar): most tiles, and every tile of a noisy frame, end here.
-    const quick = tilePeak(luma, tx, ty, 4, minMagnitude, bins);
-    if (!quick || quick.total * 4 < 0.8 * MIN_TILE_WEIGHT || quick.share < 0.8 * options.minShare || !mayTurn(quick.peak, options, 10)) continue;
+    // A quick look first (every eighth pixel, a looser bar): most tiles, and every tile of a noisy frame, end here.
+    const quick = tilePeak(luma, tx, ty, 8, minMagnitude, bins);
+    if (!quick || quick.total * 16 < 0.8 * MIN_TILE_WEIGHT || quick.share < 0.8 * options.minShare || !mayTurn(quick.peak, options, 10)) continue;
     const full = tilePeak(luma, tx, ty, 2, minMagnitude, bins);
     if (!full || full.total < MIN_TILE_WEIGHT || full.share < options.minShare || !mayTurn(full.peak, options, 7.5)) continue;
     const degrees = refinedDirection(luma, tx, ty, full.peak, minMagnitude);

@@ -19,9 +19,9 @@
  *    be crossed by one row of pixels, and row scanning is how every 1D reader
  *    works. Tiles of the frame whose edges share one direction between 10°
  *    and 45° are grouped and each group sheared along it, Codabar only.
- *    The search looks at every fourth pixel first and at every other pixel
+ *    The search looks at every eighth pixel first and at every other pixel
  *    only in the few tiles that pass (preprocess.ts): under 1 ms for most
- *    720p frames, 2–4 ms for a noisy one (it was 8–9 ms).
+ *    720p frames and a noisy one alike (it was 2 ms, and 8–9 ms noisy).
  * 3. The whole frame, without downscaling and without tryHarder: codes off
  *    the aim region, most often a long NW-7 running out of it. Every eighth
  *    frame that already read something runs it too, so a second ticket
@@ -32,9 +32,13 @@
  *    stage: aim ~7, deskew estimate ~3, this pass ~12 with tryHarder, ~3
  *    without) and was what put the p95 over 15 ms, for one more glare frame
  *    in the frame corpus. It looks for the codes that are long or come in
- *    pairs (QR, NW-7, GS1-128): the compact pack codes (DataMatrix, DataBar)
- *    sit in the aim region when a nurse holds a vial up, and leaving them out
- *    here saves about half a millisecond of every frame that reads nothing.
+ *    pairs: NW-7 and GS1-128 at full size (their bars are thin; a quick
+ *    scan for them costs well under a millisecond), then QR in the frame
+ *    at half size (2 × 2 means: a second ticket's QR, 0.75 mm modules, is
+ *    still 1.7 px a module at 4.5 px/mm), which cost 2.5–3.5 ms of a 720p
+ *    frame with a ticket's print at full size and about 1 ms halved. The
+ *    compact pack codes (DataMatrix, DataBar) sit in the aim region when a
+ *    nurse holds a vial up, and are not looked for here.
  * A turned NW-7 that step 2 read is tried first in the next frame, where it
  * was and as it was turned (pipeline.ts): a ticket held in view then costs
  * one small read instead of the aim attempt and the deskew's search.
@@ -65,11 +69,12 @@ const BASE = { formats: APP_FORMATS, tryHarder: true, tryRotate: false, tryInver
 export const RECOMMENDED: PipelineSpec = {
   name: 'worker pipeline: aim, deskew anywhere, quick full frame, several symbols',
   summary:
-    'zxing-wasm: aim region 60 × 70 % (tryHarder, downscale ×2, no rotate/invert, up to 4 symbols, no errors returned); then turned NW-7 anywhere in the frame (tiles turned 10–45° alike, sheared, Codabar only); then the full frame for long or paired codes (QR, NW-7, GS1-128; quick search, no downscale), also on every 8th frame that read something; NW-7 shape check; a frame with sensor noise σ ≥ 8 read at half size first, at full size if that reads nothing',
+    'zxing-wasm: aim region 60 × 70 % (tryHarder, downscale ×2, no rotate/invert, up to 4 symbols, no errors returned); then turned NW-7 anywhere in the frame (tiles turned 10–45° alike, sheared, Codabar only); then the full frame for long or paired codes (NW-7 and GS1-128 at full size, QR at half size; quick search), also on every 8th frame that read something; NW-7 shape check; a frame with sensor noise σ ≥ 8 read at half size first, at full size if that reads nothing',
   attempts: [
     { region: { width: 0.6, height: 0.7 }, preprocess: [], options: { ...BASE, downscaleFactor: 2 } },
     { region: null, preprocess: [{ op: 'deskew', minDegrees: 10, maxDegrees: 45, minShare: 0.35 }], options: { ...BASE, formats: ['codabar'], tryHarder: false, maxNumberOfSymbols: 2 } },
-    { region: null, preprocess: [], options: { ...BASE, formats: ['qr', 'codabar', 'gs1-128'], tryHarder: false, tryDownscale: false }, alsoAfterRead: 8 },
+    { region: null, preprocess: [], options: { ...BASE, formats: ['codabar', 'gs1-128'], tryHarder: false, tryDownscale: false }, alsoAfterRead: 8 },
+    { region: null, preprocess: [], options: { ...BASE, formats: ['qr'], tryHarder: false, tryDownscale: false }, alsoAfterRead: 8, halved: true },
   ],
   accept: { codabar: NW7_SHAPE },
   halveFromNoise: 8,

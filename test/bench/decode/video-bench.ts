@@ -30,6 +30,8 @@ export interface ChainFigures {
   readonly byClass: Record<VideoClass, ClassFigures>;
   readonly frameMedianMs: number;
   readonly frameP95Ms: number;
+  /** p95 of the decoder's own times alone (without its twin), interference included. */
+  readonly frameP95FirstMs: number;
   readonly ocrMedianMs: number | null;
   readonly ocrP95Ms: number | null;
   readonly misreads: number;
@@ -48,14 +50,14 @@ const BEFORE = 'before issue 18';
 async function chains(): Promise<Chain[]> {
   await loadZxingWasm();
   const binary = zxingWasmBinary();
-  const reception = await createZxingWasmDecoder({ wasmBinary: binary }, 'ticket');
-  const booth = await createZxingWasmDecoder({ wasmBinary: binary }, 'any');
-  const previous = createPreviousDecoder();
+  const decoder = (purpose: 'ticket' | 'any') => createZxingWasmDecoder({ wasmBinary: binary }, purpose);
+  const [reception, receptionTwin, booth, boothTwin] = await Promise.all([decoder('ticket'), decoder('ticket'), decoder('any'), decoder('any')]);
+  const [previous, previousTwin] = [createPreviousDecoder(), createPreviousDecoder()];
   return [
     // Reception's decoder for tickets; the nurse's booth (tickets and packs) for the pack classes: see run().
-    { name: TODAY, page: 'sight', ocr: readTicketLines, decode: (frame) => reception.decodeFrame(frame) },
-    { name: `${TODAY} (booth)`, page: 'sight', ocr: readTicketLines, decode: (frame) => booth.decodeFrame(frame) },
-    { name: BEFORE, page: 'presentation', ocr: null, decode: (frame) => previous.decode(frame) },
+    { name: TODAY, page: 'sight', ocr: readTicketLines, decode: (frame) => reception.decodeFrame(frame), twin: (frame) => receptionTwin.decodeFrame(frame) },
+    { name: `${TODAY} (booth)`, page: 'sight', ocr: readTicketLines, decode: (frame) => booth.decodeFrame(frame), twin: (frame) => boothTwin.decodeFrame(frame) },
+    { name: BEFORE, page: 'presentation', ocr: null, decode: (frame) => previous.decode(frame), twin: (frame) => previousTwin.decode(frame) },
   ];
 }
 
@@ -73,6 +75,7 @@ export async function benchVideos(options: { perClass?: number; seed?: number; c
   type Tally = { rightAt: (number | null)[]; misreads: number; refused: number };
   const tallies = [new Map<VideoClass, Tally>(), new Map<VideoClass, Tally>()];
   const frames: number[][] = [[], []];
+  const firstPass: number[][] = [[], []];
   const ocr: number[] = [];
   for (const [n, spec] of specs.entries()) {
     const video = renderVideo(spec);
@@ -88,6 +91,7 @@ export async function benchVideos(options: { perClass?: number; seed?: number; c
       tally.refused += verdict.refused;
       tallies[which]!.set(spec.cls, tally);
       frames[which]!.push(...played.decodeMs);
+      firstPass[which]!.push(...played.decodeFirstMs);
       if (which === 0) ocr.push(...played.ocrMs);
     }
     if (options.log && (n + 1) % 20 === 0) options.log(`videos: ${n + 1}/${specs.length}`);
@@ -118,6 +122,7 @@ export async function benchVideos(options: { perClass?: number; seed?: number; c
       byClass,
       frameMedianMs: round(median(all), 2),
       frameP95Ms: round(percentile(all, 95), 2),
+      frameP95FirstMs: round(percentile(firstPass[which]!, 95), 2),
       ocrMedianMs: which === 0 && ocr.length ? round(median(ocr), 1) : null,
       ocrP95Ms: which === 0 && ocr.length ? round(percentile(ocr, 95), 1) : null,
       misreads: Object.values(byClass).reduce((sum, c) => sum + c.misreads, 0),
@@ -156,7 +161,7 @@ export function videoMarkdown(r: VideoBenchResult): string {
   return [
     `### Videos: the right card, and how soon (${r.perClass} videos per class, seed ${r.seed})`,
     '',
-    `Each video is a ticket (or pack label) coming into a 1280×720 camera's view at ${FPS} frames a second, rendered from real barcodes (bwip-js) and the OCR-B font (Debian's fonts-ocr-b), and played through the desk's whole reading chain with the app's own code: the worker takes the newest frame whenever it is free (a slow decode skips frames), the OCR reads on its own thread only in a sight with no code, the page's sight tracker decides what is shown, the page's parsers make the card. Each decode and OCR read takes the CPU time it used here (the app runs them on threads of their own; CPU time leaves out the waits for a core on this shared machine). “In time”: the right card within ${CODE_DEADLINE_MS / 1000} s of the ticket entering the view (${OCR_DEADLINE_MS / 1000} s for the printed line alone); each video runs half a second past that, so a late misread is caught too. Times do not include the page's own few milliseconds from read to painted card (the reading section measures those). The chain before issue 18 (previous decoder, each new code shown at once, no OCR) plays the same videos, the two taking turns.`,
+    `Each video is a ticket (or pack label) coming into a 1280×720 camera's view at ${FPS} frames a second, rendered from real barcodes (bwip-js) and the OCR-B font (Debian's fonts-ocr-b), and played through the desk's whole reading chain with the app's own code: the worker takes the newest frame whenever it is free (a slow decode skips frames), the OCR reads on its own thread only in a sight with no code, the page's sight tracker decides what is shown, the page's parsers make the card. Each decode and OCR read takes the CPU time it used here (the app runs them on threads of their own; CPU time leaves out the waits for a core on this shared machine); each frame is decoded twice, by the chain's decoder and a twin fed the same frames (so in the same state), and takes the lower time, as the frame bench does, so that other processes and the bench's own garbage (rendering, the OCR, the other chain) are not counted. “In time”: the right card within ${CODE_DEADLINE_MS / 1000} s of the ticket entering the view (${OCR_DEADLINE_MS / 1000} s for the printed line alone); each video runs half a second past that, so a late misread is caught too. Times do not include the page's own few milliseconds from read to painted card (the reading section measures those). The chain before issue 18 (previous decoder, each new code shown at once, no OCR) plays the same videos, the two taking turns.`,
     '',
     `| class | videos | today: in time | today: median / p95 to card | today: misreads | today: refused | before: in time | before: median / p95 | before: misreads |`,
     '|---|---|---|---|---|---|---|---|---|',
@@ -168,6 +173,6 @@ export function videoMarkdown(r: VideoBenchResult): string {
     '',
     `Targets: tickets with a readable code (${codeClasses.join(', ')}) ≥ 97 % in time: ${(100 * codeShare).toFixed(1)} %, ${verdict(codeShare >= 0.97)}. Printed line only ≥ 90 % within 2.5 s: ${(100 * ocrShare).toFixed(1)} %, ${verdict(ocrShare >= 0.9)}. Zero misreads and zero wrong admits over the whole corpus, near misses included: ${today.misreads} misreads today (every misread counted as a wrong admit), ${verdict(today.misreads === 0)}; before: ${before.misreads}.`,
     '',
-    `Decode time per 720p frame in these videos: today ${today.frameMedianMs} ms median, ${today.frameP95Ms} ms p95 (target ≤ 15 ms p95: ${verdict(today.frameP95Ms <= 15)}); before ${before.frameMedianMs} ms and ${before.frameP95Ms} ms. OCR per frame handed to it (its own thread): ${today.ocrMedianMs ?? '–'} ms median, ${today.ocrP95Ms ?? '–'} ms p95. The video bench took ${r.seconds} s.`,
+    `Decode time per 720p frame in these videos: today ${today.frameMedianMs} ms median, ${today.frameP95Ms} ms p95 (target ≤ 15 ms p95: ${verdict(today.frameP95Ms <= 15)}; ${today.frameP95FirstMs} ms p95 of the chain's decoder alone, interference included); before ${before.frameMedianMs} ms and ${before.frameP95Ms} ms (${before.frameP95FirstMs} ms alone). OCR per frame handed to it (its own thread): ${today.ocrMedianMs ?? '–'} ms median, ${today.ocrP95Ms ?? '–'} ms p95. The video bench took ${r.seconds} s.`,
   ].join('\n');
 }
