@@ -48,8 +48,6 @@ export interface Attempt {
   readonly options: WasmOptions;
   /** Run even when earlier attempts read something, on every n-th such frame. */
   readonly alsoAfterRead?: number;
-  /** Read the region at half size (2 × 2 means), unless the whole frame already is (a noisy frame, halveFromNoise). */
-  readonly halved?: boolean;
 }
 
 export interface PipelineSpec {
@@ -141,7 +139,7 @@ export function createPipelineDecoder(spec: PipelineSpec, engine: Engine, format
           if (!read) continue;
           if (i > 0 && measured.sharpness < SOFT_FRAME && found.size === 0 && !seen) break;
           if (found.size > 0 && !(attempt.alsoAfterRead && framesWithReads % attempt.alsoAfterRead === 0)) continue;
-          const result = await runAttempt(attempt, image, read, scale === 2);
+          const result = await runAttempt(attempt, image, read);
           seen ||= result.seen;
           add(result.codes);
           if (result.turned && result.codes.length > 0) turnedHit ??= { at: i, turned: result.turned, scale };
@@ -172,15 +170,11 @@ interface AttemptRead extends EngineRead {
   readonly turned?: TurnedRegion;
 }
 
-async function runAttempt(attempt: Attempt, frame: Luma, read: (luma: Luma) => Promise<EngineRead>, frameHalved: boolean): Promise<AttemptRead> {
+async function runAttempt(attempt: Attempt, frame: Luma, read: (luma: Luma) => Promise<EngineRead>): Promise<AttemptRead> {
   const rect = centreRect(frame, attempt.region);
   const crop = cropLuma(frame, rect);
   const deskew = attempt.preprocess.find((p) => p.op === 'deskew');
-  if (!deskew) {
-    const by = attempt.halved && !frameHalved ? 2 : 1;
-    const result = await read(by === 2 ? halveLuma(crop) : crop);
-    return shift(result, (box) => ({ x: box.x * by + rect.x, y: box.y * by + rect.y, width: box.width * by, height: box.height * by }));
-  }
+  if (!deskew) return shift(await read(crop), (box) => ({ ...box, x: box.x + rect.x, y: box.y + rect.y }));
   // Each group of turned tiles on its own, the largest first; two at most, to stay inside the frame budget.
   const found = turnedRegions(crop, deskew)
     .slice(0, 2)

@@ -32,13 +32,12 @@
  *    stage: aim ~7, deskew estimate ~3, this pass ~12 with tryHarder, ~3
  *    without) and was what put the p95 over 15 ms, for one more glare frame
  *    in the frame corpus. It looks for the codes that are long or come in
- *    pairs: NW-7 and GS1-128 at full size (their bars are thin; a quick
- *    scan for them costs well under a millisecond), then QR in the frame
- *    at half size (2 × 2 means: a second ticket's QR, 0.75 mm modules, is
- *    still 1.7 px a module at 4.5 px/mm), which cost 2.5–3.5 ms of a 720p
- *    frame with a ticket's print at full size and about 1 ms halved. The
- *    compact pack codes (DataMatrix, DataBar) sit in the aim region when a
- *    nurse holds a vial up, and are not looked for here.
+ *    pairs (QR, NW-7, GS1-128), all at full size: the compact pack codes
+ *    (DataMatrix, DataBar) sit in the aim region when a nurse holds a vial
+ *    up. Looking for the QR at half size would save 1.5–2.5 ms of a frame
+ *    with a ticket's print, but then a second ticket's QR in view went
+ *    unread (test/e2e/reading.test.ts, "two tickets in view"), as did the
+ *    QR near a printed ticket's edge (test/training/sheet-decode.test.ts).
  * A turned NW-7 that step 2 read is tried first in the next frame, where it
  * was and as it was turned (pipeline.ts): a ticket held in view then costs
  * one small read instead of the aim attempt and the deskew's search.
@@ -69,12 +68,11 @@ const BASE = { formats: APP_FORMATS, tryHarder: true, tryRotate: false, tryInver
 export const RECOMMENDED: PipelineSpec = {
   name: 'worker pipeline: aim, deskew anywhere, quick full frame, several symbols',
   summary:
-    'zxing-wasm: aim region 60 × 70 % (tryHarder, downscale ×2, no rotate/invert, up to 4 symbols, no errors returned); then turned NW-7 anywhere in the frame (tiles turned 10–45° alike, sheared, Codabar only); then the full frame for long or paired codes (NW-7 and GS1-128 at full size, QR at half size; quick search), also on every 8th frame that read something; NW-7 shape check; a frame with sensor noise σ ≥ 8 read at half size first, at full size if that reads nothing',
+    'zxing-wasm: aim region 60 × 70 % (tryHarder, downscale ×2, no rotate/invert, up to 4 symbols, no errors returned); then turned NW-7 anywhere in the frame (tiles turned 10–45° alike, sheared, Codabar only); then the full frame for long or paired codes (QR, NW-7, GS1-128; quick search, no downscale), also on every 8th frame that read something; NW-7 shape check; a frame with sensor noise σ ≥ 8 read at half size first, at full size if that reads nothing',
   attempts: [
     { region: { width: 0.6, height: 0.7 }, preprocess: [], options: { ...BASE, downscaleFactor: 2 } },
     { region: null, preprocess: [{ op: 'deskew', minDegrees: 10, maxDegrees: 45, minShare: 0.35 }], options: { ...BASE, formats: ['codabar'], tryHarder: false, maxNumberOfSymbols: 2 } },
-    { region: null, preprocess: [], options: { ...BASE, formats: ['codabar', 'gs1-128'], tryHarder: false, tryDownscale: false }, alsoAfterRead: 8 },
-    { region: null, preprocess: [], options: { ...BASE, formats: ['qr'], tryHarder: false, tryDownscale: false }, alsoAfterRead: 8, halved: true },
+    { region: null, preprocess: [], options: { ...BASE, formats: ['qr', 'codabar', 'gs1-128'], tryHarder: false, tryDownscale: false }, alsoAfterRead: 8 },
   ],
   accept: { codabar: NW7_SHAPE },
   halveFromNoise: 8,

@@ -39,17 +39,16 @@ export const DEFAULTS: readonly Setup[] = [WASM_DEFAULT, LIBRARY_DEFAULT];
 
 /**
  * The worker's pipeline as it was before the second p95 work: every frame
- * read at full size (recommended.ts now halves noisy frames first) and one
- * full-frame attempt at full size looking for every format (now NW-7 and
- * GS1-128 at full size, QR at half size). Kept to measure that change side
- * by side in one run; the cheaper search for turned codes (preprocess.ts)
- * is in both.
+ * read at full size (recommended.ts now halves noisy frames first) and the
+ * full-frame attempt looking for every format (now the long or paired codes
+ * only). Kept to measure that change side by side in one run; the cheaper
+ * search for turned codes (preprocess.ts) is in both.
  */
 const BEFORE_NAME = 'worker pipeline before the p95 work (noisy frames at full size, every format on the full frame)';
 export const WORKER_BEFORE_P95: Setup = {
   kind: 'pipeline',
   name: BEFORE_NAME,
-  summary: 'as the worker pipeline, but a frame in dim light read at full size like any other, and one full-frame attempt at full size looking for every app format, as the worker did until this change',
+  summary: 'as the worker pipeline, but a frame in dim light read at full size like any other, and the full-frame attempt looking for every app format, as the worker did until this change',
   spec: {
     ...RECOMMENDED,
     name: BEFORE_NAME,
