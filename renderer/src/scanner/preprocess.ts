@@ -209,18 +209,17 @@ export function turnedRegions(luma: Luma, options: TurnedOptions, minMagnitude =
   // Per tile: the dominant direction, or NaN when none stands out or it is not turned enough.
   const angles = new Float64Array(tiles).fill(Number.NaN);
   const totals = new Float64Array(tiles);
-  const bins = new Float64Array(BINS);
+  const scratch: TileScratch = { bins: new Float64Array(BINS), cos: new Float64Array(BINS), sin: new Float64Array(BINS) };
   for (let t = 0; t < tiles; t++) {
     const tx = t % cols;
     const ty = Math.floor(t / cols);
     // A quick look first (every eighth pixel, a looser bar): most tiles, and every tile of a noisy frame, end here.
-    const quick = tilePeak(luma, tx, ty, 8, minMagnitude, bins);
+    const quick = tilePeak(luma, tx, ty, 8, minMagnitude, scratch, false);
     if (!quick || quick.total * 16 < 0.8 * MIN_TILE_WEIGHT || quick.share < 0.8 * options.minShare || !mayTurn(quick.peak, options, 10)) continue;
-    const full = tilePeak(luma, tx, ty, 2, minMagnitude, bins);
-    if (!full || full.total < MIN_TILE_WEIGHT || full.share < options.minShare || !mayTurn(full.peak, options, 7.5)) continue;
-    const degrees = refinedDirection(luma, tx, ty, full.peak, minMagnitude);
-    if (Math.abs(degrees) < options.minDegrees || Math.abs(degrees) > options.maxDegrees) continue;
-    angles[t] = degrees;
+    const full = tilePeak(luma, tx, ty, 2, minMagnitude, scratch, true);
+    if (!full || full.total < MIN_TILE_WEIGHT || full.share < options.minShare) continue;
+    if (Math.abs(full.degrees) < options.minDegrees || Math.abs(full.degrees) > options.maxDegrees) continue;
+    angles[t] = full.degrees;
     totals[t] = full.total;
   }
   // Neighbouring tiles turned alike form one region.
@@ -280,16 +279,39 @@ function mayTurn(peak: number, options: TurnedOptions, slack: number): boolean {
   return centre + slack >= options.minDegrees && centre - slack <= options.maxDegrees;
 }
 
+/** Scratch space of tilePeak, one set for all tiles: per 5° bin, the edge weight and the weighted doubled-angle vector. */
+interface TileScratch {
+  readonly bins: Float64Array;
+  readonly cos: Float64Array;
+  readonly sin: Float64Array;
+}
+
 /**
  * One tile's strong edge directions (Sobel every `step` pixels on odd rows
  * and columns, 5° bins modulo 180°, weighted by magnitude): its peak (the
  * heaviest three neighbouring bins, wrapping at 180°), the share of the
  * tile's edge weight the peak holds, and that weight. Null with no edge.
- * `bins` is scratch space.
+ * With `refine`, also the weighted mean direction of the edges in the peak's
+ * three bins (degrees, (−90, 90]), averaged as doubled-angle vectors so that
+ * directions either side of 0° and 180° meet, the vector's cosine and sine
+ * taken from the gradient itself; NaN without.
  */
-function tilePeak(luma: Luma, tx: number, ty: number, step: number, minMagnitude: number, bins: Float64Array): { peak: number; share: number; total: number } | null {
+function tilePeak(
+  luma: Luma,
+  tx: number,
+  ty: number,
+  step: number,
+  minMagnitude: number,
+  scratch: TileScratch,
+  refine: boolean,
+): { peak: number; share: number; total: number; degrees: number } | null {
   const { width, height, data } = luma;
+  const { bins, cos, sin } = scratch;
   bins.fill(0);
+  if (refine) {
+    cos.fill(0);
+    sin.fill(0);
+  }
   let total = 0;
   const y1 = Math.min(height - 1, (ty + 1) * TILE);
   const x1 = Math.min(width - 1, (tx + 1) * TILE);
@@ -300,8 +322,14 @@ function tilePeak(luma: Luma, tx: number, ty: number, step: number, minMagnitude
       const gy = data[i + width - 1]! + 2 * data[i + width]! + data[i + width + 1]! - data[i - width - 1]! - 2 * data[i - width]! - data[i - width + 1]!;
       const magnitude = Math.abs(gx) + Math.abs(gy);
       if (magnitude < minMagnitude) continue;
-      bins[Math.min(BINS - 1, Math.floor((halfTurn(gy, gx) / Math.PI) * BINS))]! += magnitude;
+      const bin = Math.min(BINS - 1, Math.floor((halfTurn(gy, gx) / Math.PI) * BINS));
+      bins[bin]! += magnitude;
       total += magnitude;
+      if (refine) {
+        const r2 = gx * gx + gy * gy;
+        cos[bin]! += (magnitude * (gx * gx - gy * gy)) / r2;
+        sin[bin]! += (magnitude * 2 * gx * gy) / r2;
+      }
     }
   }
   if (total === 0) return null;
@@ -314,36 +342,12 @@ function tilePeak(luma: Luma, tx: number, ty: number, step: number, minMagnitude
       weight = w;
     }
   }
-  return { peak, share: weight / total, total };
-}
-
-/**
- * The weighted mean direction (degrees, (−90, 90]) of one tile's strong edges
- * in its peak bin and the two beside it: the same pixels as tileHistograms,
- * averaged as doubled-angle vectors so that directions either side of 0° and
- * 180° meet. The doubled angle's cosine and sine come from the gradient itself.
- */
-function refinedDirection(luma: Luma, tx: number, ty: number, peak: number, minMagnitude: number): number {
-  const { width, height, data } = luma;
-  const inWindow = (bin: number) => bin === peak || bin === (peak + 1) % BINS || bin === (peak + BINS - 1) % BINS;
-  let c = 0;
-  let s = 0;
-  // The same sample grid as tileHistograms: odd rows and columns.
-  const y0 = Math.max(1, ty * TILE + 1);
-  const x0 = Math.max(1, tx * TILE + 1);
-  const y1 = Math.min(height - 1, (ty + 1) * TILE);
-  const x1 = Math.min(width - 1, (tx + 1) * TILE);
-  for (let y = y0; y < y1; y += 2) {
-    for (let x = x0; x < x1; x += 2) {
-      const i = y * width + x;
-      const gx = data[i - width + 1]! + 2 * data[i + 1]! + data[i + width + 1]! - data[i - width - 1]! - 2 * data[i - 1]! - data[i + width - 1]!;
-      const gy = data[i + width - 1]! + 2 * data[i + width]! + data[i + width + 1]! - data[i - width - 1]! - 2 * data[i - width]! - data[i - width + 1]!;
-      const magnitude = Math.abs(gx) + Math.abs(gy);
-      if (magnitude < minMagnitude || !inWindow(Math.min(BINS - 1, Math.floor((halfTurn(gy, gx) / Math.PI) * BINS)))) continue;
-      const r2 = gx * gx + gy * gy;
-      c += (magnitude * (gx * gx - gy * gy)) / r2;
-      s += (magnitude * 2 * gx * gy) / r2;
-    }
+  let degrees = Number.NaN;
+  if (refine) {
+    const window = [(peak + BINS - 1) % BINS, peak, (peak + 1) % BINS];
+    const c = window.reduce((sum, b) => sum + cos[b]!, 0);
+    const sn = window.reduce((sum, b) => sum + sin[b]!, 0);
+    degrees = foldDegrees(((Math.atan2(sn, c) / 2) * 180) / Math.PI);
   }
-  return foldDegrees(((Math.atan2(s, c) / 2) * 180) / Math.PI);
+  return { peak, share: weight / total, total, degrees };
 }
