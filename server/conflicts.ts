@@ -80,7 +80,7 @@ function sameClash(clash: Clash): { where: string; value: string | number | null
   }
 }
 
-interface Clash {
+export interface Clash {
   readonly kind: ConflictKind;
   readonly municipality: string;
   readonly ticketNumber: string;

@@ -1,7 +1,5 @@
-import type { DayKind, UploadRecord, UploadResult } from '../src/sync/protocol';
+import type { DayKind, UploadRecord } from '../src/sync/protocol';
 import { DAY_KINDS } from '../src/sync/protocol';
-import { flagConflict } from './conflicts';
-import type { Queryable } from './db';
 import type { DeviceRow } from './device-row';
 import { problems } from './problems';
 
@@ -130,42 +128,4 @@ export function dayColumns(record: DayRecord): Record<string, string> {
     case 'desk_doctor':
       return { venue_id: record.data.venueId, desk_id: record.data.deskId, venue_date: record.data.venueDate };
   }
-}
-
-/**
- * Two supervisors decided one request (their devices were apart). Both
- * decisions are kept; every device applies the earliest; the supervisors
- * are told, through a conflict, so the later one never wins or loses silently.
- * Only decisions of the same venue count: a request belongs to one venue.
- * `decisions` are the batch's new ones in batch order; each is checked
- * against those stored before and those earlier in the batch. Call after lockFeed.
- */
-export async function flagDoubleDecisions(
-  tx: Queryable,
-  decisions: readonly Extract<DayRecord, { kind: 'walkin_decision' }>[],
-  now: Date,
-): Promise<Map<string, UploadResult>> {
-  const results = new Map<string, UploadResult>();
-  if (decisions.length === 0) return results;
-  const rows = await tx.query<{ new_id: string; id: string; venue_id: string }>(
-    `SELECT n.id AS new_id, o.id, o.venue_id
-     FROM unnest($1::text[]) AS n(id) JOIN walkin_decisions d ON d.id = n.id
-     JOIN walkin_decisions o ON o.request_id = d.request_id AND o.venue_id = d.venue_id AND o.id <> d.id`,
-    [decisions.map((d) => d.data.id)],
-  );
-  const position = new Map(decisions.map((d, i) => [d.data.id, i]));
-  for (const [i, record] of decisions.entries()) {
-    const d = record.data;
-    // Later decisions of this same batch are not "before" this one.
-    const others = rows.filter((r) => r.new_id === d.id && (position.get(r.id) ?? -1) < i);
-    if (others.length === 0) continue;
-    const conflict = await flagConflict(
-      tx,
-      { kind: 'walkin', municipality: d.municipality, ticketNumber: d.ticketNumber, doseNumber: null, venueDate: d.venueDate, subject: d.requestId },
-      [...others.map((o) => ({ id: o.id, venueId: o.venue_id })), { id: d.id, venueId: d.venueId }],
-      now,
-    );
-    results.set(d.id, { id: d.id, status: 'conflict', conflict });
-  }
-  return results;
 }

@@ -61,14 +61,13 @@ export class FeedMarks {
     this.writes = new Map();
     if (batch.size === 0) return;
     try {
-      await this.db.transaction(async (tx) => {
-        await tx.query(`SET LOCAL synchronous_commit = off`);
-        await tx.query(
-          `INSERT INTO device_feed_marks (device_id, served) SELECT * FROM unnest($1::text[], $2::bigint[])
-           ON CONFLICT (device_id) DO UPDATE SET served = EXCLUDED.served, updated_at = now() WHERE device_feed_marks.served < EXCLUDED.served`,
-          [[...batch.keys()], [...batch.values()].map((entry) => entry.next)],
-        );
-      });
+      // One statement, its own transaction: the setting holds until it commits (set_config local), so the commit does not wait for the flush.
+      await this.db.query(
+        `WITH quick AS (SELECT set_config('synchronous_commit', 'off', true))
+         INSERT INTO device_feed_marks (device_id, served) SELECT u.device_id, u.served FROM unnest($1::text[], $2::bigint[]) AS u(device_id, served), quick
+         ON CONFLICT (device_id) DO UPDATE SET served = EXCLUDED.served, updated_at = now() WHERE device_feed_marks.served < EXCLUDED.served`,
+        [[...batch.keys()], [...batch.values()].map((entry) => entry.next)],
+      );
       for (const entry of batch.values()) for (const p of entry.waiting) p.resolve();
     } catch (error) {
       for (const entry of batch.values()) for (const p of entry.waiting) p.reject(error);

@@ -1,5 +1,5 @@
 import type { UploadRecord, UploadResult } from '../src/sync/protocol';
-import { flagConflict } from './conflicts';
+import { flagConflict, type Clash } from './conflicts';
 import type { Queryable } from './db';
 
 /**
@@ -7,108 +7,103 @@ import type { Queryable } from './db';
  * under the municipality's feed lock (so two batches of one municipality see
  * each other's records here, whichever committed first): voids take their
  * targets out, and two live records of one ticket and dose (or ticket and
- * day) are flagged as a conflict.
+ * day, or walk-in request) are flagged as a conflict.
+ *
+ * One statement does all of it (one round trip while the lock is held,
+ * whatever the batch holds): the voids, and the clashes read from the same
+ * snapshot with the records those voids take out left aside (an update in a
+ * statement is not seen by its other parts). Only a clash, which is rare,
+ * costs more statements (flagConflict).
  */
 
 type Dose = Extract<UploadRecord, { kind: 'dose' }>;
 type Checkin = Extract<UploadRecord, { kind: 'checkin' }>;
+type Decision = Extract<UploadRecord, { kind: 'walkin_decision' }>;
+
+export interface BatchEffects {
+  /** The batch's new records of these kinds, in batch order. */
+  readonly doses: readonly Dose[];
+  readonly checkins: readonly Checkin[];
+  readonly decisions: readonly Decision[];
+  /** The batch's new voids. */
+  readonly voids: readonly Extract<UploadRecord, { kind: 'void' }>[];
+}
+
+export interface EffectsResult {
+  /** Tickets of the doses voided (their person is sent again). */
+  readonly voidedTickets: string[];
+  /** The answers of the records that clash (status conflict), by record id. */
+  readonly clashes: Map<string, UploadResult>;
+}
+
+interface Row {
+  /** 'voided' (a dose taken out by a void), or the kind of clash. */
+  readonly what: 'voided' | 'dose' | 'checkin' | 'walkin';
+  readonly new_id: string | null;
+  readonly id: string | null;
+  readonly venue_id: string | null;
+  readonly ticket_number: string | null;
+}
 
 /**
- * Marks voided every target of a void that is here: the batch's new targets
- * (a void may have come first) and the targets of its new voids. A void
- * applies only to a record of its own venue and kind; of several, the first
- * by id. Returns the tickets of the doses voided (their person is sent again).
+ * A void applies only to a record of its own venue and kind; of several, the
+ * first by id. Targets: the batch's new records (their void may have come
+ * first) and the targets of its new voids.
  */
-export async function applyVoids(tx: Queryable, targets: { readonly dose: readonly string[]; readonly checkin: readonly string[] }): Promise<string[]> {
-  const doses = [...new Set(targets.dose)];
-  const checkins = [...new Set(targets.checkin)];
-  if (doses.length === 0 && checkins.length === 0) return [];
-  const voided = (table: string, kind: string, ids: string) => /* sql */ `
-    UPDATE ${table} t SET voided_by = (SELECT v.id FROM voids v WHERE v.target_id = t.id AND v.target_kind = '${kind}' AND v.venue_id = t.venue_id ORDER BY v.id LIMIT 1)
-    WHERE t.id = ANY(${ids}::text[]) AND t.voided_by IS NULL
-      AND EXISTS (SELECT 1 FROM voids v WHERE v.target_id = t.id AND v.target_kind = '${kind}' AND v.venue_id = t.venue_id)
-    RETURNING t.ticket_number`;
-  // Both tables in one statement (one round trip under the lock): they are separate rows, so neither update needs to see the other.
-  const rows = await tx.query<{ ticket_number: string }>(
-    `WITH c AS (${voided('checkins', 'checkin', '$2')}) ${voided('dose_records', 'dose', '$1')}`,
-    [doses, checkins],
-  );
-  return rows.map((r) => r.ticket_number);
-}
+const voided = (table: string, kind: string, ids: string) => /* sql */ `
+  UPDATE ${table} t SET voided_by = (SELECT v.id FROM voids v WHERE v.target_id = t.id AND v.target_kind = '${kind}' AND v.venue_id = t.venue_id ORDER BY v.id LIMIT 1)
+  WHERE t.id = ANY(${ids}::text[]) AND t.voided_by IS NULL
+    AND EXISTS (SELECT 1 FROM voids v WHERE v.target_id = t.id AND v.target_kind = '${kind}' AND v.venue_id = t.venue_id)
+  RETURNING t.id, t.ticket_number`;
 
-interface Clashing {
-  readonly new_id: string;
-  readonly id: string;
-  readonly venue_id: string;
-}
+/** Live records of the same table that clash with a new one (`same`: the columns that make two records one), leaving out those voided by this statement (`gone`). */
+const clashing = (what: string, table: string, ids: string, same: string, live: string, gone: string | null) => /* sql */ `
+  SELECT '${what}' AS what, n.id AS new_id, o.id, o.venue_id, NULL AS ticket_number
+  FROM unnest(${ids}::text[]) AS n(id) JOIN ${table} d ON d.id = n.id
+  JOIN ${table} o ON ${same} AND o.id <> d.id ${live ? `AND o.${live} AND d.${live}` : ''}
+  ${gone ? `WHERE d.id NOT IN (SELECT id FROM ${gone}) AND o.id NOT IN (SELECT id FROM ${gone})` : ''}`;
 
-/** For each new record, the live records it clashes with that were stored before it (earlier in the batch, or in an earlier batch). */
-function before(rows: readonly Clashing[], batch: readonly { data: { id: string } }[]): Map<string, Clashing[]> {
-  const position = new Map(batch.map((r, i) => [r.data.id, i]));
-  const byNew = new Map<string, Clashing[]>();
-  for (const row of rows) {
-    const mine = position.get(row.new_id) ?? -1;
-    if ((position.get(row.id) ?? -1) >= mine) continue;
-    const list = byNew.get(row.new_id) ?? [];
-    list.push(row);
-    byNew.set(row.new_id, list);
+const EFFECTS_SQL = /* sql */ `
+  WITH vd AS (${voided('dose_records', 'dose', '$1')}),
+       vc AS (${voided('checkins', 'checkin', '$2')})
+  SELECT 'voided' AS what, NULL AS new_id, id, NULL AS venue_id, ticket_number FROM vd
+  UNION ALL ${clashing('dose', 'dose_records', '$3', `o.municipality = d.municipality AND o.ticket_number = d.ticket_number AND o.dose_number = d.dose_number AND o.status = 'performed'`, 'voided_by IS NULL', 'vd')}
+  UNION ALL ${clashing('checkin', 'checkins', '$4', 'o.municipality = d.municipality AND o.ticket_number = d.ticket_number AND o.venue_date = d.venue_date', 'voided_by IS NULL', 'vc')}
+  UNION ALL ${clashing('walkin', 'walkin_decisions', '$5', 'o.request_id = d.request_id AND o.venue_id = d.venue_id', '', null)}`;
+
+/** Flags each new record of a kind against the live records stored before it: in earlier batches, or earlier in this one. */
+async function flag<R extends Dose | Checkin | Decision>(
+  { tx, rows, now, clashes }: { tx: Queryable; rows: readonly Row[]; now: Date; clashes: Map<string, UploadResult> },
+  what: Row['what'],
+  records: readonly R[],
+  clash: (data: R['data']) => Clash,
+): Promise<void> {
+  const position = new Map(records.map((r, i) => [r.data.id, i]));
+  for (const [i, record] of records.entries()) {
+    const others = rows.filter((r) => r.what === what && r.new_id === record.data.id && (position.get(r.id as string) ?? -1) < i);
+    if (others.length === 0) continue;
+    const records = [...others.map((o) => ({ id: o.id as string, venueId: o.venue_id as string })), { id: record.data.id, venueId: record.data.venueId }];
+    clashes.set(record.data.id, { id: record.data.id, status: 'conflict', conflict: await flagConflict(tx, clash(record.data), records, now) });
   }
-  return byNew;
 }
 
-/** Flags performed, live doses of one ticket and dose number; returns the answers of the doses that clash. */
-export async function flagDoseClashes(tx: Queryable, doses: readonly Dose[], now: Date): Promise<Map<string, UploadResult>> {
-  const results = new Map<string, UploadResult>();
-  const performed = doses.filter((d) => d.data.status === 'performed');
-  if (performed.length === 0) return results;
-  const rows = await tx.query<Clashing>(
-    `SELECT n.id AS new_id, o.id, o.venue_id
-     FROM unnest($1::text[]) AS n(id) JOIN dose_records d ON d.id = n.id
-     JOIN dose_records o ON o.municipality = d.municipality AND o.ticket_number = d.ticket_number AND o.dose_number = d.dose_number
-       AND o.status = 'performed' AND o.voided_by IS NULL AND o.id <> d.id
-     WHERE d.voided_by IS NULL`,
-    [performed.map((d) => d.data.id)],
-  );
-  const clashes = before(rows, performed);
-  for (const dose of performed) {
-    const others = clashes.get(dose.data.id);
-    if (!others) continue;
-    const d = dose.data;
-    const conflict = await flagConflict(
-      tx,
-      { kind: 'dose', municipality: d.municipality, ticketNumber: d.ticketNumber, doseNumber: d.doseNumber, venueDate: d.venueDate },
-      [...others.map((o) => ({ id: o.id, venueId: o.venue_id })), { id: d.id, venueId: d.venueId }],
-      now,
-    );
-    results.set(d.id, { id: d.id, status: 'conflict', conflict });
-  }
-  return results;
-}
+/** Applies the batch's voids and flags its clashes. Call after lockFeed. */
+export async function applyEffects(tx: Queryable, batch: BatchEffects, now: Date): Promise<EffectsResult> {
+  const targets = (kind: 'dose' | 'checkin', own: readonly { data: { id: string } }[]) => [
+    ...new Set([...own.map((r) => r.data.id), ...batch.voids.filter((v) => v.data.targetKind === kind).map((v) => v.data.targetId)]),
+  ];
+  const doseTargets = targets('dose', batch.doses);
+  const checkinTargets = targets('checkin', batch.checkins);
+  const performed = batch.doses.filter((d) => d.data.status === 'performed');
+  const clashes = new Map<string, UploadResult>();
+  if (doseTargets.length + checkinTargets.length + batch.decisions.length === 0) return { voidedTickets: [], clashes };
+  const rows = await tx.query<Row>(EFFECTS_SQL, [doseTargets, checkinTargets, performed.map((d) => d.data.id), batch.checkins.map((c) => c.data.id), batch.decisions.map((d) => d.data.id)]);
 
-/** Flags live check-ins of one ticket on one day; returns the answers of the check-ins that clash. */
-export async function flagCheckinClashes(tx: Queryable, checkins: readonly Checkin[], now: Date): Promise<Map<string, UploadResult>> {
-  const results = new Map<string, UploadResult>();
-  if (checkins.length === 0) return results;
-  const rows = await tx.query<Clashing>(
-    `SELECT n.id AS new_id, o.id, o.venue_id
-     FROM unnest($1::text[]) AS n(id) JOIN checkins d ON d.id = n.id
-     JOIN checkins o ON o.municipality = d.municipality AND o.ticket_number = d.ticket_number AND o.venue_date = d.venue_date
-       AND o.voided_by IS NULL AND o.id <> d.id
-     WHERE d.voided_by IS NULL`,
-    [checkins.map((c) => c.data.id)],
-  );
-  const clashes = before(rows, checkins);
-  for (const checkin of checkins) {
-    const others = clashes.get(checkin.data.id);
-    if (!others) continue;
-    const d = checkin.data;
-    const conflict = await flagConflict(
-      tx,
-      { kind: 'checkin', municipality: d.municipality, ticketNumber: d.ticketNumber, doseNumber: d.doseNumber, venueDate: d.venueDate },
-      [...others.map((o) => ({ id: o.id, venueId: o.venue_id })), { id: d.id, venueId: d.venueId }],
-      now,
-    );
-    results.set(d.id, { id: d.id, status: 'conflict', conflict });
-  }
-  return results;
+  const voidedTickets = rows.filter((r) => r.what === 'voided').map((r) => r.ticket_number as string);
+  const context = { tx, rows, now, clashes };
+  await flag(context, 'dose', performed, (d) => ({ kind: 'dose', municipality: d.municipality, ticketNumber: d.ticketNumber, doseNumber: d.doseNumber, venueDate: d.venueDate }));
+  await flag(context, 'checkin', batch.checkins, (d) => ({ kind: 'checkin', municipality: d.municipality, ticketNumber: d.ticketNumber, doseNumber: d.doseNumber, venueDate: d.venueDate }));
+  // Two supervisors decided one request (their devices were apart): both kept, every device applies the earliest, the supervisors are told.
+  await flag(context, 'walkin', batch.decisions, (d) => ({ kind: 'walkin', municipality: d.municipality, ticketNumber: d.ticketNumber, doseNumber: null, venueDate: d.venueDate, subject: d.requestId }));
+  return { voidedTickets, clashes };
 }

@@ -204,6 +204,27 @@ describe('storing a batch', () => {
     expect(row?.voided_by).toBe(voidFirst.data.id);
   });
 
+  it('a correction in one batch (the wrong record voided, the right one recorded) is no clash, whichever comes first in the batch', async () => {
+    const voidOf = (target: UploadRecord, minute: number): UploadRecord => ({
+      kind: 'void',
+      data: { id: newRecordId(), targetKind: target.kind === 'dose' ? 'dose' : 'checkin', targetId: target.data.id, reason: '誤入力', staffId: 's', at: `2026-11-23T10:${minute}:00.000+09:00` },
+    });
+    const wrongDose = doseRecord(m, T.moved);
+    const wrongCheckin = checkinRecord(m, T.moved);
+    expect((await storeRecords(db, deskA, [wrongCheckin, wrongDose], now)).map((a) => a.status)).toEqual(['stored', 'stored']);
+    const rightDose = doseRecord(m, T.moved);
+    const rightCheckin = checkinRecord(m, T.moved);
+    const answers = await storeRecords(db, deskA, [voidOf(wrongDose, 40), rightDose, rightCheckin, voidOf(wrongCheckin, 41)], now);
+    expect(answers.map((a) => a.status)).toEqual(['stored', 'stored', 'stored', 'stored']);
+    const live = await db.query<{ id: string }>(
+      `SELECT id FROM dose_records WHERE ticket_number = $1 AND voided_by IS NULL UNION ALL SELECT id FROM checkins WHERE ticket_number = $1 AND voided_by IS NULL`,
+      [T.moved],
+    );
+    expect(live.map((r) => r.id).sort()).toEqual([rightDose.data.id, rightCheckin.data.id].sort());
+    const [open] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM conflicts WHERE ticket_number = $1`, [T.moved]);
+    expect(open?.n).toBe(0);
+  });
+
   it('two uploads at once: the same batch twice (a retry overtaking its first try) is stored once; two desks clashing flag one conflict', async () => {
     const people = manyPeople(m.code, m.venue, '2026-11-23', 40, 6_200_000_000);
     await importRoster(db, { municipality: m.code, csv: rosterCsv(people), today: '2026-11-23' });

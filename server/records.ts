@@ -4,11 +4,10 @@ import { digestOf, type RecordDigest } from '../src/sync/digest';
 import type { UploadRecord, UploadResult } from '../src/sync/protocol';
 import { markResolved } from './conflicts';
 import type { CentralDb } from './db';
-import { flagDoubleDecisions } from './day-records';
 import type { DeviceRow } from './device-row';
 import { lockFeed, publishUpload, type FeedEntry } from './feed';
 import { checkOwnership, loadStored, type StoredRow } from './ownership';
-import { applyVoids, flagCheckinClashes, flagDoseClashes } from './record-effects';
+import { applyEffects } from './record-effects';
 import { insertRows, rowOf, TABLE, type RecordTable, type Row } from './record-rows';
 import { timeAfterReceipt } from './record-times';
 
@@ -122,18 +121,8 @@ export async function storeRecords(db: CentralDb, device: DeviceRow, records: re
     // From here on, one upload of the municipality at a time: seqs in order, clashes seen whichever committed first.
     await lockFeed(tx, device.municipality);
     const doses = ofKind('dose');
-    const voids = ofKind('void');
-    const tickets = new Set(doses.filter((d) => d.data.status === 'performed').map((d) => d.data.ticketNumber));
-    const voidedTickets = await applyVoids(tx, {
-      dose: [...doses.map((d) => d.data.id), ...voids.filter((v) => v.data.targetKind === 'dose').map((v) => v.data.targetId)],
-      checkin: [...ofKind('checkin').map((c) => c.data.id), ...voids.filter((v) => v.data.targetKind === 'checkin').map((v) => v.data.targetId)],
-    });
-    for (const ticket of voidedTickets) tickets.add(ticket);
-    const clashes = new Map([
-      ...(await flagDoseClashes(tx, doses, now)),
-      ...(await flagCheckinClashes(tx, ofKind('checkin'), now)),
-      ...(await flagDoubleDecisions(tx, ofKind('walkin_decision'), now)),
-    ]);
+    const { voidedTickets, clashes } = await applyEffects(tx, { doses, checkins: ofKind('checkin'), decisions: ofKind('walkin_decision'), voids: ofKind('void') }, now);
+    const tickets = new Set([...doses.filter((d) => d.data.status === 'performed').map((d) => d.data.ticketNumber), ...voidedTickets]);
     for (const resolution of ofKind('resolution')) await markResolved(tx, resolution.data.conflictId, resolution.data.staffId, resolution.data.note, now);
 
     const feed = fresh.map((item) => feedEntryOf(item, device)).filter((entry): entry is FeedEntry => entry !== null);

@@ -56,7 +56,7 @@ export function centralSection(r: CentralBenchResult): string {
       (oldLabel ? `The old code is that commit's server/ and src/, extracted with git archive into a temp folder and run the same way in the same run (--central-baseline).` : (r.baselineNote ?? 'No old code measured (--central-baseline none).')),
     '',
     `Machine: ${r.machine}; load average when it started ${r.loadAverage} (other work on the cores skews the figures: read the ratios). Seeding took ${r.seed.seconds} s; the whole bench ${r.wallSeconds} s. ` +
-      `Raw COPY of the ${r.copy.doses.toLocaleString()} dose rows of the first run and their feed entries into a copy of the seeded database: ${r.copy.seconds} s (${r.copy.dosesPerSecond.toLocaleString()} doses/s).`,
+      `Raw COPY of the ${r.copy.doses.toLocaleString()} dose rows of the first run and their feed entries into a copy of the seeded database, three times: median ${r.copy.seconds} s (${r.copy.allSeconds.join(', ')} s; ${r.copy.dosesPerSecond.toLocaleString()} doses/s).`,
     '',
     '| code | processes | desks polling | single: doses/s | single p50 / p95 / p99 ms | backlog: doses/s | 200-batch p50 / p95 / p99 ms | 429s | over 5 s | propagation p50 / p95, single | propagation p50 / p95, backlog | feed queries per wake | peak MB per process | stored / sent | lost / doubled at desks |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -73,6 +73,21 @@ export function centralSection(r: CentralBenchResult): string {
         return `| ${run.code} | ${run.processes} | ${run.pollers.toLocaleString()} | ${phase === 'single' ? 'single doses' : '200-dose backlogs'} | ${c.wallSeconds} | ${c.service} | ${c.postgres} | ${c.desks} | ${c.uploaders} |`;
       }),
     ),
+    '',
+    'Where PostgreSQL\'s time went, by kind of statement (pg_stat_statements over the whole run: calls, mean ms a call; the feed lock\'s figure is the wait for it, one upload of a municipality at a time), and how long each service process\'s event loop was held over the two upload phases (mean / p99 / max delay, ms):',
+    '',
+    `| statement | ${r.runs.map((run) => `${run.code}, ${run.processes} proc., ${run.pollers.toLocaleString()} desks`).join(' | ')} |`,
+    `|---|${r.runs.map(() => '---').join('|')}|`,
+    ...[...new Set(r.runs.flatMap((run) => run.statements.map((st) => st.label)))].map(
+      (label) =>
+        `| ${label} | ${r.runs
+          .map((run) => {
+            const st = run.statements.find((x) => x.label === label);
+            return st ? `${st.calls.toLocaleString()} × ${st.meanMs}` : '–';
+          })
+          .join(' | ')} |`,
+    ),
+    `| event loop delay, per process | ${r.runs.map((run) => run.eventLoop.map((l) => `${l.meanMs} / ${l.p99Ms} / ${l.maxMs}`).join(' + ')).join(' | ')} |`,
     '',
     '| target (this code) | result | target |',
     '|---|---|---|',

@@ -6,6 +6,7 @@
  * IPC (the service's counters, null from code that has none, and the
  * process's memory use); stops on SIGTERM.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startCentralServer, type RunningServer } from '../../../server/server';
 
@@ -19,13 +20,18 @@ async function main(): Promise<void> {
     poolSize: values['pool-size'] ? Number(values['pool-size']) : undefined,
     uploadSlots: values['upload-slots'] ? Number(values['upload-slots']) : undefined,
   });
+  // How long the event loop was held, since the last ask (what an upload's next query waits for besides PostgreSQL).
+  const lag = monitorEventLoopDelay({ resolution: 5 });
+  lag.enable();
   process.on('message', (message) => {
     if (message !== 'stats') return;
+    const held = { meanMs: Math.round(lag.mean / 1e5) / 10, p99Ms: Math.round(lag.percentile(99) / 1e5) / 10, maxMs: Math.round(lag.max / 1e5) / 10 };
+    lag.reset();
     // An earlier commit's server has no counters.
     const stats = typeof (server as Partial<RunningServer>).stats === 'function' ? server.stats() : null;
     // What is still held, not garbage waiting for a collection (the bench starts the process with --expose-gc).
     (globalThis as { gc?: () => void }).gc?.();
-    process.send?.({ stats: { service: stats, memory: process.memoryUsage() } });
+    process.send?.({ stats: { service: stats, memory: process.memoryUsage(), lag: held } });
   });
   const stop = () => {
     server.close().then(
