@@ -33,7 +33,7 @@ function ask<T>(child: ChildProcess, type: string): Promise<T> {
 
 export async function startPollers(desks: readonly { url: string; authorization: string; cursor: number }[], waitSeconds = 20): Promise<PollersProcess> {
   script ??= bundleProgram('test/bench/central/pollers.ts');
-  const child = fork(await script, [], { env: bundleEnv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(await script, [], { execArgv: process.env.VENUE_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.VENUE_BENCH_CPU_PROF}`] : [], env: bundleEnv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   // Real desks are machines of their own: here they share the two cores, so they yield them to the service and PostgreSQL first.
   if (child.pid) setPriority(child.pid, 10);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
