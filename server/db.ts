@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { Backoff } from '../src/sync/backoff';
 import { migrate } from './migrations';
-import type { CentralDb, Queryable } from './queryable';
+import { preparedName, type CentralDb, type Queryable } from './queryable';
 
 export type { CentralDb, Queryable } from './queryable';
 
@@ -115,7 +115,9 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   await pool.query('SELECT 1');
   const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
     async query<R>(sql: string, params: readonly unknown[] = []) {
-      return (await client.query(sql, [...params])).rows as R[];
+      // A marked statement with few items goes by its name: parsed once per connection, its plan kept by PostgreSQL (queryable.ts, prepared).
+      const name = preparedName(sql, params);
+      return (await client.query(name ? { name, text: sql, values: [...params] } : { text: sql, values: [...params] })).rows as R[];
     },
     async exec(sql: string) {
       await client.query(sql);

@@ -1,4 +1,5 @@
 import type { CentralDb } from './db';
+import { prepared } from './queryable';
 import { DEVICE_ROW_SQL, type DeviceRow } from './device-row';
 
 /**
@@ -13,6 +14,8 @@ interface Waiting {
   readonly resolve: (row: DeviceRow | undefined) => void;
   readonly reject: (error: unknown) => void;
 }
+
+const LOOKUP_SQL = prepared(`${DEVICE_ROW_SQL} WHERE d.id = ANY($1::text[])`);
 
 export class DeviceLookup {
   private pending = new Map<string, Waiting[]>();
@@ -43,7 +46,7 @@ export class DeviceLookup {
     this.scheduled = false;
     this.stats.queries += 1;
     try {
-      const rows = await this.db.query<DeviceRow>(`${DEVICE_ROW_SQL} WHERE d.id = ANY($1::text[])`, [[...batch.keys()]]);
+      const rows = await this.db.query<DeviceRow>(LOOKUP_SQL, [[...batch.keys()]]);
       const byId = new Map(rows.map((row) => [row.id, row]));
       for (const [id, waiting] of batch) for (const w of waiting) w.resolve(byId.get(id));
     } catch (error) {

@@ -1,4 +1,5 @@
 import type { CentralDb } from './db';
+import { prepared } from './queryable';
 import type { DeviceRow } from './device-row';
 import { pageJson } from './feed';
 
@@ -35,6 +36,13 @@ export function rewoundFrom(device: DeviceRow, after: number): number | null {
   return after > served ? served : null;
 }
 
+/** One statement, its own transaction: the setting holds until it commits (set_config local), so the commit does not wait for the flush. */
+const MARKS_SQL = prepared(
+  `WITH quick AS (SELECT set_config('synchronous_commit', 'off', true))
+   INSERT INTO device_feed_marks (device_id, served) SELECT u.device_id, u.served FROM unnest($1::text[], $2::bigint[]) AS u(device_id, served), quick
+   ON CONFLICT (device_id) DO UPDATE SET served = EXCLUDED.served, updated_at = now() WHERE device_feed_marks.served < EXCLUDED.served`,
+);
+
 export class FeedMarks {
   private writes = new Map<string, { next: number; waiting: Pending[] }>();
   private scheduled = false;
@@ -61,11 +69,8 @@ export class FeedMarks {
     this.writes = new Map();
     if (batch.size === 0) return;
     try {
-      // One statement, its own transaction: the setting holds until it commits (set_config local), so the commit does not wait for the flush.
       await this.db.query(
-        `WITH quick AS (SELECT set_config('synchronous_commit', 'off', true))
-         INSERT INTO device_feed_marks (device_id, served) SELECT u.device_id, u.served FROM unnest($1::text[], $2::bigint[]) AS u(device_id, served), quick
-         ON CONFLICT (device_id) DO UPDATE SET served = EXCLUDED.served, updated_at = now() WHERE device_feed_marks.served < EXCLUDED.served`,
+        MARKS_SQL,
         [[...batch.keys()], [...batch.values()].map((entry) => entry.next)],
       );
       for (const entry of batch.values()) for (const p of entry.waiting) p.resolve();

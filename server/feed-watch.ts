@@ -3,8 +3,15 @@ import { CHANGE_JSON, FEED_CHANNEL, HEAD_SQL, pageJson, readPage } from './feed'
 import { AnswerPacer, type SharedPage } from './feed-answers';
 import { FeedRing, type RingEntry } from './feed-ring';
 import { Problem } from './problems';
+import { prepared } from './queryable';
 
 import { DEFAULTS, type FeedWatchOptions, type FeedWatchStats, type Municipality, type PollAnswer, type PollRequest, type Waiter } from './feed-watch-types';
+
+/** A municipality's new entries, with the feed's head (one read answers all its waiting long-polls). */
+const WAKE_READ_SQL = /* sql */ `WITH h AS (SELECT ${HEAD_SQL} AS head),
+       r AS (SELECT seq, venue_id, ${CHANGE_JSON} AS json FROM feed WHERE municipality = $1 AND seq > $2 ORDER BY seq LIMIT $3)
+  SELECT h.head, r.seq, r.venue_id, r.json FROM h LEFT JOIN r ON true ORDER BY r.seq`;
+const REVOKED_SQL = prepared(`SELECT id FROM devices WHERE id = ANY($1::text[]) AND revoked_at IS NOT NULL`);
 
 /**
  * Long-polls, answered without one query per poller. Waiting requests are
@@ -253,9 +260,7 @@ export class FeedWatch {
       }
       const from = trusted ? trusted.top : Math.min(...known);
       const rows = await this.db.query<{ head: number; seq: number | null; venue_id: string | null; json: string | null }>(
-        `WITH h AS (SELECT ${HEAD_SQL} AS head),
-              r AS (SELECT seq, venue_id, ${CHANGE_JSON} AS json FROM feed WHERE municipality = $1 AND seq > $2 ORDER BY seq LIMIT $3)
-         SELECT h.head, r.seq, r.venue_id, r.json FROM h LEFT JOIN r ON true ORDER BY r.seq`,
+        WAKE_READ_SQL,
         [m.code, from, this.options.readRows],
       );
       this.stats.wakeReads += 1;
@@ -320,7 +325,7 @@ export class FeedWatch {
     // A device revoked while it waited gets no more (as if it had asked again): one query for all of them.
     const revoked = new Set(
       (
-        await this.db.query<{ id: string }>(`SELECT id FROM devices WHERE id = ANY($1::text[]) AND revoked_at IS NOT NULL`, [
+        await this.db.query<{ id: string }>(REVOKED_SQL, [
           [...new Set(answered.map((a) => a.waiter.request.deviceId))],
         ])
       ).map((row) => row.id),

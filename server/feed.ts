@@ -1,6 +1,7 @@
 import type { FeedKind } from '../src/sync/protocol';
 import { heldAuditHead } from './audit-heads';
 import type { CentralDb, Queryable } from './db';
+import { prepared } from './queryable';
 
 /**
  * The change feed (table `feed`): per municipality, the latest state of every
@@ -21,9 +22,11 @@ function lockKey(municipality: string): number {
   return h | 0;
 }
 
+const LOCK_SQL = prepared(`SELECT pg_advisory_xact_lock($1)`);
+
 /** Call first in every transaction that writes the municipality's feed. Held until commit. */
 export async function lockFeed(tx: Queryable, municipality: string): Promise<void> {
-  await tx.query(`SELECT pg_advisory_xact_lock($1)`, [lockKey(municipality)]);
+  await tx.query(LOCK_SQL, [lockKey(municipality)]);
 }
 
 /** Wakes long-polls of the municipality once the transaction commits (any process: LISTEN/NOTIFY). */
@@ -102,6 +105,24 @@ export async function emitPeople(tx: Queryable, municipality: string, refs: read
   );
 }
 
+const PUBLISH_SQL = prepared(
+  `WITH entries AS (
+     INSERT INTO feed (seq, municipality, venue_id, kind, key, deleted, body)
+     SELECT nextval('feed_seq'), $1, v, k, key, d, b
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[]) AS u(v, k, key, d, b)
+     ${UPSERT_TAIL}
+     RETURNING 1
+   ), persons AS (
+     INSERT INTO feed (seq, municipality, venue_id, kind, key, deleted, body)
+     SELECT nextval('feed_seq'), p.municipality, NULL, 'person', p.person_ref, false, ${PERSON_DOC}
+     FROM people p WHERE p.municipality = $1
+       AND p.person_ref IN (SELECT DISTINCT t.person_ref FROM tickets t WHERE t.municipality = $1 AND t.number = ANY($7::text[]))
+     ${UPSERT_TAIL}
+     RETURNING 1
+   )
+   SELECT pg_notify($8, $1) WHERE $9::boolean`,
+);
+
 /**
  * An upload's whole publication in one statement (one round trip while the
  * municipality's lock is held): its entries, the people behind the tickets
@@ -119,21 +140,7 @@ export async function publishUpload(tx: Queryable, municipality: string, entries
   const rows = [...latest.values()];
   // Both inserts run in the one statement; they touch different rows (kinds), and their seqs all become visible at commit.
   await tx.query(
-    `WITH entries AS (
-       INSERT INTO feed (seq, municipality, venue_id, kind, key, deleted, body)
-       SELECT nextval('feed_seq'), $1, v, k, key, d, b
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[]) AS u(v, k, key, d, b)
-       ${UPSERT_TAIL}
-       RETURNING 1
-     ), persons AS (
-       INSERT INTO feed (seq, municipality, venue_id, kind, key, deleted, body)
-       SELECT nextval('feed_seq'), p.municipality, NULL, 'person', p.person_ref, false, ${PERSON_DOC}
-       FROM people p WHERE p.municipality = $1
-         AND p.person_ref IN (SELECT DISTINCT t.person_ref FROM tickets t WHERE t.municipality = $1 AND t.number = ANY($7::text[]))
-       ${UPSERT_TAIL}
-       RETURNING 1
-     )
-     SELECT pg_notify($8, $1) WHERE $9::boolean`,
+    PUBLISH_SQL,
     [
       municipality,
       rows.map((e) => e.venueId),

@@ -1,5 +1,6 @@
 import type { UploadRecord } from '../src/sync/protocol';
 import type { Queryable } from './db';
+import { prepared } from './queryable';
 import { checkDayRecord, isDayRecord, type References } from './day-records';
 import type { DeviceRow } from './device-row';
 import { problems } from './problems';
@@ -116,7 +117,8 @@ export async function loadStored(tx: Queryable, device: DeviceRow, records: read
   const tables = [...ids.keys()];
   // The device's venue is the last parameter (only the desks' lookup uses it: every parameter must be used).
   const venueParam = tables.length + 1;
-  const sql = tables.map((table, i) => lookupOf(table, i + 1, venueParam)).join('\nUNION ALL\n');
+  // One text per set of tables named (a batch of doses names one): kept prepared, up to the cap.
+  const sql = prepared(tables.map((table, i) => lookupOf(table, i + 1, venueParam)).join('\nUNION ALL\n'));
   const rows = await tx.query<{
     t: Looked;
     id: string;

@@ -1,6 +1,7 @@
 import type { UploadRecord, UploadResult } from '../src/sync/protocol';
 import { flagConflict, type Clash } from './conflicts';
 import type { Queryable } from './db';
+import { prepared } from './queryable';
 
 /**
  * What new records do to others once stored, for a whole batch at once and
@@ -63,13 +64,13 @@ const clashing = (what: string, table: string, ids: string, same: string, live: 
   JOIN ${table} o ON ${same} AND o.id <> d.id ${live ? `AND o.${live} AND d.${live}` : ''}
   ${gone ? `WHERE d.id NOT IN (SELECT id FROM ${gone}) AND o.id NOT IN (SELECT id FROM ${gone})` : ''}`;
 
-const EFFECTS_SQL = /* sql */ `
+const EFFECTS_SQL = prepared(/* sql */ `
   WITH vd AS (${voided('dose_records', 'dose', '$1')}),
        vc AS (${voided('checkins', 'checkin', '$2')})
   SELECT 'voided' AS what, NULL AS new_id, id, NULL AS venue_id, ticket_number FROM vd
   UNION ALL ${clashing('dose', 'dose_records', '$3', `o.municipality = d.municipality AND o.ticket_number = d.ticket_number AND o.dose_number = d.dose_number AND o.status = 'performed'`, 'voided_by IS NULL', 'vd')}
   UNION ALL ${clashing('checkin', 'checkins', '$4', 'o.municipality = d.municipality AND o.ticket_number = d.ticket_number AND o.venue_date = d.venue_date', 'voided_by IS NULL', 'vc')}
-  UNION ALL ${clashing('walkin', 'walkin_decisions', '$5', 'o.request_id = d.request_id AND o.venue_id = d.venue_id', '', null)}`;
+  UNION ALL ${clashing('walkin', 'walkin_decisions', '$5', 'o.request_id = d.request_id AND o.venue_id = d.venue_id', '', null)}`);
 
 /** Flags each new record of a kind against the live records stored before it: in earlier batches, or earlier in this one. */
 async function flag<R extends Dose | Checkin | Decision>(

@@ -1,5 +1,6 @@
 import type { UploadRecord } from '../src/sync/protocol';
 import type { Queryable } from './db';
+import { prepared } from './queryable';
 import { DAY_TABLE, dayColumns, isDayRecord } from './day-records';
 import type { DeviceRow } from './device-row';
 
@@ -73,9 +74,10 @@ export async function insertRows(tx: Queryable, table: RecordTable, rows: readon
   const arrays = columns.map((column) => sorted.map((row) => row[column] ?? null));
   const unnest = columns.map((column, i) => `$${i + 1}::${COLUMN_TYPES[column] ?? 'text'}[]`).join(', ');
   const inserted = await tx.query<{ id: string }>(
-    `INSERT INTO ${table} (${columns.join(', ')}, received_at)
+    // One text per table and kind of record: kept prepared.
+    prepared(`INSERT INTO ${table} (${columns.join(', ')}, received_at)
      SELECT u.*, $${columns.length + 1}::timestamptz FROM unnest(${unnest}) AS u(${columns.join(', ')})
-     ON CONFLICT (id) DO NOTHING RETURNING id`,
+     ON CONFLICT (id) DO NOTHING RETURNING id`),
     [...arrays, receivedAt],
   );
   return new Set(inserted.map((row) => row.id));
