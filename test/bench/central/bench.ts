@@ -57,7 +57,7 @@ export interface RunResult {
   readonly serverStats: unknown;
   /** Where the cores went during each upload phase. */
   readonly cpu: { readonly single: CpuShares; readonly backlog: CpuShares };
-  /** PostgreSQL's time per kind of statement over the run (pg_stat_statements; a lock's wait counts as its time). */
+  /** PostgreSQL's time per kind of statement over the run, planning and execution (pg_stat_statements; a lock's wait counts as its time). */
   readonly statements: readonly StatementCost[];
   /** Each service process's event-loop delay over both upload phases (what a request or a query's answer waits for inside the process). */
   readonly eventLoop: readonly { meanMs: number; p99Ms: number; maxMs: number }[];
@@ -200,7 +200,7 @@ async function runOnce(cluster: PgCluster, plan: SeedPlan, tree: CodeTree, proce
     const statements = await admin(cluster, database, async (c) => {
       const rows = (
         await c.query<{ query: string; calls: string; total: number }>(
-          `SELECT query, calls, total_exec_time AS total FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT LIKE 'ANALYZE%'`,
+          `SELECT query, calls, total_plan_time + total_exec_time AS total FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT LIKE 'ANALYZE%'`,
         )
       ).rows;
       const sum = (match: (q: string) => boolean) => rows.filter((r) => match(r.query)).reduce((n, r) => n + Number(r.calls), 0);
@@ -276,7 +276,7 @@ async function rawCopy(cluster: PgCluster, from: string): Promise<CentralBenchRe
 export async function benchCentral(options: CentralBenchOptions): Promise<CentralBenchResult> {
   const started = performance.now();
   const loadAverage = loadavg()[0] ?? 0;
-  const cluster = await startPgCluster({ settings: { shared_preload_libraries: 'pg_stat_statements', max_connections: '200' } });
+  const cluster = await startPgCluster({ settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track_planning': 'on', max_connections: '200' } });
   const baseline = options.baseline ? extractCommit(options.baseline) : null;
   try {
     await admin(cluster, 'postgres', (c) => c.query('CREATE DATABASE venue_seed'));

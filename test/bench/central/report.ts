@@ -74,7 +74,7 @@ export function centralSection(r: CentralBenchResult): string {
       }),
     ),
     '',
-    'Where PostgreSQL\'s time went, by kind of statement (pg_stat_statements over the whole run: calls, mean ms a call; the feed lock\'s figure is the wait for it, one upload of a municipality at a time), and how long each service process\'s event loop was held over the two upload phases (mean / p99 / max delay, ms):',
+    'Where PostgreSQL\'s time went, by kind of statement (pg_stat_statements over the whole run: calls × mean ms a call, planning and execution; the feed lock\'s figure is the wait for it, one upload of a municipality at a time), and how long each service process\'s event loop was held over the two upload phases (mean / p99 / max delay, ms):',
     '',
     `| statement | ${r.runs.map((run) => `${run.code}, ${run.processes} proc., ${run.pollers.toLocaleString()} desks`).join(' | ')} |`,
     `|---|${r.runs.map(() => '---').join('|')}|`,
