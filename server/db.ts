@@ -109,14 +109,15 @@ export interface PostgresOptions {
 }
 
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<CentralDb> {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types });
+  // Prepared statements are planned at every run, for their own parameters: never a plan kept from other rows (queryable.ts).
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types, options: '-c plan_cache_mode=force_custom_plan' });
   // An idle client that loses its connection must not crash the server.
   pool.on('error', () => {});
   await pool.query('SELECT 1');
   const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
     async query<R>(sql: string, params: readonly unknown[] = []) {
-      // A marked statement with few items goes by its name: parsed once per connection, its plan kept by PostgreSQL (queryable.ts, prepared).
-      const name = preparedName(sql, params);
+      // A marked statement goes by its name: parsed once per connection, planned at every run (queryable.ts, prepared).
+      const name = preparedName(sql);
       return (await client.query(name ? { name, text: sql, values: [...params] } : { text: sql, values: [...params] })).rows as R[];
     },
     async exec(sql: string) {

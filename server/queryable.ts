@@ -26,16 +26,17 @@ export interface CentralDb extends Queryable {
 }
 
 /**
- * Statements run so often that parsing and planning them each time costs
- * PostgreSQL more than running them: a single-dose upload took 0.7 ms of
- * planning against 0.2 ms of execution (pg_stat_statements with
- * track_planning). A text passed through `prepared()` is prepared once on
- * each PostgreSQL connection (a named statement), and PostgreSQL may keep a
- * generic plan for it (see FEW_ITEMS). Mark only statements whose best plan
- * does not hang on their parameters' values beyond their number: lookups by
- * key, arrays of ids. Texts built from parts count each shape once; beyond
- * MAX_PREPARED shapes the rest run unprepared, so a connection never holds
- * more. PGlite runs them as they are.
+ * Statements run so often that sending, parsing and analysing their text each
+ * time is worth saving: an upload's. A text passed through `prepared()` is
+ * prepared once on each PostgreSQL connection (a named statement) and then
+ * only bound and run. Every run is still planned for its own parameters
+ * (openPostgres sets plan_cache_mode to force_custom_plan): a plan PostgreSQL
+ * kept for a statement was made for the tables and rows it saw then, and one
+ * kept from single doses on a fresh database made single-dose uploads take
+ * 45 ms instead of 1 and 200-dose uploads 350 ms instead of 22 as the tables
+ * grew. Texts built from parts count each shape once; beyond MAX_PREPARED
+ * shapes the rest run unprepared, so a connection never holds more. PGlite
+ * runs them as they are.
  */
 const MAX_PREPARED = 64;
 const preparedNames = new Map<string, string>();
@@ -45,18 +46,7 @@ export function prepared(sql: string): string {
   return sql;
 }
 
-/**
- * A kept plan is made for the few rows a statement usually has (one dose),
- * and a plan good for one row can be ruinous for two hundred (measured: 200-
- * dose uploads took 350 ms each instead of 22 under the kept plan). So a
- * statement goes by its name only while every array among its parameters
- * holds at most FEW_ITEMS; a larger batch is planned for itself, which costs
- * little beside its execution.
- */
-export const FEW_ITEMS = 8;
-
-/** The statement name to run a text under with these parameters: set if it was marked and its arrays are small. */
-export function preparedName(sql: string, params: readonly unknown[]): string | undefined {
-  if (params.some((p) => Array.isArray(p) && p.length > FEW_ITEMS)) return undefined;
+/** The statement name a text was prepared under, if it was marked. */
+export function preparedName(sql: string): string | undefined {
   return preparedNames.get(sql);
 }

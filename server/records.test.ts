@@ -224,6 +224,12 @@ describe('storing a batch', () => {
     expect(live.map((r) => r.id).sort()).toEqual([rightDose.data.id, rightCheckin.data.id].sort());
     const [open] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM conflicts WHERE ticket_number = $1`, [T.moved]);
     expect(open?.n).toBe(0);
+
+    // A batch of nothing but a check-in's void (the statement then has no clash to look for) still applies it.
+    const alone = voidOf(rightCheckin, 42);
+    expect((await storeRecords(db, deskA, [alone], now))[0]?.status).toBe('stored');
+    const [checkin] = await db.query<{ voided_by: string | null }>(`SELECT voided_by FROM checkins WHERE id = $1`, [rightCheckin.data.id]);
+    expect(checkin?.voided_by).toBe(alone.data.id);
   });
 
   it('two uploads at once: the same batch twice (a retry overtaking its first try) is stored once; two desks clashing flag one conflict', async () => {
