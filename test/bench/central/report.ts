@@ -31,6 +31,10 @@ export function centralSection(r: CentralBenchResult): string {
       `| server memory peak per process, with desks polling (${processes}) | ${many.peakMb.map((m) => `${m} MB`).join(', ')} | ≤ 512 MB |`,
     );
   }
+  const firstsLine = r.runs
+    .filter((run) => run.code === 'new' && Number.isFinite(run.single.restP99Ms))
+    .map((run) => `${run.processes} process${run.processes > 1 ? 'es' : ''}, ${run.pollers.toLocaleString()} desks: slowest first ${run.single.firstMaxMs} ms, p99 of the rest ${run.single.restP99Ms} ms`)
+    .join('; ');
   const lost = r.runs.filter((run) => run.code === 'new').reduce((n, run) => n + (run.expected - run.stored) + run.lostAtDesks, 0);
   const doubled = r.runs.filter((run) => run.code === 'new').reduce((n, run) => n + run.duplicatesAtDesks, 0);
   targets.push(`| doses lost or doubled (stored vs sent; tracked doses at every desk of their venue), this code, all runs | ${lost} lost, ${doubled} doubled | 0 |`);
@@ -62,6 +66,8 @@ export function centralSection(r: CentralBenchResult): string {
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...r.runs.map(row),
     ...versus,
+    '',
+    `Single doses, each desk's first request (the ${r.seed.venues} sent at the same instant, as the phase starts) apart from the rest: ${firstsLine}.`,
     '',
     'Where the two cores went during each upload phase (cores busy on average: service processes, PostgreSQL, the simulated long-polling desks, the uploading desks and the bench itself):',
     '',
