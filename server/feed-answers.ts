@@ -23,6 +23,8 @@ export class SharedPage {
     readonly changes: number,
     /** The cursor after this page. */
     readonly next: number,
+    /** When the process heard of its earliest change (performance.now()). */
+    readonly noticedAt: number,
   ) {
     this.bytes = changes > 0 ? json : null;
   }

@@ -17,6 +17,8 @@ export interface RingEntry {
   readonly venueId: string | null;
   /** The change's JSON, UTF-8. */
   readonly json: Buffer;
+  /** When the process heard of it (the first notice before the read that found it; performance.now()). */
+  readonly noticedAt: number;
 }
 
 export interface RingLimits {
@@ -28,6 +30,8 @@ export interface RingPage {
   readonly bytes: Buffer;
   readonly changes: number;
   readonly next: number;
+  /** The earliest noticedAt of its changes. */
+  readonly noticedAt: number;
 }
 
 /** Pages kept for reuse between two reads: the desks of a venue come back at the same cursor. */
@@ -106,7 +110,7 @@ export class FeedRing {
     let page = this.shared.get(key);
     if (!page) {
       const built = this.page(venueId, after, limit, maxBytes);
-      page = new SharedPage(built.bytes, built.changes, built.next);
+      page = new SharedPage(built.bytes, built.changes, built.next, built.noticedAt);
       if (this.shared.size < SHARED_PAGES) this.shared.set(key, page);
     }
     return page;
@@ -124,6 +128,7 @@ export class FeedRing {
     let bytes = 0;
     let next = after;
     let more = false;
+    let noticedAt = Infinity;
     for (let i = this.firstAfter(after); i < this.entries.length; i++) {
       const entry = this.entries[i] as RingEntry;
       if (entry.venueId !== null && entry.venueId !== venueId) continue;
@@ -136,11 +141,12 @@ export class FeedRing {
       changes += 1;
       bytes += entry.json.length;
       next = entry.seq;
+      noticedAt = Math.min(noticedAt, entry.noticedAt);
     }
     // The page as pageJson writes it: up to `"changes":[`, the changes, and `]}`.
     const whole = pageJson({ after, next, more, remaining: null, head: Math.max(this.head, next), items: '' });
     parts[0] = Buffer.from(whole.slice(0, -2));
     parts.push(CLOSE);
-    return { bytes: Buffer.concat(parts), changes, next };
+    return { bytes: Buffer.concat(parts), changes, next, noticedAt };
   }
 }

@@ -97,5 +97,7 @@ export interface Municipality {
   generation: number;
   /** The last read stopped at readRows: there is more after the ring's top. */
   behind: boolean;
+  /** The first notice since the last read began (performance.now()), or null. */
+  noticedAt: number | null;
 }
 

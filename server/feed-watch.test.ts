@@ -88,6 +88,7 @@ describe('long-polls answered together', () => {
   it('200 waiting long-polls of a municipality: one feed read answers them all when a dose is stored, and their next polls read nothing', async () => {
     const device = await deviceRow((await enrollDirect(db, m.venue, 'N1')).deviceId);
     const tickets = ['0000100001', '0000100002', '0000100003'];
+    served.watch.takeDeliveryTimes();
     for (const ticket of tickets) {
       const waiting = pollers.map((p) => poll(served, p.authorization, p.cursor));
       await until(() => served.watch.waiting === pollers.length, 10_000, 'every long-poll to wait');
@@ -108,6 +109,12 @@ describe('long-polls answered together', () => {
       expect(feedReads, `feed reads for one dose and ${pollers.length} long-polls, answered and back`).toBeLessThanOrEqual(2);
       for (const answer of await Promise.all(again)) expect(answer.page?.changes).toEqual([]);
     }
+    // Every answer that carried a change was timed from the notice that announced it (the service's part of propagation), then the count starts again.
+    const delivery = served.watch.takeDeliveryTimes();
+    expect(delivery.samples).toBe(tickets.length * pollers.length);
+    expect(delivery.p50Ms).toBeGreaterThanOrEqual(0);
+    expect(delivery.p95Ms).toBeGreaterThanOrEqual(delivery.p50Ms);
+    expect(served.watch.takeDeliveryTimes().samples).toBe(0);
   });
 
   it('a device revoked while it waits is refused when the feed moves', async () => {

@@ -2,6 +2,7 @@ import type { CentralDb } from './db';
 import { CHANGE_JSON, FEED_CHANNEL, HEAD_SQL, pageJson, readPage } from './feed';
 import { AnswerPacer, type SharedPage } from './feed-answers';
 import { FeedRing, type RingEntry } from './feed-ring';
+import { RecentSamples } from './recent-samples';
 import { Problem } from './problems';
 import { prepared } from './queryable';
 
@@ -49,6 +50,8 @@ export class FeedWatch {
   };
 
   private readonly pacer: AnswerPacer;
+  /** From a notice to the long-poll answers carrying its changes being handed to the connection, ms (the service's part of cross-desk propagation). */
+  private readonly delivered = new RecentSamples(20_000);
 
   private constructor(
     private readonly db: CentralDb,
@@ -67,6 +70,11 @@ export class FeedWatch {
   /** Long-polls waiting now (all municipalities). */
   get waiting(): number {
     return this.stats.waiting;
+  }
+
+  /** p50 / p95 of `delivered` over the answers sent since the last call (for the benchmark and the log), and how many. */
+  takeDeliveryTimes(): { samples: number; p50Ms: number; p95Ms: number } {
+    return this.delivered.take();
   }
 
   /** Whether notices are being heard (else long-polls are short waits). */
@@ -148,7 +156,7 @@ export class FeedWatch {
   private municipality(code: string): Municipality {
     let m = this.municipalities.get(code);
     if (!m) {
-      m = { code, waiters: new Set(), ring: null, ringEpoch: -1, reading: false, wanted: false, timer: null, lastReadAt: 0, lastUsedAt: 0, generation: 0, behind: false };
+      m = { code, waiters: new Set(), ring: null, ringEpoch: -1, reading: false, wanted: false, timer: null, lastReadAt: 0, lastUsedAt: 0, generation: 0, behind: false, noticedAt: null };
       this.municipalities.set(code, m);
     }
     return m;
@@ -168,6 +176,7 @@ export class FeedWatch {
     const m = this.municipalities.get(code);
     if (!m) return;
     m.generation += 1;
+    m.noticedAt ??= performance.now();
     // Keep a ring that is being used fresh; one nobody has asked for in a minute goes.
     if (m.waiters.size === 0 && Date.now() - m.lastUsedAt > 60_000) {
       this.dropRing(m);
@@ -248,6 +257,9 @@ export class FeedWatch {
     m.wanted = false;
     m.reading = true;
     m.lastReadAt = Date.now();
+    // What this read finds was heard of at the first notice since the last read began (or now, for a read without one).
+    const noticedAt = m.noticedAt ?? performance.now();
+    m.noticedAt = null;
     const epoch = this.epoch;
     const trusted = this.trustedRing(m);
     const known = [...m.waiters].filter((w) => !w.queued).map((w) => w.scanned).filter((s): s is number => s !== null);
@@ -264,7 +276,7 @@ export class FeedWatch {
         [m.code, from, this.options.readRows],
       );
       this.stats.wakeReads += 1;
-      const entries: RingEntry[] = rows.filter((r) => r.seq !== null).map((r) => ({ seq: r.seq as number, venueId: r.venue_id, json: Buffer.from(r.json ?? '') }));
+      const entries: RingEntry[] = rows.filter((r) => r.seq !== null).map((r) => ({ seq: r.seq as number, venueId: r.venue_id, json: Buffer.from(r.json ?? ''), noticedAt }));
       full = entries.length >= this.options.readRows;
       const to = entries.length > 0 ? (entries[entries.length - 1] as RingEntry).seq : from;
       const head = rows[0]?.head ?? 0;
@@ -349,7 +361,10 @@ export class FeedWatch {
     this.stats.answersQueuedMax = Math.max(this.stats.answersQueuedMax, this.pacer.queued + 1);
     this.pacer.send(() => {
       body.then(
-        (answer) => waiter.finish(answer),
+        (answer) => {
+          this.delivered.add(performance.now() - page.noticedAt);
+          waiter.finish(answer);
+        },
         (error: unknown) => waiter.finish(error instanceof Error ? error : new Error(String(error))),
       );
     });

@@ -34,6 +34,8 @@ export interface StartOptions {
 export interface ServerStats {
   readonly feed: FeedWatchStats;
   readonly uploads: UploadGateStats;
+  /** Since the last call: from the notice of a change to the long-poll answers carrying it leaving the process (the service's part of cross-desk propagation). */
+  readonly delivery: { readonly samples: number; readonly p50Ms: number; readonly p95Ms: number };
 }
 
 export interface RunningServer {
@@ -144,7 +146,7 @@ export async function startCentralServer(options: StartOptions): Promise<Running
       fingerprint,
       db,
       adminPort,
-      stats: () => ({ feed: { ...openWatch.stats }, uploads: { ...uploads.stats } }),
+      stats: () => ({ feed: { ...openWatch.stats }, uploads: { ...uploads.stats }, delivery: openWatch.takeDeliveryTimes() }),
       close() {
         closing ??= (async () => {
           if (options.dataDir && existsSync(adminFile(options.dataDir))) {

@@ -59,6 +59,8 @@ export interface RunResult {
   readonly cpu: { readonly single: CpuShares; readonly backlog: CpuShares };
   /** PostgreSQL's time per kind of statement over the run, planning and execution (pg_stat_statements; a lock's wait counts as its time). */
   readonly statements: readonly StatementCost[];
+  /** Each service process's part of cross-desk propagation over both upload phases: from the notice of a change to the answers carrying it leaving the process (null from code without the counter). */
+  readonly delivery: readonly ({ samples: number; p50Ms: number; p95Ms: number } | null)[];
   /** Each service process's event-loop delay over both upload phases (what a request or a query's answer waits for inside the process). */
   readonly eventLoop: readonly { meanMs: number; p99Ms: number; maxMs: number }[];
 }
@@ -101,6 +103,14 @@ function statementCosts(rows: readonly { query: string; calls: string; total: nu
     });
 }
 
+export interface CopyReference {
+  readonly doses: number;
+  /** Median of three loads. */
+  readonly seconds: number;
+  readonly dosesPerSecond: number;
+  readonly allSeconds: readonly number[];
+}
+
 export interface Percentiles {
   readonly samples: number;
   readonly p50Ms: number;
@@ -114,8 +124,9 @@ export interface CentralBenchResult {
   readonly seed: Pick<SeedPlan, 'people' | 'seconds'> & { venues: number };
   readonly runs: readonly RunResult[];
   readonly baselineNote: string | null;
-  /** The same dose rows (and their feed entries) loaded with COPY into a copy of the seeded database. */
-  readonly copy: { readonly doses: number; readonly seconds: number; readonly dosesPerSecond: number; readonly allSeconds: readonly number[] };
+  /** The same rows loaded with COPY into a copy of the seeded database: every row the uploads wrote (doses, their feed entries, the people's); and the doses and their entries only. */
+  readonly copy: CopyReference;
+  readonly copyDosesOnly: CopyReference;
   readonly wallSeconds: number;
 }
 
@@ -233,6 +244,7 @@ async function runOnce(cluster: PgCluster, plan: SeedPlan, tree: CodeTree, proce
         cpu: { single: cpuSingle, backlog: cpuBacklog },
         statements: statements.costs,
         eventLoop: serverStats.map((s) => (s as { lag: { meanMs: number; p99Ms: number; maxMs: number } }).lag),
+        delivery: serverStats.map((s) => (s as { service: { delivery?: { samples: number; p50Ms: number; p95Ms: number } } | null }).service?.delivery ?? null),
       },
     };
   } finally {
@@ -242,25 +254,28 @@ async function runOnce(cluster: PgCluster, plan: SeedPlan, tree: CodeTree, proce
   }
 }
 
-/** The rows a run stored, loaded again with COPY into a fresh copy of the seed: the database's own ingest limit for them. */
-async function rawCopy(cluster: PgCluster, from: string): Promise<CentralBenchResult['copy']> {
-  const doses = join(cluster.dir, 'doses.copy');
-  const feed = join(cluster.dir, 'feed.copy');
-  await admin(cluster, from, async (c) => {
-    await c.query(`COPY dose_records TO '${doses}'`);
-    await c.query(`COPY (SELECT * FROM feed WHERE kind = 'dose') TO '${feed}'`);
-  });
-  // Three times, each into a fresh copy of the seed: one load of half a second is at the mercy of the machine, the median less so.
+/** One reference load, three times into fresh copies of the seed (one load of half a second is at the mercy of the machine; the median less so). */
+async function copyThrice(cluster: PgCluster, files: { doses: string; feed: string; replaced: string | null }): Promise<CopyReference> {
   const runs: { n: number; seconds: number }[] = [];
   for (let i = 0; i < 3; i++) {
     await admin(cluster, 'postgres', (c) => c.query('CREATE DATABASE copy_target TEMPLATE venue_seed'));
     try {
+      if (files.replaced) {
+        // The people's entries the run replaced go first, outside the timing (COPY cannot replace a row), and their dead rows are vacuumed away.
+        await admin(cluster, 'copy_target', async (c) => {
+          await c.query('CREATE TABLE replaced (municipality text, kind text, key text)');
+          await c.query(`COPY replaced FROM '${files.replaced}'`);
+          await c.query('DELETE FROM feed f USING replaced r WHERE f.municipality = r.municipality AND f.kind = r.kind AND f.key = r.key');
+          await c.query('DROP TABLE replaced');
+          await c.query('VACUUM feed');
+        });
+      }
       runs.push(
         await admin(cluster, 'copy_target', async (c) => {
           const started = performance.now();
           await c.query('BEGIN');
-          const loaded = await c.query(`COPY dose_records FROM '${doses}'`);
-          await c.query(`COPY feed FROM '${feed}'`);
+          const loaded = await c.query(`COPY dose_records FROM '${files.doses}'`);
+          await c.query(`COPY feed FROM '${files.feed}'`);
           await c.query('COMMIT');
           return { n: loaded.rowCount ?? 0, seconds: (performance.now() - started) / 1000 };
         }),
@@ -271,6 +286,30 @@ async function rawCopy(cluster: PgCluster, from: string): Promise<CentralBenchRe
   }
   const { n, seconds } = [...runs].sort((a, b) => a.seconds - b.seconds)[1] as { n: number; seconds: number };
   return { doses: n, seconds: round(seconds, 3), dosesPerSecond: Math.round(n / seconds), allSeconds: runs.map((r) => round(r.seconds, 3)) };
+}
+
+/**
+ * The rows a run stored, loaded again with COPY into a fresh copy of the
+ * seed: the database's own limit for them. `copy`: every row an upload
+ * writes (the doses, their feed entries, and the people's feed entries sent
+ * again); `dosesOnly`: the doses and their feed entries (the reference of
+ * the issue's earlier runs).
+ */
+async function rawCopy(cluster: PgCluster, from: string, seedHead: number): Promise<{ copy: CopyReference; dosesOnly: CopyReference }> {
+  const doses = join(cluster.dir, 'doses.copy');
+  const entries = join(cluster.dir, 'entries.copy');
+  const all = join(cluster.dir, 'feed.copy');
+  const replaced = join(cluster.dir, 'replaced.copy');
+  await admin(cluster, from, async (c) => {
+    await c.query(`COPY dose_records TO '${doses}'`);
+    await c.query(`COPY (SELECT * FROM feed WHERE kind = 'dose') TO '${entries}'`);
+    await c.query(`COPY (SELECT * FROM feed WHERE seq > ${seedHead}) TO '${all}'`);
+    await c.query(`COPY (SELECT municipality, kind, key FROM feed WHERE seq > ${seedHead} AND kind <> 'dose') TO '${replaced}'`);
+  });
+  return {
+    copy: await copyThrice(cluster, { doses, feed: all, replaced }),
+    dosesOnly: await copyThrice(cluster, { doses, feed: entries, replaced: null }),
+  };
 }
 
 export async function benchCentral(options: CentralBenchOptions): Promise<CentralBenchResult> {
@@ -290,7 +329,8 @@ export async function benchCentral(options: CentralBenchOptions): Promise<Centra
       today: '2026-11-23',
     });
     const runs: RunResult[] = [];
-    let copy: CentralBenchResult['copy'] | null = null;
+    let copies: { copy: CopyReference; dosesOnly: CopyReference } | null = null;
+    const seedHead = await admin(cluster, 'venue_seed', async (c) => Number((await c.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM feed')).rows[0]?.seq ?? 0));
     const plans: [CodeTree, number, number][] = [
       [CURRENT, 1, 0],
       [CURRENT, 1, options.pollers],
@@ -301,7 +341,7 @@ export async function benchCentral(options: CentralBenchOptions): Promise<Centra
       const { result, database } = await runOnce(cluster, plan, tree, processes, pollers, options, i === 0);
       runs.push(result);
       if (i === 0) {
-        copy = await rawCopy(cluster, database);
+        copies = await rawCopy(cluster, database, seedHead);
         await admin(cluster, 'postgres', (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
       }
     }
@@ -320,7 +360,8 @@ export async function benchCentral(options: CentralBenchOptions): Promise<Centra
       seed: { people: plan.people, seconds: round(plan.seconds, 1), venues: plan.venues.length },
       runs,
       baselineNote: baseline && !baseline.tree ? baseline.reason : null,
-      copy: copy ?? { doses: 0, seconds: 0, dosesPerSecond: 0, allSeconds: [] },
+      copy: copies?.copy ?? { doses: 0, seconds: 0, dosesPerSecond: 0, allSeconds: [] },
+      copyDosesOnly: copies?.dosesOnly ?? { doses: 0, seconds: 0, dosesPerSecond: 0, allSeconds: [] },
       wallSeconds: Math.round((performance.now() - started) / 1000),
     };
   } finally {
