@@ -71,6 +71,8 @@ export interface FeedWatchStats {
 
 export interface Waiter {
   readonly request: PollRequest;
+  /** When it reached the watch (performance.now()). */
+  readonly arrivedAt: number;
   /** Nothing this device may see lies in (after, scanned]; null while its own read runs. */
   scanned: number | null;
   head: number;

@@ -50,7 +50,7 @@ export class FeedWatch {
   };
 
   private readonly pacer: AnswerPacer;
-  /** From a notice to the long-poll answers carrying its changes being handed to the connection, ms (the service's part of cross-desk propagation). */
+  /** How long the service held a change for a device waiting for it: from the later of its notice and the device's long-poll to the answer carrying it being handed to the connection, ms (the service's part of cross-desk propagation). */
   private readonly delivered = new RecentSamples(20_000);
 
   private constructor(
@@ -91,6 +91,7 @@ export class FeedWatch {
       let done = false;
       const waiter: Waiter = {
         request,
+        arrivedAt: performance.now(),
         scanned: null,
         head: 0,
         generation: m.generation,
@@ -362,7 +363,8 @@ export class FeedWatch {
     this.pacer.send(() => {
       body.then(
         (answer) => {
-          this.delivered.add(performance.now() - page.noticedAt);
+          // Held by the service: from when both the change and the device were there (a device that came back late is not the service's delay).
+          this.delivered.add(performance.now() - Math.max(page.noticedAt, waiter.arrivedAt));
           waiter.finish(answer);
         },
         (error: unknown) => waiter.finish(error instanceof Error ? error : new Error(String(error))),

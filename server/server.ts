@@ -34,7 +34,7 @@ export interface StartOptions {
 export interface ServerStats {
   readonly feed: FeedWatchStats;
   readonly uploads: UploadGateStats;
-  /** Since the last call: from the notice of a change to the long-poll answers carrying it leaving the process (the service's part of cross-desk propagation). */
+  /** Since the last call: how long the process held a change for a device waiting for it (from the later of its notice and the long-poll to the answer leaving; the service's part of cross-desk propagation). */
   readonly delivery: { readonly samples: number; readonly p50Ms: number; readonly p95Ms: number };
 }
 
