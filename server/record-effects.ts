@@ -107,8 +107,8 @@ async function flag<R extends Dose | Checkin | Decision>(
   for (const [i, record] of records.entries()) {
     const others = rows.filter((r) => r.what === what && r.new_id === record.data.id && (position.get(r.id as string) ?? -1) < i);
     if (others.length === 0) continue;
-    const records = [...others.map((o) => ({ id: o.id as string, venueId: o.venue_id as string })), { id: record.data.id, venueId: record.data.venueId }];
-    clashes.set(record.data.id, { id: record.data.id, status: 'conflict', conflict: await flagConflict(tx, clash(record.data), records, now) });
+    const involved = [...others.map((o) => ({ id: o.id as string, venueId: o.venue_id as string })), { id: record.data.id, venueId: record.data.venueId }];
+    clashes.set(record.data.id, { id: record.data.id, status: 'conflict', conflict: await flagConflict(tx, clash(record.data), involved, now) });
   }
 }
 
