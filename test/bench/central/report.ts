@@ -53,7 +53,7 @@ export function centralSection(r: CentralBenchResult): string {
   return [
     `## Central: long-polls, uploads under load, one and two processes (PostgreSQL, ${o.pollers.toLocaleString()} desks polling)`,
     '',
-    `PostgreSQL from Debian in a throwaway cluster started by the bench (default settings, pg_stat_statements loaded); ${o.municipalities} municipalities × ${o.venuesPerMunicipality} venues; ` +
+    `PostgreSQL from Debian in a throwaway cluster started by the bench (default settings, pg_stat_statements loaded, planning counted); ${o.municipalities} municipalities × ${o.venuesPerMunicipality} venues; ` +
       `${r.seed.people.toLocaleString()} people on the roster. One uploading desk per venue (${r.seed.venues}), all at once, each sending ${o.singlePerDesk} single doses one request after the other, then a backlog of ${o.backlogPerDesk} doses 200 to a request, as the device's sync service does (a 429 waited out for its Retry-After). ` +
       `The long-polling desks (spread evenly over the venues) do what a caught-up device does: GET /v1/feed?wait=20, and again at once with the new cursor. With two processes each desk keeps to one of them (as behind a load balancer), so a dose stored through one process must wake desks on the other through LISTEN/NOTIFY. ` +
       `Every run starts from a copy of the same seeded database and fresh service processes. Propagation: from the upload request being sent to the dose's arrival at each long-polling desk of its venue (one dose in sixteen tracked). ` +
