@@ -109,7 +109,7 @@ describe('long-polls answered together', () => {
       expect(feedReads, `feed reads for one dose and ${pollers.length} long-polls, answered and back`).toBeLessThanOrEqual(2);
       for (const answer of await Promise.all(again)) expect(answer.page?.changes).toEqual([]);
     }
-    // Every answer that carried a change was timed from the notice that announced it (the service's part of propagation), then the count starts again.
+    // Every answer that carried a change was timed from the later of its notice and the long-poll (the service's part of propagation), then the count starts again.
     const delivery = served.watch.takeDeliveryTimes();
     expect(delivery.samples).toBe(tickets.length * pollers.length);
     expect(delivery.p50Ms).toBeGreaterThanOrEqual(0);

@@ -34,9 +34,9 @@ export interface CentralDb extends Queryable {
  * kept for a statement was made for the tables and rows it saw then, and one
  * kept from single doses on a fresh database made the clash check take 45 ms
  * a call instead of under 1, and 200-dose uploads 350 ms instead of 22, as
- * the tables grew. Texts built from parts count each shape once; beyond MAX_PREPARED
- * shapes the rest run unprepared, so a connection never holds more. PGlite
- * runs them as they are.
+ * the tables grew. Texts built from parts count each shape once; beyond
+ * MAX_PREPARED shapes the rest run unprepared, so a connection never holds
+ * more. PGlite runs them as they are.
  */
 const MAX_PREPARED = 64;
 const preparedNames = new Map<string, string>();

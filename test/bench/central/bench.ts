@@ -59,7 +59,7 @@ export interface RunResult {
   readonly cpu: { readonly single: CpuShares; readonly backlog: CpuShares };
   /** PostgreSQL's time per kind of statement over the run, planning and execution (pg_stat_statements; a lock's wait counts as its time). */
   readonly statements: readonly StatementCost[];
-  /** Each service process's part of cross-desk propagation over both upload phases: from the notice of a change to the answers carrying it leaving the process (null from code without the counter). */
+  /** Each service process's part of cross-desk propagation over both upload phases: how long it held a change for a waiting desk, from the later of the change's notice and the desk's long-poll to the answer leaving (null from code without the counter). */
   readonly delivery: readonly ({ samples: number; p50Ms: number; p95Ms: number } | null)[];
   /** Each service process's event-loop delay over both upload phases (what a request or a query's answer waits for inside the process). */
   readonly eventLoop: readonly { meanMs: number; p99Ms: number; maxMs: number }[];
